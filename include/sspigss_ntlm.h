@@ -1,0 +1,28 @@
+/*
+ * sspigss NTLMSSP mechanism: public definitions shared by the module, libsspi and users:
+ * the mechanism OID, the extension OIDs the module answers, and its minor status space.
+ */
+#ifndef SSPIGSS_NTLM_H
+#define SSPIGSS_NTLM_H
+
+/* NTLMSSP mechanism, 1.3.6.1.4.1.311.2.2.10 */
+#define SSPIGSS_NTLM_MECH_OID_DER "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a"
+#define SSPIGSS_NTLM_MECH_OID_LEN 10
+
+/* Options MIT's SPNEGO uses with NTLM mechanisms (Samba arc, as gss-ntlmssp defines them). */
+/* 1.3.6.1.4.1.7165.655.1.2: inquire, one 1-byte buffer, 0x01 when a mechListMIC is required */
+#define SSPIGSS_NTLM_REQUIRE_MIC_OID_DER "\x2b\x06\x01\x04\x01\xb7\x7d\x85\x0f\x01\x02"
+/* 1.3.6.1.4.1.7165.655.1.3: set, 4-byte host-order value, 1 = reset receive RC4, 0 = send */
+#define SSPIGSS_NTLM_RESET_CRYPTO_OID_DER "\x2b\x06\x01\x04\x01\xb7\x7d\x85\x0f\x01\x03"
+#define SSPIGSS_NTLM_SAMBA_OID_LEN 11
+
+/*
+ * 1.3.6.1.4.1.7165.655.2.1 (our arc under the same Samba-style prefix):
+ * inquire, one 4-byte little-endian buffer holding the negotiated NTLMSSP flags.
+ */
+#define SSPIGSS_NTLM_NEG_FLAGS_OID_DER "\x2b\x06\x01\x04\x01\xb7\x7d\x85\x0f\x02\x01"
+
+/* Minor status codes of the module live in [SSPIGSS_NTLM_MINOR_BASE, +0xffff]. */
+#define SSPIGSS_NTLM_MINOR_BASE 0x53470000u
+
+#endif

@@ -1,0 +1,418 @@
+/*
+ * The module's own configuration: a file of "key = value" lines read once per process, its
+ * environment overrides, and defaults derived from the host name.
+ */
+#include "ntlm_config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unistr.h>
+
+#include "ntlm_errors.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+#define DEFAULT_CONFIG_PATH SYSCONFDIR "/sspigss/ntlm.conf"
+#define NETBIOS_NAME_MAX 15
+
+struct config_key {
+    const char *name;
+    size_t offset; /* of the char * or bool member of struct ntlm_config */
+    bool is_bool;
+    bool may_be_empty;
+    size_t max_len; /* in bytes; 0: no limit */
+};
+
+static const struct config_key config_keys[] = {
+    { "user_file", offsetof(struct ntlm_config, user_file), false, false, 0 },
+    { "netbios_name", offsetof(struct ntlm_config, netbios_name), false, false, NETBIOS_NAME_MAX },
+    { "netbios_domain", offsetof(struct ntlm_config, netbios_domain), false, false,
+      NETBIOS_NAME_MAX },
+    { "dns_name", offsetof(struct ntlm_config, dns_name), false, false, 0 },
+    /* A host in no DNS domain says so with an empty value. */
+    { "dns_domain", offsetof(struct ntlm_config, dns_domain), false, true, 0 },
+    { "ntlmv1", offsetof(struct ntlm_config, allow_ntlmv1), true, false, 0 },
+    { "lm", offsetof(struct ntlm_config, allow_lm), true, false, 0 },
+};
+
+#define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
+
+/* Builds "source:line: reason" (or "source: reason" for line 0) into *error.
+ * Returns NTLM_ERR_CONFIG, or NTLM_ERR_NOMEM. */
+static uint32_t __attribute__((format(printf, 4, 5)))
+config_error(char **error, const char *source, unsigned line, const char *fmt, ...)
+{
+    char *reason = NULL;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vasprintf(&reason, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NTLM_ERR_NOMEM;
+    if (line != 0)
+        n = asprintf(error, "%s:%u: %s", source, line, reason);
+    else
+        n = asprintf(error, "%s: %s", source, reason);
+    free(reason);
+    if (n < 0) {
+        *error = NULL;
+        return NTLM_ERR_NOMEM;
+    }
+    return NTLM_ERR_CONFIG;
+}
+
+static bool
+parse_bool(const char *value, bool *out)
+{
+    if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "true") == 0 ||
+        strcmp(value, "1") == 0) {
+        *out = true;
+        return true;
+    }
+    if (strcasecmp(value, "no") == 0 || strcasecmp(value, "false") == 0 ||
+        strcmp(value, "0") == 0) {
+        *out = false;
+        return true;
+    }
+    return false;
+}
+
+/* Trims spaces and tabs at both ends, in place. */
+static char *
+trim(char *s, char *end)
+{
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+        end--;
+    *end = '\0';
+    return s;
+}
+
+static const struct config_key *
+find_key(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < CONFIG_KEY_COUNT; i++) {
+        if (strcmp(config_keys[i].name, name) == 0)
+            return &config_keys[i];
+    }
+    return NULL;
+}
+
+/* Stores one "key = value" pair into cfg; *reason says why it was refused. */
+static uint32_t
+config_set(struct ntlm_config *cfg, const struct config_key *key, const char *value,
+           const char **reason)
+{
+    char **field = (char **)((char *)cfg + key->offset);
+
+    if (key->is_bool) {
+        if (!parse_bool(value, (bool *)((char *)cfg + key->offset))) {
+            *reason = "expected yes, no, true, false, 1 or 0";
+            return NTLM_ERR_CONFIG;
+        }
+        return 0;
+    }
+    if (*value == '\0' && !key->may_be_empty) {
+        *reason = "empty value";
+        return NTLM_ERR_CONFIG;
+    }
+    if (key->max_len != 0 && strlen(value) > key->max_len) {
+        *reason = "longer than 15 bytes (the NetBIOS limit)";
+        return NTLM_ERR_CONFIG;
+    }
+    *field = strdup(value);
+    return *field == NULL ? NTLM_ERR_NOMEM : 0;
+}
+
+/*
+ * Replaces *cfg by the settings in text. On failure *cfg holds only the error message (unless
+ * memory ran out), so a caller cannot act on half a file.
+ */
+uint32_t
+ntlm_config_parse(const char *text, const char *source, struct ntlm_config *cfg)
+{
+    struct ntlm_config parsed = { 0 };
+    unsigned key_line[CONFIG_KEY_COUNT] = { 0 };
+    char *copy = NULL, *line, *next;
+    unsigned line_no = 0;
+    char *error = NULL;
+    uint32_t ret = 0;
+
+    if (text == NULL || source == NULL || cfg == NULL)
+        return NTLM_ERR_INVALID_ARG;
+    copy = strdup(text);
+    if (copy == NULL) {
+        ret = NTLM_ERR_NOMEM;
+        goto done;
+    }
+    for (line = copy; line != NULL; line = next) {
+        const struct config_key *key;
+        const char *reason = NULL;
+        char *eq, *name, *value;
+        size_t k;
+
+        next = strchr(line, '\n');
+        if (next != NULL)
+            *next++ = '\0';
+        line_no++;
+        if (u8_check((const uint8_t *)line, strlen(line)) != NULL) {
+            ret = config_error(&error, source, line_no, "not valid UTF-8");
+            goto done;
+        }
+        line = trim(line, line + strlen(line));
+        /* Only whole-line comments: a '#' inside a value (a path, say) is kept. */
+        if (*line == '\0' || *line == '#')
+            continue;
+        eq = strchr(line, '=');
+        if (eq == NULL) {
+            ret = config_error(&error, source, line_no, "expected \"key = value\"");
+            goto done;
+        }
+        name = trim(line, eq);
+        value = trim(eq + 1, eq + 1 + strlen(eq + 1));
+        key = find_key(name);
+        if (key == NULL) {
+            ret = config_error(&error, source, line_no, "unknown key \"%s\"", name);
+            goto done;
+        }
+        k = (size_t)(key - config_keys);
+        if (key_line[k] != 0) {
+            ret = config_error(&error, source, line_no, "\"%s\" already set on line %u", name,
+                               key_line[k]);
+            goto done;
+        }
+        key_line[k] = line_no;
+        ret = config_set(&parsed, key, value, &reason);
+        if (ret == NTLM_ERR_CONFIG)
+            ret = config_error(&error, source, line_no, "%s: %s", name, reason);
+        if (ret)
+            goto done;
+    }
+    if (parsed.allow_lm && !parsed.allow_ntlmv1) {
+        ret = config_error(&error, source, key_line[find_key("lm") - config_keys],
+                           "lm = yes needs ntlmv1 = yes");
+        goto done;
+    }
+done:
+    free(copy);
+    ntlm_config_clear(cfg);
+    if (ret) {
+        ntlm_config_clear(&parsed);
+        cfg->error = error;
+    } else {
+        *cfg = parsed;
+    }
+    return ret;
+}
+
+static void
+ascii_lower(char *s)
+{
+    for (; *s != '\0'; s++) {
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s - 'A' + 'a');
+    }
+}
+
+static void
+ascii_upper(char *s)
+{
+    for (; *s != '\0'; s++) {
+        if (*s >= 'a' && *s <= 'z')
+            *s = (char)(*s - 'a' + 'A');
+    }
+}
+
+/* Unset fields get values derived from the host name; strings already set are kept. */
+uint32_t
+ntlm_config_defaults(struct ntlm_config *cfg)
+{
+    char host[HOST_NAME_MAX + 1];
+    const char *dot;
+
+    /* A host name that is unusable as a first label must not give an empty NetBIOS name. */
+    if (gethostname(host, sizeof(host)) != 0 || host[0] == '\0' || host[0] == '.')
+        strcpy(host, "localhost");
+    /* gethostname may truncate without a terminator. */
+    host[HOST_NAME_MAX] = '\0';
+    /* Case is done by hand: tolower and toupper depend on the caller's locale. */
+    ascii_lower(host);
+    if (cfg->netbios_name == NULL) {
+        size_t label_len = strcspn(host, ".");
+
+        cfg->netbios_name =
+            strndup(host, label_len < NETBIOS_NAME_MAX ? label_len : NETBIOS_NAME_MAX);
+        if (cfg->netbios_name == NULL)
+            return NTLM_ERR_NOMEM;
+        ascii_upper(cfg->netbios_name);
+    }
+    if (cfg->netbios_domain == NULL) {
+        cfg->netbios_domain = strdup("WORKGROUP");
+        if (cfg->netbios_domain == NULL)
+            return NTLM_ERR_NOMEM;
+    }
+    if (cfg->dns_name == NULL) {
+        cfg->dns_name = strdup(host);
+        if (cfg->dns_name == NULL)
+            return NTLM_ERR_NOMEM;
+    }
+    if (cfg->dns_domain == NULL) {
+        dot = strchr(host, '.');
+        cfg->dns_domain = strdup(dot != NULL ? dot + 1 : "");
+        if (cfg->dns_domain == NULL)
+            return NTLM_ERR_NOMEM;
+    }
+    return 0;
+}
+
+void
+ntlm_config_clear(struct ntlm_config *cfg)
+{
+    if (cfg == NULL)
+        return;
+    free(cfg->user_file);
+    free(cfg->netbios_name);
+    free(cfg->netbios_domain);
+    free(cfg->dns_name);
+    free(cfg->dns_domain);
+    free(cfg->error);
+    memset(cfg, 0, sizeof(*cfg));
+}
+
+/*
+ * Reads the regular file at path into a NUL-terminated string. Returns 0 or an errno value
+ * (EINVAL for a file that is not regular or holds a NUL byte).
+ */
+static int
+read_text_file(const char *path, char **text)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t cap = 0, len = 0;
+    int fd, err = 0;
+
+    /* O_NONBLOCK: a FIFO at path must not hang us before the regular-file check. */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        err = errno;
+        goto done;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        err = EINVAL;
+        goto done;
+    }
+    for (;;) {
+        ssize_t n;
+
+        if (cap - len < 2) {
+            char *bigger = realloc(buf, cap == 0 ? 4096 : cap * 2);
+
+            if (bigger == NULL) {
+                err = ENOMEM;
+                goto done;
+            }
+            buf = bigger;
+            cap = cap == 0 ? 4096 : cap * 2;
+        }
+        n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err = errno;
+            goto done;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    if (memchr(buf, '\0', len) != NULL) {
+        err = EINVAL;
+        goto done;
+    }
+    buf[len] = '\0';
+    *text = buf;
+    buf = NULL;
+done:
+    free(buf);
+    if (fd >= 0)
+        close(fd);
+    return err;
+}
+
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+static struct ntlm_config config;
+static uint32_t config_status;
+
+static uint32_t
+config_load(struct ntlm_config *cfg)
+{
+    const char *path = secure_getenv("SSPIGSS_NTLM_CONFIG");
+    const char *user_file = secure_getenv("NTLM_USER_FILE");
+    bool named = path != NULL && *path != '\0';
+    char *text = NULL;
+    uint32_t ret = 0;
+    int err;
+
+    if (!named)
+        path = DEFAULT_CONFIG_PATH;
+    err = read_text_file(path, &text);
+    if (err == ENOMEM) {
+        ret = NTLM_ERR_NOMEM;
+        goto done;
+    }
+    /* Only the default file may be absent: a file someone named must be there. */
+    if (err != 0 && !(err == ENOENT && !named)) {
+        ret = config_error(&cfg->error, path, 0, "cannot read: %s",
+                           err == EINVAL ? "not a regular text file" : strerror(err));
+        goto done;
+    }
+    if (text != NULL) {
+        ret = ntlm_config_parse(text, path, cfg);
+        if (ret)
+            goto done;
+    }
+    if (user_file != NULL && *user_file != '\0') {
+        free(cfg->user_file);
+        cfg->user_file = strdup(user_file);
+        if (cfg->user_file == NULL) {
+            ret = NTLM_ERR_NOMEM;
+            goto done;
+        }
+    }
+    ret = ntlm_config_defaults(cfg);
+done:
+    free(text);
+    return ret;
+}
+
+static void
+config_init(void)
+{
+    config_status = config_load(&config);
+}
+
+/* The first call decides for the whole process: a broken configuration stays broken. */
+uint32_t
+ntlm_config_get(const struct ntlm_config **cfg)
+{
+    pthread_once(&config_once, config_init);
+    *cfg = &config;
+    return config_status;
+}

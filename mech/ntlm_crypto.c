@@ -1,0 +1,387 @@
+/*
+ * The crypto primitives NTLMSSP needs, on OpenSSL 3. MD4, RC4 and single DES live only in the
+ * legacy provider, so everything is fetched once from a private library context that loads
+ * it; the process-wide default context and its configuration are left alone.
+ */
+#include "ntlm_crypto.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/provider.h>
+#include <openssl/rand.h>
+#include <zlib.h>
+
+#include "ntlm_errors.h"
+
+/* EVP update calls take an int length; larger inputs are fed in pieces of this size. */
+#define EVP_CHUNK (1u << 30)
+/* Keystream discarded per step when an RC4 state is rebuilt at a position. */
+#define RC4_DISCARD_CHUNK 1024
+
+struct ntlm_rc4 {
+    EVP_CIPHER_CTX *ctx;
+    uint64_t position; /* keystream bytes consumed since keying */
+};
+
+static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
+static uint32_t crypto_status = NTLM_ERR_CRYPTO;
+static OSSL_LIB_CTX *libctx;
+static EVP_MD *md4;
+static EVP_MD *md5;
+static EVP_CIPHER *rc4;
+static EVP_CIPHER *des_ecb;
+static EVP_MAC *hmac;
+/*
+ * HMAC-MD5 context set up once; each call duplicates and re-keys it, since passing the digest
+ * name to EVP_MAC_init would make the provider fetch MD5 again on every call.
+ */
+static EVP_MAC_CTX *hmac_md5_template;
+
+/* Releases what crypto_load got before it failed, so that a failed init holds nothing. */
+static void
+crypto_unload(void)
+{
+    EVP_MAC_CTX_free(hmac_md5_template);
+    EVP_MAC_free(hmac);
+    EVP_CIPHER_free(des_ecb);
+    EVP_CIPHER_free(rc4);
+    EVP_MD_free(md5);
+    EVP_MD_free(md4);
+    /* Freeing the context unloads its providers. */
+    OSSL_LIB_CTX_free(libctx);
+    hmac_md5_template = NULL;
+    hmac = NULL;
+    des_ecb = rc4 = NULL;
+    md5 = md4 = NULL;
+    libctx = NULL;
+}
+
+/* Runs once per process; on success the context and algorithms live until exit. */
+static void
+crypto_load(void)
+{
+    static const uint8_t template_key[16];
+    OSSL_PARAM params[2];
+
+    libctx = OSSL_LIB_CTX_new();
+    if (libctx == NULL)
+        goto done;
+    if (OSSL_PROVIDER_load(libctx, "legacy") == NULL ||
+        OSSL_PROVIDER_load(libctx, "default") == NULL)
+        goto done;
+    md4 = EVP_MD_fetch(libctx, "MD4", NULL);
+    md5 = EVP_MD_fetch(libctx, "MD5", NULL);
+    rc4 = EVP_CIPHER_fetch(libctx, "RC4", NULL);
+    des_ecb = EVP_CIPHER_fetch(libctx, "DES-ECB", NULL);
+    hmac = EVP_MAC_fetch(libctx, "HMAC", NULL);
+    if (md4 == NULL || md5 == NULL || rc4 == NULL || des_ecb == NULL || hmac == NULL)
+        goto done;
+    hmac_md5_template = EVP_MAC_CTX_new(hmac);
+    if (hmac_md5_template == NULL)
+        goto done;
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"MD5", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    /* Keyed (with zeros, replaced in every use) because OpenSSL 3.0.0 cannot duplicate an HMAC
+     * context that was never keyed; 3.0.1 lifted that. */
+    if (!EVP_MAC_init(hmac_md5_template, template_key, sizeof(template_key), params))
+        goto done;
+    crypto_status = 0;
+done:
+    if (crypto_status != 0)
+        crypto_unload();
+}
+
+uint32_t
+ntlm_crypto_init(void)
+{
+    if (pthread_once(&crypto_once, crypto_load) != 0)
+        return NTLM_ERR_CRYPTO;
+    return crypto_status;
+}
+
+/* Callers have run ntlm_crypto_init, which is what makes md valid. */
+static uint32_t
+digest(const EVP_MD *md, const struct ntlm_iov *iov, size_t n, uint8_t out[16])
+{
+    EVP_MD_CTX *ctx = NULL;
+    uint32_t ret;
+    size_t i;
+
+    ctx = EVP_MD_CTX_new();
+    if (ctx == NULL) {
+        ret = NTLM_ERR_NOMEM;
+        goto done;
+    }
+    ret = NTLM_ERR_CRYPTO;
+    if (!EVP_DigestInit_ex2(ctx, md, NULL))
+        goto done;
+    for (i = 0; i < n; i++) {
+        if (!EVP_DigestUpdate(ctx, iov[i].data, iov[i].len))
+            goto done;
+    }
+    if (!EVP_DigestFinal_ex(ctx, out, NULL))
+        goto done;
+    ret = 0;
+done:
+    EVP_MD_CTX_free(ctx);
+    return ret;
+}
+
+uint32_t
+ntlm_md4(const void *data, size_t len, uint8_t out[16])
+{
+    struct ntlm_iov iov = { data, len };
+
+    if (ntlm_crypto_init())
+        return NTLM_ERR_CRYPTO;
+    return digest(md4, &iov, 1, out);
+}
+
+uint32_t
+ntlm_md5(const struct ntlm_iov *iov, size_t n, uint8_t out[16])
+{
+    if (ntlm_crypto_init())
+        return NTLM_ERR_CRYPTO;
+    return digest(md5, iov, n, out);
+}
+
+uint32_t
+ntlm_hmac_md5(const uint8_t *key, size_t key_len, const struct ntlm_iov *iov, size_t n,
+              uint8_t out[16])
+{
+    EVP_MAC_CTX *ctx = NULL;
+    size_t out_len = 0;
+    uint32_t ret;
+    size_t i;
+
+    ret = ntlm_crypto_init();
+    if (ret)
+        goto done;
+    ctx = EVP_MAC_CTX_dup(hmac_md5_template);
+    if (ctx == NULL) {
+        ret = NTLM_ERR_NOMEM;
+        goto done;
+    }
+    ret = NTLM_ERR_CRYPTO;
+    if (!EVP_MAC_init(ctx, key, key_len, NULL))
+        goto done;
+    for (i = 0; i < n; i++) {
+        if (!EVP_MAC_update(ctx, iov[i].data, iov[i].len))
+            goto done;
+    }
+    if (!EVP_MAC_final(ctx, out, &out_len, 16) || out_len != 16)
+        goto done;
+    ret = 0;
+done:
+    /* The context holds the padded key; OpenSSL cleanses it when freeing. */
+    EVP_MAC_CTX_free(ctx);
+    return ret;
+}
+
+uint32_t
+ntlm_random(void *out, size_t len)
+{
+    uint8_t *p = out;
+
+    if (ntlm_crypto_init())
+        return NTLM_ERR_CRYPTO;
+    while (len > 0) {
+        size_t step = len < EVP_CHUNK ? len : EVP_CHUNK;
+
+        if (RAND_bytes(p, (int)step) != 1)
+            return NTLM_ERR_CRYPTO;
+        p += step;
+        len -= step;
+    }
+    return 0;
+}
+
+uint32_t
+ntlm_crc32(const struct ntlm_iov *iov, size_t n)
+{
+    uLong crc = crc32_z(0, Z_NULL, 0);
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        crc = crc32_z(crc, iov[i].data, iov[i].len);
+    return (uint32_t)crc;
+}
+
+/* DES keys carry a parity bit in the low bit of each byte; set it for odd parity. */
+static uint8_t
+odd_parity(uint8_t b)
+{
+    unsigned ones = (unsigned)__builtin_popcount(b >> 1);
+
+    return (uint8_t)((b & 0xFE) | ((ones & 1) == 0));
+}
+
+uint32_t
+ntlm_des7(const uint8_t key7[7], const uint8_t in[8], uint8_t out[8])
+{
+    EVP_CIPHER_CTX *ctx = NULL;
+    uint8_t key[8];
+    int len = 0;
+    uint32_t ret;
+    int i;
+
+    ret = ntlm_crypto_init();
+    if (ret)
+        goto done;
+    /* Spread the 56 key bits over the high 7 bits of 8 bytes (MS-NLMP 6, DES key setup). */
+    key[0] = key7[0];
+    for (i = 1; i < 7; i++)
+        key[i] = (uint8_t)(key7[i - 1] << (8 - i) | key7[i] >> i);
+    key[7] = (uint8_t)(key7[6] << 1);
+    for (i = 0; i < 8; i++)
+        key[i] = odd_parity(key[i]);
+    ctx = EVP_CIPHER_CTX_new();
+    if (ctx == NULL) {
+        ret = NTLM_ERR_NOMEM;
+        goto done;
+    }
+    ret = NTLM_ERR_CRYPTO;
+    if (!EVP_EncryptInit_ex2(ctx, des_ecb, key, NULL, NULL) || !EVP_CIPHER_CTX_set_padding(ctx, 0))
+        goto done;
+    if (!EVP_EncryptUpdate(ctx, out, &len, in, 8) || len != 8)
+        goto done;
+    ret = 0;
+done:
+    explicit_bzero(key, sizeof(key));
+    EVP_CIPHER_CTX_free(ctx);
+    return ret;
+}
+
+uint32_t
+ntlm_rc4_new(const uint8_t *key, size_t key_len, struct ntlm_rc4 **out)
+{
+    struct ntlm_rc4 *st = NULL;
+    uint32_t ret;
+
+    ret = ntlm_crypto_init();
+    if (ret)
+        goto done;
+    if (key_len == 0 || key_len > INT_MAX) {
+        ret = NTLM_ERR_INVALID_ARG;
+        goto done;
+    }
+    st = calloc(1, sizeof(*st));
+    if (st != NULL)
+        st->ctx = EVP_CIPHER_CTX_new();
+    if (st == NULL || st->ctx == NULL) {
+        ret = NTLM_ERR_NOMEM;
+        goto done;
+    }
+    /* The key length must be set between choosing the cipher and giving the key. */
+    ret = NTLM_ERR_CRYPTO;
+    if (!EVP_EncryptInit_ex2(st->ctx, rc4, NULL, NULL, NULL) ||
+        !EVP_CIPHER_CTX_set_key_length(st->ctx, (int)key_len) ||
+        !EVP_EncryptInit_ex2(st->ctx, NULL, key, NULL, NULL))
+        goto done;
+    *out = st;
+    st = NULL;
+    ret = 0;
+done:
+    ntlm_rc4_free(st);
+    return ret;
+}
+
+uint32_t
+ntlm_rc4_update(struct ntlm_rc4 *st, const uint8_t *in, uint8_t *out, size_t len)
+{
+    uint32_t ret;
+
+    ret = ntlm_crypto_init();
+    if (ret)
+        return ret;
+    while (len > 0) {
+        size_t step = len < EVP_CHUNK ? len : EVP_CHUNK;
+        int done_len = 0;
+
+        if (!EVP_EncryptUpdate(st->ctx, out, &done_len, in, (int)step) ||
+            (size_t)done_len != step)
+            return NTLM_ERR_CRYPTO;
+        st->position += step;
+        in += step;
+        out += step;
+        len -= step;
+    }
+    return 0;
+}
+
+uint64_t
+ntlm_rc4_position(const struct ntlm_rc4 *st)
+{
+    return st->position;
+}
+
+uint32_t
+ntlm_rc4_restore(const uint8_t *key, size_t key_len, uint64_t position, struct ntlm_rc4 **out)
+{
+    uint8_t scratch[RC4_DISCARD_CHUNK] = { 0 };
+    struct ntlm_rc4 *st = NULL;
+    uint32_t ret;
+
+    ret = ntlm_rc4_new(key, key_len, &st);
+    if (ret)
+        goto done;
+    while (st->position < position) {
+        uint64_t left = position - st->position;
+        size_t step = left < sizeof(scratch) ? (size_t)left : sizeof(scratch);
+
+        ret = ntlm_rc4_update(st, scratch, scratch, step);
+        if (ret)
+            goto done;
+    }
+    *out = st;
+    st = NULL;
+done:
+    /* scratch now holds keystream, which must not outlive the call. */
+    explicit_bzero(scratch, sizeof(scratch));
+    ntlm_rc4_free(st);
+    return ret;
+}
+
+void
+ntlm_rc4_free(struct ntlm_rc4 *st)
+{
+    if (st == NULL)
+        return;
+    /* EVP_CIPHER_CTX_free cleanses the key schedule. */
+    EVP_CIPHER_CTX_free(st->ctx);
+    free(st);
+}
+
+uint32_t
+ntlm_rc4k(const uint8_t *key, size_t key_len, const uint8_t *in, uint8_t *out, size_t len)
+{
+    struct ntlm_rc4 *st = NULL;
+    uint32_t ret;
+
+    ret = ntlm_rc4_new(key, key_len, &st);
+    if (ret)
+        goto done;
+    ret = ntlm_rc4_update(st, in, out, len);
+done:
+    ntlm_rc4_free(st);
+    return ret;
+}
+
+int
+ntlm_ct_equal(const void *a, const void *b, size_t len)
+{
+    return CRYPTO_memcmp(a, b, len) == 0;
+}
+
+void
+ntlm_wipe(void *p, size_t len)
+{
+    explicit_bzero(p, len);
+}

@@ -1,0 +1,51 @@
+/*
+ * The one file that talks to the crypto library (OpenSSL 3). MD4, RC4 and DES come from a
+ * private library context with the legacy provider; algorithms are fetched once per process.
+ * Every function returns 0 or NTLM_ERR_CRYPTO (NTLM_ERR_NOMEM where allocation failed).
+ */
+#ifndef NTLM_CRYPTO_H
+#define NTLM_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ntlm_iov {
+    const void *data;
+    size_t len;
+};
+
+/* Loads providers and fetches the algorithms (idempotent, thread-safe). */
+uint32_t ntlm_crypto_init(void);
+
+uint32_t ntlm_md4(const void *data, size_t len, uint8_t out[16]);
+uint32_t ntlm_md5(const struct ntlm_iov *iov, size_t n, uint8_t out[16]);
+uint32_t ntlm_hmac_md5(const uint8_t *key, size_t key_len, const struct ntlm_iov *iov, size_t n,
+                       uint8_t out[16]);
+uint32_t ntlm_random(void *out, size_t len);
+
+/* CRC-32 (ISO 3309, as zlib computes it), for NTLMv1 signatures without ESS. */
+uint32_t ntlm_crc32(const struct ntlm_iov *iov, size_t n);
+
+/* DES-ECB of one block with a 7-byte key expanded to 8 with parity (MS-NLMP DES(K, D)). */
+uint32_t ntlm_des7(const uint8_t key7[7], const uint8_t in[8], uint8_t out[8]);
+
+/* RC4 stream state; counts the bytes it has produced so that it can be exported. */
+struct ntlm_rc4;
+uint32_t ntlm_rc4_new(const uint8_t *key, size_t key_len, struct ntlm_rc4 **out);
+/* in and out may be the same buffer */
+uint32_t ntlm_rc4_update(struct ntlm_rc4 *rc4, const uint8_t *in, uint8_t *out, size_t len);
+uint64_t ntlm_rc4_position(const struct ntlm_rc4 *rc4);
+/* Rebuilds a state from its key and the number of keystream bytes already used. */
+uint32_t ntlm_rc4_restore(const uint8_t *key, size_t key_len, uint64_t position,
+                          struct ntlm_rc4 **out);
+void ntlm_rc4_free(struct ntlm_rc4 *rc4);
+/* One-shot RC4 (MS-NLMP RC4K). */
+uint32_t ntlm_rc4k(const uint8_t *key, size_t key_len, const uint8_t *in, uint8_t *out,
+                   size_t len);
+
+/* Constant-time equality (1 when equal). */
+int ntlm_ct_equal(const void *a, const void *b, size_t len);
+/* Wipe that the compiler cannot drop. */
+void ntlm_wipe(void *p, size_t len);
+
+#endif

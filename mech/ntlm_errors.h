@@ -1,0 +1,79 @@
+/* Minor status codes of the NTLM mechanism and their messages for gss_display_status. */
+#ifndef NTLM_ERRORS_H
+#define NTLM_ERRORS_H
+
+#include <stdint.h>
+
+#include "sspigss_ntlm.h"
+
+/* Internal functions return one of these (0 on success); the GSS layer reports it as minor. */
+enum ntlm_error {
+    NTLM_OK = 0,
+    NTLM_ERR_NOMEM = SSPIGSS_NTLM_MINOR_BASE + 1,
+    NTLM_ERR_CRYPTO,
+    NTLM_ERR_INVALID_ARG,
+    /* malformed input */
+    NTLM_ERR_TOKEN_EMPTY,
+    NTLM_ERR_TOKEN_TOO_LARGE,
+    NTLM_ERR_BAD_SIGNATURE,
+    NTLM_ERR_BAD_MESSAGE_TYPE,
+    NTLM_ERR_TRUNCATED,
+    NTLM_ERR_DOMAIN_FIELD,
+    NTLM_ERR_WORKSTATION_FIELD,
+    NTLM_ERR_USER_FIELD,
+    NTLM_ERR_LM_FIELD,
+    NTLM_ERR_NT_FIELD,
+    NTLM_ERR_SESSION_KEY_FIELD,
+    NTLM_ERR_TARGET_NAME_FIELD,
+    NTLM_ERR_TARGET_INFO_FIELD,
+    NTLM_ERR_HEADER_OVERLAP,
+    NTLM_ERR_UTF16_ODD_LENGTH,
+    NTLM_ERR_UTF16_SURROGATE,
+    NTLM_ERR_EMBEDDED_NUL,
+    NTLM_ERR_BAD_UTF8,
+    NTLM_ERR_NOT_OEM,
+    NTLM_ERR_AV_MALFORMED,
+    NTLM_ERR_NT_RESPONSE_SHORT,
+    NTLM_ERR_SESSION_KEY_LENGTH,
+    NTLM_ERR_NO_MIC_SPACE,
+    /* protocol and policy */
+    NTLM_ERR_OUT_OF_ORDER,
+    NTLM_ERR_FLAGS_UNACCEPTABLE,
+    NTLM_ERR_NTLMV1_DISABLED,
+    NTLM_ERR_LM_DISABLED,
+    NTLM_ERR_ANONYMOUS_DISABLED,
+    NTLM_ERR_MIC_MISMATCH,
+    NTLM_ERR_MIC_MISSING,
+    NTLM_ERR_CB_MISMATCH,
+    NTLM_ERR_CB_MISSING,
+    NTLM_ERR_CB_ADDRESSES,
+    /* authentication */
+    NTLM_ERR_UNKNOWN_USER,
+    NTLM_ERR_WRONG_PASSWORD,
+    NTLM_ERR_USERDB_UNREADABLE,
+    NTLM_ERR_USERDB_SYNTAX,
+    NTLM_ERR_USERDB_NONE,
+    NTLM_ERR_NO_USER_CREDS,
+    /* names, credentials, configuration */
+    NTLM_ERR_BAD_NAME,
+    NTLM_ERR_CONFIG,
+    NTLM_ERR_WRONG_CRED_USAGE,
+    /* per-message protection */
+    NTLM_ERR_NO_SESSION_KEY,
+    NTLM_ERR_NOT_ESTABLISHED,
+    NTLM_ERR_SIGNATURE_MISMATCH,
+    NTLM_ERR_SIGNATURE_VERSION,
+    NTLM_ERR_SEQ_REPLAY,
+    NTLM_ERR_SEQ_GAP,
+    NTLM_ERR_SEQ_OLD,
+    NTLM_ERR_BAD_IOV,
+    /* export/import and options */
+    NTLM_ERR_BAD_EXPORT,
+    NTLM_ERR_UNSUPPORTED_OPTION,
+    NTLM_ERR_LAST
+};
+
+/* A human sentence for a minor code of this module, or NULL when the code is not ours. */
+const char *ntlm_error_message(uint32_t code);
+
+#endif

@@ -1,0 +1,1003 @@
+/*
+ * Encode and decode of the NTLMSSP NEGOTIATE, CHALLENGE and AUTHENTICATE messages, of AV_PAIR
+ * lists and of the NTLMv2 client blob (MS-NLMP 2.2). Every wire byte goes through ntlm_reader.
+ */
+#include "ntlm_message.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntlm_errors.h"
+#include "ntlm_reader.h"
+#include "ntlm_unicode.h"
+
+#define NTLM_NEGOTIATE_TYPE 1u
+#define NTLM_CHALLENGE_TYPE 2u
+#define NTLM_AUTHENTICATE_TYPE 3u
+
+static const uint8_t ntlm_signature[8] = "NTLMSSP"; /* with its NUL */
+
+#define PREFIX_LEN 12 /* signature and message type */
+#define NEGOTIATE_LEGACY_LEN 16
+#define NEGOTIATE_HEADER_LEN 32
+#define CHALLENGE_HEADER_LEN 48
+#define AUTHENTICATE_HEADER_LEN 64
+#define VERSION_LEN 8
+#define MIC_LEN 16
+#define V2_PROOF_LEN 16
+#define V2_BLOB_HEADER_LEN 28
+
+/* A security buffer (len16, maxlen16, offset32) as sent, and its bytes once validated. */
+struct field {
+    uint16_t len;
+    uint32_t off;
+    uint32_t err; /* reported when the field lies outside the message */
+    const uint8_t *data;
+};
+
+struct av_pair {
+    uint16_t id;
+    uint16_t len;
+    const uint8_t *value;
+};
+
+/* ---- decoding helpers ---- */
+
+static void
+field_read(struct ntlm_reader *r, struct field *f, uint32_t err)
+{
+    f->len = ntlm_read_le16(r);
+    /* MaxLen is not used: peers disagree on it and nothing depends on it. */
+    (void)ntlm_read_le16(r);
+    f->off = ntlm_read_le32(r);
+    f->err = err;
+    f->data = NULL;
+}
+
+/*
+ * Validates every field against the whole message before any pointer is formed. An empty
+ * field is empty wherever it points; a non-empty one may not start inside the header_len
+ * bytes of fixed header the parser has already consumed.
+ */
+static uint32_t
+fields_resolve(const struct ntlm_reader *r, struct field *f, size_t n, size_t header_len)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (f[i].len == 0)
+            continue;
+        f[i].data = ntlm_reader_at(r, f[i].off, f[i].len);
+        if (f[i].data == NULL)
+            return f[i].err;
+        if (f[i].off < header_len)
+            return NTLM_ERR_HEADER_OVERLAP;
+    }
+    return 0;
+}
+
+/*
+ * Where the payload starts: the lowest offset of a non-empty field, else the message end.
+ * Optional header parts (version, MIC) are present only when this leaves room for them.
+ */
+static size_t
+payload_start(const struct field *f, size_t n, size_t msg_len)
+{
+    size_t i, start = msg_len;
+
+    for (i = 0; i < n; i++) {
+        if (f[i].len > 0 && f[i].off < start)
+            start = f[i].off;
+    }
+    return start;
+}
+
+static uint32_t
+field_string(const struct field *f, bool unicode, char **out)
+{
+    if (unicode)
+        return ntlm_utf16le_to_utf8(f->data, f->len, out);
+    return ntlm_oem_to_utf8(f->data, f->len, out);
+}
+
+/* Copies a field into malloc'd memory; an empty field leaves *out NULL. */
+static uint32_t
+field_copy(const struct field *f, uint8_t **out, size_t *out_len)
+{
+    if (f->len == 0)
+        return 0;
+    *out = malloc(f->len);
+    if (*out == NULL)
+        return NTLM_ERR_NOMEM;
+    memcpy(*out, f->data, f->len);
+    *out_len = f->len;
+    return 0;
+}
+
+static void
+version_read(struct ntlm_reader *r, struct ntlm_version *v)
+{
+    v->major = ntlm_read_u8(r);
+    v->minor = ntlm_read_u8(r);
+    v->build = ntlm_read_le16(r);
+    (void)ntlm_read_bytes(r, 3); /* Reserved */
+    v->revision = ntlm_read_u8(r);
+}
+
+uint32_t
+ntlm_message_type(const uint8_t *msg, size_t len, uint32_t *type)
+{
+    struct ntlm_reader r;
+    const uint8_t *sig;
+    uint32_t t;
+
+    if (len == 0)
+        return NTLM_ERR_TOKEN_EMPTY;
+    if (len > NTLM_MAX_TOKEN)
+        return NTLM_ERR_TOKEN_TOO_LARGE;
+    ntlm_reader_init(&r, msg, len);
+    sig = ntlm_read_bytes(&r, sizeof(ntlm_signature));
+    if (sig != NULL && memcmp(sig, ntlm_signature, sizeof(ntlm_signature)) != 0)
+        return NTLM_ERR_BAD_SIGNATURE;
+    t = ntlm_read_le32(&r);
+    if (r.err)
+        return NTLM_ERR_TRUNCATED;
+    if (t < NTLM_NEGOTIATE_TYPE || t > NTLM_AUTHENTICATE_TYPE)
+        return NTLM_ERR_BAD_MESSAGE_TYPE;
+    *type = t;
+    return 0;
+}
+
+/* Checks the signature and type, and leaves r just after them. */
+static uint32_t
+message_open(struct ntlm_reader *r, const uint8_t *msg, size_t len, uint32_t want)
+{
+    uint32_t type = 0, ret;
+
+    ret = ntlm_message_type(msg, len, &type);
+    if (ret)
+        return ret;
+    if (type != want)
+        return NTLM_ERR_BAD_MESSAGE_TYPE;
+    ntlm_reader_init(r, msg, len);
+    (void)ntlm_read_bytes(r, PREFIX_LEN);
+    return 0;
+}
+
+/* ---- encoding helpers ---- */
+
+/* Starts a message: signature and type. */
+static void
+message_begin(struct ntlm_buf *b, uint32_t type)
+{
+    ntlm_buf_add(b, ntlm_signature, sizeof(ntlm_signature));
+    ntlm_buf_add_le32(b, type);
+}
+
+/* A NULL version is written as zeros, which MS-NLMP asks for when VERSION is not negotiated. */
+static void
+version_put(struct ntlm_buf *b, const struct ntlm_version *v)
+{
+    if (v == NULL) {
+        ntlm_buf_add_zeros(b, VERSION_LEN);
+        return;
+    }
+    ntlm_buf_add_u8(b, v->major);
+    ntlm_buf_add_u8(b, v->minor);
+    ntlm_buf_add_le16(b, v->build);
+    ntlm_buf_add_zeros(b, 3);
+    ntlm_buf_add_u8(b, v->revision);
+}
+
+/*
+ * Appends a payload field and fills its security buffer header at hdr. An empty field points
+ * at offset 0 when zero_empty (Windows writes NEGOTIATE and CHALLENGE so, as does the MS-NLMP
+ * example), else where its payload would be (Windows and Samba write AUTHENTICATE so).
+ */
+static uint32_t
+field_put(struct ntlm_buf *b, size_t hdr, const uint8_t *data, size_t n, bool zero_empty)
+{
+    if (n > UINT16_MAX)
+        return NTLM_ERR_INVALID_ARG;
+    if (b->len > NTLM_MAX_TOKEN)
+        return NTLM_ERR_TOKEN_TOO_LARGE;
+    ntlm_buf_put_le16_at(b, hdr, (uint16_t)n);
+    ntlm_buf_put_le16_at(b, hdr + 2, (uint16_t)n);
+    ntlm_buf_put_le32_at(b, hdr + 4, n == 0 && zero_empty ? 0 : (uint32_t)b->len);
+    ntlm_buf_add(b, data, n);
+    return 0;
+}
+
+/* Appends a finished message (or list) to out; only complete results ever reach out. */
+static uint32_t
+buf_append(struct ntlm_buf *out, const struct ntlm_buf *done, size_t max)
+{
+    uint32_t ret = ntlm_buf_status(done);
+
+    if (ret)
+        return ret;
+    if (done->len > max)
+        return NTLM_ERR_TOKEN_TOO_LARGE;
+    ntlm_buf_add(out, done->data, done->len);
+    return ntlm_buf_status(out);
+}
+
+/* Encodes a string per the UNICODE flag; NULL and "" both give an empty field. */
+static uint32_t
+wire_string(const char *s, bool unicode, uint8_t **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (s == NULL)
+        return 0;
+    if (unicode)
+        return ntlm_utf8_to_utf16le(s, false, out, out_len);
+    return ntlm_utf8_to_oem(s, false, out, out_len);
+}
+
+/* ---- NEGOTIATE ---- */
+
+/* The domain and workstation fields and the version of a NEGOTIATE longer than 16 bytes. */
+static uint32_t
+negotiate_decode_fields(struct ntlm_reader *r, struct ntlm_negotiate *m)
+{
+    struct field f[2];
+    uint32_t ret;
+
+    field_read(r, &f[0], NTLM_ERR_DOMAIN_FIELD);
+    field_read(r, &f[1], NTLM_ERR_WORKSTATION_FIELD);
+    if (r->err)
+        return NTLM_ERR_TRUNCATED;
+    ret = fields_resolve(r, f, 2, NEGOTIATE_HEADER_LEN);
+    if (ret)
+        return ret;
+    /* Fields are in bounds now, so a payload start of 40 also means a message of 40 bytes. */
+    if ((m->flags & NTLMSSP_NEGOTIATE_VERSION) &&
+        payload_start(f, 2, r->len) >= NEGOTIATE_HEADER_LEN + VERSION_LEN) {
+        m->has_version = true;
+        version_read(r, &m->version);
+    }
+    /* Taken whenever sent: the *_SUPPLIED flags are advisory and often wrong. */
+    if (f[0].len > 0) {
+        ret = field_string(&f[0], false, &m->domain);
+        if (ret)
+            return ret;
+    }
+    if (f[1].len > 0)
+        ret = field_string(&f[1], false, &m->workstation);
+    return ret;
+}
+
+uint32_t
+ntlm_negotiate_decode(const uint8_t *msg, size_t len, struct ntlm_negotiate *out)
+{
+    struct ntlm_negotiate m = { 0 };
+    struct ntlm_reader r;
+    uint32_t ret;
+
+    ret = message_open(&r, msg, len, NTLM_NEGOTIATE_TYPE);
+    if (ret)
+        goto done;
+    m.flags = ntlm_read_le32(&r);
+    if (r.err) {
+        ret = NTLM_ERR_TRUNCATED;
+        goto done;
+    }
+    /* The legacy form ends after the flags; anything longer carries the two fields. */
+    if (len > NEGOTIATE_LEGACY_LEN)
+        ret = negotiate_decode_fields(&r, &m);
+
+done:
+    if (ret) {
+        ntlm_negotiate_free(&m);
+        memset(out, 0, sizeof(*out));
+    } else {
+        *out = m;
+    }
+    return ret;
+}
+
+/*
+ * NEGOTIATE_MESSAGE as written (MS-NLMP 2.2.1.1):
+ *
+ *   offset  size  field
+ *   ------  ----  ------------------------------------------------------------
+ *        0     8  Signature "NTLMSSP\0"
+ *        8     4  MessageType = 1
+ *       12     4  NegotiateFlags (OEM_*_SUPPLIED set from the fields below)
+ *       16     8  DomainNameFields      (len, maxlen, offset; offset 0 when empty)
+ *       24     8  WorkstationFields     (likewise)
+ *       32     8  Version (zeros when in->has_version is false)
+ *       40     -  Payload: DomainName (OEM), WorkstationName (OEM)
+ */
+uint32_t
+ntlm_negotiate_encode(const struct ntlm_negotiate *in, struct ntlm_buf *out)
+{
+    struct ntlm_buf msg = NTLM_BUF_INIT;
+    uint8_t *domain = NULL, *workstation = NULL;
+    size_t domain_len, workstation_len;
+    uint32_t flags, ret;
+
+    ret = wire_string(in->domain, false, &domain, &domain_len);
+    if (ret)
+        goto done;
+    ret = wire_string(in->workstation, false, &workstation, &workstation_len);
+    if (ret)
+        goto done;
+    flags = in->flags &
+            ~(NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED | NTLMSSP_NEGOTIATE_OEM_WORKSTATION_SUPPLIED);
+    if (domain_len > 0)
+        flags |= NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED;
+    if (workstation_len > 0)
+        flags |= NTLMSSP_NEGOTIATE_OEM_WORKSTATION_SUPPLIED;
+
+    message_begin(&msg, NTLM_NEGOTIATE_TYPE);
+    ntlm_buf_add_le32(&msg, flags);
+    ntlm_buf_add_zeros(&msg, 16); /* the two field headers, filled in by field_put */
+    version_put(&msg, in->has_version ? &in->version : NULL);
+    ret = field_put(&msg, 16, domain, domain_len, true);
+    if (ret)
+        goto done;
+    ret = field_put(&msg, 24, workstation, workstation_len, true);
+    if (ret)
+        goto done;
+    ret = buf_append(out, &msg, NTLM_MAX_TOKEN);
+
+done:
+    free(domain);
+    free(workstation);
+    ntlm_buf_free(&msg);
+    return ret;
+}
+
+void
+ntlm_negotiate_free(struct ntlm_negotiate *m)
+{
+    if (m == NULL)
+        return;
+    free(m->domain);
+    free(m->workstation);
+    memset(m, 0, sizeof(*m));
+}
+
+/* ---- CHALLENGE ---- */
+
+enum { CHAL_TARGET_NAME, CHAL_TARGET_INFO, CHAL_FIELDS };
+
+uint32_t
+ntlm_challenge_decode(const uint8_t *msg, size_t len, struct ntlm_challenge *out)
+{
+    struct ntlm_challenge m = { 0 };
+    struct ntlm_av_info av = { 0 };
+    struct ntlm_reader r;
+    struct field f[CHAL_FIELDS];
+    uint32_t ret;
+
+    ret = message_open(&r, msg, len, NTLM_CHALLENGE_TYPE);
+    if (ret)
+        goto done;
+    field_read(&r, &f[CHAL_TARGET_NAME], NTLM_ERR_TARGET_NAME_FIELD);
+    m.flags = ntlm_read_le32(&r);
+    ntlm_read_copy(&r, m.server_challenge, sizeof(m.server_challenge));
+    (void)ntlm_read_bytes(&r, 8); /* Reserved */
+    field_read(&r, &f[CHAL_TARGET_INFO], NTLM_ERR_TARGET_INFO_FIELD);
+    if (r.err) {
+        ret = NTLM_ERR_TRUNCATED;
+        goto done;
+    }
+    ret = fields_resolve(&r, f, CHAL_FIELDS, CHALLENGE_HEADER_LEN);
+    if (ret)
+        goto done;
+    if ((m.flags & NTLMSSP_NEGOTIATE_VERSION) &&
+        payload_start(f, CHAL_FIELDS, len) >= CHALLENGE_HEADER_LEN + VERSION_LEN) {
+        m.has_version = true;
+        version_read(&r, &m.version);
+    }
+    if (f[CHAL_TARGET_NAME].len > 0) {
+        ret =
+            field_string(&f[CHAL_TARGET_NAME], m.flags & NTLMSSP_NEGOTIATE_UNICODE, &m.target_name);
+        if (ret)
+            goto done;
+    }
+    if (f[CHAL_TARGET_INFO].len > 0) {
+        /* Kept raw for the client's blob, but only once known to be well formed. */
+        ret = ntlm_av_decode(f[CHAL_TARGET_INFO].data, f[CHAL_TARGET_INFO].len, &av);
+        if (ret)
+            goto done;
+        ret = field_copy(&f[CHAL_TARGET_INFO], &m.target_info, &m.target_info_len);
+    }
+
+done:
+    ntlm_av_free(&av);
+    if (ret) {
+        ntlm_challenge_free(&m);
+        memset(out, 0, sizeof(*out));
+    } else {
+        *out = m;
+    }
+    return ret;
+}
+
+/*
+ * CHALLENGE_MESSAGE as written (MS-NLMP 2.2.1.2):
+ *
+ *   offset  size  field
+ *   ------  ----  ------------------------------------------------------------
+ *        0     8  Signature "NTLMSSP\0"
+ *        8     4  MessageType = 2
+ *       12     8  TargetNameFields      (len, maxlen, offset; offset 0 when empty)
+ *       20     4  NegotiateFlags
+ *       24     8  ServerChallenge
+ *       32     8  Reserved (zeros)
+ *       40     8  TargetInfoFields      (likewise)
+ *       48     8  Version (only when in->has_version)
+ *    48/56     -  Payload: TargetName (UTF-16LE with UNICODE, else OEM), TargetInfo
+ */
+uint32_t
+ntlm_challenge_encode(const struct ntlm_challenge *in, struct ntlm_buf *out)
+{
+    struct ntlm_buf msg = NTLM_BUF_INIT;
+    uint8_t *name = NULL;
+    size_t name_len;
+    uint32_t ret;
+
+    ret = wire_string(in->target_name, in->flags & NTLMSSP_NEGOTIATE_UNICODE, &name, &name_len);
+    if (ret)
+        goto done;
+    message_begin(&msg, NTLM_CHALLENGE_TYPE);
+    ntlm_buf_add_zeros(&msg, 8); /* TargetNameFields, filled in by field_put */
+    ntlm_buf_add_le32(&msg, in->flags);
+    ntlm_buf_add(&msg, in->server_challenge, sizeof(in->server_challenge));
+    ntlm_buf_add_zeros(&msg, 8); /* Reserved */
+    ntlm_buf_add_zeros(&msg, 8); /* TargetInfoFields */
+    if (in->has_version)
+        version_put(&msg, &in->version);
+    ret = field_put(&msg, 12, name, name_len, true);
+    if (ret)
+        goto done;
+    ret = field_put(&msg, 40, in->target_info, in->target_info_len, true);
+    if (ret)
+        goto done;
+    ret = buf_append(out, &msg, NTLM_MAX_TOKEN);
+
+done:
+    free(name);
+    ntlm_buf_free(&msg);
+    return ret;
+}
+
+void
+ntlm_challenge_free(struct ntlm_challenge *m)
+{
+    if (m == NULL)
+        return;
+    free(m->target_name);
+    free(m->target_info);
+    memset(m, 0, sizeof(*m));
+}
+
+/* ---- AUTHENTICATE ---- */
+
+/* The security buffers in wire order. */
+enum { AUTH_LM, AUTH_NT, AUTH_DOMAIN, AUTH_USER, AUTH_WORKSTATION, AUTH_KEY, AUTH_FIELDS };
+
+static const uint32_t auth_field_errors[AUTH_FIELDS] = {
+    NTLM_ERR_LM_FIELD,   NTLM_ERR_NT_FIELD,          NTLM_ERR_DOMAIN_FIELD,
+    NTLM_ERR_USER_FIELD, NTLM_ERR_WORKSTATION_FIELD, NTLM_ERR_SESSION_KEY_FIELD,
+};
+
+/* The strings and copies of an AUTHENTICATE whose fields are already validated. */
+static uint32_t
+authenticate_take_fields(const struct field *f, struct ntlm_authenticate *m)
+{
+    bool unicode = m->flags & NTLMSSP_NEGOTIATE_UNICODE;
+    uint32_t ret;
+
+    /* Empty names decode to "", so callers never meet NULL for an anonymous peer. */
+    ret = field_string(&f[AUTH_DOMAIN], unicode, &m->domain);
+    if (ret)
+        return ret;
+    ret = field_string(&f[AUTH_USER], unicode, &m->user);
+    if (ret)
+        return ret;
+    ret = field_string(&f[AUTH_WORKSTATION], unicode, &m->workstation);
+    if (ret)
+        return ret;
+    ret = field_copy(&f[AUTH_LM], &m->lm_response, &m->lm_response_len);
+    if (ret)
+        return ret;
+    ret = field_copy(&f[AUTH_NT], &m->nt_response, &m->nt_response_len);
+    if (ret)
+        return ret;
+    return field_copy(&f[AUTH_KEY], &m->session_key, &m->session_key_len);
+}
+
+uint32_t
+ntlm_authenticate_decode(const uint8_t *msg, size_t len, struct ntlm_authenticate *out)
+{
+    struct ntlm_authenticate m = { 0 };
+    struct ntlm_reader r;
+    struct field f[AUTH_FIELDS];
+    size_t i, start;
+    uint32_t ret;
+
+    ret = message_open(&r, msg, len, NTLM_AUTHENTICATE_TYPE);
+    if (ret)
+        goto done;
+    for (i = 0; i < AUTH_FIELDS; i++)
+        field_read(&r, &f[i], auth_field_errors[i]);
+    m.flags = ntlm_read_le32(&r);
+    if (r.err) {
+        ret = NTLM_ERR_TRUNCATED;
+        goto done;
+    }
+    ret = fields_resolve(&r, f, AUTH_FIELDS, AUTHENTICATE_HEADER_LEN);
+    if (ret)
+        goto done;
+    /*
+     * The layout, not the VERSION flag, says whether a version and a MIC are there: Linux
+     * cifs sets the flag yet starts its payload at 64. start <= len, so these reads fit.
+     */
+    start = payload_start(f, AUTH_FIELDS, len);
+    if (start >= AUTHENTICATE_HEADER_LEN + VERSION_LEN) {
+        m.has_version = true;
+        version_read(&r, &m.version);
+    }
+    if (start >= NTLM_AUTH_HEADER_WITH_MIC) {
+        m.has_mic_space = true;
+        ntlm_read_copy(&r, m.mic, sizeof(m.mic));
+    }
+    ret = authenticate_take_fields(f, &m);
+
+done:
+    if (ret) {
+        ntlm_authenticate_free(&m);
+        memset(out, 0, sizeof(*out));
+    } else {
+        *out = m;
+    }
+    return ret;
+}
+
+/*
+ * AUTHENTICATE_MESSAGE as written (MS-NLMP 2.2.1.3):
+ *
+ *   offset  size  field
+ *   ------  ----  ------------------------------------------------------------
+ *        0     8  Signature "NTLMSSP\0"
+ *        8     4  MessageType = 3
+ *       12     8  LmChallengeResponseFields  (len, maxlen, offset)
+ *       20     8  NtChallengeResponseFields
+ *       28     8  DomainNameFields
+ *       36     8  UserNameFields
+ *       44     8  WorkstationFields
+ *       52     8  EncryptedRandomSessionKeyFields
+ *       60     4  NegotiateFlags
+ *       64     8  Version (zeros when in->has_version is false)
+ *       72    16  MIC (zeros, only when with_mic; the caller fills it in)
+ *    72/88     -  Payload: DomainName, UserName, Workstation (UTF-16LE with UNICODE, else
+ *                 OEM), LmChallengeResponse, NtChallengeResponse, EncryptedRandomSessionKey
+ *
+ * Empty fields point where their payload would be, as Windows and Samba write them.
+ */
+uint32_t
+ntlm_authenticate_encode(const struct ntlm_authenticate *in, bool with_mic, struct ntlm_buf *out)
+{
+    struct ntlm_buf msg = NTLM_BUF_INIT;
+    bool unicode = in->flags & NTLMSSP_NEGOTIATE_UNICODE;
+    uint8_t *domain = NULL, *user = NULL, *workstation = NULL;
+    size_t domain_len, user_len, workstation_len;
+    uint32_t ret;
+
+    ret = wire_string(in->domain, unicode, &domain, &domain_len);
+    if (ret)
+        goto done;
+    ret = wire_string(in->user, unicode, &user, &user_len);
+    if (ret)
+        goto done;
+    ret = wire_string(in->workstation, unicode, &workstation, &workstation_len);
+    if (ret)
+        goto done;
+    message_begin(&msg, NTLM_AUTHENTICATE_TYPE);
+    ntlm_buf_add_zeros(&msg, 8 * AUTH_FIELDS); /* field headers, filled in by field_put */
+    ntlm_buf_add_le32(&msg, in->flags);
+    version_put(&msg, in->has_version ? &in->version : NULL);
+    if (with_mic)
+        ntlm_buf_add_zeros(&msg, MIC_LEN);
+    ret = field_put(&msg, 28, domain, domain_len, false);
+    if (ret)
+        goto done;
+    ret = field_put(&msg, 36, user, user_len, false);
+    if (ret)
+        goto done;
+    ret = field_put(&msg, 44, workstation, workstation_len, false);
+    if (ret)
+        goto done;
+    ret = field_put(&msg, 12, in->lm_response, in->lm_response_len, false);
+    if (ret)
+        goto done;
+    ret = field_put(&msg, 20, in->nt_response, in->nt_response_len, false);
+    if (ret)
+        goto done;
+    ret = field_put(&msg, 52, in->session_key, in->session_key_len, false);
+    if (ret)
+        goto done;
+    ret = buf_append(out, &msg, NTLM_MAX_TOKEN);
+
+done:
+    free(domain);
+    free(user);
+    free(workstation);
+    ntlm_buf_free(&msg);
+    return ret;
+}
+
+void
+ntlm_authenticate_free(struct ntlm_authenticate *m)
+{
+    if (m == NULL)
+        return;
+    if (m->lm_response != NULL)
+        explicit_bzero(m->lm_response, m->lm_response_len);
+    if (m->nt_response != NULL)
+        explicit_bzero(m->nt_response, m->nt_response_len);
+    if (m->session_key != NULL)
+        explicit_bzero(m->session_key, m->session_key_len);
+    free(m->lm_response);
+    free(m->nt_response);
+    free(m->session_key);
+    free(m->domain);
+    free(m->user);
+    free(m->workstation);
+    explicit_bzero(m, sizeof(*m));
+}
+
+/* ---- AV_PAIR lists ---- */
+
+/* Reads the next AV_PAIR; one running past the end, or an EOL carrying a value, is malformed. */
+static uint32_t
+av_next(struct ntlm_reader *r, struct av_pair *p)
+{
+    p->id = ntlm_read_le16(r);
+    p->len = ntlm_read_le16(r);
+    p->value = ntlm_read_bytes(r, p->len);
+    if (r->err || (p->id == NTLM_AV_EOL && p->len != 0))
+        return NTLM_ERR_AV_MALFORMED;
+    return 0;
+}
+
+static char **
+av_string_slot(struct ntlm_av_info *av, uint16_t id)
+{
+    switch (id) {
+    case NTLM_AV_NB_COMPUTER:
+        return &av->nb_computer;
+    case NTLM_AV_NB_DOMAIN:
+        return &av->nb_domain;
+    case NTLM_AV_DNS_COMPUTER:
+        return &av->dns_computer;
+    case NTLM_AV_DNS_DOMAIN:
+        return &av->dns_domain;
+    case NTLM_AV_DNS_TREE:
+        return &av->dns_tree;
+    case NTLM_AV_TARGET_NAME:
+        return &av->target_name;
+    default:
+        return NULL;
+    }
+}
+
+/* Stores one pair; each id arrives at most once, so no slot is overwritten. */
+static uint32_t
+av_take(struct ntlm_av_info *av, const struct av_pair *p)
+{
+    char **slot = av_string_slot(av, p->id);
+    struct ntlm_reader r;
+
+    if (slot != NULL)
+        return ntlm_utf16le_to_utf8(p->value, p->len, slot);
+    ntlm_reader_init(&r, p->value, p->len);
+    switch (p->id) {
+    case NTLM_AV_FLAGS:
+        if (p->len != 4)
+            return NTLM_ERR_AV_MALFORMED;
+        av->has_flags = true;
+        av->av_flags = ntlm_read_le32(&r);
+        break;
+    case NTLM_AV_TIMESTAMP:
+        if (p->len != 8)
+            return NTLM_ERR_AV_MALFORMED;
+        av->has_timestamp = true;
+        av->timestamp = ntlm_read_le64(&r);
+        break;
+    case NTLM_AV_CHANNEL_BINDINGS:
+        if (p->len != sizeof(av->channel_bindings))
+            return NTLM_ERR_AV_MALFORMED;
+        av->has_channel_bindings = true;
+        ntlm_read_copy(&r, av->channel_bindings, sizeof(av->channel_bindings));
+        break;
+    default:
+        /* EOL, MsvAvSingleHost and ids from later revisions: nothing to keep. */
+        break;
+    }
+    return 0;
+}
+
+uint32_t
+ntlm_av_decode(const uint8_t *av, size_t len, struct ntlm_av_info *out)
+{
+    struct ntlm_av_info m = { 0 };
+    struct ntlm_reader r;
+    struct av_pair p;
+    uint32_t seen = 0, ret;
+
+    ntlm_reader_init(&r, av, len);
+    do {
+        /* Running out of bytes before EOL is how a missing EOL shows up. */
+        ret = av_next(&r, &p);
+        if (ret)
+            goto done;
+        if (p.id <= NTLM_AV_CHANNEL_BINDINGS) {
+            if (seen & 1u << p.id) {
+                ret = NTLM_ERR_AV_MALFORMED;
+                goto done;
+            }
+            seen |= 1u << p.id;
+        }
+        ret = av_take(&m, &p);
+        if (ret)
+            goto done;
+    } while (p.id != NTLM_AV_EOL);
+
+done:
+    if (ret) {
+        ntlm_av_free(&m);
+        memset(out, 0, sizeof(*out));
+    } else {
+        *out = m;
+    }
+    return ret;
+}
+
+/* Appends one pair; every caller passes a value whose length fits AvLen. */
+static void
+av_put(struct ntlm_buf *b, uint16_t id, const void *value, uint16_t n)
+{
+    ntlm_buf_add_le16(b, id);
+    ntlm_buf_add_le16(b, n);
+    ntlm_buf_add(b, value, n);
+}
+
+static uint32_t
+av_put_string(struct ntlm_buf *b, uint16_t id, const char *s)
+{
+    uint8_t *u16 = NULL;
+    size_t u16_len;
+    uint32_t ret;
+
+    if (s == NULL)
+        return 0;
+    ret = ntlm_utf8_to_utf16le(s, false, &u16, &u16_len);
+    if (ret == 0 && u16_len > UINT16_MAX)
+        ret = NTLM_ERR_INVALID_ARG;
+    if (ret == 0)
+        av_put(b, id, u16, (uint16_t)u16_len);
+    free(u16);
+    return ret;
+}
+
+static void
+av_put_le32(struct ntlm_buf *b, uint16_t id, uint32_t v)
+{
+    ntlm_buf_add_le16(b, id);
+    ntlm_buf_add_le16(b, 4);
+    ntlm_buf_add_le32(b, v);
+}
+
+static void
+av_put_le64(struct ntlm_buf *b, uint16_t id, uint64_t v)
+{
+    ntlm_buf_add_le16(b, id);
+    ntlm_buf_add_le16(b, 8);
+    ntlm_buf_add_le64(b, v);
+}
+
+/*
+ * AV_PAIR list as written (MS-NLMP 2.2.2.1), each pair being AvId (2), AvLen (2), Value:
+ *
+ *   pair                    value
+ *   ----------------------  ----------------------------------------------
+ *   MsvAvNbDomainName       UTF-16LE  (each string pair only when non-NULL)
+ *   MsvAvNbComputerName     UTF-16LE
+ *   MsvAvDnsDomainName      UTF-16LE
+ *   MsvAvDnsComputerName    UTF-16LE
+ *   MsvAvDnsTreeName        UTF-16LE
+ *   MsvAvTargetName         UTF-16LE
+ *   MsvAvFlags              4, little endian (when has_flags)
+ *   MsvAvTimestamp          8, FILETIME      (when has_timestamp)
+ *   MsvAvChannelBindings    16               (when has_channel_bindings)
+ *   MsvAvEOL                empty
+ *
+ * The string pairs follow Windows' order, the one of the MS-NLMP 4.2.4 example.
+ */
+uint32_t
+ntlm_av_encode(const struct ntlm_av_info *in, struct ntlm_buf *out)
+{
+    const struct {
+        uint16_t id;
+        const char *value;
+    } strings[] = {
+        { NTLM_AV_NB_DOMAIN, in->nb_domain },   { NTLM_AV_NB_COMPUTER, in->nb_computer },
+        { NTLM_AV_DNS_DOMAIN, in->dns_domain }, { NTLM_AV_DNS_COMPUTER, in->dns_computer },
+        { NTLM_AV_DNS_TREE, in->dns_tree },     { NTLM_AV_TARGET_NAME, in->target_name },
+    };
+    struct ntlm_buf list = NTLM_BUF_INIT;
+    size_t i;
+    uint32_t ret = 0;
+
+    for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+        ret = av_put_string(&list, strings[i].id, strings[i].value);
+        if (ret)
+            goto done;
+    }
+    if (in->has_flags)
+        av_put_le32(&list, NTLM_AV_FLAGS, in->av_flags);
+    if (in->has_timestamp)
+        av_put_le64(&list, NTLM_AV_TIMESTAMP, in->timestamp);
+    if (in->has_channel_bindings)
+        av_put(&list, NTLM_AV_CHANNEL_BINDINGS, in->channel_bindings, sizeof(in->channel_bindings));
+    av_put(&list, NTLM_AV_EOL, NULL, 0);
+    ret = buf_append(out, &list, SIZE_MAX);
+
+done:
+    ntlm_buf_free(&list);
+    return ret;
+}
+
+void
+ntlm_av_free(struct ntlm_av_info *av)
+{
+    if (av == NULL)
+        return;
+    free(av->nb_computer);
+    free(av->nb_domain);
+    free(av->dns_computer);
+    free(av->dns_domain);
+    free(av->dns_tree);
+    free(av->target_name);
+    memset(av, 0, sizeof(*av));
+}
+
+/*
+ * The client's AV_PAIR list (MS-NLMP 3.1.5.1.2), each pair AvId (2), AvLen (2), Value:
+ *
+ *   pair                    value
+ *   ----------------------  ----------------------------------------------------------
+ *   (server's pairs)        copied in order, except Flags, ChannelBindings, TargetName
+ *   MsvAvFlags              server's flags | av_flags (when either is there)
+ *   MsvAvChannelBindings    cb_hash, 16 bytes (when cb_hash is not NULL)
+ *   MsvAvTargetName         target_name in UTF-16LE (when not NULL)
+ *   MsvAvEOL                empty
+ */
+uint32_t
+ntlm_av_rewrite_for_client(const uint8_t *server_av, size_t server_av_len, uint32_t av_flags,
+                           const uint8_t *cb_hash, const char *target_name, struct ntlm_buf *out)
+{
+    struct ntlm_av_info server = { 0 };
+    struct ntlm_buf list = NTLM_BUF_INIT;
+    struct ntlm_reader r;
+    struct av_pair p;
+    uint32_t ret = 0;
+
+    /* A CHALLENGE without target info gives an empty server list, not a malformed one. */
+    if (server_av_len > 0) {
+        ret = ntlm_av_decode(server_av, server_av_len, &server);
+        if (ret)
+            goto done;
+        ntlm_reader_init(&r, server_av, server_av_len);
+        for (ret = av_next(&r, &p); ret == 0 && p.id != NTLM_AV_EOL; ret = av_next(&r, &p)) {
+            if (p.id != NTLM_AV_FLAGS && p.id != NTLM_AV_CHANNEL_BINDINGS &&
+                p.id != NTLM_AV_TARGET_NAME)
+                av_put(&list, p.id, p.value, p.len);
+        }
+        if (ret)
+            goto done;
+    }
+    if (server.has_flags || av_flags != 0)
+        av_put_le32(&list, NTLM_AV_FLAGS, server.av_flags | av_flags);
+    if (cb_hash != NULL)
+        av_put(&list, NTLM_AV_CHANNEL_BINDINGS, cb_hash, 16);
+    ret = av_put_string(&list, NTLM_AV_TARGET_NAME, target_name);
+    if (ret)
+        goto done;
+    av_put(&list, NTLM_AV_EOL, NULL, 0);
+    ret = buf_append(out, &list, SIZE_MAX);
+
+done:
+    ntlm_av_free(&server);
+    ntlm_buf_free(&list);
+    return ret;
+}
+
+/* ---- NTLMv2 client blob ---- */
+
+uint32_t
+ntlm_v2_blob_parse(const uint8_t *nt_response, size_t len, struct ntlm_v2_blob *out)
+{
+    struct ntlm_v2_blob m = { 0 };
+    struct ntlm_reader r;
+    struct av_pair p;
+    size_t av_start;
+    uint8_t resp_type, hi_resp_type;
+    uint32_t ret = 0;
+
+    if (len < V2_PROOF_LEN + V2_BLOB_HEADER_LEN) {
+        ret = NTLM_ERR_NT_RESPONSE_SHORT;
+        goto done;
+    }
+    ntlm_reader_init(&r, nt_response, len);
+    ntlm_read_copy(&r, m.proof, sizeof(m.proof));
+    resp_type = ntlm_read_u8(&r);
+    hi_resp_type = ntlm_read_u8(&r);
+    (void)ntlm_read_bytes(&r, 6); /* Reserved1, Reserved2 */
+    m.timestamp = ntlm_read_le64(&r);
+    ntlm_read_copy(&r, m.client_challenge, sizeof(m.client_challenge));
+    (void)ntlm_read_bytes(&r, 4); /* Reserved3 */
+    /* Long enough but not an NTLMv2 blob: the structure, not the length, is wrong. */
+    if (resp_type != 1 || hi_resp_type != 1) {
+        ret = NTLM_ERR_AV_MALFORMED;
+        goto done;
+    }
+    av_start = r.pos;
+    do {
+        ret = av_next(&r, &p);
+        if (ret)
+            goto done;
+    } while (p.id != NTLM_AV_EOL);
+    /* Bytes after EOL are allowed: clients pad the blob with 4 or more zero bytes. */
+    m.blob = nt_response + V2_PROOF_LEN;
+    m.blob_len = len - V2_PROOF_LEN;
+    m.av_pairs = nt_response + av_start;
+    m.av_pairs_len = r.pos - av_start;
+
+done:
+    if (ret)
+        memset(out, 0, sizeof(*out));
+    else
+        *out = m;
+    return ret;
+}
+
+/*
+ * NTLMv2_CLIENT_CHALLENGE as written (MS-NLMP 2.2.2.7):
+ *
+ *   offset  size  field
+ *   ------  ----  ------------------------------------------
+ *        0     1  RespType = 1
+ *        1     1  HiRespType = 1
+ *        2     6  Reserved1, Reserved2 (zeros)
+ *        8     8  TimeStamp (FILETIME)
+ *       16     8  ChallengeFromClient
+ *       24     4  Reserved3 (zeros)
+ *       28     -  AvPairs (av, as given)
+ *        -     4  zeros, as Windows clients end the blob
+ */
+uint32_t
+ntlm_v2_blob_encode(uint64_t timestamp, const uint8_t client_challenge[8], const uint8_t *av,
+                    size_t av_len, struct ntlm_buf *out)
+{
+    struct ntlm_buf blob = NTLM_BUF_INIT;
+    uint32_t ret;
+
+    ntlm_buf_add_u8(&blob, 1);
+    ntlm_buf_add_u8(&blob, 1);
+    ntlm_buf_add_zeros(&blob, 6);
+    ntlm_buf_add_le64(&blob, timestamp);
+    ntlm_buf_add(&blob, client_challenge, 8);
+    ntlm_buf_add_zeros(&blob, 4);
+    ntlm_buf_add(&blob, av, av_len);
+    ntlm_buf_add_zeros(&blob, 4);
+    ret = buf_append(out, &blob, SIZE_MAX);
+    ntlm_buf_free(&blob);
+    return ret;
+}

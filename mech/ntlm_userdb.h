@@ -1,0 +1,57 @@
+/*
+ * The acceptor's user database: a file parsed once into a hash index keyed by
+ * (user, domain), compared case-insensitively the Windows way, re-read only when the file
+ * changes. Shared between threads: one cache entry per path behind a lock.
+ *
+ * Accepted line formats (see doc in README / sspigss-users(5)):
+ *   - our own:          a first line "#sspigss-users 1", then "DOMAIN:USER:NTHASH" with the
+ *                       NT hash as 32 hex digits; an empty DOMAIN matches any domain;
+ *   - gss-ntlmssp:      "DOMAIN:USER:PASSWORD" (the password is hashed at load and not kept);
+ *   - smbpasswd:        "USER:UID:LMHASH:NTHASH:[FLAGS]:LCT-...:" where USER may be DOMAIN\USER.
+ * Blank lines and lines starting with '#' are ignored.
+ */
+#ifndef NTLM_USERDB_H
+#define NTLM_USERDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ntlm_userdb;
+
+struct ntlm_user_entry {
+    char *user;   /* as written in the file (UTF-8) */
+    char *domain; /* as written; "" when the entry matches any domain */
+    uint8_t nt_hash[16];
+};
+
+/*
+ * Returns a handle on the database at path, parsing it now if it is not cached or changed.
+ * Errors: NTLM_ERR_USERDB_UNREADABLE (missing, unreadable, not a regular file),
+ * NTLM_ERR_USERDB_SYNTAX, NTLM_ERR_NOMEM.
+ */
+uint32_t ntlm_userdb_open(const char *path, struct ntlm_userdb **db);
+/*
+ * Looks up (user, domain). The exact domain wins over an any-domain entry; an empty domain
+ * from the client matches the first entry for that user. Re-checks the file's identity and
+ * mtime (a stat, no read) and re-parses when it changed. On success fills *entry with
+ * copies (free with ntlm_user_entry_clear). Errors: NTLM_ERR_UNKNOWN_USER, the open errors.
+ */
+uint32_t ntlm_userdb_lookup(struct ntlm_userdb *db, const char *user, const char *domain,
+                            struct ntlm_user_entry *entry);
+void ntlm_userdb_release(struct ntlm_userdb *db);
+/* Wipes the hash and frees the strings. */
+void ntlm_user_entry_clear(struct ntlm_user_entry *entry);
+
+/*
+ * Parses file contents (exposed for tests and fuzzing). On a syntax error *bad_line is the
+ * 1-based line number.
+ */
+struct ntlm_userdb_index;
+uint32_t ntlm_userdb_parse(const char *text, size_t len, struct ntlm_userdb_index **index,
+                           unsigned *bad_line);
+uint32_t ntlm_userdb_index_lookup(const struct ntlm_userdb_index *index, const char *user,
+                                  const char *domain, struct ntlm_user_entry *entry);
+size_t ntlm_userdb_index_count(const struct ntlm_userdb_index *index);
+void ntlm_userdb_index_free(struct ntlm_userdb_index *index);
+
+#endif

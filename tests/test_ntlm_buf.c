@@ -1,0 +1,126 @@
+/* Tests of the growable output buffer (mech/ntlm_buf.c). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntlm_buf.h"
+#include "ntlm_errors.h"
+#include "test_util.h"
+
+static void
+test_writes_integers_little_endian(void)
+{
+    static const uint8_t want[] = { 0x01, 0x03, 0x02, 0x07, 0x06, 0x05, 0x04, 0x0f, 0x0e,
+                                    0x0d, 0x0c, 0x0b, 0x0a, 0x09, 0x08, 0x00, 0x00 };
+    struct ntlm_buf b = NTLM_BUF_INIT;
+
+    ntlm_buf_add_u8(&b, 0x01);
+    ntlm_buf_add_le16(&b, 0x0203);
+    ntlm_buf_add_le32(&b, 0x04050607u);
+    ntlm_buf_add_le64(&b, 0x08090a0b0c0d0e0full);
+    ntlm_buf_add_zeros(&b, 2);
+    CU_ASSERT_EQUAL(ntlm_buf_status(&b), 0);
+    CU_ASSERT_EQUAL(b.len, sizeof(want));
+    CU_ASSERT_EQUAL(memcmp(b.data, want, sizeof(want)), 0);
+    ntlm_buf_free(&b);
+}
+
+static void
+test_growth_keeps_earlier_contents(void)
+{
+    struct ntlm_buf b = NTLM_BUF_INIT;
+    size_t i;
+    int ok = 1;
+
+    for (i = 0; i < 1000; i++)
+        ntlm_buf_add_u8(&b, (uint8_t)i);
+    CU_ASSERT_EQUAL(ntlm_buf_status(&b), 0);
+    CU_ASSERT_EQUAL(b.len, 1000);
+    for (i = 0; i < 1000; i++)
+        ok &= b.data[i] == (uint8_t)i;
+    CU_ASSERT_TRUE(ok);
+    ntlm_buf_free(&b);
+}
+
+static void
+test_put_at_overwrites_inside_and_fails_outside(void)
+{
+    struct ntlm_buf b = NTLM_BUF_INIT;
+
+    ntlm_buf_add_zeros(&b, 8);
+    ntlm_buf_put_le16_at(&b, 0, 0x1234);
+    ntlm_buf_put_le32_at(&b, 4, 0xa1b2c3d4u);
+    CU_ASSERT_EQUAL(ntlm_buf_status(&b), 0);
+    CU_ASSERT_EQUAL(b.data[0], 0x34);
+    CU_ASSERT_EQUAL(b.data[1], 0x12);
+    CU_ASSERT_EQUAL(b.data[4], 0xd4);
+    CU_ASSERT_EQUAL(b.data[7], 0xa1);
+    ntlm_buf_put_le32_at(&b, 6, 0);
+    CU_ASSERT_EQUAL(ntlm_buf_status(&b), NTLM_ERR_NOMEM);
+    ntlm_buf_free(&b);
+}
+
+static void
+test_size_overflow_sets_error_instead_of_wrapping(void)
+{
+    struct ntlm_buf b = NTLM_BUF_INIT;
+
+    ntlm_buf_add_u8(&b, 1);
+    ntlm_buf_add_zeros(&b, SIZE_MAX);
+    CU_ASSERT_EQUAL(ntlm_buf_status(&b), NTLM_ERR_NOMEM);
+    CU_ASSERT_EQUAL(b.len, 1);
+    /* The error is sticky: later writes that would fit are dropped too. */
+    ntlm_buf_add_u8(&b, 2);
+    CU_ASSERT_EQUAL(b.len, 1);
+    ntlm_buf_free(&b);
+}
+
+static void
+test_take_hands_over_bytes_and_resets(void)
+{
+    struct ntlm_buf b = NTLM_BUF_INIT;
+    uint8_t *data;
+    size_t len = 99;
+
+    data = ntlm_buf_take(&b, &len);
+    CU_ASSERT_PTR_NULL(data);
+    CU_ASSERT_EQUAL(len, 0);
+    ntlm_buf_add(&b, "abc", 3);
+    data = ntlm_buf_take(&b, &len);
+    CU_ASSERT_EQUAL(len, 3);
+    CU_ASSERT_EQUAL(memcmp(data, "abc", 3), 0);
+    CU_ASSERT_PTR_NULL(b.data);
+    CU_ASSERT_EQUAL(b.len, 0);
+    free(data);
+}
+
+static void
+test_take_after_failure_returns_nothing(void)
+{
+    struct ntlm_buf b = NTLM_BUF_INIT;
+    size_t len = 99;
+
+    ntlm_buf_add(&b, "abc", 3);
+    ntlm_buf_put_at(&b, 2, "xy", 2);
+    CU_ASSERT_PTR_NULL(ntlm_buf_take(&b, &len));
+    CU_ASSERT_EQUAL(len, 0);
+    CU_ASSERT_EQUAL(ntlm_buf_status(&b), 0);
+}
+
+static CU_TestInfo tests[] = {
+    { "writes integers little endian", test_writes_integers_little_endian },
+    { "growth keeps earlier contents", test_growth_keeps_earlier_contents },
+    { "put at overwrites inside and fails outside",
+      test_put_at_overwrites_inside_and_fails_outside },
+    { "size overflow sets error instead of wrapping",
+      test_size_overflow_sets_error_instead_of_wrapping },
+    { "take hands over bytes and resets", test_take_hands_over_bytes_and_resets },
+    { "take after failure returns nothing", test_take_after_failure_returns_nothing },
+    CU_TEST_INFO_NULL,
+};
+
+int
+main(void)
+{
+    return test_run_suite("ntlm_buf", tests);
+}

@@ -1,0 +1,306 @@
+/* Tests of mech/ntlm_config.c: the key = value parser, its errors, defaults and the loader. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ntlm_config.h"
+#include "ntlm_errors.h"
+#include "test_util.h"
+
+/* Parses text expecting NTLM_ERR_CONFIG with exactly want_error and no settings kept. */
+static void
+check_parse_error(const char *text, const char *want_error)
+{
+    struct ntlm_config cfg = { 0 };
+
+    CU_ASSERT_EQUAL(ntlm_config_parse(text, "test.conf", &cfg), NTLM_ERR_CONFIG);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cfg.error);
+    if (strcmp(cfg.error, want_error) != 0) {
+        fprintf(stderr, "\nerror \"%s\", wanted \"%s\"\n", cfg.error, want_error);
+        CU_FAIL("unexpected error message");
+    }
+    CU_ASSERT_PTR_NULL(cfg.user_file);
+    ntlm_config_clear(&cfg);
+}
+
+static void
+test_parse_reads_every_key(void)
+{
+    struct ntlm_config cfg = { 0 };
+
+    CU_ASSERT_EQUAL_FATAL(ntlm_config_parse("user_file = /srv/users\n"
+                                            "netbios_name = FILESRV\n"
+                                            "netbios_domain = CORP\n"
+                                            "dns_name = filesrv.corp.example.com\n"
+                                            "dns_domain = corp.example.com\n"
+                                            "ntlmv1 = yes\n"
+                                            "lm = true\n",
+                                            "test.conf", &cfg),
+                          0);
+    CU_ASSERT_STRING_EQUAL(cfg.user_file, "/srv/users");
+    CU_ASSERT_STRING_EQUAL(cfg.netbios_name, "FILESRV");
+    CU_ASSERT_STRING_EQUAL(cfg.netbios_domain, "CORP");
+    CU_ASSERT_STRING_EQUAL(cfg.dns_name, "filesrv.corp.example.com");
+    CU_ASSERT_STRING_EQUAL(cfg.dns_domain, "corp.example.com");
+    CU_ASSERT_TRUE(cfg.allow_ntlmv1);
+    CU_ASSERT_TRUE(cfg.allow_lm);
+    CU_ASSERT_PTR_NULL(cfg.error);
+    ntlm_config_clear(&cfg);
+}
+
+static void
+test_parse_skips_comments_and_blank_lines_and_trims_whitespace(void)
+{
+    struct ntlm_config cfg = { 0 };
+
+    CU_ASSERT_EQUAL_FATAL(ntlm_config_parse("# module settings\r\n"
+                                            "\r\n"
+                                            "   \t\n"
+                                            "  # indented comment\n"
+                                            "\tuser_file=  /srv/my users#1 \t\r\n"
+                                            "dns_domain =\n"
+                                            "ntlmv1 = no",
+                                            "test.conf", &cfg),
+                          0);
+    /* Inner spaces and a '#' inside a value are kept. */
+    CU_ASSERT_STRING_EQUAL(cfg.user_file, "/srv/my users#1");
+    CU_ASSERT_STRING_EQUAL(cfg.dns_domain, "");
+    CU_ASSERT_PTR_NULL(cfg.netbios_name);
+    CU_ASSERT_FALSE(cfg.allow_ntlmv1);
+    CU_ASSERT_FALSE(cfg.allow_lm);
+    ntlm_config_clear(&cfg);
+}
+
+static void
+test_parse_accepts_every_boolean_spelling(void)
+{
+    static const char *const yes[] = { "yes", "true", "1", "YES", "True" };
+    static const char *const no[] = { "no", "false", "0", "NO", "False" };
+    size_t i;
+
+    for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        struct ntlm_config cfg = { 0 };
+        char text[64];
+
+        snprintf(text, sizeof(text), "ntlmv1 = %s\n", yes[i]);
+        CU_ASSERT_EQUAL(ntlm_config_parse(text, "test.conf", &cfg), 0);
+        CU_ASSERT_TRUE(cfg.allow_ntlmv1);
+        ntlm_config_clear(&cfg);
+        snprintf(text, sizeof(text), "ntlmv1 = %s\n", no[i]);
+        CU_ASSERT_EQUAL(ntlm_config_parse(text, "test.conf", &cfg), 0);
+        CU_ASSERT_FALSE(cfg.allow_ntlmv1);
+        ntlm_config_clear(&cfg);
+    }
+}
+
+static void
+test_parse_rejects_a_bad_boolean_naming_source_and_line(void)
+{
+    check_parse_error("ntlmv1 = no\n\nlm = maybe\n",
+                      "test.conf:3: lm: expected yes, no, true, false, 1 or 0");
+}
+
+static void
+test_parse_rejects_an_unknown_key_naming_source_and_line(void)
+{
+    check_parse_error("# c\nuser_file = /x\nuserfile = /y\n",
+                      "test.conf:3: unknown key \"userfile\"");
+}
+
+static void
+test_parse_rejects_lm_without_ntlmv1(void)
+{
+    struct ntlm_config cfg = { 0 };
+
+    check_parse_error("lm = yes\n", "test.conf:1: lm = yes needs ntlmv1 = yes");
+    check_parse_error("ntlmv1 = no\nlm = 1\n", "test.conf:2: lm = yes needs ntlmv1 = yes");
+    /* The order of the two lines does not matter. */
+    CU_ASSERT_EQUAL(ntlm_config_parse("lm = yes\nntlmv1 = yes\n", "test.conf", &cfg), 0);
+    CU_ASSERT_TRUE(cfg.allow_lm);
+    ntlm_config_clear(&cfg);
+}
+
+static void
+test_parse_rejects_malformed_lines(void)
+{
+    check_parse_error("user_file /srv/users\n", "test.conf:1: expected \"key = value\"");
+    check_parse_error("= /srv/users\n", "test.conf:1: unknown key \"\"");
+    check_parse_error("user_file = /a\nuser_file = /b\n",
+                      "test.conf:2: \"user_file\" already set on line 1");
+    check_parse_error("netbios_name =\n", "test.conf:1: netbios_name: empty value");
+    check_parse_error("netbios_domain = SIXTEEN_LETTERS_\n",
+                      "test.conf:1: netbios_domain: longer than 15 bytes (the NetBIOS limit)");
+    check_parse_error("dns_name = h\xc3\x28st\n", "test.conf:1: not valid UTF-8");
+}
+
+static void
+test_failed_parse_replaces_earlier_settings_with_the_error(void)
+{
+    struct ntlm_config cfg = { 0 };
+
+    CU_ASSERT_EQUAL_FATAL(ntlm_config_parse("user_file = /a\n", "one.conf", &cfg), 0);
+    CU_ASSERT_EQUAL(ntlm_config_parse("bogus = 1\n", "two.conf", &cfg), NTLM_ERR_CONFIG);
+    CU_ASSERT_PTR_NULL(cfg.user_file);
+    CU_ASSERT_STRING_EQUAL(cfg.error, "two.conf:1: unknown key \"bogus\"");
+    ntlm_config_clear(&cfg);
+}
+
+static void
+test_defaults_fill_unset_fields_from_the_host_name(void)
+{
+    struct ntlm_config cfg = { 0 };
+    char host[256] = "";
+    char want_netbios[16];
+    const char *dot;
+    size_t i;
+
+    CU_ASSERT_EQUAL_FATAL(gethostname(host, sizeof(host) - 1), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_config_defaults(&cfg), 0);
+    for (i = 0; i < 15 && host[i] != '\0' && host[i] != '.'; i++)
+        want_netbios[i] = (char)(host[i] >= 'a' && host[i] <= 'z' ? host[i] - 32 : host[i]);
+    want_netbios[i] = '\0';
+    CU_ASSERT_STRING_EQUAL(cfg.netbios_name, want_netbios);
+    CU_ASSERT_STRING_EQUAL(cfg.netbios_domain, "WORKGROUP");
+    CU_ASSERT_EQUAL(strcasecmp(cfg.dns_name, host), 0);
+    dot = strchr(host, '.');
+    CU_ASSERT_EQUAL(strcasecmp(cfg.dns_domain, dot != NULL ? dot + 1 : ""), 0);
+    CU_ASSERT_PTR_NULL(cfg.user_file);
+    CU_ASSERT_FALSE(cfg.allow_ntlmv1);
+    ntlm_config_clear(&cfg);
+}
+
+static void
+test_defaults_keep_fields_the_file_set(void)
+{
+    struct ntlm_config cfg = { 0 };
+
+    CU_ASSERT_EQUAL_FATAL(
+        ntlm_config_parse("netbios_name = FILESRV\ndns_domain =\n", "test.conf", &cfg), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_config_defaults(&cfg), 0);
+    CU_ASSERT_STRING_EQUAL(cfg.netbios_name, "FILESRV");
+    CU_ASSERT_STRING_EQUAL(cfg.dns_domain, "");
+    CU_ASSERT_STRING_EQUAL(cfg.netbios_domain, "WORKGROUP");
+    CU_ASSERT_PTR_NOT_NULL(cfg.dns_name);
+    ntlm_config_clear(&cfg);
+}
+
+/*
+ * ntlm_config_get loads once per process, so each scenario runs in a child. The child's exit
+ * status is the number of the first check that failed, 0 when all passed.
+ */
+static int
+config_get_child(const char *config_path, const char *user_file, const char *want_user_file,
+                 const char *want_error)
+{
+    const struct ntlm_config *cfg = NULL, *again = NULL;
+    uint32_t ret, ret_again;
+
+    if (setenv("SSPIGSS_NTLM_CONFIG", config_path, 1) != 0)
+        return 1;
+    if (user_file != NULL ? setenv("NTLM_USER_FILE", user_file, 1) != 0
+                          : unsetenv("NTLM_USER_FILE") != 0)
+        return 2;
+    ret = ntlm_config_get(&cfg);
+    /* Loaded once: later changes to the environment are not seen. */
+    if (setenv("NTLM_USER_FILE", "/changed/users", 1) != 0)
+        return 2;
+    ret_again = ntlm_config_get(&again);
+    if (cfg == NULL || cfg != again || ret != ret_again)
+        return 3;
+    if (want_error != NULL) {
+        if (ret != NTLM_ERR_CONFIG || cfg->error == NULL || strstr(cfg->error, want_error) == NULL)
+            return 4;
+        return 0;
+    }
+    if (ret != 0 || cfg->error != NULL)
+        return 5;
+    if (strcmp(cfg->user_file, want_user_file) != 0)
+        return 6;
+    if (strcmp(cfg->netbios_domain, "CORP") != 0 || cfg->netbios_name == NULL)
+        return 7;
+    return 0;
+}
+
+static int
+run_config_get_child(const char *config_path, const char *user_file, const char *want_user_file,
+                     const char *want_error)
+{
+    int status = -1;
+    pid_t pid;
+
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0)
+        _exit(config_get_child(config_path, user_file, want_user_file, want_error));
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    CU_ASSERT_FATAL(f != NULL);
+    CU_ASSERT_FATAL(fputs(text, f) >= 0);
+    CU_ASSERT_FATAL(fclose(f) == 0);
+}
+
+static void
+test_config_get_loads_the_named_file_once_with_environment_overrides(void)
+{
+    char dir[] = "/tmp/test_ntlm_config.XXXXXX";
+    char good[64], bad[64], missing[64], want[80];
+
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+    snprintf(good, sizeof(good), "%s/good.conf", dir);
+    snprintf(bad, sizeof(bad), "%s/bad.conf", dir);
+    snprintf(missing, sizeof(missing), "%s/missing.conf", dir);
+    write_file(good, "user_file = /srv/users\nnetbios_domain = CORP\n");
+    write_file(bad, "netbios_domain = CORP\nntlmv1 = sometimes\n");
+
+    CU_ASSERT_EQUAL(run_config_get_child(good, NULL, "/srv/users", NULL), 0);
+    CU_ASSERT_EQUAL(run_config_get_child(good, "/env/users", "/env/users", NULL), 0);
+    snprintf(want, sizeof(want), "%s:2: ntlmv1:", bad);
+    CU_ASSERT_EQUAL(run_config_get_child(bad, NULL, NULL, want), 0);
+    /* A file named by SSPIGSS_NTLM_CONFIG must exist, unlike the default one. */
+    snprintf(want, sizeof(want), "%s: cannot read:", missing);
+    CU_ASSERT_EQUAL(run_config_get_child(missing, NULL, NULL, want), 0);
+    snprintf(want, sizeof(want), "%s: cannot read:", dir);
+    CU_ASSERT_EQUAL(run_config_get_child(dir, NULL, NULL, want), 0);
+
+    unlink(good);
+    unlink(bad);
+    rmdir(dir);
+}
+
+int
+main(void)
+{
+    CU_TestInfo tests[] = {
+        { "parse reads every key", test_parse_reads_every_key },
+        { "parse skips comments and blank lines and trims whitespace",
+          test_parse_skips_comments_and_blank_lines_and_trims_whitespace },
+        { "parse accepts every boolean spelling", test_parse_accepts_every_boolean_spelling },
+        { "parse rejects a bad boolean naming source and line",
+          test_parse_rejects_a_bad_boolean_naming_source_and_line },
+        { "parse rejects an unknown key naming source and line",
+          test_parse_rejects_an_unknown_key_naming_source_and_line },
+        { "parse rejects lm without ntlmv1", test_parse_rejects_lm_without_ntlmv1 },
+        { "parse rejects malformed lines", test_parse_rejects_malformed_lines },
+        { "failed parse replaces earlier settings with the error",
+          test_failed_parse_replaces_earlier_settings_with_the_error },
+        { "defaults fill unset fields from the host name",
+          test_defaults_fill_unset_fields_from_the_host_name },
+        { "defaults keep fields the file set", test_defaults_keep_fields_the_file_set },
+        { "config get loads the named file once with environment overrides",
+          test_config_get_loads_the_named_file_once_with_environment_overrides },
+        CU_TEST_INFO_NULL,
+    };
+
+    return test_run_suite("ntlm_config", tests);
+}
