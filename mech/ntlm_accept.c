@@ -1,0 +1,435 @@
+/*
+ * The acceptor state machine: NEGOTIATE -> CHALLENGE, then AUTHENTICATE verified against the
+ * user database (NTLMv2; NTLMv1 only when configured), with key exchange, MIC and channel
+ * bindings checked before the session keys are derived.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntlm_auth.h"
+#include "ntlm_config.h"
+#include "ntlm_errors.h"
+#include "ntlm_gss.h"
+#include "ntlm_message.h"
+#include "ntlm_userdb.h"
+
+/* What the acceptor is willing to grant; the client's NEGOTIATE flags pick from these. */
+#define ACCEPT_OFFERABLE                                                                      \
+    (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |       \
+     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_IDENTIFY |               \
+     NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH |             \
+     NTLMSSP_NEGOTIATE_VERSION | NTLMSSP_REQUEST_TARGET)
+
+/* Flags the AUTHENTICATE message may withdraw (never add). */
+#define SESSION_FLAGS                                                                         \
+    (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |       \
+     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_IDENTIFY |               \
+     NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH)
+
+static const struct ntlm_version our_version = { 6, 1, 7601, 15 };
+
+/* Major status for an internal error of the acceptor. */
+static OM_uint32
+accept_major(uint32_t ret)
+{
+    switch (ret) {
+    case NTLM_ERR_NOMEM:
+    case NTLM_ERR_CRYPTO:
+    case NTLM_ERR_CONFIG:
+    case NTLM_ERR_USERDB_UNREADABLE:
+    case NTLM_ERR_USERDB_SYNTAX:
+    case NTLM_ERR_USERDB_NONE:
+        return GSS_S_FAILURE;
+    case NTLM_ERR_UNKNOWN_USER:
+    case NTLM_ERR_WRONG_PASSWORD:
+    case NTLM_ERR_NTLMV1_DISABLED:
+    case NTLM_ERR_LM_DISABLED:
+    case NTLM_ERR_ANONYMOUS_DISABLED:
+        return GSS_S_DEFECTIVE_CREDENTIAL;
+    case NTLM_ERR_CB_MISMATCH:
+    case NTLM_ERR_CB_MISSING:
+    case NTLM_ERR_CB_ADDRESSES:
+        return GSS_S_BAD_BINDINGS;
+    case NTLM_ERR_OUT_OF_ORDER:
+        return GSS_S_FAILURE;
+    default:
+        return GSS_S_DEFECTIVE_TOKEN;
+    }
+}
+
+static uint32_t
+build_challenge(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
+                const struct ntlm_negotiate *neg)
+{
+    struct ntlm_av_info av = { 0 };
+    struct ntlm_buf ti = NTLM_BUF_INIT;
+    struct ntlm_challenge chal = { 0 };
+    uint32_t flags, ret;
+
+    flags = (neg->flags & ACCEPT_OFFERABLE) | NTLMSSP_NEGOTIATE_NTLM |
+            NTLMSSP_NEGOTIATE_TARGET_INFO | NTLMSSP_TARGET_TYPE_DOMAIN;
+    if (neg->flags & NTLMSSP_NEGOTIATE_UNICODE)
+        flags |= NTLMSSP_NEGOTIATE_UNICODE;
+    else if (neg->flags & NTLMSSP_NEGOTIATE_OEM)
+        flags |= NTLMSSP_NEGOTIATE_OEM;
+    else {
+        ret = NTLM_ERR_FLAGS_UNACCEPTABLE;
+        goto done;
+    }
+    /* Sealing implies signing. */
+    if (flags & NTLMSSP_NEGOTIATE_SEAL)
+        flags |= NTLMSSP_NEGOTIATE_SIGN;
+    ret = ntlm_random(ctx->server_challenge, sizeof(ctx->server_challenge));
+    if (ret)
+        goto done;
+    /* No MsvAvFlags here: an empty one made Windows clients' MICs fail (gss-ntlmssp PR 98). */
+    av.nb_domain = cfg->netbios_domain;
+    av.nb_computer = cfg->netbios_name;
+    av.dns_domain = cfg->dns_domain != NULL && cfg->dns_domain[0] != '\0' ? cfg->dns_domain : NULL;
+    av.dns_computer = cfg->dns_name;
+    av.has_timestamp = true;
+    av.timestamp = ntlm_filetime_now();
+    ret = ntlm_av_encode(&av, &ti);
+    if (ret)
+        goto done;
+    chal.flags = flags;
+    chal.target_name = (flags & NTLMSSP_REQUEST_TARGET) ? cfg->netbios_domain : NULL;
+    memcpy(chal.server_challenge, ctx->server_challenge, 8);
+    chal.target_info = ti.data;
+    chal.target_info_len = ti.len;
+    chal.has_version = true;
+    chal.version = our_version;
+    ret = ntlm_challenge_encode(&chal, &ctx->challenge_msg);
+    if (ret)
+        goto done;
+    ctx->neg_flags = flags;
+done:
+    ntlm_buf_free(&ti);
+    return ret;
+}
+
+/* First leg: the NEGOTIATE message and the acceptor's user database. */
+static uint32_t
+accept_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const gss_buffer_t input)
+{
+    const struct ntlm_config *cfg;
+    struct ntlm_negotiate neg = { 0 };
+    struct ntlm_cred *fallback = NULL;
+    OM_uint32 tmp;
+    uint32_t ret;
+
+    ret = ntlm_config_get(&cfg);
+    if (ret)
+        return ret;
+    if (cred == NULL) {
+        if (ntlm_gss_acquire_cred_from(&tmp, GSS_C_NO_NAME, 0, GSS_C_NO_OID_SET, GSS_C_ACCEPT,
+                                       GSS_C_NO_CRED_STORE, (gss_cred_id_t *)&fallback, NULL,
+                                       NULL) != GSS_S_COMPLETE)
+            return tmp;
+        cred = fallback;
+    }
+    if (cred->usage == GSS_C_INITIATE || cred->user_file == NULL) {
+        ret = NTLM_ERR_WRONG_CRED_USAGE;
+        goto done;
+    }
+    ctx->user_file = strdup(cred->user_file);
+    if (ctx->user_file == NULL) {
+        ret = NTLM_ERR_NOMEM;
+        goto done;
+    }
+    if (cred->acceptor_name != NULL) {
+        ret = ntlm_name_copy(cred->acceptor_name, &ctx->targ_name);
+        if (ret)
+            goto done;
+    }
+    ret = ntlm_negotiate_decode(input->value, input->length, &neg);
+    if (ret)
+        goto done;
+    ntlm_buf_add(&ctx->negotiate_msg, input->value, input->length);
+    ret = ntlm_buf_status(&ctx->negotiate_msg);
+    if (ret)
+        goto done;
+    ret = build_challenge(ctx, cfg, &neg);
+    if (ret)
+        goto done;
+    ctx->stage = NTLM_STAGE_ACCEPT_WAIT_AUTHENTICATE;
+done:
+    ntlm_negotiate_free(&neg);
+    ntlm_cred_free(fallback);
+    return ret;
+}
+
+/* NTLMv2: checks NTProofStr and yields the session base key (which is also the KXKEY). */
+static uint32_t
+verify_v2(struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth, const uint8_t nt_hash[16],
+          const struct ntlm_v2_blob *blob, uint8_t kxkey[16])
+{
+    uint8_t ntowf[16], proof[16];
+    uint32_t ret;
+
+    ret = ntlm_ntowfv2(nt_hash, auth->user, auth->domain, ntowf);
+    if (ret == 0)
+        ret = ntlm_v2_nt_proof(ntowf, ctx->server_challenge, blob->blob, blob->blob_len, proof);
+    if (ret == 0 && !ntlm_ct_equal(proof, blob->proof, 16))
+        ret = NTLM_ERR_WRONG_PASSWORD;
+    if (ret == 0)
+        ret = ntlm_v2_session_base_key(ntowf, blob->proof, kxkey);
+    ntlm_wipe(ntowf, sizeof(ntowf));
+    ntlm_wipe(proof, sizeof(proof));
+    return ret;
+}
+
+/* NTLMv1 (policy permitting): DESL over the server or ESS challenge. */
+static uint32_t
+verify_v1(struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth, const uint8_t nt_hash[16],
+          uint8_t kxkey[16])
+{
+    static const uint8_t no_lm_hash[16];
+    uint8_t challenge[8], expected[24], base[16];
+    uint32_t ret = 0;
+
+    if (ctx->neg_flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) {
+        if (auth->lm_response_len < 8)
+            return NTLM_ERR_NT_RESPONSE_SHORT;
+        ret = ntlm_v1_ess_challenge(ctx->server_challenge, auth->lm_response, challenge);
+    } else {
+        memcpy(challenge, ctx->server_challenge, 8);
+    }
+    if (ret == 0)
+        ret = ntlm_desl(nt_hash, challenge, expected);
+    if (ret == 0 && !ntlm_ct_equal(expected, auth->nt_response, 24))
+        ret = NTLM_ERR_WRONG_PASSWORD;
+    if (ret == 0)
+        ret = ntlm_v1_session_base_key(nt_hash, base);
+    /* LM_KEY and NON_NT_SESSION_KEY are never granted, so no LM hash is needed. */
+    if (ret == 0 && auth->lm_response_len == 24)
+        ret = ntlm_v1_kxkey(ctx->neg_flags, base, auth->lm_response, no_lm_hash,
+                            ctx->server_challenge, kxkey);
+    else if (ret == 0)
+        memcpy(kxkey, base, 16);
+    ntlm_wipe(expected, sizeof(expected));
+    ntlm_wipe(base, sizeof(base));
+    return ret;
+}
+
+/* MIC over NEGOTIATE || CHALLENGE || AUTHENTICATE with its MIC field zeroed. */
+static uint32_t
+verify_mic(struct ntlm_ctx *ctx, const gss_buffer_t input, const struct ntlm_authenticate *auth)
+{
+    uint8_t *copy, mic[16];
+    struct ntlm_iov msgs[3];
+    uint32_t ret;
+
+    if (!auth->has_mic_space)
+        return NTLM_ERR_NO_MIC_SPACE;
+    copy = malloc(input->length);
+    if (copy == NULL)
+        return NTLM_ERR_NOMEM;
+    memcpy(copy, input->value, input->length);
+    memset(copy + NTLM_MIC_OFFSET, 0, 16);
+    msgs[0] = (struct ntlm_iov){ ctx->negotiate_msg.data, ctx->negotiate_msg.len };
+    msgs[1] = (struct ntlm_iov){ ctx->challenge_msg.data, ctx->challenge_msg.len };
+    msgs[2] = (struct ntlm_iov){ copy, input->length };
+    ret = ntlm_mic(ctx->exported_key, msgs, mic);
+    if (ret == 0 && !ntlm_ct_equal(mic, auth->mic, 16))
+        ret = NTLM_ERR_MIC_MISMATCH;
+    free(copy);
+    return ret;
+}
+
+static bool
+all_zero(const uint8_t *p, size_t n)
+{
+    uint8_t acc = 0;
+
+    while (n--)
+        acc |= *p++;
+    return acc == 0;
+}
+
+/* Channel bindings: a mismatch fails; a client that sent none passes (policy in issue 5). */
+static uint32_t
+verify_bindings(const gss_channel_bindings_t cb, const struct ntlm_av_info *av, bool *bound)
+{
+    uint8_t hash[16];
+    uint32_t ret;
+
+    *bound = false;
+    if (cb == GSS_C_NO_CHANNEL_BINDINGS || !av->has_channel_bindings ||
+        all_zero(av->channel_bindings, 16))
+        return 0;
+    ret = ntlm_channel_bindings_hash(cb->initiator_addrtype, cb->initiator_address.value,
+                                     cb->initiator_address.length, cb->acceptor_addrtype,
+                                     cb->acceptor_address.value, cb->acceptor_address.length,
+                                     cb->application_data.value, cb->application_data.length,
+                                     hash);
+    if (ret)
+        return ret;
+    if (!ntlm_ct_equal(hash, av->channel_bindings, 16))
+        return NTLM_ERR_CB_MISMATCH;
+    *bound = true;
+    return 0;
+}
+
+/* The authenticated name: the user as the database spells it, in the client's domain. */
+static uint32_t
+authenticated_name(const struct ntlm_authenticate *auth, const struct ntlm_user_entry *entry,
+                   const struct ntlm_config *cfg, struct ntlm_name **out)
+{
+    const char *domain = entry->domain[0] != '\0' ? entry->domain
+                         : auth->domain[0] != '\0' ? auth->domain
+                                                   : cfg->netbios_domain;
+
+    return ntlm_name_new(NTLM_NAME_USER, entry->user, domain, out);
+}
+
+/* Second leg: verify the AUTHENTICATE message and start the session. */
+static uint32_t
+accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
+                    const gss_channel_bindings_t bindings)
+{
+    const struct ntlm_config *cfg;
+    struct ntlm_authenticate auth = { 0 };
+    struct ntlm_v2_blob blob = { 0 };
+    struct ntlm_av_info av = { 0 };
+    struct ntlm_user_entry entry = { 0 };
+    struct ntlm_userdb *db = NULL;
+    uint8_t kxkey[16];
+    bool v2, bound = false;
+    uint32_t ret;
+
+    ret = ntlm_config_get(&cfg);
+    if (ret)
+        goto done;
+    ret = ntlm_authenticate_decode(input->value, input->length, &auth);
+    if (ret)
+        goto done;
+    if (auth.flags != 0)
+        ctx->neg_flags &= auth.flags | ~SESSION_FLAGS;
+    if (auth.user[0] == '\0' && auth.nt_response_len == 0) {
+        ret = NTLM_ERR_ANONYMOUS_DISABLED;
+        goto done;
+    }
+    v2 = auth.nt_response_len > 24;
+    if (!v2 && auth.nt_response_len != 24) {
+        ret = NTLM_ERR_LM_DISABLED;
+        goto done;
+    }
+    if (!v2 && !cfg->allow_ntlmv1) {
+        ret = NTLM_ERR_NTLMV1_DISABLED;
+        goto done;
+    }
+    if (v2) {
+        ret = ntlm_v2_blob_parse(auth.nt_response, auth.nt_response_len, &blob);
+        if (ret == 0)
+            ret = ntlm_av_decode(blob.av_pairs, blob.av_pairs_len, &av);
+        if (ret)
+            goto done;
+    }
+    ret = ntlm_userdb_open(ctx->user_file, &db);
+    if (ret == 0)
+        ret = ntlm_userdb_lookup(db, auth.user, auth.domain, &entry);
+    if (ret)
+        goto done;
+    ret = v2 ? verify_v2(ctx, &auth, entry.nt_hash, &blob, kxkey)
+             : verify_v1(ctx, &auth, entry.nt_hash, kxkey);
+    if (ret)
+        goto done;
+    if (ctx->neg_flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
+        if (auth.session_key_len != 16) {
+            ret = NTLM_ERR_SESSION_KEY_LENGTH;
+            goto done;
+        }
+        ret = ntlm_rc4k(kxkey, 16, auth.session_key, ctx->exported_key, 16);
+    } else {
+        memcpy(ctx->exported_key, kxkey, 16);
+    }
+    if (ret)
+        goto done;
+    if (av.has_flags && (av.av_flags & NTLM_AVF_MIC_PRESENT)) {
+        ret = verify_mic(ctx, input, &auth);
+        if (ret)
+            goto done;
+    }
+    ret = verify_bindings(bindings, &av, &bound);
+    if (ret)
+        goto done;
+    ret = authenticated_name(&auth, &entry, cfg, &ctx->src_name);
+    if (ret)
+        goto done;
+    ret = ntlm_ctx_start_session(ctx);
+    if (ret)
+        goto done;
+    ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, 0);
+    if (bound)
+        ctx->ret_flags |= GSS_C_CHANNEL_BOUND_FLAG;
+    ctx->stage = NTLM_STAGE_ESTABLISHED;
+    ctx->expiry = time(NULL) + NTLM_CONTEXT_LIFETIME;
+done:
+    ntlm_wipe(kxkey, sizeof(kxkey));
+    ntlm_user_entry_clear(&entry);
+    if (db != NULL)
+        ntlm_userdb_release(db);
+    ntlm_av_free(&av);
+    ntlm_authenticate_free(&auth);
+    return ret;
+}
+
+OM_uint32
+ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id_t cred,
+                            gss_buffer_t input, gss_channel_bindings_t bindings,
+                            gss_name_t *src_name, gss_OID *mech, gss_buffer_t output,
+                            OM_uint32 *ret_flags, OM_uint32 *time_rec, gss_cred_id_t *delegated)
+{
+    struct ntlm_ctx *ctx = (struct ntlm_ctx *)*context;
+    struct ntlm_name *name = NULL;
+    bool first = ctx == NULL;
+    OM_uint32 major;
+    uint32_t ret;
+
+    output->length = 0;
+    output->value = NULL;
+    if (src_name != NULL)
+        *src_name = GSS_C_NO_NAME;
+    if (delegated != NULL)
+        *delegated = GSS_C_NO_CREDENTIAL;
+    if (mech != NULL)
+        *mech = NTLM_MECH_OID;
+    if (input == GSS_C_NO_BUFFER || input->length == 0)
+        return ntlm_gss_error(minor, GSS_S_DEFECTIVE_TOKEN, NTLM_ERR_TOKEN_EMPTY);
+    if (first) {
+        ctx = calloc(1, sizeof(*ctx));
+        if (ctx == NULL)
+            return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
+        ctx->stage = NTLM_STAGE_ACCEPT_START;
+        ret = accept_negotiate(ctx, (const struct ntlm_cred *)cred, input);
+        if (ret) {
+            ntlm_ctx_free(ctx);
+            return ntlm_gss_error(minor, accept_major(ret), ret);
+        }
+        major = ntlm_gss_buffer_set(minor, output, ctx->challenge_msg.data, ctx->challenge_msg.len);
+        if (major != GSS_S_COMPLETE) {
+            ntlm_ctx_free(ctx);
+            return major;
+        }
+        *context = (gss_ctx_id_t)ctx;
+        return GSS_S_CONTINUE_NEEDED;
+    }
+    if (ctx->stage != NTLM_STAGE_ACCEPT_WAIT_AUTHENTICATE)
+        return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_OUT_OF_ORDER);
+    ret = accept_authenticate(ctx, input, bindings);
+    if (ret)
+        return ntlm_gss_error(minor, accept_major(ret), ret);
+    if (src_name != NULL) {
+        ret = ntlm_name_copy(ctx->src_name, &name);
+        if (ret)
+            return ntlm_gss_error(minor, GSS_S_FAILURE, ret);
+        *src_name = (gss_name_t)name;
+    }
+    if (ret_flags != NULL)
+        *ret_flags = ctx->ret_flags;
+    if (time_rec != NULL)
+        *time_rec = NTLM_CONTEXT_LIFETIME;
+    *minor = 0;
+    return GSS_S_COMPLETE;
+}

@@ -1,0 +1,377 @@
+/*
+ * Credentials: an initiator part (a user and its NT hash, from a password, a cred-store
+ * entry or the user database) and an acceptor part (the user database it verifies against).
+ */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ntlm_auth.h"
+#include "ntlm_config.h"
+#include "ntlm_errors.h"
+#include "ntlm_gss.h"
+#include "ntlm_userdb.h"
+
+/* Cred-store keys, the same as gss-ntlmssp's so server configurations carry over. */
+#define CS_KEYFILE "ntlmssp_keyfile"
+#define CS_PASSWORD "ntlmssp_password"
+#define CS_NTHASH "ntlmssp_nthash"
+#define CS_DOMAIN "ntlmssp_domain"
+
+void
+ntlm_cred_free(struct ntlm_cred *cred)
+{
+    if (cred == NULL)
+        return;
+    ntlm_name_free(cred->user);
+    ntlm_name_free(cred->acceptor_name);
+    free(cred->user_file);
+    ntlm_wipe(cred, sizeof(*cred));
+    free(cred);
+}
+
+static const char *
+store_value(gss_const_key_value_set_t store, const char *key)
+{
+    OM_uint32 i;
+
+    if (store == GSS_C_NO_CRED_STORE)
+        return NULL;
+    for (i = 0; i < store->count; i++) {
+        if (store->elements[i].key != NULL && strcmp(store->elements[i].key, key) == 0)
+            return store->elements[i].value;
+    }
+    return NULL;
+}
+
+/* The user database in force: cred store, then NTLM_USER_FILE, then the configuration. */
+static uint32_t
+user_file_path(gss_const_key_value_set_t store, char **out)
+{
+    const struct ntlm_config *cfg;
+    const char *path = store_value(store, CS_KEYFILE);
+    uint32_t ret;
+
+    *out = NULL;
+    if (path == NULL) {
+        ret = ntlm_config_get(&cfg);
+        if (ret)
+            return ret;
+        path = cfg->user_file;
+    }
+    if (path == NULL || *path == '\0')
+        return NTLM_ERR_USERDB_NONE;
+    *out = strdup(path);
+    return *out == NULL ? NTLM_ERR_NOMEM : 0;
+}
+
+static int
+hex_nibble(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static uint32_t
+parse_nt_hash(const char *hex, uint8_t out[16])
+{
+    size_t i;
+
+    if (strlen(hex) != 32)
+        return NTLM_ERR_INVALID_ARG;
+    for (i = 0; i < 16; i++) {
+        int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
+
+        if (hi < 0 || lo < 0)
+            return NTLM_ERR_INVALID_ARG;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return 0;
+}
+
+/* The default initiator: NTLMUSER ("DOMAIN\user" or "user"), else the login name. */
+static uint32_t
+default_user(gss_const_key_value_set_t store, struct ntlm_name **out)
+{
+    const char *env = secure_getenv("NTLMUSER");
+    const char *domain = store_value(store, CS_DOMAIN);
+    struct passwd pw, *result = NULL;
+    char buf[1024];
+
+    if (env != NULL && *env != '\0') {
+        const char *sep = strchr(env, '\\');
+        char *dom;
+        uint32_t ret;
+
+        if (sep == NULL)
+            return ntlm_name_new(NTLM_NAME_USER, env, domain, out);
+        dom = strndup(env, (size_t)(sep - env));
+        if (dom == NULL)
+            return NTLM_ERR_NOMEM;
+        ret = ntlm_name_new(NTLM_NAME_USER, sep + 1, dom, out);
+        free(dom);
+        return ret;
+    }
+    if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &result) != 0 || result == NULL)
+        return NTLM_ERR_NO_USER_CREDS;
+    return ntlm_name_new(NTLM_NAME_USER, pw.pw_name, domain, out);
+}
+
+/* Fills the initiator part from the store or the user database. */
+static uint32_t
+init_part(struct ntlm_cred *cred, const struct ntlm_name *desired,
+          gss_const_key_value_set_t store)
+{
+    const char *password = store_value(store, CS_PASSWORD);
+    const char *nthash = store_value(store, CS_NTHASH);
+    struct ntlm_userdb *db = NULL;
+    struct ntlm_user_entry entry = { 0 };
+    char *path = NULL;
+    uint32_t ret;
+
+    if (desired != NULL) {
+        if (desired->kind != NTLM_NAME_USER)
+            return NTLM_ERR_BAD_NAME;
+        ret = ntlm_name_copy(desired, &cred->user);
+    } else {
+        ret = default_user(store, &cred->user);
+    }
+    if (ret)
+        goto done;
+    if (password != NULL) {
+        ret = ntlm_nt_hash(password, cred->nt_hash);
+    } else if (nthash != NULL) {
+        ret = parse_nt_hash(nthash, cred->nt_hash);
+    } else {
+        ret = user_file_path(store, &path);
+        if (ret == NTLM_ERR_USERDB_NONE)
+            ret = NTLM_ERR_NO_USER_CREDS;
+        if (ret == 0)
+            ret = ntlm_userdb_open(path, &db);
+        if (ret == 0) {
+            const char *domain = cred->user->domain != NULL ? cred->user->domain : "";
+
+            ret = ntlm_userdb_lookup(db, cred->user->user, domain, &entry);
+            if (ret == NTLM_ERR_UNKNOWN_USER)
+                ret = NTLM_ERR_NO_USER_CREDS;
+        }
+        if (ret == 0) {
+            memcpy(cred->nt_hash, entry.nt_hash, 16);
+            /* A user listed under a domain authenticates in that domain. */
+            if (cred->user->domain == NULL && entry.domain[0] != '\0') {
+                cred->user->domain = strdup(entry.domain);
+                if (cred->user->domain == NULL)
+                    ret = NTLM_ERR_NOMEM;
+            }
+        }
+    }
+    if (ret == 0)
+        cred->have_nt_hash = true;
+done:
+    ntlm_user_entry_clear(&entry);
+    if (db != NULL)
+        ntlm_userdb_release(db);
+    free(path);
+    return ret;
+}
+
+/* Fills the acceptor part; the database must be readable now, so errors show up early. */
+static uint32_t
+accept_part(struct ntlm_cred *cred, const struct ntlm_name *desired,
+            gss_const_key_value_set_t store)
+{
+    struct ntlm_userdb *db = NULL;
+    uint32_t ret;
+
+    if (desired != NULL) {
+        ret = ntlm_name_copy(desired, &cred->acceptor_name);
+        if (ret)
+            return ret;
+    }
+    ret = user_file_path(store, &cred->user_file);
+    if (ret)
+        return ret;
+    ret = ntlm_userdb_open(cred->user_file, &db);
+    if (ret == 0)
+        ntlm_userdb_release(db);
+    return ret;
+}
+
+static OM_uint32
+acquire_done(OM_uint32 *minor, struct ntlm_cred *cred, gss_cred_id_t *output,
+             gss_OID_set *actual_mechs, OM_uint32 *time_rec)
+{
+    OM_uint32 major;
+
+    if (actual_mechs != NULL) {
+        major = ntlm_gss_indicate_mechs(minor, actual_mechs);
+        if (major != GSS_S_COMPLETE) {
+            ntlm_cred_free(cred);
+            return major;
+        }
+    }
+    if (time_rec != NULL)
+        *time_rec = GSS_C_INDEFINITE;
+    *output = (gss_cred_id_t)cred;
+    *minor = 0;
+    return GSS_S_COMPLETE;
+}
+
+static OM_uint32
+acquire_failed(OM_uint32 *minor, struct ntlm_cred *cred, uint32_t ret)
+{
+    ntlm_cred_free(cred);
+    switch (ret) {
+    case NTLM_ERR_NOMEM:
+    case NTLM_ERR_CRYPTO:
+        return ntlm_gss_error(minor, GSS_S_FAILURE, ret);
+    case NTLM_ERR_BAD_NAME:
+        return ntlm_gss_error(minor, GSS_S_BAD_NAME, ret);
+    default:
+        return ntlm_gss_error(minor, GSS_S_NO_CRED, ret);
+    }
+}
+
+OM_uint32
+ntlm_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name, OM_uint32 time_req,
+                           gss_OID_set desired_mechs, gss_cred_usage_t usage,
+                           gss_const_key_value_set_t cred_store, gss_cred_id_t *output,
+                           gss_OID_set *actual_mechs, OM_uint32 *time_rec)
+{
+    const struct ntlm_name *desired = (const struct ntlm_name *)desired_name;
+    struct ntlm_cred *cred;
+    uint32_t ret = 0;
+
+    if (output == NULL)
+        return ntlm_gss_error(minor, GSS_S_CALL_INACCESSIBLE_WRITE, NTLM_ERR_INVALID_ARG);
+    if (usage != GSS_C_INITIATE && usage != GSS_C_ACCEPT && usage != GSS_C_BOTH)
+        return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_WRONG_CRED_USAGE);
+    cred = calloc(1, sizeof(*cred));
+    if (cred == NULL)
+        return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
+    cred->usage = usage;
+    if (usage == GSS_C_INITIATE || usage == GSS_C_BOTH)
+        ret = init_part(cred, desired, cred_store);
+    /* A BOTH credential without user secrets still serves as an acceptor. */
+    if (ret && usage == GSS_C_BOTH && ret != NTLM_ERR_NOMEM) {
+        ntlm_name_free(cred->user);
+        cred->user = NULL;
+        cred->usage = GSS_C_ACCEPT;
+        ret = 0;
+    }
+    if (ret == 0 && (usage == GSS_C_ACCEPT || usage == GSS_C_BOTH))
+        ret = accept_part(cred, cred->usage == GSS_C_BOTH ? NULL : desired, cred_store);
+    if (ret)
+        return acquire_failed(minor, cred, ret);
+    return acquire_done(minor, cred, output, actual_mechs, time_rec);
+}
+
+OM_uint32
+ntlm_gss_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t desired_name,
+                                    const gss_buffer_t password, OM_uint32 time_req,
+                                    const gss_OID_set desired_mechs, gss_cred_usage_t usage,
+                                    gss_cred_id_t *output, gss_OID_set *actual_mechs,
+                                    OM_uint32 *time_rec)
+{
+    const struct ntlm_name *desired = (const struct ntlm_name *)desired_name;
+    struct ntlm_cred *cred;
+    char *text = NULL;
+    uint32_t ret;
+
+    if (output == NULL)
+        return ntlm_gss_error(minor, GSS_S_CALL_INACCESSIBLE_WRITE, NTLM_ERR_INVALID_ARG);
+    if (desired == NULL || desired->kind != NTLM_NAME_USER)
+        return ntlm_gss_error(minor, GSS_S_BAD_NAME, NTLM_ERR_BAD_NAME);
+    if (password == GSS_C_NO_BUFFER || usage == GSS_C_ACCEPT ||
+        memchr(password->value, 0, password->length) != NULL)
+        return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_INVALID_ARG);
+    cred = calloc(1, sizeof(*cred));
+    if (cred == NULL)
+        return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
+    cred->usage = GSS_C_INITIATE;
+    ret = ntlm_name_copy(desired, &cred->user);
+    if (ret == 0) {
+        text = strndup(password->value, password->length);
+        ret = text == NULL ? NTLM_ERR_NOMEM : ntlm_nt_hash(text, cred->nt_hash);
+    }
+    if (text != NULL) {
+        ntlm_wipe(text, password->length);
+        free(text);
+    }
+    cred->have_nt_hash = ret == 0;
+    /* BOTH adds the default acceptor part when one can be had (HTTP Basic inside httpd). */
+    if (ret == 0 && usage == GSS_C_BOTH && accept_part(cred, NULL, GSS_C_NO_CRED_STORE) == 0)
+        cred->usage = GSS_C_BOTH;
+    if (ret)
+        return acquire_failed(minor, cred, ret);
+    return acquire_done(minor, cred, output, actual_mechs, time_rec);
+}
+
+OM_uint32
+ntlm_gss_release_cred(OM_uint32 *minor, gss_cred_id_t *cred)
+{
+    *minor = 0;
+    if (cred == NULL)
+        return GSS_S_COMPLETE;
+    ntlm_cred_free((struct ntlm_cred *)*cred);
+    *cred = GSS_C_NO_CREDENTIAL;
+    return GSS_S_COMPLETE;
+}
+
+OM_uint32
+ntlm_gss_inquire_cred_by_mech(OM_uint32 *minor, gss_cred_id_t cred_handle, gss_OID mech,
+                              gss_name_t *name, OM_uint32 *init_lifetime,
+                              OM_uint32 *accept_lifetime, gss_cred_usage_t *usage)
+{
+    const struct ntlm_cred *cred = (const struct ntlm_cred *)cred_handle;
+    const struct ntlm_name *who;
+    struct ntlm_name *copy = NULL;
+    uint32_t ret;
+
+    if (cred == NULL)
+        return ntlm_gss_error(minor, GSS_S_NO_CRED, NTLM_ERR_INVALID_ARG);
+    who = cred->user != NULL ? cred->user : cred->acceptor_name;
+    if (name != NULL) {
+        *name = GSS_C_NO_NAME;
+        if (who != NULL) {
+            ret = ntlm_name_copy(who, &copy);
+            if (ret)
+                return ntlm_gss_error(minor, GSS_S_FAILURE, ret);
+            *name = (gss_name_t)copy;
+        }
+    }
+    if (init_lifetime != NULL)
+        *init_lifetime = cred->usage != GSS_C_ACCEPT ? GSS_C_INDEFINITE : 0;
+    if (accept_lifetime != NULL)
+        *accept_lifetime = cred->usage != GSS_C_INITIATE ? GSS_C_INDEFINITE : 0;
+    if (usage != NULL)
+        *usage = cred->usage;
+    *minor = 0;
+    return GSS_S_COMPLETE;
+}
+
+OM_uint32
+ntlm_gss_inquire_cred(OM_uint32 *minor, gss_cred_id_t cred, gss_name_t *name,
+                      OM_uint32 *lifetime, gss_cred_usage_t *usage, gss_OID_set *mechs)
+{
+    OM_uint32 major, tmp, init_life = 0, accept_life = 0;
+
+    major = ntlm_gss_inquire_cred_by_mech(minor, cred, NTLM_MECH_OID, name, &init_life,
+                                          &accept_life, usage);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    if (lifetime != NULL)
+        *lifetime = init_life > accept_life ? init_life : accept_life;
+    if (mechs == NULL)
+        return major;
+    major = ntlm_gss_indicate_mechs(minor, mechs);
+    if (major != GSS_S_COMPLETE && name != NULL)
+        ntlm_gss_release_name(&tmp, name);
+    return major;
+}

@@ -1,0 +1,327 @@
+/*
+ * The initiator state machine: NEGOTIATE, then the AUTHENTICATE answer to the server's
+ * CHALLENGE with an NTLMv2 response, a key exchange, channel bindings and a MIC.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntlm_auth.h"
+#include "ntlm_config.h"
+#include "ntlm_errors.h"
+#include "ntlm_gss.h"
+#include "ntlm_message.h"
+
+/* What we offer; SIGN always, as Windows Negotiate clients do, SEAL when asked. */
+#define INIT_BASE_FLAGS                                                                       \
+    (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_OEM | NTLMSSP_REQUEST_TARGET |            \
+     NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |        \
+     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |                \
+     NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH)
+
+static const struct ntlm_version our_version = { 6, 1, 7601, 15 };
+
+static OM_uint32
+init_major(uint32_t ret)
+{
+    switch (ret) {
+    case NTLM_ERR_NOMEM:
+    case NTLM_ERR_CRYPTO:
+    case NTLM_ERR_CONFIG:
+    case NTLM_ERR_OUT_OF_ORDER:
+        return GSS_S_FAILURE;
+    case NTLM_ERR_NO_USER_CREDS:
+    case NTLM_ERR_WRONG_CRED_USAGE:
+    case NTLM_ERR_USERDB_NONE:
+    case NTLM_ERR_USERDB_UNREADABLE:
+    case NTLM_ERR_USERDB_SYNTAX:
+        return GSS_S_NO_CRED;
+    case NTLM_ERR_CB_ADDRESSES:
+        return GSS_S_BAD_BINDINGS;
+    default:
+        return GSS_S_DEFECTIVE_TOKEN;
+    }
+}
+
+static uint32_t
+copy_cred(const struct ntlm_cred *cred, struct ntlm_cred **out)
+{
+    struct ntlm_cred *copy;
+    uint32_t ret;
+
+    if (cred->usage == GSS_C_ACCEPT || cred->user == NULL || !cred->have_nt_hash)
+        return NTLM_ERR_WRONG_CRED_USAGE;
+    copy = calloc(1, sizeof(*copy));
+    if (copy == NULL)
+        return NTLM_ERR_NOMEM;
+    copy->usage = GSS_C_INITIATE;
+    ret = ntlm_name_copy(cred->user, &copy->user);
+    if (ret) {
+        ntlm_cred_free(copy);
+        return ret;
+    }
+    memcpy(copy->nt_hash, cred->nt_hash, 16);
+    copy->have_nt_hash = true;
+    *out = copy;
+    return 0;
+}
+
+static uint32_t
+init_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const struct ntlm_name *target,
+               OM_uint32 req_flags)
+{
+    struct ntlm_negotiate neg = { 0 };
+    struct ntlm_cred *fallback = NULL;
+    OM_uint32 tmp;
+    uint32_t ret;
+
+    if (cred == NULL) {
+        if (ntlm_gss_acquire_cred_from(&tmp, GSS_C_NO_NAME, 0, GSS_C_NO_OID_SET, GSS_C_INITIATE,
+                                       GSS_C_NO_CRED_STORE, (gss_cred_id_t *)&fallback, NULL,
+                                       NULL) != GSS_S_COMPLETE)
+            return tmp;
+        cred = fallback;
+    }
+    ret = copy_cred(cred, &ctx->cred);
+    if (ret == 0)
+        ret = ntlm_name_copy(ctx->cred->user, &ctx->src_name);
+    if (ret == 0 && target != NULL)
+        ret = ntlm_name_copy(target, &ctx->targ_name);
+    if (ret)
+        goto done;
+    neg.flags = INIT_BASE_FLAGS;
+    if (req_flags & GSS_C_CONF_FLAG)
+        neg.flags |= NTLMSSP_NEGOTIATE_SEAL;
+    if (req_flags & GSS_C_IDENTIFY_FLAG)
+        neg.flags |= NTLMSSP_NEGOTIATE_IDENTIFY;
+    neg.has_version = true;
+    neg.version = our_version;
+    ret = ntlm_negotiate_encode(&neg, &ctx->negotiate_msg);
+    if (ret)
+        goto done;
+    ctx->neg_flags = neg.flags;
+    ctx->req_flags = req_flags;
+    ctx->stage = NTLM_STAGE_INIT_WAIT_CHALLENGE;
+done:
+    ntlm_cred_free(fallback);
+    return ret;
+}
+
+/* The NTLMv2 client blob and responses; yields the session base key. */
+static uint32_t
+build_responses(struct ntlm_ctx *ctx, const struct ntlm_challenge *chal,
+                const struct ntlm_buf *av, uint64_t timestamp, bool server_time,
+                struct ntlm_authenticate *auth, uint8_t base_key[16])
+{
+    struct ntlm_buf blob = NTLM_BUF_INIT, nt = NTLM_BUF_INIT;
+    uint8_t client_challenge[8], ntowf[16], proof[16];
+    const char *domain = ctx->cred->user->domain != NULL ? ctx->cred->user->domain : "";
+    uint32_t ret;
+
+    ret = ntlm_random(client_challenge, sizeof(client_challenge));
+    if (ret == 0)
+        ret = ntlm_v2_blob_encode(timestamp, client_challenge, av->data, av->len, &blob);
+    if (ret == 0)
+        ret = ntlm_ntowfv2(ctx->cred->nt_hash, ctx->cred->user->user, domain, ntowf);
+    if (ret == 0)
+        ret = ntlm_v2_nt_proof(ntowf, chal->server_challenge, blob.data, blob.len, proof);
+    if (ret == 0)
+        ret = ntlm_v2_session_base_key(ntowf, proof, base_key);
+    if (ret)
+        goto done;
+    ntlm_buf_add(&nt, proof, sizeof(proof));
+    ntlm_buf_add(&nt, blob.data, blob.len);
+    ret = ntlm_buf_status(&nt);
+    if (ret)
+        goto done;
+    auth->lm_response = malloc(24);
+    if (auth->lm_response == NULL) {
+        ret = NTLM_ERR_NOMEM;
+        goto done;
+    }
+    auth->lm_response_len = 24;
+    /* MS-NLMP 3.1.5.1.2: with a server timestamp the LM response is 24 zero bytes. */
+    if (server_time)
+        memset(auth->lm_response, 0, 24);
+    else
+        ret = ntlm_v2_lm_response(ntowf, chal->server_challenge, client_challenge,
+                                  auth->lm_response);
+    if (ret)
+        goto done;
+    auth->nt_response = ntlm_buf_take(&nt, &auth->nt_response_len);
+done:
+    ntlm_wipe(ntowf, sizeof(ntowf));
+    ntlm_wipe(proof, sizeof(proof));
+    ntlm_buf_free(&blob);
+    ntlm_buf_free(&nt);
+    return ret;
+}
+
+static uint32_t
+bindings_hash(const gss_channel_bindings_t cb, uint8_t out[16])
+{
+    return ntlm_channel_bindings_hash(cb->initiator_addrtype, cb->initiator_address.value,
+                                      cb->initiator_address.length, cb->acceptor_addrtype,
+                                      cb->acceptor_address.value, cb->acceptor_address.length,
+                                      cb->application_data.value, cb->application_data.length,
+                                      out);
+}
+
+static uint32_t
+init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
+                  const gss_channel_bindings_t bindings, struct ntlm_buf *out)
+{
+    const struct ntlm_config *cfg;
+    struct ntlm_challenge chal = { 0 };
+    struct ntlm_av_info server_av = { 0 };
+    struct ntlm_authenticate auth = { 0 };
+    struct ntlm_buf av = NTLM_BUF_INIT, msg = NTLM_BUF_INIT;
+    struct ntlm_iov msgs[3];
+    uint8_t base_key[16], enc_key[16], cb[16], mic[16];
+    char *spn = NULL;
+    uint64_t timestamp;
+    uint32_t ret;
+
+    ret = ntlm_config_get(&cfg);
+    if (ret == 0)
+        ret = ntlm_challenge_decode(input->value, input->length, &chal);
+    if (ret == 0 && chal.target_info != NULL)
+        ret = ntlm_av_decode(chal.target_info, chal.target_info_len, &server_av);
+    if (ret)
+        goto done;
+    if (!(chal.flags & NTLMSSP_NEGOTIATE_NTLM) ||
+        !(chal.flags & (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_OEM))) {
+        ret = NTLM_ERR_FLAGS_UNACCEPTABLE;
+        goto done;
+    }
+    ctx->neg_flags &= chal.flags;
+    /* A server that picked Unicode gets only Unicode. */
+    if (ctx->neg_flags & NTLMSSP_NEGOTIATE_UNICODE)
+        ctx->neg_flags &= ~NTLMSSP_NEGOTIATE_OEM;
+    memcpy(ctx->server_challenge, chal.server_challenge, 8);
+    timestamp = server_av.has_timestamp ? server_av.timestamp : ntlm_filetime_now();
+    if (bindings != GSS_C_NO_CHANNEL_BINDINGS) {
+        ret = bindings_hash(bindings, cb);
+        if (ret)
+            goto done;
+    }
+    ret = ntlm_name_spn(ctx->targ_name, &spn);
+    if (ret == 0)
+        ret = ntlm_av_rewrite_for_client(chal.target_info, chal.target_info_len,
+                                         NTLM_AVF_MIC_PRESENT,
+                                         bindings != GSS_C_NO_CHANNEL_BINDINGS ? cb : NULL, spn,
+                                         &av);
+    if (ret == 0)
+        ret = build_responses(ctx, &chal, &av, timestamp, server_av.has_timestamp, &auth,
+                              base_key);
+    if (ret)
+        goto done;
+    if (ctx->neg_flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
+        ret = ntlm_random(ctx->exported_key, 16);
+        if (ret == 0)
+            ret = ntlm_rc4k(base_key, 16, ctx->exported_key, enc_key, 16);
+        auth.session_key = enc_key;
+        auth.session_key_len = 16;
+    } else {
+        memcpy(ctx->exported_key, base_key, 16);
+    }
+    if (ret)
+        goto done;
+    auth.flags = ctx->neg_flags;
+    auth.domain = ctx->cred->user->domain != NULL ? ctx->cred->user->domain : "";
+    auth.user = ctx->cred->user->user;
+    auth.workstation = cfg->netbios_name;
+    auth.has_version = true;
+    auth.version = our_version;
+    ret = ntlm_authenticate_encode(&auth, true, &msg);
+    if (ret)
+        goto done;
+    msgs[0] = (struct ntlm_iov){ ctx->negotiate_msg.data, ctx->negotiate_msg.len };
+    msgs[1] = (struct ntlm_iov){ input->value, input->length };
+    msgs[2] = (struct ntlm_iov){ msg.data, msg.len };
+    ret = ntlm_mic(ctx->exported_key, msgs, mic);
+    if (ret)
+        goto done;
+    ntlm_buf_put_at(&msg, NTLM_MIC_OFFSET, mic, sizeof(mic));
+    ret = ntlm_buf_status(&msg);
+    if (ret == 0)
+        ret = ntlm_ctx_start_session(ctx);
+    if (ret)
+        goto done;
+    ctx->sent_mic = true;
+    *out = msg;
+    msg = (struct ntlm_buf)NTLM_BUF_INIT;
+done:
+    ntlm_wipe(base_key, sizeof(base_key));
+    ntlm_wipe(enc_key, sizeof(enc_key));
+    free(spn);
+    /* Borrowed strings and the stack session key are not the decoder's to free. */
+    auth.domain = auth.user = auth.workstation = NULL;
+    auth.session_key = NULL;
+    ntlm_authenticate_free(&auth);
+    ntlm_av_free(&server_av);
+    ntlm_challenge_free(&chal);
+    ntlm_buf_free(&av);
+    ntlm_buf_free(&msg);
+    return ret;
+}
+
+OM_uint32
+ntlm_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *context,
+                          gss_name_t target, gss_OID mech, OM_uint32 req_flags,
+                          OM_uint32 time_req, gss_channel_bindings_t bindings, gss_buffer_t input,
+                          gss_OID *actual_mech, gss_buffer_t output, OM_uint32 *ret_flags,
+                          OM_uint32 *time_rec)
+{
+    struct ntlm_ctx *ctx = (struct ntlm_ctx *)*context;
+    struct ntlm_buf msg = NTLM_BUF_INIT;
+    OM_uint32 major;
+    uint32_t ret;
+
+    output->length = 0;
+    output->value = NULL;
+    if (actual_mech != NULL)
+        *actual_mech = NTLM_MECH_OID;
+    if (ret_flags != NULL)
+        *ret_flags = 0;
+    if (time_rec != NULL)
+        *time_rec = 0;
+    if (ctx == NULL) {
+        if (input != GSS_C_NO_BUFFER && input->length != 0)
+            return ntlm_gss_error(minor, GSS_S_DEFECTIVE_TOKEN, NTLM_ERR_OUT_OF_ORDER);
+        ctx = calloc(1, sizeof(*ctx));
+        if (ctx == NULL)
+            return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
+        ctx->initiator = true;
+        ctx->stage = NTLM_STAGE_INIT_START;
+        ret = init_negotiate(ctx, (const struct ntlm_cred *)cred, (const struct ntlm_name *)target,
+                             req_flags);
+        if (ret) {
+            ntlm_ctx_free(ctx);
+            return ntlm_gss_error(minor, init_major(ret), ret);
+        }
+        major = ntlm_gss_buffer_set(minor, output, ctx->negotiate_msg.data,
+                                    ctx->negotiate_msg.len);
+        if (major != GSS_S_COMPLETE) {
+            ntlm_ctx_free(ctx);
+            return major;
+        }
+        *context = (gss_ctx_id_t)ctx;
+        return GSS_S_CONTINUE_NEEDED;
+    }
+    if (ctx->stage != NTLM_STAGE_INIT_WAIT_CHALLENGE)
+        return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_OUT_OF_ORDER);
+    if (input == GSS_C_NO_BUFFER || input->length == 0)
+        return ntlm_gss_error(minor, GSS_S_DEFECTIVE_TOKEN, NTLM_ERR_TOKEN_EMPTY);
+    ret = init_authenticate(ctx, input, bindings, &msg);
+    if (ret)
+        return ntlm_gss_error(minor, init_major(ret), ret);
+    ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, ctx->req_flags);
+    ctx->stage = NTLM_STAGE_ESTABLISHED;
+    ctx->expiry = time(NULL) + NTLM_CONTEXT_LIFETIME;
+    ntlm_ctx_output(minor, &msg, output);
+    if (ret_flags != NULL)
+        *ret_flags = ctx->ret_flags;
+    if (time_rec != NULL)
+        *time_rec = NTLM_CONTEXT_LIFETIME;
+    return GSS_S_COMPLETE;
+}

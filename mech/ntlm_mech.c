@@ -1,0 +1,168 @@
+/* Mechanism-wide answers: the OID, status messages, mechanism attributes, SASL names, and the
+ * small helpers every GSS-layer file uses to report errors and fill buffers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntlm_errors.h"
+#include "ntlm_gss.h"
+
+gss_OID_desc ntlm_mech_oid_desc = { SSPIGSS_NTLM_MECH_OID_LEN, SSPIGSS_NTLM_MECH_OID_DER };
+
+static const char sasl_name[] = "GS2-NTLM";
+static const char mech_name[] = "NTLM";
+static const char mech_description[] = "NTLMSSP mechanism (sspigss)";
+
+bool
+ntlm_oid_equal(const gss_OID a, const void *der, size_t der_len)
+{
+    return a != GSS_C_NO_OID && a->length == der_len && memcmp(a->elements, der, der_len) == 0;
+}
+
+bool
+ntlm_oid_is_ours(const gss_OID oid)
+{
+    return ntlm_oid_equal(oid, NTLM_MECH_OID->elements, NTLM_MECH_OID->length);
+}
+
+OM_uint32
+ntlm_gss_error(OM_uint32 *minor, OM_uint32 major, uint32_t code)
+{
+    *minor = code;
+    return major;
+}
+
+OM_uint32
+ntlm_gss_buffer_set(OM_uint32 *minor, gss_buffer_t out, const void *data, size_t len)
+{
+    /* One spare byte keeps textual results NUL-terminated for careless callers. */
+    out->value = malloc(len + 1);
+    if (out->value == NULL) {
+        out->length = 0;
+        return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
+    }
+    if (len > 0)
+        memcpy(out->value, data, len);
+    ((char *)out->value)[len] = '\0';
+    out->length = len;
+    *minor = 0;
+    return GSS_S_COMPLETE;
+}
+
+OM_uint32
+ntlm_gss_display_status(OM_uint32 *minor, OM_uint32 status_value, int status_type,
+                        gss_OID mech_type, OM_uint32 *message_context,
+                        gss_buffer_t status_string)
+{
+    char fallback[64];
+    const char *text;
+
+    if (status_type != GSS_C_MECH_CODE)
+        return ntlm_gss_error(minor, GSS_S_BAD_STATUS, NTLM_ERR_INVALID_ARG);
+    text = ntlm_error_message(status_value);
+    if (text == NULL) {
+        snprintf(fallback, sizeof(fallback), "unknown NTLM mechanism error %u", status_value);
+        text = fallback;
+    }
+    if (message_context != NULL)
+        *message_context = 0;
+    return ntlm_gss_buffer_set(minor, status_string, text, strlen(text));
+}
+
+static OM_uint32
+oid_set_of(OM_uint32 *minor, const gss_const_OID *oids, size_t n, gss_OID_set *out)
+{
+    OM_uint32 major, tmp;
+    size_t i;
+
+    major = gss_create_empty_oid_set(minor, out);
+    for (i = 0; major == GSS_S_COMPLETE && i < n; i++)
+        major = gss_add_oid_set_member(minor, (gss_OID)oids[i], out);
+    if (major != GSS_S_COMPLETE)
+        gss_release_oid_set(&tmp, out);
+    return major;
+}
+
+OM_uint32
+ntlm_gss_indicate_mechs(OM_uint32 *minor, gss_OID_set *mechs)
+{
+    gss_const_OID ours = NTLM_MECH_OID;
+
+    return oid_set_of(minor, &ours, 1, mechs);
+}
+
+OM_uint32
+ntlm_gss_inquire_names_for_mech(OM_uint32 *minor, gss_OID mech, gss_OID_set *names)
+{
+    gss_const_OID types[] = { GSS_C_NT_USER_NAME, GSS_C_NT_HOSTBASED_SERVICE, GSS_C_NT_ANONYMOUS,
+                        GSS_C_NT_EXPORT_NAME };
+
+    if (mech != GSS_C_NO_OID && !ntlm_oid_is_ours(mech))
+        return ntlm_gss_error(minor, GSS_S_BAD_MECH, NTLM_ERR_INVALID_ARG);
+    return oid_set_of(minor, types, sizeof(types) / sizeof(types[0]), names);
+}
+
+/*
+ * Never NOT_DFLT_MECH, DEPRECATED, MECH_NEGO or NEGOEX_AND_SPNEGO: MIT's SPNEGO would then
+ * leave NTLM out of default negotiation.
+ */
+OM_uint32
+ntlm_gss_inquire_attrs_for_mech(OM_uint32 *minor, gss_const_OID mech, gss_OID_set *mech_attrs,
+                                gss_OID_set *known_attrs)
+{
+    gss_const_OID attrs[] = { GSS_C_MA_MECH_CONCRETE, GSS_C_MA_AUTH_INIT, GSS_C_MA_INTEG_PROT,
+                        GSS_C_MA_CONF_PROT,     GSS_C_MA_MIC,       GSS_C_MA_WRAP,
+                        GSS_C_MA_OOS_DET,       GSS_C_MA_CBINDINGS, GSS_C_MA_CTX_TRANS };
+    size_t n = sizeof(attrs) / sizeof(attrs[0]);
+    OM_uint32 major, tmp;
+
+    if (mech == GSS_C_NO_OID || !ntlm_oid_is_ours((gss_OID)mech))
+        return ntlm_gss_error(minor, GSS_S_BAD_MECH, NTLM_ERR_INVALID_ARG);
+    if (mech_attrs != NULL) {
+        major = oid_set_of(minor, attrs, n, mech_attrs);
+        if (major != GSS_S_COMPLETE)
+            return major;
+    }
+    if (known_attrs != NULL) {
+        major = oid_set_of(minor, attrs, n, known_attrs);
+        if (major != GSS_S_COMPLETE) {
+            if (mech_attrs != NULL)
+                gss_release_oid_set(&tmp, mech_attrs);
+            return major;
+        }
+    }
+    *minor = 0;
+    return GSS_S_COMPLETE;
+}
+
+OM_uint32
+ntlm_gss_inquire_saslname_for_mech(OM_uint32 *minor, const gss_OID mech, gss_buffer_t sasl,
+                                   gss_buffer_t name, gss_buffer_t description)
+{
+    OM_uint32 major, tmp;
+
+    if (!ntlm_oid_is_ours(mech))
+        return ntlm_gss_error(minor, GSS_S_BAD_MECH, NTLM_ERR_INVALID_ARG);
+    major = ntlm_gss_buffer_set(minor, sasl, sasl_name, strlen(sasl_name));
+    if (major == GSS_S_COMPLETE)
+        major = ntlm_gss_buffer_set(minor, name, mech_name, strlen(mech_name));
+    if (major == GSS_S_COMPLETE)
+        major = ntlm_gss_buffer_set(minor, description, mech_description,
+                                    strlen(mech_description));
+    if (major != GSS_S_COMPLETE) {
+        gss_release_buffer(&tmp, sasl);
+        gss_release_buffer(&tmp, name);
+    }
+    return major;
+}
+
+OM_uint32
+ntlm_gss_inquire_mech_for_saslname(OM_uint32 *minor, const gss_buffer_t sasl, gss_OID *mech)
+{
+    if (sasl == GSS_C_NO_BUFFER || sasl->length != strlen(sasl_name) ||
+        memcmp(sasl->value, sasl_name, sasl->length) != 0)
+        return ntlm_gss_error(minor, GSS_S_BAD_MECH, NTLM_ERR_INVALID_ARG);
+    *mech = NTLM_MECH_OID;
+    *minor = 0;
+    return GSS_S_COMPLETE;
+}

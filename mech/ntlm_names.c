@@ -1,0 +1,373 @@
+/* GSS names of the NTLM mechanism: users ("DOMAIN\user", "user@DOMAIN"), host-based services
+ * ("HTTP@host") and the anonymous name. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntlm_errors.h"
+#include "ntlm_gss.h"
+
+uint32_t
+ntlm_name_new(enum ntlm_name_kind kind, const char *user, const char *domain,
+              struct ntlm_name **out)
+{
+    struct ntlm_name *name = calloc(1, sizeof(*name));
+
+    if (name == NULL)
+        return NTLM_ERR_NOMEM;
+    name->kind = kind;
+    if (user != NULL && (name->user = strdup(user)) == NULL)
+        goto nomem;
+    if (domain != NULL && (name->domain = strdup(domain)) == NULL)
+        goto nomem;
+    *out = name;
+    return 0;
+nomem:
+    ntlm_name_free(name);
+    return NTLM_ERR_NOMEM;
+}
+
+uint32_t
+ntlm_name_copy(const struct ntlm_name *in, struct ntlm_name **out)
+{
+    return ntlm_name_new(in->kind, in->user, in->domain, out);
+}
+
+void
+ntlm_name_free(struct ntlm_name *name)
+{
+    if (name == NULL)
+        return;
+    free(name->user);
+    free(name->domain);
+    free(name);
+}
+
+static char *
+join(const char *a, char sep, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *s = malloc(la + lb + 2);
+
+    if (s == NULL)
+        return NULL;
+    memcpy(s, a, la);
+    s[la] = sep;
+    memcpy(s + la + 1, b, lb + 1);
+    return s;
+}
+
+uint32_t
+ntlm_name_to_string(const struct ntlm_name *name, char **out)
+{
+    char *s = NULL;
+
+    switch (name->kind) {
+    case NTLM_NAME_ANONYMOUS:
+        s = strdup("NT AUTHORITY\\ANONYMOUS LOGON");
+        break;
+    case NTLM_NAME_SERVICE:
+        s = name->domain != NULL ? join(name->user, '@', name->domain) : strdup(name->user);
+        break;
+    case NTLM_NAME_USER:
+        s = name->domain != NULL && name->domain[0] != '\0' ? join(name->domain, '\\', name->user)
+                                                            : strdup(name->user);
+        break;
+    }
+    if (s == NULL)
+        return NTLM_ERR_NOMEM;
+    *out = s;
+    return 0;
+}
+
+uint32_t
+ntlm_name_spn(const struct ntlm_name *name, char **out)
+{
+    *out = NULL;
+    if (name == NULL || name->kind != NTLM_NAME_SERVICE || name->domain == NULL)
+        return 0;
+    *out = join(name->user, '/', name->domain);
+    return *out == NULL ? NTLM_ERR_NOMEM : 0;
+}
+
+static bool
+oid_is(const gss_OID a, const gss_OID b)
+{
+    return a != GSS_C_NO_OID && b != GSS_C_NO_OID && a->length == b->length &&
+           memcmp(a->elements, b->elements, a->length) == 0;
+}
+
+/* Parses "DOMAIN\user", "user@domain" or "user". Empty parts are invalid names. */
+static uint32_t
+parse_user(const char *s, struct ntlm_name **out)
+{
+    const char *sep = strchr(s, '\\');
+    char *domain = NULL;
+    uint32_t ret;
+
+    if (sep != NULL) {
+        if (sep == s || sep[1] == '\0')
+            return NTLM_ERR_BAD_NAME;
+        domain = strndup(s, (size_t)(sep - s));
+        if (domain == NULL)
+            return NTLM_ERR_NOMEM;
+        ret = ntlm_name_new(NTLM_NAME_USER, sep + 1, domain, out);
+        free(domain);
+        return ret;
+    }
+    sep = strrchr(s, '@');
+    if (sep != NULL) {
+        char *user;
+
+        if (sep == s || sep[1] == '\0')
+            return NTLM_ERR_BAD_NAME;
+        user = strndup(s, (size_t)(sep - s));
+        if (user == NULL)
+            return NTLM_ERR_NOMEM;
+        ret = ntlm_name_new(NTLM_NAME_USER, user, sep + 1, out);
+        free(user);
+        return ret;
+    }
+    if (*s == '\0')
+        return NTLM_ERR_BAD_NAME;
+    return ntlm_name_new(NTLM_NAME_USER, s, NULL, out);
+}
+
+static uint32_t
+parse_service(const char *s, struct ntlm_name **out)
+{
+    const char *at = strchr(s, '@');
+    char *service;
+    uint32_t ret;
+
+    if (at == NULL)
+        return *s == '\0' ? NTLM_ERR_BAD_NAME : ntlm_name_new(NTLM_NAME_SERVICE, s, NULL, out);
+    if (at == s || at[1] == '\0')
+        return NTLM_ERR_BAD_NAME;
+    service = strndup(s, (size_t)(at - s));
+    if (service == NULL)
+        return NTLM_ERR_NOMEM;
+    ret = ntlm_name_new(NTLM_NAME_SERVICE, service, at + 1, out);
+    free(service);
+    return ret;
+}
+
+/* RFC 2743 3.2 exported name: 04 01, 2-byte OID length, OID, 4-byte name length, name. */
+static uint32_t
+parse_export(const uint8_t *p, size_t len, char **display)
+{
+    size_t oid_len, name_len;
+
+    if (len < 4 || p[0] != 0x04 || p[1] != 0x01)
+        return NTLM_ERR_BAD_NAME;
+    oid_len = (size_t)p[2] << 8 | p[3];
+    if (oid_len != 2 + NTLM_MECH_OID->length || len < 4 + oid_len + 4)
+        return NTLM_ERR_BAD_NAME;
+    if (p[4] != 0x06 || p[5] != NTLM_MECH_OID->length ||
+        memcmp(p + 6, NTLM_MECH_OID->elements, NTLM_MECH_OID->length) != 0)
+        return NTLM_ERR_BAD_NAME;
+    p += 4 + oid_len;
+    name_len = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+    if (name_len != len - 4 - oid_len - 4 || memchr(p + 4, 0, name_len) != NULL)
+        return NTLM_ERR_BAD_NAME;
+    *display = strndup((const char *)p + 4, name_len);
+    return *display == NULL ? NTLM_ERR_NOMEM : 0;
+}
+
+OM_uint32
+ntlm_gss_import_name(OM_uint32 *minor, gss_buffer_t input, gss_OID name_type, gss_name_t *output)
+{
+    struct ntlm_name *name = NULL;
+    char *text = NULL;
+    size_t len = input->length;
+    uint32_t ret;
+
+    if (oid_is(name_type, GSS_C_NT_ANONYMOUS)) {
+        ret = ntlm_name_new(NTLM_NAME_ANONYMOUS, NULL, NULL, &name);
+        goto done;
+    }
+    if (oid_is(name_type, GSS_C_NT_EXPORT_NAME)) {
+        ret = parse_export(input->value, len, &text);
+        if (ret == 0)
+            ret = parse_user(text, &name);
+        goto done;
+    }
+    /* Callers often count a terminating NUL; any other NUL is an invalid name. */
+    if (len > 0 && ((const char *)input->value)[len - 1] == '\0')
+        len--;
+    if (len == 0 || memchr(input->value, 0, len) != NULL) {
+        ret = NTLM_ERR_BAD_NAME;
+        goto done;
+    }
+    text = strndup(input->value, len);
+    if (text == NULL) {
+        ret = NTLM_ERR_NOMEM;
+        goto done;
+    }
+    if (name_type == GSS_C_NO_OID || oid_is(name_type, GSS_C_NT_USER_NAME)) {
+        ret = parse_user(text, &name);
+    } else if (oid_is(name_type, GSS_C_NT_HOSTBASED_SERVICE)) {
+        ret = parse_service(text, &name);
+    } else {
+        free(text);
+        *minor = 0;
+        return GSS_S_BAD_NAMETYPE;
+    }
+done:
+    free(text);
+    if (ret)
+        return ntlm_gss_error(minor, ret == NTLM_ERR_NOMEM ? GSS_S_FAILURE : GSS_S_BAD_NAME, ret);
+    *output = (gss_name_t)name;
+    *minor = 0;
+    return GSS_S_COMPLETE;
+}
+
+OM_uint32
+ntlm_gss_display_name(OM_uint32 *minor, gss_name_t input, gss_buffer_t output,
+                      gss_OID *name_type)
+{
+    const struct ntlm_name *name = (const struct ntlm_name *)input;
+    char *text = NULL;
+    OM_uint32 major;
+    uint32_t ret;
+
+    if (name == NULL)
+        return ntlm_gss_error(minor, GSS_S_BAD_NAME, NTLM_ERR_BAD_NAME);
+    ret = ntlm_name_to_string(name, &text);
+    if (ret)
+        return ntlm_gss_error(minor, GSS_S_FAILURE, ret);
+    major = ntlm_gss_buffer_set(minor, output, text, strlen(text));
+    free(text);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    /* The mechglue frees any name type that is not one of its own statics (MIT 1.20). */
+    if (name_type != NULL) {
+        switch (name->kind) {
+        case NTLM_NAME_USER:
+            *name_type = GSS_C_NT_USER_NAME;
+            break;
+        case NTLM_NAME_SERVICE:
+            *name_type = GSS_C_NT_HOSTBASED_SERVICE;
+            break;
+        case NTLM_NAME_ANONYMOUS:
+            *name_type = GSS_C_NT_ANONYMOUS;
+            break;
+        }
+    }
+    return GSS_S_COMPLETE;
+}
+
+OM_uint32
+ntlm_gss_release_name(OM_uint32 *minor, gss_name_t *name)
+{
+    *minor = 0;
+    if (name == NULL)
+        return GSS_S_COMPLETE;
+    ntlm_name_free((struct ntlm_name *)*name);
+    *name = GSS_C_NO_NAME;
+    return GSS_S_COMPLETE;
+}
+
+static bool
+text_equal(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    return strcasecmp(a, b) == 0;
+}
+
+OM_uint32
+ntlm_gss_compare_name(OM_uint32 *minor, gss_name_t a_in, gss_name_t b_in, int *equal)
+{
+    const struct ntlm_name *a = (const struct ntlm_name *)a_in, *b = (const struct ntlm_name *)b_in;
+
+    *minor = 0;
+    if (a == NULL || b == NULL)
+        return GSS_S_BAD_NAME;
+    /* Account names compare case-insensitively, as Windows does. */
+    *equal = a->kind == b->kind && a->kind != NTLM_NAME_ANONYMOUS && text_equal(a->user, b->user) &&
+             text_equal(a->domain, b->domain);
+    return GSS_S_COMPLETE;
+}
+
+OM_uint32
+ntlm_gss_duplicate_name(OM_uint32 *minor, const gss_name_t in, gss_name_t *out)
+{
+    struct ntlm_name *copy = NULL;
+    uint32_t ret;
+
+    if (in == GSS_C_NO_NAME)
+        return ntlm_gss_error(minor, GSS_S_BAD_NAME, NTLM_ERR_BAD_NAME);
+    ret = ntlm_name_copy((const struct ntlm_name *)in, &copy);
+    if (ret)
+        return ntlm_gss_error(minor, GSS_S_FAILURE, ret);
+    *out = (gss_name_t)copy;
+    *minor = 0;
+    return GSS_S_COMPLETE;
+}
+
+OM_uint32
+ntlm_gss_export_name(OM_uint32 *minor, const gss_name_t in, gss_buffer_t out)
+{
+    const struct ntlm_name *name = (const struct ntlm_name *)in;
+    struct ntlm_buf b = NTLM_BUF_INIT;
+    char *text = NULL;
+    size_t len;
+    OM_uint32 major;
+    uint32_t ret;
+
+    if (name == NULL || name->kind != NTLM_NAME_USER)
+        return ntlm_gss_error(minor, GSS_S_NAME_NOT_MN, NTLM_ERR_BAD_NAME);
+    ret = ntlm_name_to_string(name, &text);
+    if (ret)
+        return ntlm_gss_error(minor, GSS_S_FAILURE, ret);
+    len = strlen(text);
+    ntlm_buf_add_u8(&b, 0x04);
+    ntlm_buf_add_u8(&b, 0x01);
+    ntlm_buf_add_u8(&b, 0);
+    ntlm_buf_add_u8(&b, (uint8_t)(2 + NTLM_MECH_OID->length));
+    ntlm_buf_add_u8(&b, 0x06);
+    ntlm_buf_add_u8(&b, (uint8_t)NTLM_MECH_OID->length);
+    ntlm_buf_add(&b, NTLM_MECH_OID->elements, NTLM_MECH_OID->length);
+    ntlm_buf_add_u8(&b, (uint8_t)(len >> 24));
+    ntlm_buf_add_u8(&b, (uint8_t)(len >> 16));
+    ntlm_buf_add_u8(&b, (uint8_t)(len >> 8));
+    ntlm_buf_add_u8(&b, (uint8_t)len);
+    ntlm_buf_add(&b, text, len);
+    free(text);
+    ret = ntlm_buf_status(&b);
+    if (ret) {
+        ntlm_buf_free(&b);
+        return ntlm_gss_error(minor, GSS_S_FAILURE, ret);
+    }
+    major = ntlm_gss_buffer_set(minor, out, b.data, b.len);
+    ntlm_buf_free(&b);
+    return major;
+}
+
+/* The local account is the user part, as authenticated (a domain map is the caller's policy). */
+OM_uint32
+ntlm_gss_localname(OM_uint32 *minor, const gss_name_t in, gss_const_OID mech,
+                   gss_buffer_t localname)
+{
+    const struct ntlm_name *name = (const struct ntlm_name *)in;
+
+    if (name == NULL || name->kind != NTLM_NAME_USER)
+        return ntlm_gss_error(minor, GSS_S_BAD_NAME, NTLM_ERR_BAD_NAME);
+    return ntlm_gss_buffer_set(minor, localname, name->user, strlen(name->user));
+}
+
+OM_uint32
+ntlm_gss_inquire_name(OM_uint32 *minor, gss_name_t in, int *name_is_mn, gss_OID *mn_mech,
+                      gss_buffer_set_t *attrs)
+{
+    *minor = 0;
+    if (in == GSS_C_NO_NAME)
+        return GSS_S_BAD_NAME;
+    if (name_is_mn != NULL)
+        *name_is_mn = 1;
+    if (mn_mech != NULL)
+        *mn_mech = NTLM_MECH_OID;
+    if (attrs != NULL)
+        *attrs = GSS_C_NO_BUFFER_SET;
+    return GSS_S_COMPLETE;
+}

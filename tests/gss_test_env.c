@@ -1,0 +1,89 @@
+/* A private world for tests that go through MIT's mechglue. */
+#include "gss_test_env.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static gss_OID_desc ntlm_oid_desc = { 10, "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a" };
+static gss_OID_desc spnego_oid_desc = { 6, "\x2b\x06\x01\x05\x05\x02" };
+gss_OID gss_test_ntlm_oid = &ntlm_oid_desc;
+gss_OID gss_test_spnego_oid = &spnego_oid_desc;
+
+static char dir[256];
+
+static int
+write_file(const char *name, const char *text, char *path_out, size_t path_size)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "w");
+    if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0) {
+        perror(path);
+        return -1;
+    }
+    if (path_out != NULL)
+        snprintf(path_out, path_size, "%s", path);
+    return 0;
+}
+
+const char *
+gss_test_env_setup(void)
+{
+    const char *module = getenv("SSPIGSS_MODULE");
+    char line[1024], path[512];
+
+    if (module == NULL) {
+        fprintf(stderr, "SSPIGSS_MODULE is not set: run through make check\n");
+        return NULL;
+    }
+    snprintf(dir, sizeof(dir), "%s/sspigss-test-XXXXXX", P_tmpdir);
+    if (mkdtemp(dir) == NULL) {
+        perror("mkdtemp");
+        return NULL;
+    }
+    snprintf(line, sizeof(line), "sspigss_ntlm 1.3.6.1.4.1.311.2.2.10 %s\n", module);
+    if (write_file("mech.conf", line, path, sizeof(path)) != 0)
+        return NULL;
+    setenv("GSS_MECH_CONFIG", path, 1);
+    if (write_file("users", TEST_DOMAIN ":" TEST_USER ":" TEST_PASSWORD "\n" TEST_DOMAIN
+                                                                          ":bob:Secret-2\n",
+                   path, sizeof(path)) != 0)
+        return NULL;
+    setenv("NTLM_USER_FILE", path, 1);
+    if (write_file("ntlm.conf", "netbios_name = TESTHOST\nnetbios_domain = TESTDOM\n", path,
+                   sizeof(path)) != 0)
+        return NULL;
+    setenv("SSPIGSS_NTLM_CONFIG", path, 1);
+    /* krb5 must find nothing: no config, no ticket, no keytab, no DNS. */
+    if (write_file("krb5.conf", "[libdefaults]\n dns_lookup_kdc = false\n", path,
+                   sizeof(path)) != 0)
+        return NULL;
+    setenv("KRB5_CONFIG", path, 1);
+    snprintf(path, sizeof(path), "FILE:%s/no-ccache", dir);
+    setenv("KRB5CCNAME", path, 1);
+    snprintf(path, sizeof(path), "FILE:%s/no-keytab", dir);
+    setenv("KRB5_KTNAME", path, 1);
+    setenv("NTLMUSER", TEST_DOMAIN "\\" TEST_USER, 1);
+    return dir;
+}
+
+void
+gss_test_env_teardown(void)
+{
+    static const char *const files[] = { "mech.conf", "users", "ntlm.conf", "krb5.conf" };
+    char path[512];
+    size_t i;
+
+    if (dir[0] == '\0')
+        return;
+    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+    dir[0] = '\0';
+}

@@ -1,0 +1,23 @@
+/* A private world for tests that go through MIT's mechglue: a temp dir with a one-line
+ * mech.conf naming the freshly built module, a user file, a module configuration, and an
+ * environment that keeps krb5 and /etc/gss out of the way. */
+#ifndef GSS_TEST_ENV_H
+#define GSS_TEST_ENV_H
+
+#include <gssapi/gssapi.h>
+
+#define TEST_DOMAIN "TESTDOM"
+#define TEST_USER "alice"
+#define TEST_PASSWORD "Passw0rd!"
+
+/* Creates the world (user file lines: TESTDOM:alice:Passw0rd!, TESTDOM:bob:Secret-2).
+ * Returns the temp dir path, or NULL after printing why. */
+const char *gss_test_env_setup(void);
+/* Removes everything setup created. */
+void gss_test_env_teardown(void);
+
+/* The mechanism OIDs, as gss_OIDs the tests can pass around. */
+extern gss_OID gss_test_ntlm_oid;
+extern gss_OID gss_test_spnego_oid;
+
+#endif

@@ -1,0 +1,54 @@
+# Shared by the shell tests: a private temp dir, cleanup of everything started (by pid), and
+# the environment that points MIT's mechglue at a one-line mech.conf and keeps krb5 quiet.
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/sspigss-test.XXXXXX") || exit 99
+PIDS=""
+PASSED=0
+FAILED=0
+
+cleanup() {
+    for pid in $PIDS; do
+        kill "$pid" 2>/dev/null
+    done
+    rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+: "${SSPIGSS_MODULE:?run through make check}"
+
+# The incumbent module, when installed (package gss-ntlmssp).
+INCUMBENT=$(ls /usr/lib/*/gssntlmssp/gssntlmssp.so /usr/lib/gssntlmssp/gssntlmssp.so 2>/dev/null | head -n 1)
+
+printf 'sspigss_ntlm 1.3.6.1.4.1.311.2.2.10 %s\n' "$SSPIGSS_MODULE" > "$W/ours.conf"
+if [ -n "$INCUMBENT" ]; then
+    printf 'gssntlmssp_v1 1.3.6.1.4.1.311.2.2.10 %s\n' "$INCUMBENT" > "$W/theirs.conf"
+fi
+printf 'TESTDOM:alice:Passw0rd!\nTESTDOM:bob:Secret-2\n' > "$W/users"
+printf 'netbios_name = TESTHOST\nnetbios_domain = TESTDOM\n' > "$W/ntlm.conf"
+printf '[libdefaults]\n dns_lookup_kdc = false\n' > "$W/krb5.conf"
+
+NTLM_USER_FILE="$W/users"
+NTLMUSER='TESTDOM\alice'
+SSPIGSS_NTLM_CONFIG="$W/ntlm.conf"
+KRB5_CONFIG="$W/krb5.conf"
+KRB5CCNAME="FILE:$W/no-ccache"
+KRB5_KTNAME="FILE:$W/no-keytab"
+GSS_MECH_CONFIG="$W/ours.conf"
+export NTLM_USER_FILE NTLMUSER SSPIGSS_NTLM_CONFIG KRB5_CONFIG KRB5CCNAME KRB5_KTNAME GSS_MECH_CONFIG
+
+pass() {
+    PASSED=$((PASSED + 1))
+    echo "PASS: $*"
+}
+
+fail() {
+    FAILED=$((FAILED + 1))
+    echo "FAIL: $*"
+}
+
+# The closing line automake's log and CI read; the exit status follows the failures.
+finish() {
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+}

@@ -1,0 +1,617 @@
+/*
+ * The module driven through MIT's real mechglue (GSS_MECH_CONFIG names the fresh build):
+ * raw NTLM and SPNEGO loops, wrong credentials, per-message protection, export/import,
+ * channel bindings, the SPNEGO hooks and malformed tokens.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gssapi/gssapi.h>
+#include <gssapi/gssapi_ext.h>
+
+#include "gss_test_env.h"
+#include "test_util.h"
+
+struct pair {
+    gss_cred_id_t icred;
+    gss_ctx_id_t ictx;
+    gss_ctx_id_t actx;
+    gss_name_t src;
+    gss_OID amech;
+    OM_uint32 iflags, aflags;
+    OM_uint32 amajor, aminor; /* last accept status */
+    OM_uint32 imajor, iminor; /* last init status */
+    int legs;
+    bool acceptor_sent_last; /* the acceptor's final call produced a token */
+};
+
+static void
+pair_free(struct pair *p)
+{
+    OM_uint32 min;
+
+    gss_delete_sec_context(&min, &p->ictx, GSS_C_NO_BUFFER);
+    gss_delete_sec_context(&min, &p->actx, GSS_C_NO_BUFFER);
+    gss_release_name(&min, &p->src);
+    gss_release_cred(&min, &p->icred);
+    memset(p, 0, sizeof(*p));
+}
+
+/* MIT's mechglue insists on a target name; NTLM puts it in MsvAvTargetName as an SPN. */
+static gss_name_t
+target_name(void)
+{
+    gss_buffer_desc b = { 16, "HTTP@testhost.example" };
+    gss_name_t name = GSS_C_NO_NAME;
+    OM_uint32 min;
+
+    b.length = strlen(b.value);
+    CU_ASSERT_EQUAL_FATAL(gss_import_name(&min, &b, GSS_C_NT_HOSTBASED_SERVICE, &name),
+                          GSS_S_COMPLETE);
+    return name;
+}
+
+static gss_cred_id_t
+password_cred(const char *user, const char *password)
+{
+    gss_buffer_desc nbuf = { strlen(user), (void *)user }, pbuf = { strlen(password),
+                                                                      (void *)password };
+    gss_OID_set_desc mechs = { 1, gss_test_ntlm_oid };
+    gss_name_t name = GSS_C_NO_NAME;
+    gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
+    OM_uint32 maj, min;
+
+    maj = gss_import_name(&min, &nbuf, GSS_C_NT_USER_NAME, &name);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    maj = gss_acquire_cred_with_password(&min, name, &pbuf, 0, &mechs, GSS_C_INITIATE, &cred,
+                                         NULL, NULL);
+    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
+    gss_release_name(&min, &name);
+    return cred;
+}
+
+/* Runs init/accept until both stop; bindings may differ per side. */
+static bool
+establish(struct pair *p, gss_OID mech, OM_uint32 req_flags, gss_channel_bindings_t icb,
+          gss_channel_bindings_t acb)
+{
+    gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER, back = GSS_C_EMPTY_BUFFER;
+    gss_name_t target = target_name();
+    OM_uint32 min;
+    bool ok = false;
+
+    p->imajor = GSS_S_CONTINUE_NEEDED;
+    p->amajor = GSS_S_CONTINUE_NEEDED;
+    for (p->legs = 0; p->legs < 10; p->legs++) {
+        p->imajor = gss_init_sec_context(&p->iminor, p->icred, &p->ictx, target, mech,
+                                         req_flags, 0, icb, &in, NULL, &out, &p->iflags, NULL);
+        gss_release_buffer(&min, &in);
+        if (GSS_ERROR(p->imajor))
+            break;
+        if (out.length == 0) {
+            ok = p->imajor == GSS_S_COMPLETE && p->amajor == GSS_S_COMPLETE;
+            break;
+        }
+        p->amajor = gss_accept_sec_context(&p->aminor, &p->actx, GSS_C_NO_CREDENTIAL, &out, acb,
+                                           &p->src, &p->amech, &back, &p->aflags, NULL, NULL);
+        gss_release_buffer(&min, &out);
+        if (GSS_ERROR(p->amajor))
+            break;
+        p->acceptor_sent_last = back.length > 0;
+        if (p->amajor == GSS_S_COMPLETE && p->imajor == GSS_S_COMPLETE && back.length == 0) {
+            ok = true;
+            break;
+        }
+        in = back;
+        back = (gss_buffer_desc)GSS_C_EMPTY_BUFFER;
+    }
+    gss_release_buffer(&min, &in);
+    gss_release_buffer(&min, &back);
+    gss_release_name(&min, &target);
+    if (!ok)
+        fprintf(stderr, "\n  establish stopped: init 0x%x/0x%x, accept 0x%x/0x%x, leg %d\n",
+                p->imajor, p->iminor, p->amajor, p->aminor, p->legs);
+    return ok;
+}
+
+static char *
+display(gss_name_t name)
+{
+    gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
+    OM_uint32 min;
+    char *s;
+
+    if (gss_display_name(&min, name, &b, NULL) != GSS_S_COMPLETE)
+        return NULL;
+    s = strndup(b.value, b.length);
+    gss_release_buffer(&min, &b);
+    return s;
+}
+
+static char *
+minor_text(OM_uint32 minor)
+{
+    gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
+    OM_uint32 min, ctx = 0;
+    char *s;
+
+    gss_display_status(&min, minor, GSS_C_MECH_CODE, gss_test_ntlm_oid, &ctx, &b);
+    s = strndup(b.value != NULL ? b.value : "", b.length);
+    gss_release_buffer(&min, &b);
+    return s;
+}
+
+static bool
+same_oid(gss_OID a, gss_OID b)
+{
+    return a != NULL && b != NULL && a->length == b->length &&
+           memcmp(a->elements, b->elements, a->length) == 0;
+}
+
+/* Sends one wrapped message from `from` to `to` and checks it arrives intact. */
+static void
+check_wrap(gss_ctx_id_t from, gss_ctx_id_t to, const char *text, bool want_conf)
+{
+    gss_buffer_desc msg = { strlen(text), (void *)text }, tok = GSS_C_EMPTY_BUFFER,
+                    back = GSS_C_EMPTY_BUFFER;
+    OM_uint32 maj, min;
+    int conf = -1;
+
+    maj = gss_wrap(&min, from, 1, GSS_C_QOP_DEFAULT, &msg, &conf, &tok);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    CU_ASSERT_EQUAL(conf, want_conf);
+    CU_ASSERT_EQUAL(tok.length, msg.length + 16);
+    if (want_conf)
+        CU_ASSERT(memmem(tok.value, tok.length, text, strlen(text)) == NULL);
+    maj = gss_unwrap(&min, to, &tok, &back, &conf, NULL);
+    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
+    CU_ASSERT_EQUAL(back.length, msg.length);
+    CU_ASSERT(back.length == msg.length && memcmp(back.value, text, msg.length) == 0);
+    gss_release_buffer(&min, &tok);
+    gss_release_buffer(&min, &back);
+}
+
+static void
+check_mic(gss_ctx_id_t from, gss_ctx_id_t to)
+{
+    gss_buffer_desc msg = { 5, "hello" }, tok = GSS_C_EMPTY_BUFFER;
+    OM_uint32 maj, min;
+
+    maj = gss_get_mic(&min, from, GSS_C_QOP_DEFAULT, &msg, &tok);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    CU_ASSERT_EQUAL(tok.length, 16);
+    maj = gss_verify_mic(&min, to, &msg, &tok, NULL);
+    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
+    gss_release_buffer(&min, &tok);
+}
+
+static void
+test_raw_ntlm_loop_authenticates_user_and_protects_messages(void)
+{
+    struct pair p = { 0 };
+    char *name;
+
+    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG, NULL,
+                              NULL));
+    CU_ASSERT_EQUAL(p.legs, 1); /* NEGOTIATE, CHALLENGE, AUTHENTICATE: accept is called twice */
+    CU_ASSERT(same_oid(p.amech, gss_test_ntlm_oid));
+    CU_ASSERT(p.aflags & GSS_C_INTEG_FLAG);
+    CU_ASSERT(p.aflags & GSS_C_CONF_FLAG);
+    CU_ASSERT(p.iflags & GSS_C_CONF_FLAG);
+    name = display(p.src);
+    CU_ASSERT_STRING_EQUAL(name, "TESTDOM\\alice");
+    free(name);
+    check_wrap(p.ictx, p.actx, "ping from the initiator", true);
+    check_wrap(p.actx, p.ictx, "pong from the acceptor", true);
+    check_mic(p.ictx, p.actx);
+    check_mic(p.actx, p.ictx);
+    pair_free(&p);
+}
+
+static void
+test_accept_rejects_wrong_password_with_its_own_minor(void)
+{
+    struct pair p = { 0 };
+    char *text;
+
+    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, "not-the-password");
+    CU_ASSERT_FALSE(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, NULL, NULL));
+    CU_ASSERT_EQUAL(p.amajor, GSS_S_DEFECTIVE_CREDENTIAL);
+    text = minor_text(p.aminor);
+    CU_ASSERT_STRING_EQUAL(text, "wrong password");
+    free(text);
+    pair_free(&p);
+}
+
+static void
+test_accept_rejects_unknown_user_with_its_own_minor(void)
+{
+    struct pair p = { 0 };
+    char *text;
+
+    p.icred = password_cred(TEST_DOMAIN "\\mallory", TEST_PASSWORD);
+    CU_ASSERT_FALSE(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, NULL, NULL));
+    CU_ASSERT_EQUAL(p.amajor, GSS_S_DEFECTIVE_CREDENTIAL);
+    text = minor_text(p.aminor);
+    CU_ASSERT_STRING_EQUAL(text, "unknown user");
+    free(text);
+    pair_free(&p);
+}
+
+static void
+test_spnego_loop_completes_windows_mechlistmic_pattern(void)
+{
+    struct pair p = { 0 };
+    gss_buffer_set_t keys_i = GSS_C_NO_BUFFER_SET, keys_a = GSS_C_NO_BUFFER_SET;
+    OM_uint32 maj, min;
+    char *name;
+
+    /* Default credentials on both sides: NTLMUSER and NTLM_USER_FILE; krb5 has nothing. */
+    CU_ASSERT_FATAL(establish(&p, gss_test_spnego_oid, GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG,
+                              NULL, NULL));
+    /* The acceptor's last token is accept-completed with its mechListMIC (4 tokens in all). */
+    CU_ASSERT_TRUE(p.acceptor_sent_last);
+    CU_ASSERT_EQUAL(p.legs, 2);
+    CU_ASSERT(same_oid(p.amech, gss_test_ntlm_oid));
+    name = display(p.src);
+    CU_ASSERT_STRING_EQUAL(name, "TESTDOM\\alice");
+    free(name);
+    /* Messages after the RC4 reset both sides apply once the mechListMICs are done. */
+    check_wrap(p.ictx, p.actx, "sealed after SPNEGO", true);
+    check_wrap(p.actx, p.ictx, "and back", true);
+    check_mic(p.ictx, p.actx);
+    maj = gss_inquire_sec_context_by_oid(&min, p.ictx, GSS_C_INQ_SSPI_SESSION_KEY, &keys_i);
+    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
+    maj = gss_inquire_sec_context_by_oid(&min, p.actx, GSS_C_INQ_SSPI_SESSION_KEY, &keys_a);
+    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
+    if (keys_i != NULL && keys_a != NULL) {
+        CU_ASSERT_EQUAL(keys_i->elements[0].length, 16);
+        CU_ASSERT(keys_i->elements[0].length == keys_a->elements[0].length &&
+                  memcmp(keys_i->elements[0].value, keys_a->elements[0].value, 16) == 0);
+    }
+    gss_release_buffer_set(&min, &keys_i);
+    gss_release_buffer_set(&min, &keys_a);
+    pair_free(&p);
+}
+
+static void
+test_tampered_and_replayed_messages_are_rejected(void)
+{
+    struct pair p = { 0 };
+    gss_buffer_desc msg = { 4, "data" }, tok = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
+    OM_uint32 maj, min;
+
+    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_CONF_FLAG, NULL, NULL));
+    maj = gss_wrap(&min, p.ictx, 1, GSS_C_QOP_DEFAULT, &msg, NULL, &tok);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    ((unsigned char *)tok.value)[tok.length - 1] ^= 1;
+    maj = gss_unwrap(&min, p.actx, &tok, &out, NULL, NULL);
+    CU_ASSERT_EQUAL(maj, GSS_S_BAD_SIG);
+    ((unsigned char *)tok.value)[tok.length - 1] ^= 1;
+    /* A failed message leaves the stream where it was: the genuine one still verifies. */
+    maj = gss_unwrap(&min, p.actx, &tok, &out, NULL, NULL);
+    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
+    gss_release_buffer(&min, &out);
+    maj = gss_unwrap(&min, p.actx, &tok, &out, NULL, NULL);
+    CU_ASSERT_EQUAL(maj, GSS_S_DUPLICATE_TOKEN);
+    gss_release_buffer(&min, &tok);
+    check_wrap(p.ictx, p.actx, "still in step", true);
+    pair_free(&p);
+}
+
+static void
+test_wrap_iov_seals_in_place_and_unwrap_reads_it(void)
+{
+    struct pair p = { 0 };
+    char data[] = "sealed in place", header[16], assoc[] = "header only";
+    gss_iov_buffer_desc iov[3];
+    OM_uint32 maj, min;
+    int conf = 0;
+
+    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_CONF_FLAG, NULL, NULL));
+    iov[0].type = GSS_IOV_BUFFER_TYPE_HEADER;
+    iov[0].buffer = (gss_buffer_desc){ sizeof(header), header };
+    iov[1].type = GSS_IOV_BUFFER_TYPE_SIGN_ONLY;
+    iov[1].buffer = (gss_buffer_desc){ sizeof(assoc), assoc };
+    iov[2].type = GSS_IOV_BUFFER_TYPE_DATA;
+    iov[2].buffer = (gss_buffer_desc){ sizeof(data), data };
+    maj = gss_wrap_iov(&min, p.ictx, 1, GSS_C_QOP_DEFAULT, &conf, iov, 3);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    CU_ASSERT_EQUAL(conf, 1);
+    CU_ASSERT(memcmp(data, "sealed in place", sizeof(data)) != 0);
+    CU_ASSERT_STRING_EQUAL(assoc, "header only");
+    maj = gss_unwrap_iov(&min, p.actx, &conf, NULL, iov, 3);
+    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
+    CU_ASSERT_STRING_EQUAL(data, "sealed in place");
+    pair_free(&p);
+}
+
+static void
+test_exported_contexts_keep_talking_after_import(void)
+{
+    struct pair p = { 0 };
+    gss_buffer_desc tok = GSS_C_EMPTY_BUFFER;
+    OM_uint32 maj, min;
+
+    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_CONF_FLAG, NULL, NULL));
+    check_wrap(p.ictx, p.actx, "before export", true);
+    maj = gss_export_sec_context(&min, &p.actx, &tok);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    CU_ASSERT_PTR_NULL(p.actx);
+    maj = gss_import_sec_context(&min, &tok, &p.actx);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    gss_release_buffer(&min, &tok);
+    maj = gss_export_sec_context(&min, &p.ictx, &tok);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    maj = gss_import_sec_context(&min, &tok, &p.ictx);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    gss_release_buffer(&min, &tok);
+    check_wrap(p.ictx, p.actx, "after export", true);
+    check_wrap(p.actx, p.ictx, "and the other way", true);
+    pair_free(&p);
+}
+
+static void
+test_channel_bindings_match_binds_and_mismatch_fails(void)
+{
+    struct gss_channel_bindings_struct cb = { 0 }, other = { 0 };
+    struct pair p = { 0 };
+
+    cb.application_data = (gss_buffer_desc){ 25, "tls-server-end-point:abcd" };
+    other.application_data = (gss_buffer_desc){ 25, "tls-server-end-point:wxyz" };
+    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, &cb, &cb));
+    CU_ASSERT(p.aflags & GSS_C_CHANNEL_BOUND_FLAG);
+    pair_free(&p);
+
+    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    CU_ASSERT_FALSE(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, &cb, &other));
+    CU_ASSERT_EQUAL(p.amajor, GSS_S_BAD_BINDINGS);
+    pair_free(&p);
+
+    /* An acceptor without bindings accepts a bound client, unbound. */
+    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, &cb, NULL));
+    CU_ASSERT_FALSE(p.aflags & GSS_C_CHANNEL_BOUND_FLAG);
+    pair_free(&p);
+}
+
+static OM_uint32
+accept_raw(const void *bytes, size_t len, gss_ctx_id_t *ctx, gss_buffer_t out, OM_uint32 *minor)
+{
+    gss_buffer_desc in = { len, (void *)bytes };
+
+    return gss_accept_sec_context(minor, ctx, GSS_C_NO_CREDENTIAL, &in,
+                                  GSS_C_NO_CHANNEL_BINDINGS, NULL, NULL, out, NULL, NULL, NULL);
+}
+
+static void
+test_curl_32_byte_negotiate_reaches_module_without_credential(void)
+{
+    size_t len;
+    uint8_t *neg = test_hex("4e544c4d5353500001000000068208000000000000000000000000000000000"
+                            "0",
+                            &len);
+    gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
+    gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+    OM_uint32 maj, min;
+
+    CU_ASSERT_EQUAL(len, 32);
+    maj = accept_raw(neg, len, &ctx, &out, &min);
+    CU_ASSERT_EQUAL(maj, GSS_S_CONTINUE_NEEDED);
+    CU_ASSERT(out.length > 48 && memcmp(out.value, "NTLMSSP\0\2\0\0\0", 12) == 0);
+    gss_release_buffer(&min, &out);
+    gss_delete_sec_context(&min, &ctx, GSS_C_NO_BUFFER);
+    free(neg);
+}
+
+static void
+test_malformed_first_tokens_get_defective_token(void)
+{
+    static const struct {
+        const char *name;
+        const char *bytes;
+        size_t len;
+    } cases[] = {
+        { "authenticate first", "NTLMSSP\0\3\0\0\0", 12 },
+        { "truncated negotiate", "NTLMSSP\0\1\0\0\0\1", 13 },
+        { "unknown type", "NTLMSSP\0\7\0\0\0\0\0\0\0\0\0\0\0", 16 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
+        gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+        OM_uint32 maj, min;
+
+        maj = accept_raw(cases[i].bytes, cases[i].len, &ctx, &out, &min);
+        if (maj != GSS_S_DEFECTIVE_TOKEN)
+            fprintf(stderr, "case '%s': major 0x%x\n", cases[i].name, maj);
+        CU_ASSERT_EQUAL(maj, GSS_S_DEFECTIVE_TOKEN);
+        CU_ASSERT_PTR_NULL(ctx);
+        CU_ASSERT_EQUAL(out.length, 0);
+    }
+}
+
+/* Runs NEGOTIATE/CHALLENGE, then hands the acceptor a doctored AUTHENTICATE. */
+static void
+accept_doctored_authenticate(void (*doctor)(uint8_t *msg, size_t len), OM_uint32 want_major,
+                             const char *want_text)
+{
+    gss_cred_id_t cred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    gss_name_t target = target_name();
+    gss_ctx_id_t ictx = GSS_C_NO_CONTEXT, actx = GSS_C_NO_CONTEXT;
+    gss_buffer_desc neg = GSS_C_EMPTY_BUFFER, chal = GSS_C_EMPTY_BUFFER,
+                    auth = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
+    OM_uint32 maj, min;
+    char *text;
+
+    maj = gss_init_sec_context(&min, cred, &ictx, target, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, 0,
+                               NULL, GSS_C_NO_BUFFER, NULL, &neg, NULL, NULL);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_CONTINUE_NEEDED);
+    maj = accept_raw(neg.value, neg.length, &actx, &chal, &min);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_CONTINUE_NEEDED);
+    maj = gss_init_sec_context(&min, cred, &ictx, target, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, 0,
+                               NULL, &chal, NULL, &auth, NULL, NULL);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    doctor(auth.value, auth.length);
+    maj = accept_raw(auth.value, auth.length, &actx, &out, &min);
+    CU_ASSERT_EQUAL(maj, want_major);
+    text = minor_text(min);
+    CU_ASSERT_STRING_EQUAL(text, want_text);
+    free(text);
+    gss_release_buffer(&min, &neg);
+    gss_release_buffer(&min, &chal);
+    gss_release_buffer(&min, &auth);
+    gss_release_buffer(&min, &out);
+    gss_delete_sec_context(&min, &ictx, GSS_C_NO_BUFFER);
+    gss_delete_sec_context(&min, &actx, GSS_C_NO_BUFFER);
+    gss_release_cred(&min, &cred);
+    gss_release_name(&min, &target);
+}
+
+static void
+put_le32(uint8_t *p, uint32_t v)
+{
+    p[0] = v & 0xff;
+    p[1] = v >> 8 & 0xff;
+    p[2] = v >> 16 & 0xff;
+    p[3] = v >> 24;
+}
+
+static void
+user_field_past_end(uint8_t *msg, size_t len)
+{
+    put_le32(msg + 40, (uint32_t)len); /* UserName offset */
+}
+
+static void
+empty_session_key(uint8_t *msg, size_t len)
+{
+    msg[52] = msg[53] = 0; /* EncryptedRandomSessionKey length and max length */
+    msg[54] = msg[55] = 0;
+}
+
+static void
+flipped_mic(uint8_t *msg, size_t len)
+{
+    msg[72] ^= 0x80;
+}
+
+static void
+test_accept_rejects_user_field_outside_message(void)
+{
+    accept_doctored_authenticate(user_field_past_end, GSS_S_DEFECTIVE_TOKEN,
+                                 "malformed AUTHENTICATE: user field outside message");
+}
+
+static void
+test_accept_rejects_key_exchange_without_session_key(void)
+{
+    accept_doctored_authenticate(empty_session_key, GSS_S_DEFECTIVE_TOKEN,
+                                 "malformed AUTHENTICATE: key exchange negotiated but the "
+                                 "encrypted session key is not 16 bytes");
+}
+
+static void
+test_accept_rejects_altered_mic(void)
+{
+    accept_doctored_authenticate(flipped_mic, GSS_S_DEFECTIVE_TOKEN,
+                                 "MIC verification failed: the NTLMSSP messages were altered");
+}
+
+static void
+test_names_display_as_windows_and_map_to_local_user(void)
+{
+    gss_buffer_desc in = { 13, "TESTDOM\\alice" }, out = GSS_C_EMPTY_BUFFER;
+    gss_name_t name = GSS_C_NO_NAME, mn = GSS_C_NO_NAME;
+    gss_OID type = GSS_C_NO_OID;
+    OM_uint32 maj, min;
+
+    maj = gss_import_name(&min, &in, GSS_C_NT_USER_NAME, &name);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    maj = gss_canonicalize_name(&min, name, gss_test_ntlm_oid, &mn);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    maj = gss_display_name(&min, mn, &out, &type);
+    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
+    CU_ASSERT(out.length == 13 && memcmp(out.value, "TESTDOM\\alice", 13) == 0);
+    CU_ASSERT(same_oid(type, GSS_C_NT_USER_NAME));
+    gss_release_buffer(&min, &out);
+    maj = gss_localname(&min, mn, gss_test_ntlm_oid, &out);
+    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
+    CU_ASSERT(out.length == 5 && memcmp(out.value, "alice", 5) == 0);
+    gss_release_buffer(&min, &out);
+    gss_release_name(&min, &mn);
+    gss_release_name(&min, &name);
+}
+
+static void
+test_mechanism_is_offered_by_default_and_never_as_negoex(void)
+{
+    gss_OID_set mechs = GSS_C_NO_OID_SET, attrs = GSS_C_NO_OID_SET;
+    OM_uint32 maj, min;
+    int present = 0;
+
+    maj = gss_indicate_mechs(&min, &mechs);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    gss_test_oid_set_member(&min, gss_test_ntlm_oid, mechs, &present);
+    CU_ASSERT_TRUE(present);
+    maj = gss_inquire_attrs_for_mech(&min, gss_test_ntlm_oid, &attrs, NULL);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    gss_test_oid_set_member(&min, (gss_OID)GSS_C_MA_NOT_DFLT_MECH, attrs, &present);
+    CU_ASSERT_FALSE(present);
+    gss_test_oid_set_member(&min, (gss_OID)GSS_C_MA_INTEG_PROT, attrs, &present);
+    CU_ASSERT_TRUE(present);
+    gss_release_oid_set(&min, &attrs);
+    gss_release_oid_set(&min, &mechs);
+}
+
+static CU_TestInfo tests[] = {
+    { "raw NTLM loop authenticates the user and protects messages",
+      test_raw_ntlm_loop_authenticates_user_and_protects_messages },
+    { "accept rejects a wrong password with its own minor",
+      test_accept_rejects_wrong_password_with_its_own_minor },
+    { "accept rejects an unknown user with its own minor",
+      test_accept_rejects_unknown_user_with_its_own_minor },
+    { "SPNEGO loop completes the Windows mechListMIC pattern",
+      test_spnego_loop_completes_windows_mechlistmic_pattern },
+    { "tampered and replayed messages are rejected",
+      test_tampered_and_replayed_messages_are_rejected },
+    { "wrap_iov seals in place and unwrap_iov reads it",
+      test_wrap_iov_seals_in_place_and_unwrap_reads_it },
+    { "exported contexts keep talking after import",
+      test_exported_contexts_keep_talking_after_import },
+    { "channel bindings: match binds, mismatch fails",
+      test_channel_bindings_match_binds_and_mismatch_fails },
+    { "curl's 32-byte NEGOTIATE reaches the module without a credential",
+      test_curl_32_byte_negotiate_reaches_module_without_credential },
+    { "malformed first tokens get DEFECTIVE_TOKEN", test_malformed_first_tokens_get_defective_token },
+    { "accept rejects a user field outside the message",
+      test_accept_rejects_user_field_outside_message },
+    { "accept rejects key exchange without a session key",
+      test_accept_rejects_key_exchange_without_session_key },
+    { "accept rejects an altered MIC", test_accept_rejects_altered_mic },
+    { "names display as Windows names and map to the local user",
+      test_names_display_as_windows_and_map_to_local_user },
+    { "the mechanism is offered by default and never as NegoEx",
+      test_mechanism_is_offered_by_default_and_never_as_negoex },
+    CU_TEST_INFO_NULL,
+};
+
+int
+main(void)
+{
+    int status;
+
+    if (gss_test_env_setup() == NULL)
+        return 99;
+    status = test_run_suite("gss_mech", tests);
+    gss_test_env_teardown();
+    return status;
+}
