@@ -505,6 +505,21 @@ flipped_mic(uint8_t *msg, size_t len)
 }
 
 static void
+ntlmv1_sized_response(uint8_t *msg, size_t len)
+{
+    msg[20] = 24; /* NtChallengeResponse length: 24 bytes is an NTLMv1 response */
+    msg[21] = 0;
+}
+
+static void
+test_accept_refuses_ntlmv1_by_default(void)
+{
+    accept_doctored_authenticate(ntlmv1_sized_response, GSS_S_DEFECTIVE_CREDENTIAL,
+                                 "NTLMv1 disabled by policy (set ntlmv1 = yes in the module "
+                                 "configuration to allow it)");
+}
+
+static void
 test_accept_rejects_user_field_outside_message(void)
 {
     accept_doctored_authenticate(user_field_past_end, GSS_S_DEFECTIVE_TOKEN,
@@ -572,7 +587,69 @@ test_mechanism_is_offered_by_default_and_never_as_negoex(void)
     gss_release_oid_set(&min, &mechs);
 }
 
+static OM_uint32
+acquire_acceptor_from(const char *keyfile, gss_cred_id_t *cred, OM_uint32 *minor)
+{
+    gss_key_value_element_desc elements[] = { { "keytab", "/nonexistent/keytab" },
+                                              { "ntlmssp_keyfile", keyfile } };
+    gss_key_value_set_desc store = { 2, elements };
+    gss_OID_set_desc mechs = { 1, gss_test_ntlm_oid };
+
+    return gss_acquire_cred_from(minor, GSS_C_NO_NAME, 0, &mechs, GSS_C_ACCEPT, &store, cred,
+                                 NULL, NULL);
+}
+
+static void
+test_cred_store_keyfile_selects_the_database_and_reports_unreadable(void)
+{
+    gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
+    OM_uint32 maj, min;
+    char *text;
+
+    maj = acquire_acceptor_from(getenv("NTLM_USER_FILE"), &cred, &min);
+    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
+    gss_release_cred(&min, &cred);
+    maj = acquire_acceptor_from("/nonexistent/users", &cred, &min);
+    CU_ASSERT_EQUAL(maj, GSS_S_NO_CRED);
+    text = minor_text(min);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "user database unreadable"));
+    free(text);
+}
+
+static void
+test_established_contexts_report_names_flags_and_lifetime(void)
+{
+    struct pair p = { 0 };
+    gss_name_t src = GSS_C_NO_NAME;
+    OM_uint32 maj, min, lifetime = 0, flags = 0, remaining = 0;
+    int initiated = -1, open = 0;
+    char *name;
+
+    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, NULL, NULL));
+    maj = gss_inquire_context(&min, p.actx, &src, NULL, &lifetime, NULL, &flags, &initiated,
+                              &open);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    name = display(src);
+    CU_ASSERT_STRING_EQUAL(name, "TESTDOM\\alice");
+    free(name);
+    CU_ASSERT(lifetime > 0);
+    CU_ASSERT(flags & GSS_C_INTEG_FLAG);
+    CU_ASSERT_FALSE(flags & GSS_C_CONF_FLAG);
+    CU_ASSERT_EQUAL(initiated, 0);
+    CU_ASSERT_EQUAL(open, 1);
+    maj = gss_context_time(&min, p.ictx, &remaining);
+    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
+    CU_ASSERT(remaining > 0 && remaining <= 36 * 3600);
+    gss_release_name(&min, &src);
+    pair_free(&p);
+}
+
 static CU_TestInfo tests[] = {
+    { "the cred-store keyfile selects the database and reports it unreadable",
+      test_cred_store_keyfile_selects_the_database_and_reports_unreadable },
+    { "established contexts report names, flags and lifetime",
+      test_established_contexts_report_names_flags_and_lifetime },
     { "raw NTLM loop authenticates the user and protects messages",
       test_raw_ntlm_loop_authenticates_user_and_protects_messages },
     { "accept rejects a wrong password with its own minor",
@@ -597,6 +674,7 @@ static CU_TestInfo tests[] = {
     { "accept rejects key exchange without a session key",
       test_accept_rejects_key_exchange_without_session_key },
     { "accept rejects an altered MIC", test_accept_rejects_altered_mic },
+    { "accept refuses NTLMv1 by default", test_accept_refuses_ntlmv1_by_default },
     { "names display as Windows names and map to the local user",
       test_names_display_as_windows_and_map_to_local_user },
     { "the mechanism is offered by default and never as NegoEx",
