@@ -14,19 +14,19 @@
 #include "ntlm_userdb.h"
 
 /* What the acceptor is willing to grant; the client's NEGOTIATE flags pick from these. */
-#define ACCEPT_OFFERABLE                                                                      \
-    (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |       \
-     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_IDENTIFY |               \
-     NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH |             \
+#define ACCEPT_OFFERABLE                                                                           \
+    (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |             \
+     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_IDENTIFY |                     \
+     NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH |                   \
      NTLMSSP_NEGOTIATE_VERSION | NTLMSSP_REQUEST_TARGET)
 
 /* Flags the AUTHENTICATE message may withdraw (never add). */
-#define SESSION_FLAGS                                                                         \
-    (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |       \
-     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_IDENTIFY |               \
+#define SESSION_FLAGS                                                                              \
+    (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |             \
+     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_IDENTIFY |                     \
      NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH)
 
-static const struct ntlm_version our_version = { 6, 1, 7601, 15 };
+static const struct ntlm_version our_version = {6, 1, 7601, 15};
 
 /* Major status for an internal error of the acceptor. */
 static OM_uint32
@@ -61,9 +61,9 @@ static uint32_t
 build_challenge(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
                 const struct ntlm_negotiate *neg)
 {
-    struct ntlm_av_info av = { 0 };
+    struct ntlm_av_info av = {0};
     struct ntlm_buf ti = NTLM_BUF_INIT;
-    struct ntlm_challenge chal = { 0 };
+    struct ntlm_challenge chal = {0};
     uint32_t flags, ret;
 
     flags = (neg->flags & ACCEPT_OFFERABLE) | NTLMSSP_NEGOTIATE_NTLM |
@@ -113,7 +113,7 @@ static uint32_t
 accept_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const gss_buffer_t input)
 {
     const struct ntlm_config *cfg;
-    struct ntlm_negotiate neg = { 0 };
+    struct ntlm_negotiate neg = {0};
     struct ntlm_cred *fallback = NULL;
     OM_uint32 tmp;
     uint32_t ret;
@@ -227,9 +227,9 @@ verify_mic(struct ntlm_ctx *ctx, const gss_buffer_t input, const struct ntlm_aut
         return NTLM_ERR_NOMEM;
     memcpy(copy, input->value, input->length);
     memset(copy + NTLM_MIC_OFFSET, 0, 16);
-    msgs[0] = (struct ntlm_iov){ ctx->negotiate_msg.data, ctx->negotiate_msg.len };
-    msgs[1] = (struct ntlm_iov){ ctx->challenge_msg.data, ctx->challenge_msg.len };
-    msgs[2] = (struct ntlm_iov){ copy, input->length };
+    msgs[0] = (struct ntlm_iov){ctx->negotiate_msg.data, ctx->negotiate_msg.len};
+    msgs[1] = (struct ntlm_iov){ctx->challenge_msg.data, ctx->challenge_msg.len};
+    msgs[2] = (struct ntlm_iov){copy, input->length};
     ret = ntlm_mic(ctx->exported_key, msgs, mic);
     if (ret == 0 && !ntlm_ct_equal(mic, auth->mic, 16))
         ret = NTLM_ERR_MIC_MISMATCH;
@@ -261,8 +261,7 @@ verify_bindings(const gss_channel_bindings_t cb, const struct ntlm_av_info *av, 
     ret = ntlm_channel_bindings_hash(cb->initiator_addrtype, cb->initiator_address.value,
                                      cb->initiator_address.length, cb->acceptor_addrtype,
                                      cb->acceptor_address.value, cb->acceptor_address.length,
-                                     cb->application_data.value, cb->application_data.length,
-                                     hash);
+                                     cb->application_data.value, cb->application_data.length, hash);
     if (ret)
         return ret;
     if (!ntlm_ct_equal(hash, av->channel_bindings, 16))
@@ -276,7 +275,7 @@ static uint32_t
 authenticated_name(const struct ntlm_authenticate *auth, const struct ntlm_user_entry *entry,
                    const struct ntlm_config *cfg, struct ntlm_name **out)
 {
-    const char *domain = entry->domain[0] != '\0' ? entry->domain
+    const char *domain = entry->domain[0] != '\0'  ? entry->domain
                          : auth->domain[0] != '\0' ? auth->domain
                                                    : cfg->netbios_domain;
 
@@ -289,10 +288,10 @@ accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
                     const gss_channel_bindings_t bindings)
 {
     const struct ntlm_config *cfg;
-    struct ntlm_authenticate auth = { 0 };
-    struct ntlm_v2_blob blob = { 0 };
-    struct ntlm_av_info av = { 0 };
-    struct ntlm_user_entry entry = { 0 };
+    struct ntlm_authenticate auth = {0};
+    struct ntlm_v2_blob blob = {0};
+    struct ntlm_av_info av = {0};
+    struct ntlm_user_entry entry = {0};
     struct ntlm_userdb *db = NULL;
     uint8_t kxkey[16];
     bool v2, bound = false;

@@ -44,8 +44,8 @@ done:
 uint32_t
 ntlm_lm_hash(const char *password, uint8_t out[16])
 {
-    static const uint8_t magic[8] = { 'K', 'G', 'S', '!', '@', '#', '$', '%' };
-    uint8_t padded[LM_PASSWORD_LEN] = { 0 };
+    static const uint8_t magic[8] = {'K', 'G', 'S', '!', '@', '#', '$', '%'};
+    uint8_t padded[LM_PASSWORD_LEN] = {0};
     uint8_t hash[16];
     uint8_t *oem = NULL;
     size_t oem_len = 0;
@@ -88,8 +88,8 @@ ntlm_ntowfv2(const uint8_t nt_hash[16], const char *user, const char *domain, ui
     ret = ntlm_utf8_to_utf16le(domain, false, &domain16, &domain16_len);
     if (ret)
         goto done;
-    iov[0] = (struct ntlm_iov){ user16, user16_len };
-    iov[1] = (struct ntlm_iov){ domain16, domain16_len };
+    iov[0] = (struct ntlm_iov){user16, user16_len};
+    iov[1] = (struct ntlm_iov){domain16, domain16_len};
     ret = ntlm_hmac_md5(nt_hash, 16, iov, 2, out);
 done:
     free(domain16);
@@ -98,10 +98,10 @@ done:
 }
 
 uint32_t
-ntlm_v2_nt_proof(const uint8_t ntowfv2[16], const uint8_t server_challenge[8],
-                 const uint8_t *blob, size_t blob_len, uint8_t proof[16])
+ntlm_v2_nt_proof(const uint8_t ntowfv2[16], const uint8_t server_challenge[8], const uint8_t *blob,
+                 size_t blob_len, uint8_t proof[16])
 {
-    const struct ntlm_iov iov[2] = { { server_challenge, 8 }, { blob, blob_len } };
+    const struct ntlm_iov iov[2] = {{server_challenge, 8}, {blob, blob_len}};
 
     return ntlm_hmac_md5(ntowfv2, 16, iov, 2, proof);
 }
@@ -110,7 +110,7 @@ uint32_t
 ntlm_v2_lm_response(const uint8_t ntowfv2[16], const uint8_t server_challenge[8],
                     const uint8_t client_challenge[8], uint8_t out[24])
 {
-    const struct ntlm_iov iov[2] = { { server_challenge, 8 }, { client_challenge, 8 } };
+    const struct ntlm_iov iov[2] = {{server_challenge, 8}, {client_challenge, 8}};
     uint32_t ret;
 
     ret = ntlm_hmac_md5(ntowfv2, 16, iov, 2, out);
@@ -123,7 +123,7 @@ ntlm_v2_lm_response(const uint8_t ntowfv2[16], const uint8_t server_challenge[8]
 uint32_t
 ntlm_v2_session_base_key(const uint8_t ntowfv2[16], const uint8_t proof[16], uint8_t out[16])
 {
-    const struct ntlm_iov iov = { proof, 16 };
+    const struct ntlm_iov iov = {proof, 16};
 
     return ntlm_hmac_md5(ntowfv2, 16, &iov, 1, out);
 }
@@ -131,7 +131,7 @@ ntlm_v2_session_base_key(const uint8_t ntowfv2[16], const uint8_t proof[16], uin
 uint32_t
 ntlm_desl(const uint8_t key[16], const uint8_t challenge[8], uint8_t out[24])
 {
-    uint8_t key21[21] = { 0 };
+    uint8_t key21[21] = {0};
     uint8_t resp[24];
     uint32_t ret;
     int i;
@@ -153,7 +153,7 @@ uint32_t
 ntlm_v1_ess_challenge(const uint8_t server_challenge[8], const uint8_t client_challenge[8],
                       uint8_t out[8])
 {
-    const struct ntlm_iov iov[2] = { { server_challenge, 8 }, { client_challenge, 8 } };
+    const struct ntlm_iov iov[2] = {{server_challenge, 8}, {client_challenge, 8}};
     uint8_t hash[16];
     uint32_t ret;
 
@@ -173,12 +173,12 @@ uint32_t
 ntlm_v1_kxkey(uint32_t flags, const uint8_t session_base_key[16], const uint8_t lm_response[24],
               const uint8_t lm_hash[16], const uint8_t server_challenge[8], uint8_t out[16])
 {
-    uint8_t key[16] = { 0 };
+    uint8_t key[16] = {0};
     uint8_t second_des_key[7];
     uint32_t ret = 0;
 
     if (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) {
-        const struct ntlm_iov iov[2] = { { server_challenge, 8 }, { lm_response, 8 } };
+        const struct ntlm_iov iov[2] = {{server_challenge, 8}, {lm_response, 8}};
 
         ret = ntlm_hmac_md5(session_base_key, 16, iov, 2, key);
     } else if (flags & NTLMSSP_NEGOTIATE_LM_KEY) {
@@ -200,8 +200,7 @@ ntlm_v1_kxkey(uint32_t flags, const uint8_t session_base_key[16], const uint8_t 
 }
 
 uint32_t
-ntlm_mic(const uint8_t exported_session_key[16], const struct ntlm_iov messages[3],
-         uint8_t out[16])
+ntlm_mic(const uint8_t exported_session_key[16], const struct ntlm_iov messages[3], uint8_t out[16])
 {
     return ntlm_hmac_md5(exported_session_key, 16, messages, 3, out);
 }
@@ -213,9 +212,14 @@ ntlm_channel_bindings_hash(uint32_t initiator_type, const void *initiator, size_
 {
     uint8_t init_type[4], init_len[4], acc_type[4], acc_len[4], app_len[4];
     const struct ntlm_iov iov[8] = {
-        { init_type, 4 }, { init_len, 4 }, { initiator, initiator_len },
-        { acc_type, 4 },  { acc_len, 4 },  { acceptor, acceptor_len },
-        { app_len, 4 },   { application, application_len },
+        {init_type, 4},
+        {init_len, 4},
+        {initiator, initiator_len},
+        {acc_type, 4},
+        {acc_len, 4},
+        {acceptor, acceptor_len},
+        {app_len, 4},
+        {application, application_len},
     };
 
     /* The layout has 32-bit length fields; longer buffers cannot be represented. */

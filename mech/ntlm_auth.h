@@ -33,8 +33,8 @@ uint32_t ntlm_v2_session_base_key(const uint8_t ntowfv2[16], const uint8_t proof
 uint32_t ntlm_desl(const uint8_t key[16], const uint8_t challenge[8], uint8_t out[24]);
 /* The 8-byte challenge NTLMv1 with extended session security signs:
  * MD5(server_challenge || client_challenge)[0..7]. */
-uint32_t ntlm_v1_ess_challenge(const uint8_t server_challenge[8],
-                               const uint8_t client_challenge[8], uint8_t out[8]);
+uint32_t ntlm_v1_ess_challenge(const uint8_t server_challenge[8], const uint8_t client_challenge[8],
+                               uint8_t out[8]);
 /* SessionBaseKey (v1) = MD4(nt_hash). */
 uint32_t ntlm_v1_session_base_key(const uint8_t nt_hash[16], uint8_t out[16]);
 /* KXKEY for NTLMv1 (MS-NLMP 3.4.5.1), for the negotiated flags. */

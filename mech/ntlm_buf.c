@@ -67,7 +67,7 @@ ntlm_buf_add_u8(struct ntlm_buf *b, uint8_t v)
 void
 ntlm_buf_add_le16(struct ntlm_buf *b, uint16_t v)
 {
-    uint8_t le[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+    uint8_t le[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
 
     ntlm_buf_add(b, le, sizeof(le));
 }
@@ -75,7 +75,7 @@ ntlm_buf_add_le16(struct ntlm_buf *b, uint16_t v)
 void
 ntlm_buf_add_le32(struct ntlm_buf *b, uint32_t v)
 {
-    uint8_t le[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+    uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
 
     ntlm_buf_add(b, le, sizeof(le));
 }
@@ -113,7 +113,7 @@ ntlm_buf_put_at(struct ntlm_buf *b, size_t off, const void *data, size_t n)
 void
 ntlm_buf_put_le16_at(struct ntlm_buf *b, size_t off, uint16_t v)
 {
-    uint8_t le[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+    uint8_t le[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
 
     ntlm_buf_put_at(b, off, le, sizeof(le));
 }
@@ -121,7 +121,7 @@ ntlm_buf_put_le16_at(struct ntlm_buf *b, size_t off, uint16_t v)
 void
 ntlm_buf_put_le32_at(struct ntlm_buf *b, size_t off, uint32_t v)
 {
-    uint8_t le[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+    uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
 
     ntlm_buf_put_at(b, off, le, sizeof(le));
 }
@@ -161,4 +161,17 @@ ntlm_buf_free(struct ntlm_buf *b)
     b->len = 0;
     b->cap = 0;
     b->err = false;
+}
+
+uint32_t
+ntlm_buf_append(struct ntlm_buf *out, const struct ntlm_buf *done, size_t max)
+{
+    uint32_t ret = ntlm_buf_status(done);
+
+    if (ret)
+        return ret;
+    if (done->len > max)
+        return NTLM_ERR_TOKEN_TOO_LARGE;
+    ntlm_buf_add(out, done->data, done->len);
+    return ntlm_buf_status(out);
 }

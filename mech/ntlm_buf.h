@@ -13,7 +13,10 @@ struct ntlm_buf {
     bool err;
 };
 
-#define NTLM_BUF_INIT { NULL, 0, 0, false }
+#define NTLM_BUF_INIT                                                                              \
+    {                                                                                              \
+        NULL, 0, 0, false                                                                          \
+    }
 
 void ntlm_buf_add(struct ntlm_buf *b, const void *data, size_t n);
 void ntlm_buf_add_u8(struct ntlm_buf *b, uint8_t v);
@@ -27,6 +30,11 @@ void ntlm_buf_put_le32_at(struct ntlm_buf *b, size_t off, uint32_t v);
 void ntlm_buf_put_at(struct ntlm_buf *b, size_t off, const void *data, size_t n);
 /* 0, or NTLM_ERR_NOMEM when any earlier operation failed. */
 uint32_t ntlm_buf_status(const struct ntlm_buf *b);
+/*
+ * Appends a finished buffer to out when it holds no error and at most max bytes
+ * (NTLM_ERR_TOKEN_TOO_LARGE otherwise), so only complete results ever reach out.
+ */
+uint32_t ntlm_buf_append(struct ntlm_buf *out, const struct ntlm_buf *done, size_t max);
 /* Hands the bytes to the caller (malloc'd; the caller frees) and resets the buffer. */
 uint8_t *ntlm_buf_take(struct ntlm_buf *b, size_t *len);
 /* Wipes and frees. */

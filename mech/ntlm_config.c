@@ -36,15 +36,15 @@ struct config_key {
 };
 
 static const struct config_key config_keys[] = {
-    { "user_file", offsetof(struct ntlm_config, user_file), false, false, 0 },
-    { "netbios_name", offsetof(struct ntlm_config, netbios_name), false, false, NETBIOS_NAME_MAX },
-    { "netbios_domain", offsetof(struct ntlm_config, netbios_domain), false, false,
-      NETBIOS_NAME_MAX },
-    { "dns_name", offsetof(struct ntlm_config, dns_name), false, false, 0 },
+    {"user_file", offsetof(struct ntlm_config, user_file), false, false, 0},
+    {"netbios_name", offsetof(struct ntlm_config, netbios_name), false, false, NETBIOS_NAME_MAX},
+    {"netbios_domain", offsetof(struct ntlm_config, netbios_domain), false, false,
+     NETBIOS_NAME_MAX},
+    {"dns_name", offsetof(struct ntlm_config, dns_name), false, false, 0},
     /* A host in no DNS domain says so with an empty value. */
-    { "dns_domain", offsetof(struct ntlm_config, dns_domain), false, true, 0 },
-    { "ntlmv1", offsetof(struct ntlm_config, allow_ntlmv1), true, false, 0 },
-    { "lm", offsetof(struct ntlm_config, allow_lm), true, false, 0 },
+    {"dns_domain", offsetof(struct ntlm_config, dns_domain), false, true, 0},
+    {"ntlmv1", offsetof(struct ntlm_config, allow_ntlmv1), true, false, 0},
+    {"lm", offsetof(struct ntlm_config, allow_lm), true, false, 0},
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -148,8 +148,8 @@ config_set(struct ntlm_config *cfg, const struct config_key *key, const char *va
 uint32_t
 ntlm_config_parse(const char *text, const char *source, struct ntlm_config *cfg)
 {
-    struct ntlm_config parsed = { 0 };
-    unsigned key_line[CONFIG_KEY_COUNT] = { 0 };
+    struct ntlm_config parsed = {0};
+    unsigned key_line[CONFIG_KEY_COUNT] = {0};
     char *copy = NULL, *line, *next;
     unsigned line_no = 0;
     char *error = NULL;

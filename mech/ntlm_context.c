@@ -110,8 +110,8 @@ copy_name(OM_uint32 *minor, const struct ntlm_name *name, gss_name_t *out)
 }
 
 OM_uint32
-ntlm_gss_inquire_context(OM_uint32 *minor, gss_ctx_id_t context, gss_name_t *src,
-                         gss_name_t *targ, OM_uint32 *lifetime, gss_OID *mech, OM_uint32 *flags,
+ntlm_gss_inquire_context(OM_uint32 *minor, gss_ctx_id_t context, gss_name_t *src, gss_name_t *targ,
+                         OM_uint32 *lifetime, gss_OID *mech, OM_uint32 *flags,
                          int *locally_initiated, int *open)
 {
     const struct ntlm_ctx *ctx = (const struct ntlm_ctx *)context;
@@ -145,7 +145,7 @@ ntlm_gss_inquire_context(OM_uint32 *minor, gss_ctx_id_t context, gss_name_t *src
 static OM_uint32
 one_buffer(OM_uint32 *minor, const void *data, size_t len, gss_buffer_set_t *data_set)
 {
-    gss_buffer_desc b = { len, (void *)data };
+    gss_buffer_desc b = {len, (void *)data};
     OM_uint32 major, tmp;
 
     major = gss_create_empty_buffer_set(minor, data_set);
@@ -223,8 +223,7 @@ ntlm_gss_set_sec_context_option(OM_uint32 *minor, gss_ctx_id_t *context,
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_INVALID_ARG);
     memcpy(&which, value->value, sizeof(which));
     /* MS-SPNG 3.3.5.1: after the mechListMIC both RC4 handles restart from their keys. */
-    if (!ctx->have_key ||
-        !(ctx->neg_flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL))) {
+    if (!ctx->have_key || !(ctx->neg_flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL))) {
         *minor = 0;
         return GSS_S_COMPLETE;
     }

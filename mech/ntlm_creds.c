@@ -125,13 +125,12 @@ default_user(gss_const_key_value_set_t store, struct ntlm_name **out)
 
 /* Fills the initiator part from the store or the user database. */
 static uint32_t
-init_part(struct ntlm_cred *cred, const struct ntlm_name *desired,
-          gss_const_key_value_set_t store)
+init_part(struct ntlm_cred *cred, const struct ntlm_name *desired, gss_const_key_value_set_t store)
 {
     const char *password = store_value(store, CS_PASSWORD);
     const char *nthash = store_value(store, CS_NTHASH);
     struct ntlm_userdb *db = NULL;
-    struct ntlm_user_entry entry = { 0 };
+    struct ntlm_user_entry entry = {0};
     char *path = NULL;
     uint32_t ret;
 
@@ -357,8 +356,8 @@ ntlm_gss_inquire_cred_by_mech(OM_uint32 *minor, gss_cred_id_t cred_handle, gss_O
 }
 
 OM_uint32
-ntlm_gss_inquire_cred(OM_uint32 *minor, gss_cred_id_t cred, gss_name_t *name,
-                      OM_uint32 *lifetime, gss_cred_usage_t *usage, gss_OID_set *mechs)
+ntlm_gss_inquire_cred(OM_uint32 *minor, gss_cred_id_t cred, gss_name_t *name, OM_uint32 *lifetime,
+                      gss_cred_usage_t *usage, gss_OID_set *mechs)
 {
     OM_uint32 major, tmp, init_life = 0, accept_life = 0;
 

@@ -137,7 +137,7 @@ done:
 uint32_t
 ntlm_md4(const void *data, size_t len, uint8_t out[16])
 {
-    struct ntlm_iov iov = { data, len };
+    struct ntlm_iov iov = {data, len};
 
     if (ntlm_crypto_init())
         return NTLM_ERR_CRYPTO;
@@ -305,8 +305,7 @@ ntlm_rc4_update(struct ntlm_rc4 *st, const uint8_t *in, uint8_t *out, size_t len
         size_t step = len < EVP_CHUNK ? len : EVP_CHUNK;
         int done_len = 0;
 
-        if (!EVP_EncryptUpdate(st->ctx, out, &done_len, in, (int)step) ||
-            (size_t)done_len != step)
+        if (!EVP_EncryptUpdate(st->ctx, out, &done_len, in, (int)step) || (size_t)done_len != step)
             return NTLM_ERR_CRYPTO;
         st->position += step;
         in += step;
@@ -325,7 +324,7 @@ ntlm_rc4_position(const struct ntlm_rc4 *st)
 uint32_t
 ntlm_rc4_restore(const uint8_t *key, size_t key_len, uint64_t position, struct ntlm_rc4 **out)
 {
-    uint8_t scratch[RC4_DISCARD_CHUNK] = { 0 };
+    uint8_t scratch[RC4_DISCARD_CHUNK] = {0};
     struct ntlm_rc4 *st = NULL;
     uint32_t ret;
 

@@ -40,8 +40,7 @@ uint32_t ntlm_rc4_restore(const uint8_t *key, size_t key_len, uint64_t position,
                           struct ntlm_rc4 **out);
 void ntlm_rc4_free(struct ntlm_rc4 *rc4);
 /* One-shot RC4 (MS-NLMP RC4K). */
-uint32_t ntlm_rc4k(const uint8_t *key, size_t key_len, const uint8_t *in, uint8_t *out,
-                   size_t len);
+uint32_t ntlm_rc4k(const uint8_t *key, size_t key_len, const uint8_t *in, uint8_t *out, size_t len);
 
 /* Constant-time equality (1 when equal). */
 int ntlm_ct_equal(const void *a, const void *b, size_t len);

@@ -29,12 +29,11 @@ gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name, OM_uint32 time_
 }
 
 /* MIT looks the password entry point up under its gssspi_ name only. */
-EXPORT OM_uint32
-gssspi_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t desired_name,
-                                  const gss_buffer_t password, OM_uint32 time_req,
-                                  const gss_OID_set desired_mechs, gss_cred_usage_t usage,
-                                  gss_cred_id_t *output, gss_OID_set *actual_mechs,
-                                  OM_uint32 *time_rec);
+EXPORT OM_uint32 gssspi_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t desired_name,
+                                                   const gss_buffer_t password, OM_uint32 time_req,
+                                                   const gss_OID_set desired_mechs,
+                                                   gss_cred_usage_t usage, gss_cred_id_t *output,
+                                                   gss_OID_set *actual_mechs, OM_uint32 *time_rec);
 EXPORT OM_uint32
 gssspi_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t desired_name,
                                   const gss_buffer_t password, OM_uint32 time_req,
@@ -65,17 +64,16 @@ gss_inquire_cred_by_mech(OM_uint32 *minor, gss_cred_id_t cred, gss_OID mech, gss
                          OM_uint32 *init_lifetime, OM_uint32 *accept_lifetime,
                          gss_cred_usage_t *usage)
 {
-    return ntlm_gss_inquire_cred_by_mech(minor, cred, mech, name, init_lifetime,
-                                         accept_lifetime, usage);
+    return ntlm_gss_inquire_cred_by_mech(minor, cred, mech, name, init_lifetime, accept_lifetime,
+                                         usage);
 }
 
 /*
  * Must exist: without it the mechglue resolves this name to its own backward-compatible
  * function, which then reads our credential as a union credential and recurses.
  */
-EXPORT OM_uint32
-gssspi_set_cred_option(OM_uint32 *minor, gss_cred_id_t *cred, const gss_OID desired_object,
-                       const gss_buffer_t value);
+EXPORT OM_uint32 gssspi_set_cred_option(OM_uint32 *minor, gss_cred_id_t *cred,
+                                        const gss_OID desired_object, const gss_buffer_t value);
 EXPORT OM_uint32
 gssspi_set_cred_option(OM_uint32 *minor, gss_cred_id_t *cred, const gss_OID desired_object,
                        const gss_buffer_t value)
@@ -84,8 +82,8 @@ gssspi_set_cred_option(OM_uint32 *minor, gss_cred_id_t *cred, const gss_OID desi
 }
 
 EXPORT OM_uint32
-gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *context,
-                     gss_name_t target, gss_OID mech, OM_uint32 req_flags, OM_uint32 time_req,
+gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *context, gss_name_t target,
+                     gss_OID mech, OM_uint32 req_flags, OM_uint32 time_req,
                      gss_channel_bindings_t bindings, gss_buffer_t input, gss_OID *actual_mech,
                      gss_buffer_t output, OM_uint32 *ret_flags, OM_uint32 *time_rec)
 {
@@ -95,9 +93,9 @@ gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *context
 
 EXPORT OM_uint32
 gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id_t cred,
-                       gss_buffer_t input, gss_channel_bindings_t bindings,
-                       gss_name_t *src_name, gss_OID *mech, gss_buffer_t output,
-                       OM_uint32 *ret_flags, OM_uint32 *time_rec, gss_cred_id_t *delegated)
+                       gss_buffer_t input, gss_channel_bindings_t bindings, gss_name_t *src_name,
+                       gss_OID *mech, gss_buffer_t output, OM_uint32 *ret_flags,
+                       OM_uint32 *time_rec, gss_cred_id_t *delegated)
 {
     return ntlm_gss_accept_sec_context(minor, context, cred, input, bindings, src_name, mech,
                                        output, ret_flags, time_rec, delegated);
@@ -117,8 +115,8 @@ gss_context_time(OM_uint32 *minor, gss_ctx_id_t context, OM_uint32 *time_rec)
 
 EXPORT OM_uint32
 gss_inquire_context(OM_uint32 *minor, gss_ctx_id_t context, gss_name_t *src, gss_name_t *targ,
-                    OM_uint32 *lifetime, gss_OID *mech, OM_uint32 *flags,
-                    int *locally_initiated, int *open)
+                    OM_uint32 *lifetime, gss_OID *mech, OM_uint32 *flags, int *locally_initiated,
+                    int *open)
 {
     return ntlm_gss_inquire_context(minor, context, src, targ, lifetime, mech, flags,
                                     locally_initiated, open);
@@ -132,8 +130,8 @@ gss_inquire_sec_context_by_oid(OM_uint32 *minor, const gss_ctx_id_t context,
 }
 
 EXPORT OM_uint32
-gss_set_sec_context_option(OM_uint32 *minor, gss_ctx_id_t *context,
-                           const gss_OID desired_object, const gss_buffer_t value)
+gss_set_sec_context_option(OM_uint32 *minor, gss_ctx_id_t *context, const gss_OID desired_object,
+                           const gss_buffer_t value)
 {
     return ntlm_gss_set_sec_context_option(minor, context, desired_object, value);
 }
@@ -165,8 +163,8 @@ gss_verify_mic(OM_uint32 *minor, gss_ctx_id_t context, gss_buffer_t message, gss
 }
 
 EXPORT OM_uint32
-gss_wrap(OM_uint32 *minor, gss_ctx_id_t context, int conf_req, gss_qop_t qop,
-         gss_buffer_t input, int *conf_state, gss_buffer_t output)
+gss_wrap(OM_uint32 *minor, gss_ctx_id_t context, int conf_req, gss_qop_t qop, gss_buffer_t input,
+         int *conf_state, gss_buffer_t output)
 {
     return ntlm_gss_wrap(minor, context, conf_req, qop, input, conf_state, output);
 }
@@ -179,8 +177,8 @@ gss_unwrap(OM_uint32 *minor, gss_ctx_id_t context, gss_buffer_t input, gss_buffe
 }
 
 EXPORT OM_uint32
-gss_wrap_iov(OM_uint32 *minor, gss_ctx_id_t context, int conf_req, gss_qop_t qop,
-             int *conf_state, gss_iov_buffer_desc *iov, int iov_count)
+gss_wrap_iov(OM_uint32 *minor, gss_ctx_id_t context, int conf_req, gss_qop_t qop, int *conf_state,
+             gss_iov_buffer_desc *iov, int iov_count)
 {
     return ntlm_gss_wrap_iov(minor, context, conf_req, qop, conf_state, iov, iov_count);
 }
@@ -207,8 +205,8 @@ gss_get_mic_iov(OM_uint32 *minor, gss_ctx_id_t context, gss_qop_t qop, gss_iov_b
 }
 
 EXPORT OM_uint32
-gss_verify_mic_iov(OM_uint32 *minor, gss_ctx_id_t context, gss_qop_t *qop,
-                   gss_iov_buffer_desc *iov, int iov_count)
+gss_verify_mic_iov(OM_uint32 *minor, gss_ctx_id_t context, gss_qop_t *qop, gss_iov_buffer_desc *iov,
+                   int iov_count)
 {
     return ntlm_gss_verify_mic_iov(minor, context, qop, iov, iov_count);
 }
@@ -224,8 +222,7 @@ EXPORT OM_uint32
 gss_wrap_size_limit(OM_uint32 *minor, gss_ctx_id_t context, int conf_req, gss_qop_t qop,
                     OM_uint32 req_output_size, OM_uint32 *max_input_size)
 {
-    return ntlm_gss_wrap_size_limit(minor, context, conf_req, qop, req_output_size,
-                                    max_input_size);
+    return ntlm_gss_wrap_size_limit(minor, context, conf_req, qop, req_output_size, max_input_size);
 }
 
 EXPORT OM_uint32
@@ -309,8 +306,7 @@ EXPORT OM_uint32
 gss_inquire_saslname_for_mech(OM_uint32 *minor, const gss_OID mech, gss_buffer_t sasl_name,
                               gss_buffer_t mech_name, gss_buffer_t mech_description)
 {
-    return ntlm_gss_inquire_saslname_for_mech(minor, mech, sasl_name, mech_name,
-                                              mech_description);
+    return ntlm_gss_inquire_saslname_for_mech(minor, mech, sasl_name, mech_name, mech_description);
 }
 
 EXPORT OM_uint32

@@ -119,12 +119,10 @@ OM_uint32 ntlm_gss_localname(OM_uint32 *minor, const gss_name_t name, gss_const_
 OM_uint32 ntlm_gss_inquire_name(OM_uint32 *minor, gss_name_t name, int *name_is_mn,
                                 gss_OID *mn_mech, gss_buffer_set_t *attrs);
 
-OM_uint32 ntlm_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name,
-                                     OM_uint32 time_req, gss_OID_set desired_mechs,
-                                     gss_cred_usage_t usage,
-                                     gss_const_key_value_set_t cred_store,
-                                     gss_cred_id_t *output, gss_OID_set *actual_mechs,
-                                     OM_uint32 *time_rec);
+OM_uint32 ntlm_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name, OM_uint32 time_req,
+                                     gss_OID_set desired_mechs, gss_cred_usage_t usage,
+                                     gss_const_key_value_set_t cred_store, gss_cred_id_t *output,
+                                     gss_OID_set *actual_mechs, OM_uint32 *time_rec);
 OM_uint32 ntlm_gss_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t desired_name,
                                               const gss_buffer_t password, OM_uint32 time_req,
                                               const gss_OID_set desired_mechs,
@@ -132,8 +130,7 @@ OM_uint32 ntlm_gss_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t
                                               gss_OID_set *actual_mechs, OM_uint32 *time_rec);
 OM_uint32 ntlm_gss_release_cred(OM_uint32 *minor, gss_cred_id_t *cred);
 OM_uint32 ntlm_gss_inquire_cred(OM_uint32 *minor, gss_cred_id_t cred, gss_name_t *name,
-                                OM_uint32 *lifetime, gss_cred_usage_t *usage,
-                                gss_OID_set *mechs);
+                                OM_uint32 *lifetime, gss_cred_usage_t *usage, gss_OID_set *mechs);
 OM_uint32 ntlm_gss_inquire_cred_by_mech(OM_uint32 *minor, gss_cred_id_t cred, gss_OID mech,
                                         gss_name_t *name, OM_uint32 *init_lifetime,
                                         OM_uint32 *accept_lifetime, gss_cred_usage_t *usage);
@@ -141,16 +138,14 @@ OM_uint32 ntlm_gss_inquire_cred_by_mech(OM_uint32 *minor, gss_cred_id_t cred, gs
 OM_uint32 ntlm_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *context,
                                     gss_name_t target, gss_OID mech, OM_uint32 req_flags,
                                     OM_uint32 time_req, gss_channel_bindings_t bindings,
-                                    gss_buffer_t input, gss_OID *actual_mech,
-                                    gss_buffer_t output, OM_uint32 *ret_flags,
-                                    OM_uint32 *time_rec);
-OM_uint32 ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context,
-                                      gss_cred_id_t cred, gss_buffer_t input,
-                                      gss_channel_bindings_t bindings, gss_name_t *src_name,
-                                      gss_OID *mech, gss_buffer_t output, OM_uint32 *ret_flags,
-                                      OM_uint32 *time_rec, gss_cred_id_t *delegated);
-OM_uint32 ntlm_gss_delete_sec_context(OM_uint32 *minor, gss_ctx_id_t *context,
-                                      gss_buffer_t output);
+                                    gss_buffer_t input, gss_OID *actual_mech, gss_buffer_t output,
+                                    OM_uint32 *ret_flags, OM_uint32 *time_rec);
+OM_uint32 ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id_t cred,
+                                      gss_buffer_t input, gss_channel_bindings_t bindings,
+                                      gss_name_t *src_name, gss_OID *mech, gss_buffer_t output,
+                                      OM_uint32 *ret_flags, OM_uint32 *time_rec,
+                                      gss_cred_id_t *delegated);
+OM_uint32 ntlm_gss_delete_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_buffer_t output);
 OM_uint32 ntlm_gss_context_time(OM_uint32 *minor, gss_ctx_id_t context, OM_uint32 *time_rec);
 OM_uint32 ntlm_gss_inquire_context(OM_uint32 *minor, gss_ctx_id_t context, gss_name_t *src,
                                    gss_name_t *targ, OM_uint32 *lifetime, gss_OID *mech,
@@ -159,12 +154,9 @@ OM_uint32 ntlm_gss_inquire_sec_context_by_oid(OM_uint32 *minor, const gss_ctx_id
                                               const gss_OID desired_object,
                                               gss_buffer_set_t *data_set);
 OM_uint32 ntlm_gss_set_sec_context_option(OM_uint32 *minor, gss_ctx_id_t *context,
-                                          const gss_OID desired_object,
-                                          const gss_buffer_t value);
-OM_uint32 ntlm_gss_export_sec_context(OM_uint32 *minor, gss_ctx_id_t *context,
-                                      gss_buffer_t token);
-OM_uint32 ntlm_gss_import_sec_context(OM_uint32 *minor, gss_buffer_t token,
-                                      gss_ctx_id_t *context);
+                                          const gss_OID desired_object, const gss_buffer_t value);
+OM_uint32 ntlm_gss_export_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_buffer_t token);
+OM_uint32 ntlm_gss_import_sec_context(OM_uint32 *minor, gss_buffer_t token, gss_ctx_id_t *context);
 
 OM_uint32 ntlm_gss_get_mic(OM_uint32 *minor, gss_ctx_id_t context, gss_qop_t qop,
                            gss_buffer_t message, gss_buffer_t token);

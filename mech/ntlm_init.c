@@ -12,13 +12,13 @@
 #include "ntlm_message.h"
 
 /* What we offer; SIGN always, as Windows Negotiate clients do, SEAL when asked. */
-#define INIT_BASE_FLAGS                                                                       \
-    (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_OEM | NTLMSSP_REQUEST_TARGET |            \
-     NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |        \
-     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |                \
+#define INIT_BASE_FLAGS                                                                            \
+    (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_OEM | NTLMSSP_REQUEST_TARGET |                  \
+     NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |             \
+     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |                      \
      NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH)
 
-static const struct ntlm_version our_version = { 6, 1, 7601, 15 };
+static const struct ntlm_version our_version = {6, 1, 7601, 15};
 
 static OM_uint32
 init_major(uint32_t ret)
@@ -69,7 +69,7 @@ static uint32_t
 init_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const struct ntlm_name *target,
                OM_uint32 req_flags)
 {
-    struct ntlm_negotiate neg = { 0 };
+    struct ntlm_negotiate neg = {0};
     struct ntlm_cred *fallback = NULL;
     OM_uint32 tmp;
     uint32_t ret;
@@ -108,9 +108,9 @@ done:
 
 /* The NTLMv2 client blob and responses; yields the session base key. */
 static uint32_t
-build_responses(struct ntlm_ctx *ctx, const struct ntlm_challenge *chal,
-                const struct ntlm_buf *av, uint64_t timestamp, bool server_time,
-                struct ntlm_authenticate *auth, uint8_t base_key[16])
+build_responses(struct ntlm_ctx *ctx, const struct ntlm_challenge *chal, const struct ntlm_buf *av,
+                uint64_t timestamp, bool server_time, struct ntlm_authenticate *auth,
+                uint8_t base_key[16])
 {
     struct ntlm_buf blob = NTLM_BUF_INIT, nt = NTLM_BUF_INIT;
     uint8_t client_challenge[8], ntowf[16], proof[16];
@@ -143,8 +143,8 @@ build_responses(struct ntlm_ctx *ctx, const struct ntlm_challenge *chal,
     if (server_time)
         memset(auth->lm_response, 0, 24);
     else
-        ret = ntlm_v2_lm_response(ntowf, chal->server_challenge, client_challenge,
-                                  auth->lm_response);
+        ret =
+            ntlm_v2_lm_response(ntowf, chal->server_challenge, client_challenge, auth->lm_response);
     if (ret)
         goto done;
     auth->nt_response = ntlm_buf_take(&nt, &auth->nt_response_len);
@@ -162,8 +162,7 @@ bindings_hash(const gss_channel_bindings_t cb, uint8_t out[16])
     return ntlm_channel_bindings_hash(cb->initiator_addrtype, cb->initiator_address.value,
                                       cb->initiator_address.length, cb->acceptor_addrtype,
                                       cb->acceptor_address.value, cb->acceptor_address.length,
-                                      cb->application_data.value, cb->application_data.length,
-                                      out);
+                                      cb->application_data.value, cb->application_data.length, out);
 }
 
 static uint32_t
@@ -171,9 +170,9 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
                   const gss_channel_bindings_t bindings, struct ntlm_buf *out)
 {
     const struct ntlm_config *cfg;
-    struct ntlm_challenge chal = { 0 };
-    struct ntlm_av_info server_av = { 0 };
-    struct ntlm_authenticate auth = { 0 };
+    struct ntlm_challenge chal = {0};
+    struct ntlm_av_info server_av = {0};
+    struct ntlm_authenticate auth = {0};
     struct ntlm_buf av = NTLM_BUF_INIT, msg = NTLM_BUF_INIT;
     struct ntlm_iov msgs[3];
     uint8_t base_key[16], enc_key[16], cb[16], mic[16];
@@ -206,13 +205,11 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     }
     ret = ntlm_name_spn(ctx->targ_name, &spn);
     if (ret == 0)
-        ret = ntlm_av_rewrite_for_client(chal.target_info, chal.target_info_len,
-                                         NTLM_AVF_MIC_PRESENT,
-                                         bindings != GSS_C_NO_CHANNEL_BINDINGS ? cb : NULL, spn,
-                                         &av);
+        ret =
+            ntlm_av_rewrite_for_client(chal.target_info, chal.target_info_len, NTLM_AVF_MIC_PRESENT,
+                                       bindings != GSS_C_NO_CHANNEL_BINDINGS ? cb : NULL, spn, &av);
     if (ret == 0)
-        ret = build_responses(ctx, &chal, &av, timestamp, server_av.has_timestamp, &auth,
-                              base_key);
+        ret = build_responses(ctx, &chal, &av, timestamp, server_av.has_timestamp, &auth, base_key);
     if (ret)
         goto done;
     if (ctx->neg_flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
@@ -235,9 +232,9 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     ret = ntlm_authenticate_encode(&auth, true, &msg);
     if (ret)
         goto done;
-    msgs[0] = (struct ntlm_iov){ ctx->negotiate_msg.data, ctx->negotiate_msg.len };
-    msgs[1] = (struct ntlm_iov){ input->value, input->length };
-    msgs[2] = (struct ntlm_iov){ msg.data, msg.len };
+    msgs[0] = (struct ntlm_iov){ctx->negotiate_msg.data, ctx->negotiate_msg.len};
+    msgs[1] = (struct ntlm_iov){input->value, input->length};
+    msgs[2] = (struct ntlm_iov){msg.data, msg.len};
     ret = ntlm_mic(ctx->exported_key, msgs, mic);
     if (ret)
         goto done;
@@ -267,10 +264,9 @@ done:
 
 OM_uint32
 ntlm_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *context,
-                          gss_name_t target, gss_OID mech, OM_uint32 req_flags,
-                          OM_uint32 time_req, gss_channel_bindings_t bindings, gss_buffer_t input,
-                          gss_OID *actual_mech, gss_buffer_t output, OM_uint32 *ret_flags,
-                          OM_uint32 *time_rec)
+                          gss_name_t target, gss_OID mech, OM_uint32 req_flags, OM_uint32 time_req,
+                          gss_channel_bindings_t bindings, gss_buffer_t input, gss_OID *actual_mech,
+                          gss_buffer_t output, OM_uint32 *ret_flags, OM_uint32 *time_rec)
 {
     struct ntlm_ctx *ctx = (struct ntlm_ctx *)*context;
     struct ntlm_buf msg = NTLM_BUF_INIT;
@@ -299,8 +295,7 @@ ntlm_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *co
             ntlm_ctx_free(ctx);
             return ntlm_gss_error(minor, init_major(ret), ret);
         }
-        major = ntlm_gss_buffer_set(minor, output, ctx->negotiate_msg.data,
-                                    ctx->negotiate_msg.len);
+        major = ntlm_gss_buffer_set(minor, output, ctx->negotiate_msg.data, ctx->negotiate_msg.len);
         if (major != GSS_S_COMPLETE) {
             ntlm_ctx_free(ctx);
             return major;

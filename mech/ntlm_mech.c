@@ -7,7 +7,7 @@
 #include "ntlm_errors.h"
 #include "ntlm_gss.h"
 
-gss_OID_desc ntlm_mech_oid_desc = { SSPIGSS_NTLM_MECH_OID_LEN, SSPIGSS_NTLM_MECH_OID_DER };
+gss_OID_desc ntlm_mech_oid_desc = {SSPIGSS_NTLM_MECH_OID_LEN, SSPIGSS_NTLM_MECH_OID_DER};
 
 static const char sasl_name[] = "GS2-NTLM";
 static const char mech_name[] = "NTLM";
@@ -51,8 +51,7 @@ ntlm_gss_buffer_set(OM_uint32 *minor, gss_buffer_t out, const void *data, size_t
 
 OM_uint32
 ntlm_gss_display_status(OM_uint32 *minor, OM_uint32 status_value, int status_type,
-                        gss_OID mech_type, OM_uint32 *message_context,
-                        gss_buffer_t status_string)
+                        gss_OID mech_type, OM_uint32 *message_context, gss_buffer_t status_string)
 {
     char fallback[64];
     const char *text;
@@ -94,8 +93,8 @@ ntlm_gss_indicate_mechs(OM_uint32 *minor, gss_OID_set *mechs)
 OM_uint32
 ntlm_gss_inquire_names_for_mech(OM_uint32 *minor, gss_OID mech, gss_OID_set *names)
 {
-    gss_const_OID types[] = { GSS_C_NT_USER_NAME, GSS_C_NT_HOSTBASED_SERVICE, GSS_C_NT_ANONYMOUS,
-                        GSS_C_NT_EXPORT_NAME };
+    gss_const_OID types[] = {GSS_C_NT_USER_NAME, GSS_C_NT_HOSTBASED_SERVICE, GSS_C_NT_ANONYMOUS,
+                             GSS_C_NT_EXPORT_NAME};
 
     if (mech != GSS_C_NO_OID && !ntlm_oid_is_ours(mech))
         return ntlm_gss_error(minor, GSS_S_BAD_MECH, NTLM_ERR_INVALID_ARG);
@@ -110,9 +109,9 @@ OM_uint32
 ntlm_gss_inquire_attrs_for_mech(OM_uint32 *minor, gss_const_OID mech, gss_OID_set *mech_attrs,
                                 gss_OID_set *known_attrs)
 {
-    gss_const_OID attrs[] = { GSS_C_MA_MECH_CONCRETE, GSS_C_MA_AUTH_INIT, GSS_C_MA_INTEG_PROT,
-                        GSS_C_MA_CONF_PROT,     GSS_C_MA_MIC,       GSS_C_MA_WRAP,
-                        GSS_C_MA_OOS_DET,       GSS_C_MA_CBINDINGS, GSS_C_MA_CTX_TRANS };
+    gss_const_OID attrs[] = {GSS_C_MA_MECH_CONCRETE, GSS_C_MA_AUTH_INIT, GSS_C_MA_INTEG_PROT,
+                             GSS_C_MA_CONF_PROT,     GSS_C_MA_MIC,       GSS_C_MA_WRAP,
+                             GSS_C_MA_OOS_DET,       GSS_C_MA_CBINDINGS, GSS_C_MA_CTX_TRANS};
     size_t n = sizeof(attrs) / sizeof(attrs[0]);
     OM_uint32 major, tmp;
 
@@ -147,8 +146,7 @@ ntlm_gss_inquire_saslname_for_mech(OM_uint32 *minor, const gss_OID mech, gss_buf
     if (major == GSS_S_COMPLETE)
         major = ntlm_gss_buffer_set(minor, name, mech_name, strlen(mech_name));
     if (major == GSS_S_COMPLETE)
-        major = ntlm_gss_buffer_set(minor, description, mech_description,
-                                    strlen(mech_description));
+        major = ntlm_gss_buffer_set(minor, description, mech_description, strlen(mech_description));
     if (major != GSS_S_COMPLETE) {
         gss_release_buffer(&tmp, sasl);
         gss_release_buffer(&tmp, name);

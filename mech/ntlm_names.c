@@ -222,8 +222,7 @@ done:
 }
 
 OM_uint32
-ntlm_gss_display_name(OM_uint32 *minor, gss_name_t input, gss_buffer_t output,
-                      gss_OID *name_type)
+ntlm_gss_display_name(OM_uint32 *minor, gss_name_t input, gss_buffer_t output, gss_OID *name_type)
 {
     const struct ntlm_name *name = (const struct ntlm_name *)input;
     char *text = NULL;

@@ -171,7 +171,7 @@ ntlm_gss_get_mic(OM_uint32 *minor, gss_ctx_id_t context, gss_qop_t qop, gss_buff
                  gss_buffer_t token)
 {
     struct ntlm_ctx *ctx = (struct ntlm_ctx *)context;
-    struct ntlm_iov piece = { message->value, message->length };
+    struct ntlm_iov piece = {message->value, message->length};
     uint8_t sig[SIG];
     OM_uint32 major;
     uint32_t ret;
@@ -192,7 +192,7 @@ ntlm_gss_verify_mic(OM_uint32 *minor, gss_ctx_id_t context, gss_buffer_t message
                     gss_buffer_t token, gss_qop_t *qop)
 {
     struct ntlm_ctx *ctx = (struct ntlm_ctx *)context;
-    struct ntlm_iov piece = { message->value, message->length };
+    struct ntlm_iov piece = {message->value, message->length};
     OM_uint32 major;
 
     if (qop != NULL)
@@ -210,7 +210,7 @@ ntlm_gss_wrap(OM_uint32 *minor, gss_ctx_id_t context, int conf_req, gss_qop_t qo
               gss_buffer_t input, int *conf_state, gss_buffer_t output)
 {
     struct ntlm_ctx *ctx = (struct ntlm_ctx *)context;
-    struct ntlm_iov plain = { input->value, input->length }, body;
+    struct ntlm_iov plain = {input->value, input->length}, body;
     uint8_t *token;
     OM_uint32 major;
     uint32_t ret;
@@ -227,7 +227,7 @@ ntlm_gss_wrap(OM_uint32 *minor, gss_ctx_id_t context, int conf_req, gss_qop_t qo
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
     if (input->length > 0)
         memcpy(token + SIG, input->value, input->length);
-    body = (struct ntlm_iov){ token + SIG, input->length };
+    body = (struct ntlm_iov){token + SIG, input->length};
     /* With SEAL negotiated every wrap is sealed: the token does not say which it is. */
     ret = sign_out(ctx, &plain, 1, &body, sealing(ctx) ? 1 : 0, token);
     if (ret) {
@@ -266,7 +266,7 @@ ntlm_gss_unwrap(OM_uint32 *minor, gss_ctx_id_t context, gss_buffer_t input, gss_
     if (data == NULL)
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
     memcpy(data, (const uint8_t *)input->value + SIG, len);
-    body = (struct ntlm_iov){ data, len };
+    body = (struct ntlm_iov){data, len};
     major = verify_in(minor, ctx, &body, 1, &body, sealing(ctx) ? 1 : 0, input->value);
     if (major != GSS_S_COMPLETE) {
         ntlm_wipe(data, len);
@@ -284,7 +284,7 @@ ntlm_gss_unwrap(OM_uint32 *minor, gss_ctx_id_t context, gss_buffer_t input, gss_
 struct iov_roles {
     gss_iov_buffer_t header; /* HEADER or MIC_TOKEN */
     gss_iov_buffer_t stream;
-    struct ntlm_iov macd[MAX_IOV];  /* DATA and SIGN_ONLY, in order */
+    struct ntlm_iov macd[MAX_IOV]; /* DATA and SIGN_ONLY, in order */
     size_t n_macd;
     struct ntlm_iov sealed[MAX_IOV]; /* DATA, in order */
     size_t n_sealed;
@@ -311,10 +311,10 @@ sort_iov(gss_iov_buffer_desc *iov, int count, OM_uint32 header_type, struct iov_
                 r->stream = &iov[i];
         } else if (type == GSS_IOV_BUFFER_TYPE_DATA) {
             r->data[r->n_sealed] = &iov[i];
-            r->sealed[r->n_sealed++] = (struct ntlm_iov){ iov[i].buffer.value, iov[i].buffer.length };
-            r->macd[r->n_macd++] = (struct ntlm_iov){ iov[i].buffer.value, iov[i].buffer.length };
+            r->sealed[r->n_sealed++] = (struct ntlm_iov){iov[i].buffer.value, iov[i].buffer.length};
+            r->macd[r->n_macd++] = (struct ntlm_iov){iov[i].buffer.value, iov[i].buffer.length};
         } else if (type == GSS_IOV_BUFFER_TYPE_SIGN_ONLY) {
-            r->macd[r->n_macd++] = (struct ntlm_iov){ iov[i].buffer.value, iov[i].buffer.length };
+            r->macd[r->n_macd++] = (struct ntlm_iov){iov[i].buffer.value, iov[i].buffer.length};
         } else if (type == GSS_IOV_BUFFER_TYPE_PADDING || type == GSS_IOV_BUFFER_TYPE_TRAILER) {
             iov[i].buffer.length = 0; /* NTLMSSP needs neither */
         } else if (type != GSS_IOV_BUFFER_TYPE_EMPTY) {
@@ -357,8 +357,8 @@ protect_iov(OM_uint32 *minor, struct ntlm_ctx *ctx, gss_iov_buffer_desc *iov, in
     if (ret == 0)
         ret = prepare_header(r.header);
     if (ret)
-        return ntlm_gss_error(minor, ret == NTLM_ERR_NOMEM ? GSS_S_FAILURE : GSS_S_CALL_BAD_STRUCTURE,
-                              ret);
+        return ntlm_gss_error(
+            minor, ret == NTLM_ERR_NOMEM ? GSS_S_FAILURE : GSS_S_CALL_BAD_STRUCTURE, ret);
     ret = sign_out(ctx, r.macd, r.n_macd, r.sealed, seal ? r.n_sealed : 0, r.header->buffer.value);
     if (ret)
         return ntlm_gss_error(minor, GSS_S_UNAVAILABLE, ret);
@@ -384,7 +384,7 @@ split_stream(struct iov_roles *r, const uint8_t **sig)
     *sig = p;
     r->data[0]->buffer.value = p + SIG;
     r->data[0]->buffer.length = r->stream->buffer.length - SIG;
-    r->sealed[0] = (struct ntlm_iov){ p + SIG, r->stream->buffer.length - SIG };
+    r->sealed[0] = (struct ntlm_iov){p + SIG, r->stream->buffer.length - SIG};
     /* The DATA buffer is the only MAC'd piece a stream can carry. */
     r->n_macd = 1;
     r->macd[0] = r->sealed[0];
@@ -407,9 +407,8 @@ verify_iov(OM_uint32 *minor, struct ntlm_ctx *ctx, gss_iov_buffer_desc *iov, int
     if (ret == 0)
         ret = split_stream(&r, &sig);
     if (ret)
-        return ntlm_gss_error(minor, ret == NTLM_ERR_BAD_IOV ? GSS_S_CALL_BAD_STRUCTURE
-                                                            : GSS_S_DEFECTIVE_TOKEN,
-                              ret);
+        return ntlm_gss_error(
+            minor, ret == NTLM_ERR_BAD_IOV ? GSS_S_CALL_BAD_STRUCTURE : GSS_S_DEFECTIVE_TOKEN, ret);
     return verify_in(minor, ctx, r.macd, r.n_macd, r.sealed, seal ? r.n_sealed : 0, sig);
 }
 

@@ -219,9 +219,8 @@ ntlm_gss_import_sec_context(OM_uint32 *minor, gss_buffer_t token, gss_ctx_id_t *
     ret = import_body(&r, ctx);
     if (ret) {
         ntlm_ctx_free(ctx);
-        return ntlm_gss_error(minor, ret == NTLM_ERR_BAD_EXPORT ? GSS_S_DEFECTIVE_TOKEN
-                                                                : GSS_S_FAILURE,
-                              ret);
+        return ntlm_gss_error(
+            minor, ret == NTLM_ERR_BAD_EXPORT ? GSS_S_DEFECTIVE_TOKEN : GSS_S_FAILURE, ret);
     }
     *context = (gss_ctx_id_t)ctx;
     *minor = 0;

@@ -32,10 +32,9 @@ put_le32(uint8_t out[4], uint32_t v)
 }
 
 uint32_t
-ntlm_sign_key(uint32_t flags, const uint8_t exported_session_key[16], bool client,
-              uint8_t out[16])
+ntlm_sign_key(uint32_t flags, const uint8_t exported_session_key[16], bool client, uint8_t out[16])
 {
-    struct ntlm_iov iov[2] = { { exported_session_key, 16 } };
+    struct ntlm_iov iov[2] = {{exported_session_key, 16}};
 
     /* Without extended session security the signature is a CRC and there is no sign key. */
     if (!(flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
@@ -43,22 +42,22 @@ ntlm_sign_key(uint32_t flags, const uint8_t exported_session_key[16], bool clien
         return 0;
     }
     if (client)
-        iov[1] = (struct ntlm_iov){ client_sign_magic, sizeof(client_sign_magic) };
+        iov[1] = (struct ntlm_iov){client_sign_magic, sizeof(client_sign_magic)};
     else
-        iov[1] = (struct ntlm_iov){ server_sign_magic, sizeof(server_sign_magic) };
+        iov[1] = (struct ntlm_iov){server_sign_magic, sizeof(server_sign_magic)};
     return ntlm_md5(iov, 2, out);
 }
 
 uint32_t
-ntlm_seal_key(uint32_t flags, const uint8_t exported_session_key[16], bool client,
-              uint8_t out[16], size_t *out_len)
+ntlm_seal_key(uint32_t flags, const uint8_t exported_session_key[16], bool client, uint8_t out[16],
+              size_t *out_len)
 {
-    uint8_t key[16] = { 0 };
+    uint8_t key[16] = {0};
     size_t key_len;
     uint32_t ret = 0;
 
     if (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) {
-        struct ntlm_iov iov[2] = { { exported_session_key, 16 } };
+        struct ntlm_iov iov[2] = {{exported_session_key, 16}};
 
         if (flags & NTLMSSP_NEGOTIATE_128)
             iov[0].len = 16;
@@ -67,9 +66,9 @@ ntlm_seal_key(uint32_t flags, const uint8_t exported_session_key[16], bool clien
         else
             iov[0].len = 5;
         if (client)
-            iov[1] = (struct ntlm_iov){ client_seal_magic, sizeof(client_seal_magic) };
+            iov[1] = (struct ntlm_iov){client_seal_magic, sizeof(client_seal_magic)};
         else
-            iov[1] = (struct ntlm_iov){ server_seal_magic, sizeof(server_seal_magic) };
+            iov[1] = (struct ntlm_iov){server_seal_magic, sizeof(server_seal_magic)};
         ret = ntlm_md5(iov, 2, key);
         key_len = 16;
     } else if (flags & (NTLMSSP_NEGOTIATE_LM_KEY | NTLMSSP_NEGOTIATE_DATAGRAM)) {
@@ -178,8 +177,8 @@ ntlm_sign_state_free(struct ntlm_sign_state *st)
 
 /* With ESS: HMAC_MD5(SignKey, SeqNum || Message)[0..7]. */
 static uint32_t
-checksum_ess(const struct ntlm_sign_dir *dir, const uint8_t seq_le[4],
-             const struct ntlm_iov *iov, size_t n, uint8_t checksum[8])
+checksum_ess(const struct ntlm_sign_dir *dir, const uint8_t seq_le[4], const struct ntlm_iov *iov,
+             size_t n, uint8_t checksum[8])
 {
     struct ntlm_iov all[MAX_PIECES + 1];
     uint8_t hmac[16];
@@ -187,7 +186,7 @@ checksum_ess(const struct ntlm_sign_dir *dir, const uint8_t seq_le[4],
 
     if (n > MAX_PIECES)
         return NTLM_ERR_INVALID_ARG;
-    all[0] = (struct ntlm_iov){ seq_le, 4 };
+    all[0] = (struct ntlm_iov){seq_le, 4};
     if (n > 0)
         memcpy(all + 1, iov, n * sizeof(*iov));
     ret = ntlm_hmac_md5(dir->sign_key, sizeof(dir->sign_key), all, n + 1, hmac);
@@ -198,9 +197,8 @@ checksum_ess(const struct ntlm_sign_dir *dir, const uint8_t seq_le[4],
 }
 
 uint32_t
-ntlm_sign_checksum(const struct ntlm_sign_state *st, const struct ntlm_sign_dir *dir,
-                   uint32_t seq, const struct ntlm_iov *iov, size_t n,
-                   uint8_t sig[NTLM_SIGNATURE_SIZE])
+ntlm_sign_checksum(const struct ntlm_sign_state *st, const struct ntlm_sign_dir *dir, uint32_t seq,
+                   const struct ntlm_iov *iov, size_t n, uint8_t sig[NTLM_SIGNATURE_SIZE])
 {
     put_le32(sig, SIGNATURE_VERSION);
     put_le32(sig + 12, seq);

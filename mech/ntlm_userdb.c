@@ -451,7 +451,7 @@ ntlm_userdb_parse(const char *text, size_t len, struct ntlm_userdb_index **index
                   unsigned *bad_line)
 {
     struct ntlm_userdb_index *idx = NULL;
-    struct line_buf line = { NULL, 0 };
+    struct line_buf line = {NULL, 0};
     bool own_format = false;
     unsigned line_no = 0;
     size_t pos = 0;

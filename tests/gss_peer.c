@@ -16,8 +16,8 @@
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_ext.h>
 
-static gss_OID_desc ntlm_oid = { 10, "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a" };
-static gss_OID_desc spnego_oid = { 6, "\x2b\x06\x01\x05\x05\x02" };
+static gss_OID_desc ntlm_oid = {10, "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a"};
+static gss_OID_desc spnego_oid = {6, "\x2b\x06\x01\x05\x05\x02"};
 static const char *role = "peer";
 
 static void
@@ -78,17 +78,17 @@ recv_line(char kind, gss_buffer_t b)
 static gss_cred_id_t
 password_cred(const char *user, const char *password)
 {
-    gss_buffer_desc nbuf = { strlen(user), (void *)user };
-    gss_buffer_desc pbuf = { strlen(password), (void *)password };
-    gss_OID_set_desc mechs = { 1, &ntlm_oid };
+    gss_buffer_desc nbuf = {strlen(user), (void *)user};
+    gss_buffer_desc pbuf = {strlen(password), (void *)password};
+    gss_OID_set_desc mechs = {1, &ntlm_oid};
     gss_name_t name = GSS_C_NO_NAME;
     gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
     OM_uint32 maj, min;
 
     maj = gss_import_name(&min, &nbuf, GSS_C_NT_USER_NAME, &name);
     if (maj == GSS_S_COMPLETE)
-        maj = gss_acquire_cred_with_password(&min, name, &pbuf, 0, &mechs, GSS_C_INITIATE,
-                                             &cred, NULL, NULL);
+        maj = gss_acquire_cred_with_password(&min, name, &pbuf, 0, &mechs, GSS_C_INITIATE, &cred,
+                                             NULL, NULL);
     if (maj != GSS_S_COMPLETE)
         report("acquire_cred_with_password", maj, min, &ntlm_oid);
     gss_release_name(&min, &name);
@@ -99,7 +99,7 @@ static bool
 initiate(gss_OID mech, gss_cred_id_t cred, gss_ctx_id_t *ctx)
 {
     gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
-    gss_buffer_desc service = { 21, "HTTP@testhost.example" };
+    gss_buffer_desc service = {21, "HTTP@testhost.example"};
     gss_name_t target = GSS_C_NO_NAME;
     OM_uint32 maj, min;
     bool ok = false;
@@ -111,9 +111,9 @@ initiate(gss_OID mech, gss_cred_id_t cred, gss_ctx_id_t *ctx)
     }
 
     for (;;) {
-        maj = gss_init_sec_context(&min, cred, ctx, target, mech,
-                                   GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG, 0,
-                                   GSS_C_NO_CHANNEL_BINDINGS, &in, NULL, &out, NULL, NULL);
+        maj =
+            gss_init_sec_context(&min, cred, ctx, target, mech, GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG,
+                                 0, GSS_C_NO_CHANNEL_BINDINGS, &in, NULL, &out, NULL, NULL);
         free(in.value);
         in = (gss_buffer_desc)GSS_C_EMPTY_BUFFER;
         if (GSS_ERROR(maj)) {
@@ -145,9 +145,8 @@ accept(gss_ctx_id_t *ctx)
     for (;;) {
         if (!recv_line('T', &in))
             return false;
-        maj = gss_accept_sec_context(&min, ctx, GSS_C_NO_CREDENTIAL, &in,
-                                     GSS_C_NO_CHANNEL_BINDINGS, &src, NULL, &out, NULL, NULL,
-                                     NULL);
+        maj = gss_accept_sec_context(&min, ctx, GSS_C_NO_CREDENTIAL, &in, GSS_C_NO_CHANNEL_BINDINGS,
+                                     &src, NULL, &out, NULL, NULL, NULL);
         free(in.value);
         if (GSS_ERROR(maj)) {
             report("accept_sec_context", maj, min, &ntlm_oid);
@@ -170,7 +169,7 @@ accept(gss_ctx_id_t *ctx)
 static bool
 send_messages(gss_ctx_id_t ctx, const char *text)
 {
-    gss_buffer_desc msg = { strlen(text), (void *)text }, tok = GSS_C_EMPTY_BUFFER;
+    gss_buffer_desc msg = {strlen(text), (void *)text}, tok = GSS_C_EMPTY_BUFFER;
     OM_uint32 maj, min;
     bool ok;
 
@@ -195,7 +194,7 @@ static bool
 receive_messages(gss_ctx_id_t ctx, const char *expected)
 {
     gss_buffer_desc tok = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
-    gss_buffer_desc msg = { strlen(expected), (void *)expected };
+    gss_buffer_desc msg = {strlen(expected), (void *)expected};
     OM_uint32 maj, min;
     bool ok;
 

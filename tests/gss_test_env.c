@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static gss_OID_desc ntlm_oid_desc = { 10, "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a" };
-static gss_OID_desc spnego_oid_desc = { 6, "\x2b\x06\x01\x05\x05\x02" };
+static gss_OID_desc ntlm_oid_desc = {10, "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a"};
+static gss_OID_desc spnego_oid_desc = {6, "\x2b\x06\x01\x05\x05\x02"};
 gss_OID gss_test_ntlm_oid = &ntlm_oid_desc;
 gss_OID gss_test_spnego_oid = &spnego_oid_desc;
 
@@ -49,8 +49,8 @@ gss_test_env_setup(void)
     if (write_file("mech.conf", line, path, sizeof(path)) != 0)
         return NULL;
     setenv("GSS_MECH_CONFIG", path, 1);
-    if (write_file("users", TEST_DOMAIN ":" TEST_USER ":" TEST_PASSWORD "\n" TEST_DOMAIN
-                                                                          ":bob:Secret-2\n",
+    if (write_file("users",
+                   TEST_DOMAIN ":" TEST_USER ":" TEST_PASSWORD "\n" TEST_DOMAIN ":bob:Secret-2\n",
                    path, sizeof(path)) != 0)
         return NULL;
     setenv("NTLM_USER_FILE", path, 1);
@@ -59,8 +59,8 @@ gss_test_env_setup(void)
         return NULL;
     setenv("SSPIGSS_NTLM_CONFIG", path, 1);
     /* krb5 must find nothing: no config, no ticket, no keytab, no DNS. */
-    if (write_file("krb5.conf", "[libdefaults]\n dns_lookup_kdc = false\n", path,
-                   sizeof(path)) != 0)
+    if (write_file("krb5.conf", "[libdefaults]\n dns_lookup_kdc = false\n", path, sizeof(path)) !=
+        0)
         return NULL;
     setenv("KRB5_CONFIG", path, 1);
     snprintf(path, sizeof(path), "FILE:%s/no-ccache", dir);
@@ -74,7 +74,7 @@ gss_test_env_setup(void)
 void
 gss_test_env_teardown(void)
 {
-    static const char *const files[] = { "mech.conf", "users", "ntlm.conf", "krb5.conf" };
+    static const char *const files[] = {"mech.conf", "users", "ntlm.conf", "krb5.conf"};
     char path[512];
     size_t i;
 

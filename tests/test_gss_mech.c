@@ -43,7 +43,7 @@ pair_free(struct pair *p)
 static gss_name_t
 target_name(void)
 {
-    gss_buffer_desc b = { 16, "HTTP@testhost.example" };
+    gss_buffer_desc b = {16, "HTTP@testhost.example"};
     gss_name_t name = GSS_C_NO_NAME;
     OM_uint32 min;
 
@@ -56,17 +56,17 @@ target_name(void)
 static gss_cred_id_t
 password_cred(const char *user, const char *password)
 {
-    gss_buffer_desc nbuf = { strlen(user), (void *)user }, pbuf = { strlen(password),
-                                                                      (void *)password };
-    gss_OID_set_desc mechs = { 1, gss_test_ntlm_oid };
+    gss_buffer_desc nbuf = {strlen(user), (void *)user},
+                    pbuf = {strlen(password), (void *)password};
+    gss_OID_set_desc mechs = {1, gss_test_ntlm_oid};
     gss_name_t name = GSS_C_NO_NAME;
     gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
     OM_uint32 maj, min;
 
     maj = gss_import_name(&min, &nbuf, GSS_C_NT_USER_NAME, &name);
     CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
-    maj = gss_acquire_cred_with_password(&min, name, &pbuf, 0, &mechs, GSS_C_INITIATE, &cred,
-                                         NULL, NULL);
+    maj = gss_acquire_cred_with_password(&min, name, &pbuf, 0, &mechs, GSS_C_INITIATE, &cred, NULL,
+                                         NULL);
     CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
     gss_release_name(&min, &name);
     return cred;
@@ -85,8 +85,8 @@ establish(struct pair *p, gss_OID mech, OM_uint32 req_flags, gss_channel_binding
     p->imajor = GSS_S_CONTINUE_NEEDED;
     p->amajor = GSS_S_CONTINUE_NEEDED;
     for (p->legs = 0; p->legs < 10; p->legs++) {
-        p->imajor = gss_init_sec_context(&p->iminor, p->icred, &p->ictx, target, mech,
-                                         req_flags, 0, icb, &in, NULL, &out, &p->iflags, NULL);
+        p->imajor = gss_init_sec_context(&p->iminor, p->icred, &p->ictx, target, mech, req_flags, 0,
+                                         icb, &in, NULL, &out, &p->iflags, NULL);
         gss_release_buffer(&min, &in);
         if (GSS_ERROR(p->imajor))
             break;
@@ -154,7 +154,7 @@ same_oid(gss_OID a, gss_OID b)
 static void
 check_wrap(gss_ctx_id_t from, gss_ctx_id_t to, const char *text, bool want_conf)
 {
-    gss_buffer_desc msg = { strlen(text), (void *)text }, tok = GSS_C_EMPTY_BUFFER,
+    gss_buffer_desc msg = {strlen(text), (void *)text}, tok = GSS_C_EMPTY_BUFFER,
                     back = GSS_C_EMPTY_BUFFER;
     OM_uint32 maj, min;
     int conf = -1;
@@ -176,7 +176,7 @@ check_wrap(gss_ctx_id_t from, gss_ctx_id_t to, const char *text, bool want_conf)
 static void
 check_mic(gss_ctx_id_t from, gss_ctx_id_t to)
 {
-    gss_buffer_desc msg = { 5, "hello" }, tok = GSS_C_EMPTY_BUFFER;
+    gss_buffer_desc msg = {5, "hello"}, tok = GSS_C_EMPTY_BUFFER;
     OM_uint32 maj, min;
 
     maj = gss_get_mic(&min, from, GSS_C_QOP_DEFAULT, &msg, &tok);
@@ -190,12 +190,12 @@ check_mic(gss_ctx_id_t from, gss_ctx_id_t to)
 static void
 test_raw_ntlm_loop_authenticates_user_and_protects_messages(void)
 {
-    struct pair p = { 0 };
+    struct pair p = {0};
     char *name;
 
     p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
-    CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG, NULL,
-                              NULL));
+    CU_ASSERT_FATAL(
+        establish(&p, gss_test_ntlm_oid, GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG, NULL, NULL));
     CU_ASSERT_EQUAL(p.legs, 1); /* NEGOTIATE, CHALLENGE, AUTHENTICATE: accept is called twice */
     CU_ASSERT(same_oid(p.amech, gss_test_ntlm_oid));
     CU_ASSERT(p.aflags & GSS_C_INTEG_FLAG);
@@ -214,7 +214,7 @@ test_raw_ntlm_loop_authenticates_user_and_protects_messages(void)
 static void
 test_accept_rejects_wrong_password_with_its_own_minor(void)
 {
-    struct pair p = { 0 };
+    struct pair p = {0};
     char *text;
 
     p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, "not-the-password");
@@ -229,7 +229,7 @@ test_accept_rejects_wrong_password_with_its_own_minor(void)
 static void
 test_accept_rejects_unknown_user_with_its_own_minor(void)
 {
-    struct pair p = { 0 };
+    struct pair p = {0};
     char *text;
 
     p.icred = password_cred(TEST_DOMAIN "\\mallory", TEST_PASSWORD);
@@ -244,14 +244,14 @@ test_accept_rejects_unknown_user_with_its_own_minor(void)
 static void
 test_spnego_loop_completes_windows_mechlistmic_pattern(void)
 {
-    struct pair p = { 0 };
+    struct pair p = {0};
     gss_buffer_set_t keys_i = GSS_C_NO_BUFFER_SET, keys_a = GSS_C_NO_BUFFER_SET;
     OM_uint32 maj, min;
     char *name;
 
     /* Default credentials on both sides: NTLMUSER and NTLM_USER_FILE; krb5 has nothing. */
-    CU_ASSERT_FATAL(establish(&p, gss_test_spnego_oid, GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG,
-                              NULL, NULL));
+    CU_ASSERT_FATAL(
+        establish(&p, gss_test_spnego_oid, GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG, NULL, NULL));
     /* The acceptor's last token is accept-completed with its mechListMIC (4 tokens in all). */
     CU_ASSERT_TRUE(p.acceptor_sent_last);
     CU_ASSERT_EQUAL(p.legs, 2);
@@ -280,8 +280,8 @@ test_spnego_loop_completes_windows_mechlistmic_pattern(void)
 static void
 test_tampered_and_replayed_messages_are_rejected(void)
 {
-    struct pair p = { 0 };
-    gss_buffer_desc msg = { 4, "data" }, tok = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
+    struct pair p = {0};
+    gss_buffer_desc msg = {4, "data"}, tok = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
     OM_uint32 maj, min;
 
     p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
@@ -306,7 +306,7 @@ test_tampered_and_replayed_messages_are_rejected(void)
 static void
 test_wrap_iov_seals_in_place_and_unwrap_reads_it(void)
 {
-    struct pair p = { 0 };
+    struct pair p = {0};
     char data[] = "sealed in place", header[16], assoc[] = "header only";
     gss_iov_buffer_desc iov[3];
     OM_uint32 maj, min;
@@ -315,11 +315,11 @@ test_wrap_iov_seals_in_place_and_unwrap_reads_it(void)
     p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_CONF_FLAG, NULL, NULL));
     iov[0].type = GSS_IOV_BUFFER_TYPE_HEADER;
-    iov[0].buffer = (gss_buffer_desc){ sizeof(header), header };
+    iov[0].buffer = (gss_buffer_desc){sizeof(header), header};
     iov[1].type = GSS_IOV_BUFFER_TYPE_SIGN_ONLY;
-    iov[1].buffer = (gss_buffer_desc){ sizeof(assoc), assoc };
+    iov[1].buffer = (gss_buffer_desc){sizeof(assoc), assoc};
     iov[2].type = GSS_IOV_BUFFER_TYPE_DATA;
-    iov[2].buffer = (gss_buffer_desc){ sizeof(data), data };
+    iov[2].buffer = (gss_buffer_desc){sizeof(data), data};
     maj = gss_wrap_iov(&min, p.ictx, 1, GSS_C_QOP_DEFAULT, &conf, iov, 3);
     CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
     CU_ASSERT_EQUAL(conf, 1);
@@ -334,7 +334,7 @@ test_wrap_iov_seals_in_place_and_unwrap_reads_it(void)
 static void
 test_exported_contexts_keep_talking_after_import(void)
 {
-    struct pair p = { 0 };
+    struct pair p = {0};
     gss_buffer_desc tok = GSS_C_EMPTY_BUFFER;
     OM_uint32 maj, min;
 
@@ -360,11 +360,11 @@ test_exported_contexts_keep_talking_after_import(void)
 static void
 test_channel_bindings_match_binds_and_mismatch_fails(void)
 {
-    struct gss_channel_bindings_struct cb = { 0 }, other = { 0 };
-    struct pair p = { 0 };
+    struct gss_channel_bindings_struct cb = {0}, other = {0};
+    struct pair p = {0};
 
-    cb.application_data = (gss_buffer_desc){ 25, "tls-server-end-point:abcd" };
-    other.application_data = (gss_buffer_desc){ 25, "tls-server-end-point:wxyz" };
+    cb.application_data = (gss_buffer_desc){25, "tls-server-end-point:abcd"};
+    other.application_data = (gss_buffer_desc){25, "tls-server-end-point:wxyz"};
     p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, &cb, &cb));
     CU_ASSERT(p.aflags & GSS_C_CHANNEL_BOUND_FLAG);
@@ -385,10 +385,10 @@ test_channel_bindings_match_binds_and_mismatch_fails(void)
 static OM_uint32
 accept_raw(const void *bytes, size_t len, gss_ctx_id_t *ctx, gss_buffer_t out, OM_uint32 *minor)
 {
-    gss_buffer_desc in = { len, (void *)bytes };
+    gss_buffer_desc in = {len, (void *)bytes};
 
-    return gss_accept_sec_context(minor, ctx, GSS_C_NO_CREDENTIAL, &in,
-                                  GSS_C_NO_CHANNEL_BINDINGS, NULL, NULL, out, NULL, NULL, NULL);
+    return gss_accept_sec_context(minor, ctx, GSS_C_NO_CREDENTIAL, &in, GSS_C_NO_CHANNEL_BINDINGS,
+                                  NULL, NULL, out, NULL, NULL, NULL);
 }
 
 static void
@@ -419,9 +419,9 @@ test_malformed_first_tokens_get_defective_token(void)
         const char *bytes;
         size_t len;
     } cases[] = {
-        { "authenticate first", "NTLMSSP\0\3\0\0\0", 12 },
-        { "truncated negotiate", "NTLMSSP\0\1\0\0\0\1", 13 },
-        { "unknown type", "NTLMSSP\0\7\0\0\0\0\0\0\0\0\0\0\0", 16 },
+        {"authenticate first", "NTLMSSP\0\3\0\0\0", 12},
+        {"truncated negotiate", "NTLMSSP\0\1\0\0\0\1", 13},
+        {"unknown type", "NTLMSSP\0\7\0\0\0\0\0\0\0\0\0\0\0", 16},
     };
     size_t i;
 
@@ -447,8 +447,8 @@ accept_doctored_authenticate(void (*doctor)(uint8_t *msg, size_t len), OM_uint32
     gss_cred_id_t cred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     gss_name_t target = target_name();
     gss_ctx_id_t ictx = GSS_C_NO_CONTEXT, actx = GSS_C_NO_CONTEXT;
-    gss_buffer_desc neg = GSS_C_EMPTY_BUFFER, chal = GSS_C_EMPTY_BUFFER,
-                    auth = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
+    gss_buffer_desc neg = GSS_C_EMPTY_BUFFER, chal = GSS_C_EMPTY_BUFFER, auth = GSS_C_EMPTY_BUFFER,
+                    out = GSS_C_EMPTY_BUFFER;
     OM_uint32 maj, min;
     char *text;
 
@@ -544,7 +544,7 @@ test_accept_rejects_altered_mic(void)
 static void
 test_names_display_as_windows_and_map_to_local_user(void)
 {
-    gss_buffer_desc in = { 13, "TESTDOM\\alice" }, out = GSS_C_EMPTY_BUFFER;
+    gss_buffer_desc in = {13, "TESTDOM\\alice"}, out = GSS_C_EMPTY_BUFFER;
     gss_name_t name = GSS_C_NO_NAME, mn = GSS_C_NO_NAME;
     gss_OID type = GSS_C_NO_OID;
     OM_uint32 maj, min;
@@ -590,13 +590,13 @@ test_mechanism_is_offered_by_default_and_never_as_negoex(void)
 static OM_uint32
 acquire_acceptor_from(const char *keyfile, gss_cred_id_t *cred, OM_uint32 *minor)
 {
-    gss_key_value_element_desc elements[] = { { "keytab", "/nonexistent/keytab" },
-                                              { "ntlmssp_keyfile", keyfile } };
-    gss_key_value_set_desc store = { 2, elements };
-    gss_OID_set_desc mechs = { 1, gss_test_ntlm_oid };
+    gss_key_value_element_desc elements[] = {{"keytab", "/nonexistent/keytab"},
+                                             {"ntlmssp_keyfile", keyfile}};
+    gss_key_value_set_desc store = {2, elements};
+    gss_OID_set_desc mechs = {1, gss_test_ntlm_oid};
 
-    return gss_acquire_cred_from(minor, GSS_C_NO_NAME, 0, &mechs, GSS_C_ACCEPT, &store, cred,
-                                 NULL, NULL);
+    return gss_acquire_cred_from(minor, GSS_C_NO_NAME, 0, &mechs, GSS_C_ACCEPT, &store, cred, NULL,
+                                 NULL);
 }
 
 static void
@@ -619,7 +619,7 @@ test_cred_store_keyfile_selects_the_database_and_reports_unreadable(void)
 static void
 test_established_contexts_report_names_flags_and_lifetime(void)
 {
-    struct pair p = { 0 };
+    struct pair p = {0};
     gss_name_t src = GSS_C_NO_NAME;
     OM_uint32 maj, min, lifetime = 0, flags = 0, remaining = 0;
     int initiated = -1, open = 0;
@@ -627,8 +627,7 @@ test_established_contexts_report_names_flags_and_lifetime(void)
 
     p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, NULL, NULL));
-    maj = gss_inquire_context(&min, p.actx, &src, NULL, &lifetime, NULL, &flags, &initiated,
-                              &open);
+    maj = gss_inquire_context(&min, p.actx, &src, NULL, &lifetime, NULL, &flags, &initiated, &open);
     CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
     name = display(src);
     CU_ASSERT_STRING_EQUAL(name, "TESTDOM\\alice");
@@ -646,39 +645,39 @@ test_established_contexts_report_names_flags_and_lifetime(void)
 }
 
 static CU_TestInfo tests[] = {
-    { "the cred-store keyfile selects the database and reports it unreadable",
-      test_cred_store_keyfile_selects_the_database_and_reports_unreadable },
-    { "established contexts report names, flags and lifetime",
-      test_established_contexts_report_names_flags_and_lifetime },
-    { "raw NTLM loop authenticates the user and protects messages",
-      test_raw_ntlm_loop_authenticates_user_and_protects_messages },
-    { "accept rejects a wrong password with its own minor",
-      test_accept_rejects_wrong_password_with_its_own_minor },
-    { "accept rejects an unknown user with its own minor",
-      test_accept_rejects_unknown_user_with_its_own_minor },
-    { "SPNEGO loop completes the Windows mechListMIC pattern",
-      test_spnego_loop_completes_windows_mechlistmic_pattern },
-    { "tampered and replayed messages are rejected",
-      test_tampered_and_replayed_messages_are_rejected },
-    { "wrap_iov seals in place and unwrap_iov reads it",
-      test_wrap_iov_seals_in_place_and_unwrap_reads_it },
-    { "exported contexts keep talking after import",
-      test_exported_contexts_keep_talking_after_import },
-    { "channel bindings: match binds, mismatch fails",
-      test_channel_bindings_match_binds_and_mismatch_fails },
-    { "curl's 32-byte NEGOTIATE reaches the module without a credential",
-      test_curl_32_byte_negotiate_reaches_module_without_credential },
-    { "malformed first tokens get DEFECTIVE_TOKEN", test_malformed_first_tokens_get_defective_token },
-    { "accept rejects a user field outside the message",
-      test_accept_rejects_user_field_outside_message },
-    { "accept rejects key exchange without a session key",
-      test_accept_rejects_key_exchange_without_session_key },
-    { "accept rejects an altered MIC", test_accept_rejects_altered_mic },
-    { "accept refuses NTLMv1 by default", test_accept_refuses_ntlmv1_by_default },
-    { "names display as Windows names and map to the local user",
-      test_names_display_as_windows_and_map_to_local_user },
-    { "the mechanism is offered by default and never as NegoEx",
-      test_mechanism_is_offered_by_default_and_never_as_negoex },
+    {"the cred-store keyfile selects the database and reports it unreadable",
+     test_cred_store_keyfile_selects_the_database_and_reports_unreadable},
+    {"established contexts report names, flags and lifetime",
+     test_established_contexts_report_names_flags_and_lifetime},
+    {"raw NTLM loop authenticates the user and protects messages",
+     test_raw_ntlm_loop_authenticates_user_and_protects_messages},
+    {"accept rejects a wrong password with its own minor",
+     test_accept_rejects_wrong_password_with_its_own_minor},
+    {"accept rejects an unknown user with its own minor",
+     test_accept_rejects_unknown_user_with_its_own_minor},
+    {"SPNEGO loop completes the Windows mechListMIC pattern",
+     test_spnego_loop_completes_windows_mechlistmic_pattern},
+    {"tampered and replayed messages are rejected",
+     test_tampered_and_replayed_messages_are_rejected},
+    {"wrap_iov seals in place and unwrap_iov reads it",
+     test_wrap_iov_seals_in_place_and_unwrap_reads_it},
+    {"exported contexts keep talking after import",
+     test_exported_contexts_keep_talking_after_import},
+    {"channel bindings: match binds, mismatch fails",
+     test_channel_bindings_match_binds_and_mismatch_fails},
+    {"curl's 32-byte NEGOTIATE reaches the module without a credential",
+     test_curl_32_byte_negotiate_reaches_module_without_credential},
+    {"malformed first tokens get DEFECTIVE_TOKEN", test_malformed_first_tokens_get_defective_token},
+    {"accept rejects a user field outside the message",
+     test_accept_rejects_user_field_outside_message},
+    {"accept rejects key exchange without a session key",
+     test_accept_rejects_key_exchange_without_session_key},
+    {"accept rejects an altered MIC", test_accept_rejects_altered_mic},
+    {"accept refuses NTLMv1 by default", test_accept_refuses_ntlmv1_by_default},
+    {"names display as Windows names and map to the local user",
+     test_names_display_as_windows_and_map_to_local_user},
+    {"the mechanism is offered by default and never as NegoEx",
+     test_mechanism_is_offered_by_default_and_never_as_negoex},
     CU_TEST_INFO_NULL,
 };
 

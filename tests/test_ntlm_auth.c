@@ -11,8 +11,8 @@
 #include "ntlm_message.h"
 #include "test_util.h"
 
-static const uint8_t server_challenge[8] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
-static const uint8_t client_challenge[8] = { 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa };
+static const uint8_t server_challenge[8] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+static const uint8_t client_challenge[8] = {0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa};
 
 /* Whether got[0..len) is exactly the bytes spelled by hex. */
 static bool
@@ -162,8 +162,7 @@ check_v1_kxkey(uint32_t flags, const char *kxkey_hex, const char *encrypted_hex)
     key16("d87262b0cde4b1cb7499becccdf10784", sbk);
     key16("e52cac67419a9a224a3b108f3fa6cb6d", lm_hash);
     memset(random_key, 0x55, sizeof(random_key));
-    CU_ASSERT_EQUAL_FATAL(ntlm_v1_kxkey(flags, sbk, lm_resp, lm_hash, server_challenge, kxkey),
-                          0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_v1_kxkey(flags, sbk, lm_resp, lm_hash, server_challenge, kxkey), 0);
     CU_ASSERT_TRUE(hex_equal(kxkey, 16, kxkey_hex));
     CU_ASSERT_EQUAL_FATAL(ntlm_rc4k(kxkey, 16, random_key, encrypted, 16), 0);
     CU_ASSERT_TRUE(hex_equal(encrypted, 16, encrypted_hex));
@@ -202,14 +201,14 @@ static void
 test_v1_kxkey_with_ess_matches_ms_nlmp_4_2_3(void)
 {
     /* With ESS the LM response field is ClientChallenge || Z(16); LM_KEY is then ignored. */
-    uint8_t sbk[16], lm_hash[16] = { 0 }, lm_resp[24] = { 0 }, kxkey[16];
+    uint8_t sbk[16], lm_hash[16] = {0}, lm_resp[24] = {0}, kxkey[16];
 
     key16("d87262b0cde4b1cb7499becccdf10784", sbk);
     memcpy(lm_resp, client_challenge, 8);
-    CU_ASSERT_EQUAL_FATAL(ntlm_v1_kxkey(NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY |
-                                            NTLMSSP_NEGOTIATE_LM_KEY,
-                                        sbk, lm_resp, lm_hash, server_challenge, kxkey),
-                          0);
+    CU_ASSERT_EQUAL_FATAL(
+        ntlm_v1_kxkey(NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_LM_KEY, sbk,
+                      lm_resp, lm_hash, server_challenge, kxkey),
+        0);
     CU_ASSERT_TRUE(hex_equal(kxkey, 16, "eb93429a8bd952f8b89c55b87f475edc"));
 }
 
@@ -251,8 +250,7 @@ test_lmv2_response_matches_ms_nlmp_4_2_4(void)
     uint8_t ntowfv2[16], out[24];
 
     key16("0c868a403bfd7a93a3001ef22ef02e3f", ntowfv2);
-    CU_ASSERT_EQUAL_FATAL(ntlm_v2_lm_response(ntowfv2, server_challenge, client_challenge, out),
-                          0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_v2_lm_response(ntowfv2, server_challenge, client_challenge, out), 0);
     CU_ASSERT_TRUE(hex_equal(out, 24, "86c35097ac9cec102554764a57cccc19aaaaaaaaaaaaaaaa"));
 }
 
@@ -297,8 +295,7 @@ test_v2_session_base_key_and_encrypted_key_match_ms_nlmp_4_2_4(void)
 static void
 test_mic_is_hmac_md5_over_the_three_messages(void)
 {
-    const struct ntlm_iov msgs[3] = { { "NEGOTIATE", 9 }, { "CHALLENGE", 9 },
-                                      { "AUTHENTICATE", 12 } };
+    const struct ntlm_iov msgs[3] = {{"NEGOTIATE", 9}, {"CHALLENGE", 9}, {"AUTHENTICATE", 12}};
     uint8_t key[16], mic[16];
 
     /* printf NEGOTIATECHALLENGEAUTHENTICATE | openssl dgst -md5 -mac HMAC -macopt hexkey:55.. */
@@ -310,7 +307,7 @@ test_mic_is_hmac_md5_over_the_three_messages(void)
 static void
 test_channel_bindings_hash_of_empty_bindings_is_md5_of_20_zero_bytes(void)
 {
-    const uint8_t zero[16] = { 0 };
+    const uint8_t zero[16] = {0};
     uint8_t out[16];
 
     /* head -c 20 /dev/zero | md5sum */
@@ -322,15 +319,14 @@ test_channel_bindings_hash_of_empty_bindings_is_md5_of_20_zero_bytes(void)
 static void
 test_channel_bindings_hash_covers_addresses_and_application_data(void)
 {
-    const uint8_t init_addr[4] = { 127, 0, 0, 1 }, acc_addr[4] = { 127, 0, 0, 2 };
+    const uint8_t init_addr[4] = {127, 0, 0, 1}, acc_addr[4] = {127, 0, 0, 2};
     const char app[] = "tls-server-end-point:abc";
     uint8_t out[16];
 
     /* printf '\x02\0\0\0\x04\0\0\0\x7f\0\0\x01\x02\0\0\0\x04\0\0\0\x7f\0\0\x02\x18\0\0\0'
      * 'tls-server-end-point:abc' | md5sum */
-    CU_ASSERT_EQUAL_FATAL(ntlm_channel_bindings_hash(2, init_addr, 4, 2, acc_addr, 4, app,
-                                                     strlen(app), out),
-                          0);
+    CU_ASSERT_EQUAL_FATAL(
+        ntlm_channel_bindings_hash(2, init_addr, 4, 2, acc_addr, 4, app, strlen(app), out), 0);
     CU_ASSERT_TRUE(hex_equal(out, 16, "3f8cd68338463935fb9197362eaa3616"));
 }
 
@@ -340,55 +336,51 @@ test_channel_bindings_hash_of_application_data_only(void)
     const char app[] = "tls-server-end-point:abc";
     uint8_t out[16];
 
-    CU_ASSERT_EQUAL_FATAL(ntlm_channel_bindings_hash(0, NULL, 0, 0, NULL, 0, app, strlen(app),
-                                                     out),
+    CU_ASSERT_EQUAL_FATAL(ntlm_channel_bindings_hash(0, NULL, 0, 0, NULL, 0, app, strlen(app), out),
                           0);
     CU_ASSERT_TRUE(hex_equal(out, 16, "feb0fffbc725957540b287e8c838dfd9"));
 }
 
 static CU_TestInfo tests[] = {
-    { "NT hash matches MS-NLMP 4.2.2", test_nt_hash_matches_ms_nlmp_4_2_2 },
-    { "NT hash encodes a non-BMP password as a surrogate pair",
-      test_nt_hash_encodes_non_bmp_password_as_surrogate_pair },
-    { "NT hash of the empty password is MD4 of nothing",
-      test_nt_hash_of_empty_password_is_md4_of_nothing },
-    { "NT hash rejects invalid UTF-8", test_nt_hash_rejects_invalid_utf8 },
-    { "LM hash matches MS-NLMP 4.2.2", test_lm_hash_matches_ms_nlmp_4_2_2 },
-    { "LM hash ignores password case", test_lm_hash_ignores_password_case },
-    { "LM hash of the empty password is two empty halves",
-      test_lm_hash_of_empty_password_is_two_empty_halves },
-    { "LM hash uses only the first 14 characters",
-      test_lm_hash_uses_only_the_first_14_characters },
-    { "LM hash rejects a password outside OEM", test_lm_hash_rejects_password_outside_oem },
-    { "NTLMv1 response matches MS-NLMP 4.2.2", test_ntlmv1_response_matches_ms_nlmp_4_2_2 },
-    { "LMv1 response matches MS-NLMP 4.2.2", test_lmv1_response_matches_ms_nlmp_4_2_2 },
-    { "v1 session base key matches MS-NLMP 4.2.2",
-      test_v1_session_base_key_matches_ms_nlmp_4_2_2 },
-    { "v1 KXKEY without key flags is the session base key",
-      test_v1_kxkey_without_key_flags_is_the_session_base_key },
-    { "v1 KXKEY with LM_KEY matches MS-NLMP 4.2.2",
-      test_v1_kxkey_with_lm_key_matches_ms_nlmp_4_2_2 },
-    { "v1 KXKEY with NON_NT_SESSION_KEY matches MS-NLMP 4.2.2",
-      test_v1_kxkey_with_non_nt_session_key_matches_ms_nlmp_4_2_2 },
-    { "v1 KXKEY prefers LM_KEY over NON_NT_SESSION_KEY",
-      test_v1_kxkey_prefers_lm_key_over_non_nt_session_key },
-    { "v1 KXKEY with ESS matches MS-NLMP 4.2.3", test_v1_kxkey_with_ess_matches_ms_nlmp_4_2_3 },
-    { "v1 ESS challenge is MD5 of both challenges truncated",
-      test_v1_ess_challenge_is_md5_of_both_challenges_truncated },
-    { "NTOWFv2 matches MS-NLMP 4.2.4", test_ntowfv2_matches_ms_nlmp_4_2_4 },
-    { "NTOWFv2 upper-cases the user but not the domain",
-      test_ntowfv2_upper_cases_the_user_but_not_the_domain },
-    { "LMv2 response matches MS-NLMP 4.2.4", test_lmv2_response_matches_ms_nlmp_4_2_4 },
-    { "NTProofStr matches MS-NLMP 4.2.4", test_nt_proof_str_matches_ms_nlmp_4_2_4 },
-    { "v2 session base key and encrypted key match MS-NLMP 4.2.4",
-      test_v2_session_base_key_and_encrypted_key_match_ms_nlmp_4_2_4 },
-    { "MIC is HMAC-MD5 over the three messages", test_mic_is_hmac_md5_over_the_three_messages },
-    { "channel-bindings hash of empty bindings is MD5 of 20 zero bytes",
-      test_channel_bindings_hash_of_empty_bindings_is_md5_of_20_zero_bytes },
-    { "channel-bindings hash covers addresses and application data",
-      test_channel_bindings_hash_covers_addresses_and_application_data },
-    { "channel-bindings hash of application data only",
-      test_channel_bindings_hash_of_application_data_only },
+    {"NT hash matches MS-NLMP 4.2.2", test_nt_hash_matches_ms_nlmp_4_2_2},
+    {"NT hash encodes a non-BMP password as a surrogate pair",
+     test_nt_hash_encodes_non_bmp_password_as_surrogate_pair},
+    {"NT hash of the empty password is MD4 of nothing",
+     test_nt_hash_of_empty_password_is_md4_of_nothing},
+    {"NT hash rejects invalid UTF-8", test_nt_hash_rejects_invalid_utf8},
+    {"LM hash matches MS-NLMP 4.2.2", test_lm_hash_matches_ms_nlmp_4_2_2},
+    {"LM hash ignores password case", test_lm_hash_ignores_password_case},
+    {"LM hash of the empty password is two empty halves",
+     test_lm_hash_of_empty_password_is_two_empty_halves},
+    {"LM hash uses only the first 14 characters", test_lm_hash_uses_only_the_first_14_characters},
+    {"LM hash rejects a password outside OEM", test_lm_hash_rejects_password_outside_oem},
+    {"NTLMv1 response matches MS-NLMP 4.2.2", test_ntlmv1_response_matches_ms_nlmp_4_2_2},
+    {"LMv1 response matches MS-NLMP 4.2.2", test_lmv1_response_matches_ms_nlmp_4_2_2},
+    {"v1 session base key matches MS-NLMP 4.2.2", test_v1_session_base_key_matches_ms_nlmp_4_2_2},
+    {"v1 KXKEY without key flags is the session base key",
+     test_v1_kxkey_without_key_flags_is_the_session_base_key},
+    {"v1 KXKEY with LM_KEY matches MS-NLMP 4.2.2", test_v1_kxkey_with_lm_key_matches_ms_nlmp_4_2_2},
+    {"v1 KXKEY with NON_NT_SESSION_KEY matches MS-NLMP 4.2.2",
+     test_v1_kxkey_with_non_nt_session_key_matches_ms_nlmp_4_2_2},
+    {"v1 KXKEY prefers LM_KEY over NON_NT_SESSION_KEY",
+     test_v1_kxkey_prefers_lm_key_over_non_nt_session_key},
+    {"v1 KXKEY with ESS matches MS-NLMP 4.2.3", test_v1_kxkey_with_ess_matches_ms_nlmp_4_2_3},
+    {"v1 ESS challenge is MD5 of both challenges truncated",
+     test_v1_ess_challenge_is_md5_of_both_challenges_truncated},
+    {"NTOWFv2 matches MS-NLMP 4.2.4", test_ntowfv2_matches_ms_nlmp_4_2_4},
+    {"NTOWFv2 upper-cases the user but not the domain",
+     test_ntowfv2_upper_cases_the_user_but_not_the_domain},
+    {"LMv2 response matches MS-NLMP 4.2.4", test_lmv2_response_matches_ms_nlmp_4_2_4},
+    {"NTProofStr matches MS-NLMP 4.2.4", test_nt_proof_str_matches_ms_nlmp_4_2_4},
+    {"v2 session base key and encrypted key match MS-NLMP 4.2.4",
+     test_v2_session_base_key_and_encrypted_key_match_ms_nlmp_4_2_4},
+    {"MIC is HMAC-MD5 over the three messages", test_mic_is_hmac_md5_over_the_three_messages},
+    {"channel-bindings hash of empty bindings is MD5 of 20 zero bytes",
+     test_channel_bindings_hash_of_empty_bindings_is_md5_of_20_zero_bytes},
+    {"channel-bindings hash covers addresses and application data",
+     test_channel_bindings_hash_covers_addresses_and_application_data},
+    {"channel-bindings hash of application data only",
+     test_channel_bindings_hash_of_application_data_only},
     CU_TEST_INFO_NULL,
 };
 

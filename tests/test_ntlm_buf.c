@@ -10,8 +10,8 @@
 static void
 test_writes_integers_little_endian(void)
 {
-    static const uint8_t want[] = { 0x01, 0x03, 0x02, 0x07, 0x06, 0x05, 0x04, 0x0f, 0x0e,
-                                    0x0d, 0x0c, 0x0b, 0x0a, 0x09, 0x08, 0x00, 0x00 };
+    static const uint8_t want[] = {0x01, 0x03, 0x02, 0x07, 0x06, 0x05, 0x04, 0x0f, 0x0e,
+                                   0x0d, 0x0c, 0x0b, 0x0a, 0x09, 0x08, 0x00, 0x00};
     struct ntlm_buf b = NTLM_BUF_INIT;
 
     ntlm_buf_add_u8(&b, 0x01);
@@ -108,14 +108,13 @@ test_take_after_failure_returns_nothing(void)
 }
 
 static CU_TestInfo tests[] = {
-    { "writes integers little endian", test_writes_integers_little_endian },
-    { "growth keeps earlier contents", test_growth_keeps_earlier_contents },
-    { "put at overwrites inside and fails outside",
-      test_put_at_overwrites_inside_and_fails_outside },
-    { "size overflow sets error instead of wrapping",
-      test_size_overflow_sets_error_instead_of_wrapping },
-    { "take hands over bytes and resets", test_take_hands_over_bytes_and_resets },
-    { "take after failure returns nothing", test_take_after_failure_returns_nothing },
+    {"writes integers little endian", test_writes_integers_little_endian},
+    {"growth keeps earlier contents", test_growth_keeps_earlier_contents},
+    {"put at overwrites inside and fails outside", test_put_at_overwrites_inside_and_fails_outside},
+    {"size overflow sets error instead of wrapping",
+     test_size_overflow_sets_error_instead_of_wrapping},
+    {"take hands over bytes and resets", test_take_hands_over_bytes_and_resets},
+    {"take after failure returns nothing", test_take_after_failure_returns_nothing},
     CU_TEST_INFO_NULL,
 };
 

@@ -14,7 +14,7 @@
 static void
 check_parse_error(const char *text, const char *want_error)
 {
-    struct ntlm_config cfg = { 0 };
+    struct ntlm_config cfg = {0};
 
     CU_ASSERT_EQUAL(ntlm_config_parse(text, "test.conf", &cfg), NTLM_ERR_CONFIG);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cfg.error);
@@ -29,7 +29,7 @@ check_parse_error(const char *text, const char *want_error)
 static void
 test_parse_reads_every_key(void)
 {
-    struct ntlm_config cfg = { 0 };
+    struct ntlm_config cfg = {0};
 
     CU_ASSERT_EQUAL_FATAL(ntlm_config_parse("user_file = /srv/users\n"
                                             "netbios_name = FILESRV\n"
@@ -54,7 +54,7 @@ test_parse_reads_every_key(void)
 static void
 test_parse_skips_comments_and_blank_lines_and_trims_whitespace(void)
 {
-    struct ntlm_config cfg = { 0 };
+    struct ntlm_config cfg = {0};
 
     CU_ASSERT_EQUAL_FATAL(ntlm_config_parse("# module settings\r\n"
                                             "\r\n"
@@ -77,12 +77,12 @@ test_parse_skips_comments_and_blank_lines_and_trims_whitespace(void)
 static void
 test_parse_accepts_every_boolean_spelling(void)
 {
-    static const char *const yes[] = { "yes", "true", "1", "YES", "True" };
-    static const char *const no[] = { "no", "false", "0", "NO", "False" };
+    static const char *const yes[] = {"yes", "true", "1", "YES", "True"};
+    static const char *const no[] = {"no", "false", "0", "NO", "False"};
     size_t i;
 
     for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-        struct ntlm_config cfg = { 0 };
+        struct ntlm_config cfg = {0};
         char text[64];
 
         snprintf(text, sizeof(text), "ntlmv1 = %s\n", yes[i]);
@@ -113,7 +113,7 @@ test_parse_rejects_an_unknown_key_naming_source_and_line(void)
 static void
 test_parse_rejects_lm_without_ntlmv1(void)
 {
-    struct ntlm_config cfg = { 0 };
+    struct ntlm_config cfg = {0};
 
     check_parse_error("lm = yes\n", "test.conf:1: lm = yes needs ntlmv1 = yes");
     check_parse_error("ntlmv1 = no\nlm = 1\n", "test.conf:2: lm = yes needs ntlmv1 = yes");
@@ -139,7 +139,7 @@ test_parse_rejects_malformed_lines(void)
 static void
 test_failed_parse_replaces_earlier_settings_with_the_error(void)
 {
-    struct ntlm_config cfg = { 0 };
+    struct ntlm_config cfg = {0};
 
     CU_ASSERT_EQUAL_FATAL(ntlm_config_parse("user_file = /a\n", "one.conf", &cfg), 0);
     CU_ASSERT_EQUAL(ntlm_config_parse("bogus = 1\n", "two.conf", &cfg), NTLM_ERR_CONFIG);
@@ -151,7 +151,7 @@ test_failed_parse_replaces_earlier_settings_with_the_error(void)
 static void
 test_defaults_fill_unset_fields_from_the_host_name(void)
 {
-    struct ntlm_config cfg = { 0 };
+    struct ntlm_config cfg = {0};
     char host[256] = "";
     char want_netbios[16];
     const char *dot;
@@ -175,7 +175,7 @@ test_defaults_fill_unset_fields_from_the_host_name(void)
 static void
 test_defaults_keep_fields_the_file_set(void)
 {
-    struct ntlm_config cfg = { 0 };
+    struct ntlm_config cfg = {0};
 
     CU_ASSERT_EQUAL_FATAL(
         ntlm_config_parse("netbios_name = FILESRV\ndns_domain =\n", "test.conf", &cfg), 0);
@@ -282,23 +282,23 @@ int
 main(void)
 {
     CU_TestInfo tests[] = {
-        { "parse reads every key", test_parse_reads_every_key },
-        { "parse skips comments and blank lines and trims whitespace",
-          test_parse_skips_comments_and_blank_lines_and_trims_whitespace },
-        { "parse accepts every boolean spelling", test_parse_accepts_every_boolean_spelling },
-        { "parse rejects a bad boolean naming source and line",
-          test_parse_rejects_a_bad_boolean_naming_source_and_line },
-        { "parse rejects an unknown key naming source and line",
-          test_parse_rejects_an_unknown_key_naming_source_and_line },
-        { "parse rejects lm without ntlmv1", test_parse_rejects_lm_without_ntlmv1 },
-        { "parse rejects malformed lines", test_parse_rejects_malformed_lines },
-        { "failed parse replaces earlier settings with the error",
-          test_failed_parse_replaces_earlier_settings_with_the_error },
-        { "defaults fill unset fields from the host name",
-          test_defaults_fill_unset_fields_from_the_host_name },
-        { "defaults keep fields the file set", test_defaults_keep_fields_the_file_set },
-        { "config get loads the named file once with environment overrides",
-          test_config_get_loads_the_named_file_once_with_environment_overrides },
+        {"parse reads every key", test_parse_reads_every_key},
+        {"parse skips comments and blank lines and trims whitespace",
+         test_parse_skips_comments_and_blank_lines_and_trims_whitespace},
+        {"parse accepts every boolean spelling", test_parse_accepts_every_boolean_spelling},
+        {"parse rejects a bad boolean naming source and line",
+         test_parse_rejects_a_bad_boolean_naming_source_and_line},
+        {"parse rejects an unknown key naming source and line",
+         test_parse_rejects_an_unknown_key_naming_source_and_line},
+        {"parse rejects lm without ntlmv1", test_parse_rejects_lm_without_ntlmv1},
+        {"parse rejects malformed lines", test_parse_rejects_malformed_lines},
+        {"failed parse replaces earlier settings with the error",
+         test_failed_parse_replaces_earlier_settings_with_the_error},
+        {"defaults fill unset fields from the host name",
+         test_defaults_fill_unset_fields_from_the_host_name},
+        {"defaults keep fields the file set", test_defaults_keep_fields_the_file_set},
+        {"config get loads the named file once with environment overrides",
+         test_config_get_loads_the_named_file_once_with_environment_overrides},
         CU_TEST_INFO_NULL,
     };
 

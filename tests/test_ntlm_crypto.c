@@ -29,9 +29,9 @@ hex_equal(const uint8_t *got, size_t len, const char *hex)
 static void *
 race_worker(void *arg)
 {
-    const struct ntlm_iov iov = { "what do ya want for nothing?", 28 };
-    const uint8_t key[5] = { 1, 2, 3, 4, 5 };
-    const uint8_t zero[16] = { 0 };
+    const struct ntlm_iov iov = {"what do ya want for nothing?", 28};
+    const uint8_t key[5] = {1, 2, 3, 4, 5};
+    const uint8_t zero[16] = {0};
     uint8_t mac[16], stream[16];
     bool *ok = arg;
     int i;
@@ -51,7 +51,7 @@ static void
 test_threads_racing_first_use_all_get_correct_results(void)
 {
     pthread_t threads[RACE_THREADS];
-    bool ok[RACE_THREADS] = { false };
+    bool ok[RACE_THREADS] = {false};
     int i, started = 0;
 
     for (i = 0; i < RACE_THREADS; i++) {
@@ -85,7 +85,7 @@ test_md4_matches_rfc_1320_abc(void)
 static void
 test_md5_hashes_the_concatenation_of_its_pieces(void)
 {
-    const struct ntlm_iov iov[3] = { { "a", 1 }, { "", 0 }, { "bc", 2 } };
+    const struct ntlm_iov iov[3] = {{"a", 1}, {"", 0}, {"bc", 2}};
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_md5(iov, 3, out), 0);
@@ -95,7 +95,7 @@ test_md5_hashes_the_concatenation_of_its_pieces(void)
 static void
 test_hmac_md5_matches_rfc_2202_case_2(void)
 {
-    const struct ntlm_iov iov[2] = { { "what do ya want ", 16 }, { "for nothing?", 12 } };
+    const struct ntlm_iov iov[2] = {{"what do ya want ", 16}, {"for nothing?", 12}};
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_hmac_md5((const uint8_t *)"Jefe", 4, iov, 2, out), 0);
@@ -105,7 +105,7 @@ test_hmac_md5_matches_rfc_2202_case_2(void)
 static void
 test_hmac_md5_depends_on_the_key(void)
 {
-    const struct ntlm_iov iov = { "what do ya want for nothing?", 28 };
+    const struct ntlm_iov iov = {"what do ya want for nothing?", 28};
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_hmac_md5((const uint8_t *)"Jeff", 4, &iov, 1, out), 0);
@@ -115,7 +115,7 @@ test_hmac_md5_depends_on_the_key(void)
 static void
 test_crc32_of_check_string_is_cbf43926(void)
 {
-    const struct ntlm_iov iov[2] = { { "1234", 4 }, { "56789", 5 } };
+    const struct ntlm_iov iov[2] = {{"1234", 4}, {"56789", 5}};
 
     CU_ASSERT_EQUAL(ntlm_crc32(iov, 2), 0xcbf43926u);
 }
@@ -123,7 +123,7 @@ test_crc32_of_check_string_is_cbf43926(void)
 static void
 test_des7_with_zero_key_gives_the_empty_lm_half(void)
 {
-    const uint8_t key[7] = { 0 };
+    const uint8_t key[7] = {0};
     uint8_t out[8];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_des7(key, (const uint8_t *)"KGS!@#$%", out), 0);
@@ -135,7 +135,7 @@ test_des7_spreads_key_bits_like_openssl_with_parity_key(void)
 {
     /* 0123456789abcd expands to 0090d0ac784cae9a, 0191d0ad794cae9b with odd parity; under that
      * key `openssl enc -des-ecb -nopad` encrypts "KGS!@#$%" to 6400eb77488b1c6a. */
-    const uint8_t key[7] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd };
+    const uint8_t key[7] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd};
     uint8_t out[8];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_des7(key, (const uint8_t *)"KGS!@#$%", out), 0);
@@ -145,8 +145,8 @@ test_des7_spreads_key_bits_like_openssl_with_parity_key(void)
 static void
 test_rc4_40_bit_key_matches_rfc_6229(void)
 {
-    const uint8_t key[5] = { 1, 2, 3, 4, 5 };
-    uint8_t buf[32] = { 0 };
+    const uint8_t key[5] = {1, 2, 3, 4, 5};
+    uint8_t buf[32] = {0};
     struct ntlm_rc4 *rc4 = NULL;
 
     CU_ASSERT_EQUAL_FATAL(ntlm_rc4_new(key, sizeof(key), &rc4), 0);
@@ -154,16 +154,17 @@ test_rc4_40_bit_key_matches_rfc_6229(void)
     CU_ASSERT_EQUAL(ntlm_rc4_update(rc4, buf, buf, 7), 0);
     CU_ASSERT_EQUAL(ntlm_rc4_update(rc4, buf + 7, buf + 7, 25), 0);
     CU_ASSERT_EQUAL(ntlm_rc4_position(rc4), 32);
-    CU_ASSERT_TRUE(hex_equal(buf, 32, "b2396305f03dc027ccc3524a0a1118a8"
-                                      "6982944f18fc82d589c403a47a0d0919"));
+    CU_ASSERT_TRUE(hex_equal(buf, 32,
+                             "b2396305f03dc027ccc3524a0a1118a8"
+                             "6982944f18fc82d589c403a47a0d0919"));
     ntlm_rc4_free(rc4);
 }
 
 static void
 test_rc4_128_bit_key_matches_rfc_6229(void)
 {
-    const uint8_t key[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
-    const uint8_t zero[16] = { 0 };
+    const uint8_t key[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    const uint8_t zero[16] = {0};
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_rc4k(key, sizeof(key), zero, out, sizeof(out)), 0);
@@ -173,8 +174,8 @@ test_rc4_128_bit_key_matches_rfc_6229(void)
 static void
 test_rc4_restore_matches_rfc_6229_at_offset_4096(void)
 {
-    const uint8_t key[5] = { 1, 2, 3, 4, 5 };
-    uint8_t buf[16] = { 0 };
+    const uint8_t key[5] = {1, 2, 3, 4, 5};
+    uint8_t buf[16] = {0};
     struct ntlm_rc4 *rc4 = NULL;
 
     CU_ASSERT_EQUAL_FATAL(ntlm_rc4_restore(key, sizeof(key), 4096, &rc4), 0);
@@ -187,7 +188,7 @@ test_rc4_restore_matches_rfc_6229_at_offset_4096(void)
 static void
 test_rc4_restore_continues_the_original_stream(void)
 {
-    uint8_t key[16], data[5000] = { 0 }, a[64] = { 0 }, b[64] = { 0 };
+    uint8_t key[16], data[5000] = {0}, a[64] = {0}, b[64] = {0};
     struct ntlm_rc4 *orig = NULL, *copy = NULL;
 
     memset(key, 0x55, sizeof(key));
@@ -211,8 +212,8 @@ test_rc4_restore_continues_the_original_stream(void)
 static void
 test_rc4_restore_at_zero_is_a_fresh_stream(void)
 {
-    const uint8_t key[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
-    uint8_t buf[16] = { 0 };
+    const uint8_t key[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    uint8_t buf[16] = {0};
     struct ntlm_rc4 *rc4 = NULL;
 
     CU_ASSERT_EQUAL_FATAL(ntlm_rc4_restore(key, sizeof(key), 0, &rc4), 0);
@@ -224,7 +225,7 @@ test_rc4_restore_at_zero_is_a_fresh_stream(void)
 static void
 test_rc4_rejects_an_empty_key(void)
 {
-    const uint8_t key[1] = { 0 };
+    const uint8_t key[1] = {0};
     struct ntlm_rc4 *rc4 = NULL;
 
     CU_ASSERT_EQUAL(ntlm_rc4_new(key, 0, &rc4), NTLM_ERR_INVALID_ARG);
@@ -234,7 +235,7 @@ test_rc4_rejects_an_empty_key(void)
 static void
 test_rc4k_round_trips_in_place(void)
 {
-    const uint8_t key[8] = { 'k', 'e', 'y', 'k', 'e', 'y', 'k', 'e' };
+    const uint8_t key[8] = {'k', 'e', 'y', 'k', 'e', 'y', 'k', 'e'};
     uint8_t buf[9];
 
     memcpy(buf, "Plaintext", 9);
@@ -247,7 +248,7 @@ test_rc4k_round_trips_in_place(void)
 static void
 test_ct_equal_tells_equal_from_different_buffers(void)
 {
-    const uint8_t a[4] = { 1, 2, 3, 4 }, b[4] = { 1, 2, 3, 5 };
+    const uint8_t a[4] = {1, 2, 3, 4}, b[4] = {1, 2, 3, 5};
 
     CU_ASSERT_TRUE(ntlm_ct_equal(a, a, sizeof(a)));
     CU_ASSERT_FALSE(ntlm_ct_equal(a, b, sizeof(a)));
@@ -258,7 +259,7 @@ static void
 test_wipe_zeroes_the_buffer(void)
 {
     uint8_t buf[16];
-    const uint8_t zero[16] = { 0 };
+    const uint8_t zero[16] = {0};
 
     memset(buf, 0xA5, sizeof(buf));
     ntlm_wipe(buf, sizeof(buf));
@@ -268,8 +269,8 @@ test_wipe_zeroes_the_buffer(void)
 static void
 test_random_fills_buffers_with_different_bytes(void)
 {
-    uint8_t a[16] = { 0 }, b[16] = { 0 };
-    const uint8_t zero[16] = { 0 };
+    uint8_t a[16] = {0}, b[16] = {0};
+    const uint8_t zero[16] = {0};
 
     CU_ASSERT_EQUAL_FATAL(ntlm_random(a, sizeof(a)), 0);
     CU_ASSERT_EQUAL_FATAL(ntlm_random(b, sizeof(b)), 0);
@@ -278,33 +279,29 @@ test_random_fills_buffers_with_different_bytes(void)
 }
 
 static CU_TestInfo tests[] = {
-    { "threads racing first use all get correct results",
-      test_threads_racing_first_use_all_get_correct_results },
-    { "init succeeds and can be repeated", test_init_succeeds_and_can_be_repeated },
-    { "MD4 matches RFC 1320 abc", test_md4_matches_rfc_1320_abc },
-    { "MD5 hashes the concatenation of its pieces",
-      test_md5_hashes_the_concatenation_of_its_pieces },
-    { "HMAC-MD5 matches RFC 2202 case 2", test_hmac_md5_matches_rfc_2202_case_2 },
-    { "HMAC-MD5 depends on the key", test_hmac_md5_depends_on_the_key },
-    { "CRC-32 of the check string is cbf43926", test_crc32_of_check_string_is_cbf43926 },
-    { "DES7 with zero key gives the empty LM half",
-      test_des7_with_zero_key_gives_the_empty_lm_half },
-    { "DES7 spreads key bits like OpenSSL with a parity key",
-      test_des7_spreads_key_bits_like_openssl_with_parity_key },
-    { "RC4 40-bit key matches RFC 6229", test_rc4_40_bit_key_matches_rfc_6229 },
-    { "RC4 128-bit key matches RFC 6229", test_rc4_128_bit_key_matches_rfc_6229 },
-    { "RC4 restore matches RFC 6229 at offset 4096",
-      test_rc4_restore_matches_rfc_6229_at_offset_4096 },
-    { "RC4 restore continues the original stream",
-      test_rc4_restore_continues_the_original_stream },
-    { "RC4 restore at zero is a fresh stream", test_rc4_restore_at_zero_is_a_fresh_stream },
-    { "RC4 rejects an empty key", test_rc4_rejects_an_empty_key },
-    { "RC4K round-trips in place", test_rc4k_round_trips_in_place },
-    { "ct_equal tells equal from different buffers",
-      test_ct_equal_tells_equal_from_different_buffers },
-    { "wipe zeroes the buffer", test_wipe_zeroes_the_buffer },
-    { "random fills buffers with different bytes",
-      test_random_fills_buffers_with_different_bytes },
+    {"threads racing first use all get correct results",
+     test_threads_racing_first_use_all_get_correct_results},
+    {"init succeeds and can be repeated", test_init_succeeds_and_can_be_repeated},
+    {"MD4 matches RFC 1320 abc", test_md4_matches_rfc_1320_abc},
+    {"MD5 hashes the concatenation of its pieces", test_md5_hashes_the_concatenation_of_its_pieces},
+    {"HMAC-MD5 matches RFC 2202 case 2", test_hmac_md5_matches_rfc_2202_case_2},
+    {"HMAC-MD5 depends on the key", test_hmac_md5_depends_on_the_key},
+    {"CRC-32 of the check string is cbf43926", test_crc32_of_check_string_is_cbf43926},
+    {"DES7 with zero key gives the empty LM half", test_des7_with_zero_key_gives_the_empty_lm_half},
+    {"DES7 spreads key bits like OpenSSL with a parity key",
+     test_des7_spreads_key_bits_like_openssl_with_parity_key},
+    {"RC4 40-bit key matches RFC 6229", test_rc4_40_bit_key_matches_rfc_6229},
+    {"RC4 128-bit key matches RFC 6229", test_rc4_128_bit_key_matches_rfc_6229},
+    {"RC4 restore matches RFC 6229 at offset 4096",
+     test_rc4_restore_matches_rfc_6229_at_offset_4096},
+    {"RC4 restore continues the original stream", test_rc4_restore_continues_the_original_stream},
+    {"RC4 restore at zero is a fresh stream", test_rc4_restore_at_zero_is_a_fresh_stream},
+    {"RC4 rejects an empty key", test_rc4_rejects_an_empty_key},
+    {"RC4K round-trips in place", test_rc4k_round_trips_in_place},
+    {"ct_equal tells equal from different buffers",
+     test_ct_equal_tells_equal_from_different_buffers},
+    {"wipe zeroes the buffer", test_wipe_zeroes_the_buffer},
+    {"random fills buffers with different bytes", test_random_fills_buffers_with_different_bytes},
     CU_TEST_INFO_NULL,
 };
 

@@ -241,7 +241,7 @@ test_authenticate_vectors_reencode_byte_for_byte(void)
 static void
 test_authenticate_encoder_builds_vector_from_fields(void)
 {
-    struct ntlm_authenticate m = { 0 };
+    struct ntlm_authenticate m = {0};
     struct ntlm_buf out = NTLM_BUF_INIT;
     size_t lm_len, nt_len, key_len;
     uint8_t *lm = test_hex("86c35097ac9cec102554764a57cccc19aaaaaaaaaaaaaaaa", &lm_len);
@@ -259,7 +259,7 @@ test_authenticate_encoder_builds_vector_from_fields(void)
     m.session_key = key;
     m.session_key_len = key_len;
     m.has_version = true;
-    m.version = (struct ntlm_version){ 5, 1, 2600, 15 };
+    m.version = (struct ntlm_version){5, 1, 2600, 15};
     CU_ASSERT_EQUAL(ntlm_authenticate_encode(&m, false, &out), 0);
     CU_ASSERT_TRUE(bytes_equal_hex(out.data, out.len, AUTHENTICATE_V2));
     ntlm_buf_free(&out);
@@ -273,14 +273,14 @@ test_authenticate_encoder_builds_vector_from_fields(void)
 static void
 test_negotiate_round_trips_with_version_domain_and_workstation(void)
 {
-    struct ntlm_negotiate in = { 0 }, m;
+    struct ntlm_negotiate in = {0}, m;
     struct ntlm_buf out = NTLM_BUF_INIT;
 
     in.flags = 0xe2088297u | NTLMSSP_NEGOTIATE_VERSION;
     in.domain = "DOM\xc3\xa9";
     in.workstation = "WS1";
     in.has_version = true;
-    in.version = (struct ntlm_version){ 10, 0, 19041, 15 };
+    in.version = (struct ntlm_version){10, 0, 19041, 15};
     CU_ASSERT_EQUAL_FATAL(ntlm_negotiate_encode(&in, &out), 0);
     /* 40-byte header, then "DOM\xe9" in OEM and "WS1". */
     CU_ASSERT_TRUE(bytes_equal_hex(out.data, out.len,
@@ -301,7 +301,7 @@ test_negotiate_round_trips_with_version_domain_and_workstation(void)
 static void
 test_negotiate_encoder_clears_supplied_flags_without_strings(void)
 {
-    struct ntlm_negotiate in = { 0 }, m;
+    struct ntlm_negotiate in = {0}, m;
     struct ntlm_buf out = NTLM_BUF_INIT;
 
     in.flags = NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED |
@@ -402,7 +402,7 @@ test_negotiate_fields_are_taken_whatever_the_supplied_flags_say(void)
 static void
 test_challenge_target_name_is_oem_without_unicode_flag(void)
 {
-    struct ntlm_challenge in = { 0 }, m;
+    struct ntlm_challenge in = {0}, m;
     struct ntlm_buf out = NTLM_BUF_INIT;
 
     in.flags = NTLMSSP_NEGOTIATE_OEM | NTLMSSP_REQUEST_TARGET;
@@ -508,7 +508,7 @@ test_authenticate_with_mic_reserves_and_returns_mic(void)
 static void
 test_anonymous_authenticate_decodes_empty_names_to_empty_strings(void)
 {
-    struct ntlm_authenticate in = { 0 }, m;
+    struct ntlm_authenticate in = {0}, m;
     struct ntlm_buf out = NTLM_BUF_INIT;
     uint8_t lm = 0;
 
@@ -537,7 +537,7 @@ test_anonymous_authenticate_decodes_empty_names_to_empty_strings(void)
 static void
 test_authenticate_strings_are_oem_without_unicode_flag(void)
 {
-    struct ntlm_authenticate in = { 0 }, m;
+    struct ntlm_authenticate in = {0}, m;
     struct ntlm_buf out = NTLM_BUF_INIT;
 
     in.flags = NTLMSSP_NEGOTIATE_OEM;
@@ -573,7 +573,7 @@ test_accepts_token_of_exactly_the_maximum_size(void)
 static void
 test_message_type_reports_each_type(void)
 {
-    const char *hex[] = { NEGOTIATE_CURL, CHALLENGE_V2, AUTHENTICATE_V2 };
+    const char *hex[] = {NEGOTIATE_CURL, CHALLENGE_V2, AUTHENTICATE_V2};
     uint32_t i, type;
 
     for (i = 0; i < 3; i++) {
@@ -592,9 +592,9 @@ test_message_type_reports_each_type(void)
 static void
 test_encoders_reject_unencodable_strings_and_leave_output_alone(void)
 {
-    struct ntlm_negotiate neg = { 0 };
-    struct ntlm_authenticate auth = { 0 };
-    struct ntlm_challenge chal = { 0 };
+    struct ntlm_negotiate neg = {0};
+    struct ntlm_authenticate auth = {0};
+    struct ntlm_challenge chal = {0};
     struct ntlm_buf out = NTLM_BUF_INIT;
 
     neg.domain = "\xe2\x82\xac"; /* the euro sign has no ISO-8859-1 form */
@@ -612,7 +612,7 @@ test_encoders_reject_unencodable_strings_and_leave_output_alone(void)
 static void
 test_encoders_append_to_existing_output(void)
 {
-    struct ntlm_negotiate neg = { 0 };
+    struct ntlm_negotiate neg = {0};
     struct ntlm_buf out = NTLM_BUF_INIT;
 
     ntlm_buf_add(&out, "x", 1);
@@ -626,7 +626,7 @@ test_encoders_append_to_existing_output(void)
 static void
 test_authenticate_encoder_rejects_field_longer_than_16_bits(void)
 {
-    struct ntlm_authenticate auth = { 0 };
+    struct ntlm_authenticate auth = {0};
     struct ntlm_buf out = NTLM_BUF_INIT;
     uint8_t *big = calloc(1, 65536);
 
@@ -641,10 +641,10 @@ test_authenticate_encoder_rejects_field_longer_than_16_bits(void)
 static void
 test_free_functions_accept_zeroed_structs_and_null(void)
 {
-    struct ntlm_negotiate neg = { 0 };
-    struct ntlm_challenge chal = { 0 };
-    struct ntlm_authenticate auth = { 0 };
-    struct ntlm_av_info av = { 0 };
+    struct ntlm_negotiate neg = {0};
+    struct ntlm_challenge chal = {0};
+    struct ntlm_authenticate auth = {0};
+    struct ntlm_av_info av = {0};
 
     ntlm_negotiate_free(&neg);
     ntlm_challenge_free(&chal);
@@ -714,7 +714,7 @@ test_av_decode_reads_every_pair_and_skips_unknown_ids(void)
 static void
 test_av_encode_reproduces_ntlmv2_target_info(void)
 {
-    struct ntlm_av_info av = { 0 };
+    struct ntlm_av_info av = {0};
     struct ntlm_buf out = NTLM_BUF_INIT;
 
     av.nb_domain = "Domain";
@@ -727,7 +727,7 @@ test_av_encode_reproduces_ntlmv2_target_info(void)
 static void
 test_av_encode_round_trips_every_pair(void)
 {
-    struct ntlm_av_info in = { 0 }, av;
+    struct ntlm_av_info in = {0}, av;
     struct ntlm_buf out = NTLM_BUF_INIT;
 
     in.nb_computer = "S";
@@ -826,7 +826,7 @@ test_v2_blob_encode_reproduces_ntlmv2_vector_blob(void)
     size_t nt_len, ti_len;
     uint8_t *nt = test_hex(NT_RESPONSE_V2, &nt_len);
     uint8_t *ti = test_hex(TARGET_INFO_V2, &ti_len);
-    static const uint8_t client_challenge[8] = { 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa };
+    static const uint8_t client_challenge[8] = {0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa};
 
     CU_ASSERT_EQUAL_FATAL(ntlm_v2_blob_encode(0, client_challenge, ti, ti_len, &out), 0);
     CU_ASSERT_EQUAL(out.len, nt_len - 16);
@@ -853,138 +853,136 @@ struct bad_token {
 };
 
 static const struct bad_token bad_tokens[] = {
-    { "empty negotiate", DEC_NEGOTIATE, "", 0, 0, 0, NULL, NTLM_ERR_TOKEN_EMPTY },
-    { "empty challenge", DEC_CHALLENGE, "", 0, 0, 0, NULL, NTLM_ERR_TOKEN_EMPTY },
-    { "empty authenticate", DEC_AUTHENTICATE, "", 0, 0, 0, NULL, NTLM_ERR_TOKEN_EMPTY },
-    { "authenticate one byte too large", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, NTLM_MAX_TOKEN + 1,
-      0, NULL, NTLM_ERR_TOKEN_TOO_LARGE },
-    { "challenge too large", DEC_CHALLENGE, CHALLENGE_V2, 0, 100000, 0, NULL,
-      NTLM_ERR_TOKEN_TOO_LARGE },
-    { "bad signature", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 7, "01", NTLM_ERR_BAD_SIGNATURE },
-    { "bad signature in a token too short for a type", DEC_NEGOTIATE, NEGOTIATE_CURL, 10, 0, 7,
-      "01", NTLM_ERR_BAD_SIGNATURE },
-    { "garbage shorter than a signature", DEC_NEGOTIATE, "4e544c", 0, 0, 0, NULL,
-      NTLM_ERR_TRUNCATED },
-    { "challenge given to the negotiate decoder", DEC_NEGOTIATE, CHALLENGE_V2, 0, 0, 0, NULL,
-      NTLM_ERR_BAD_MESSAGE_TYPE },
-    { "authenticate given to the challenge decoder", DEC_CHALLENGE, AUTHENTICATE_V2, 0, 0, 0, NULL,
-      NTLM_ERR_BAD_MESSAGE_TYPE },
-    { "negotiate given to the authenticate decoder", DEC_AUTHENTICATE, NEGOTIATE_CURL, 0, 0, 0,
-      NULL, NTLM_ERR_BAD_MESSAGE_TYPE },
-    { "message type 4", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 8, "04",
-      NTLM_ERR_BAD_MESSAGE_TYPE },
-    { "prefix cut before the type ends", DEC_NEGOTIATE, NEGOTIATE_CURL, 11, 0, 0, NULL,
-      NTLM_ERR_TRUNCATED },
-    { "negotiate cut inside the flags", DEC_NEGOTIATE, NEGOTIATE_CURL, 15, 0, 0, NULL,
-      NTLM_ERR_TRUNCATED },
-    { "negotiate cut inside the fields", DEC_NEGOTIATE, NEGOTIATE_CURL, 24, 0, 0, NULL,
-      NTLM_ERR_TRUNCATED },
-    { "challenge cut inside the header", DEC_CHALLENGE, CHALLENGE_V2, 47, 0, 0, NULL,
-      NTLM_ERR_TRUNCATED },
-    { "authenticate cut inside the header", DEC_AUTHENTICATE, AUTHENTICATE_V2, 63, 0, 0, NULL,
-      NTLM_ERR_TRUNCATED },
-    { "negotiate domain outside message", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 0, 16,
-      "01000100 20000000", NTLM_ERR_DOMAIN_FIELD },
-    { "negotiate workstation outside message", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 0, 24,
-      "01000100 20000000", NTLM_ERR_WORKSTATION_FIELD },
-    { "negotiate domain inside the header", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 0, 16,
-      "02000200 08000000", NTLM_ERR_HEADER_OVERLAP },
-    { "negotiate domain with embedded nul", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 34, 16,
-      "02000200 20000000", NTLM_ERR_EMBEDDED_NUL },
-    { "negotiate workstation with embedded nul after a good domain", DEC_NEGOTIATE, NEGOTIATE_CURL,
-      0, 36, 16, "02000200 20000000 02000200 22000000 4142 0000", NTLM_ERR_EMBEDDED_NUL },
-    { "challenge target name outside message", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 12, "ff00ff00",
-      NTLM_ERR_TARGET_NAME_FIELD },
-    { "challenge target info outside message", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 44, "45000000",
-      NTLM_ERR_TARGET_INFO_FIELD },
-    { "challenge target name inside the header", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 16, "2c000000",
-      NTLM_ERR_HEADER_OVERLAP },
-    { "challenge target name with unpaired high surrogate", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 66,
-      "00d8", NTLM_ERR_UTF16_SURROGATE },
-    { "challenge av pair running past end", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 70, "4000",
-      NTLM_ERR_AV_MALFORMED },
-    { "challenge target info without eol", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 100, "ff00",
-      NTLM_ERR_AV_MALFORMED },
+    {"empty negotiate", DEC_NEGOTIATE, "", 0, 0, 0, NULL, NTLM_ERR_TOKEN_EMPTY},
+    {"empty challenge", DEC_CHALLENGE, "", 0, 0, 0, NULL, NTLM_ERR_TOKEN_EMPTY},
+    {"empty authenticate", DEC_AUTHENTICATE, "", 0, 0, 0, NULL, NTLM_ERR_TOKEN_EMPTY},
+    {"authenticate one byte too large", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, NTLM_MAX_TOKEN + 1, 0,
+     NULL, NTLM_ERR_TOKEN_TOO_LARGE},
+    {"challenge too large", DEC_CHALLENGE, CHALLENGE_V2, 0, 100000, 0, NULL,
+     NTLM_ERR_TOKEN_TOO_LARGE},
+    {"bad signature", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 7, "01", NTLM_ERR_BAD_SIGNATURE},
+    {"bad signature in a token too short for a type", DEC_NEGOTIATE, NEGOTIATE_CURL, 10, 0, 7, "01",
+     NTLM_ERR_BAD_SIGNATURE},
+    {"garbage shorter than a signature", DEC_NEGOTIATE, "4e544c", 0, 0, 0, NULL,
+     NTLM_ERR_TRUNCATED},
+    {"challenge given to the negotiate decoder", DEC_NEGOTIATE, CHALLENGE_V2, 0, 0, 0, NULL,
+     NTLM_ERR_BAD_MESSAGE_TYPE},
+    {"authenticate given to the challenge decoder", DEC_CHALLENGE, AUTHENTICATE_V2, 0, 0, 0, NULL,
+     NTLM_ERR_BAD_MESSAGE_TYPE},
+    {"negotiate given to the authenticate decoder", DEC_AUTHENTICATE, NEGOTIATE_CURL, 0, 0, 0, NULL,
+     NTLM_ERR_BAD_MESSAGE_TYPE},
+    {"message type 4", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 8, "04", NTLM_ERR_BAD_MESSAGE_TYPE},
+    {"prefix cut before the type ends", DEC_NEGOTIATE, NEGOTIATE_CURL, 11, 0, 0, NULL,
+     NTLM_ERR_TRUNCATED},
+    {"negotiate cut inside the flags", DEC_NEGOTIATE, NEGOTIATE_CURL, 15, 0, 0, NULL,
+     NTLM_ERR_TRUNCATED},
+    {"negotiate cut inside the fields", DEC_NEGOTIATE, NEGOTIATE_CURL, 24, 0, 0, NULL,
+     NTLM_ERR_TRUNCATED},
+    {"challenge cut inside the header", DEC_CHALLENGE, CHALLENGE_V2, 47, 0, 0, NULL,
+     NTLM_ERR_TRUNCATED},
+    {"authenticate cut inside the header", DEC_AUTHENTICATE, AUTHENTICATE_V2, 63, 0, 0, NULL,
+     NTLM_ERR_TRUNCATED},
+    {"negotiate domain outside message", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 0, 16,
+     "01000100 20000000", NTLM_ERR_DOMAIN_FIELD},
+    {"negotiate workstation outside message", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 0, 24,
+     "01000100 20000000", NTLM_ERR_WORKSTATION_FIELD},
+    {"negotiate domain inside the header", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 0, 16,
+     "02000200 08000000", NTLM_ERR_HEADER_OVERLAP},
+    {"negotiate domain with embedded nul", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 34, 16,
+     "02000200 20000000", NTLM_ERR_EMBEDDED_NUL},
+    {"negotiate workstation with embedded nul after a good domain", DEC_NEGOTIATE, NEGOTIATE_CURL,
+     0, 36, 16, "02000200 20000000 02000200 22000000 4142 0000", NTLM_ERR_EMBEDDED_NUL},
+    {"challenge target name outside message", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 12, "ff00ff00",
+     NTLM_ERR_TARGET_NAME_FIELD},
+    {"challenge target info outside message", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 44, "45000000",
+     NTLM_ERR_TARGET_INFO_FIELD},
+    {"challenge target name inside the header", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 16, "2c000000",
+     NTLM_ERR_HEADER_OVERLAP},
+    {"challenge target name with unpaired high surrogate", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 66,
+     "00d8", NTLM_ERR_UTF16_SURROGATE},
+    {"challenge av pair running past end", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 70, "4000",
+     NTLM_ERR_AV_MALFORMED},
+    {"challenge target info without eol", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 100, "ff00",
+     NTLM_ERR_AV_MALFORMED},
     /* Each AUTHENTICATE field (header at 12 + 8i) outside the 232-byte message: offset past
      * the end, length past the end, offset + length wrapping 32-bit arithmetic. */
-    { "authenticate lm offset past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 16, "e9000000",
-      NTLM_ERR_LM_FIELD },
-    { "authenticate lm length past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 12, "ff00ff00",
-      NTLM_ERR_LM_FIELD },
-    { "authenticate lm offset plus length wraps", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 12,
-      "20002000f0ffffff", NTLM_ERR_LM_FIELD },
-    { "authenticate nt offset past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 24, "e9000000",
-      NTLM_ERR_NT_FIELD },
-    { "authenticate nt length past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 20, "ff00ff00",
-      NTLM_ERR_NT_FIELD },
-    { "authenticate nt offset plus length wraps", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 20,
-      "20002000f0ffffff", NTLM_ERR_NT_FIELD },
-    { "authenticate domain offset past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 32,
-      "e9000000", NTLM_ERR_DOMAIN_FIELD },
-    { "authenticate domain length past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 28,
-      "ff00ff00", NTLM_ERR_DOMAIN_FIELD },
-    { "authenticate domain offset plus length wraps", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 28,
-      "20002000f0ffffff", NTLM_ERR_DOMAIN_FIELD },
-    { "authenticate user offset past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 40, "e9000000",
-      NTLM_ERR_USER_FIELD },
-    { "authenticate user length past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 36, "ff00ff00",
-      NTLM_ERR_USER_FIELD },
-    { "authenticate user offset plus length wraps", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 36,
-      "20002000f0ffffff", NTLM_ERR_USER_FIELD },
-    { "authenticate workstation offset past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 48,
-      "e9000000", NTLM_ERR_WORKSTATION_FIELD },
-    { "authenticate workstation length past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 44,
-      "ff00ff00", NTLM_ERR_WORKSTATION_FIELD },
-    { "authenticate workstation offset plus length wraps", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0,
-      44, "20002000f0ffffff", NTLM_ERR_WORKSTATION_FIELD },
-    { "authenticate session key offset past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 56,
-      "e9000000", NTLM_ERR_SESSION_KEY_FIELD },
-    { "authenticate session key length past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 52,
-      "ff00ff00", NTLM_ERR_SESSION_KEY_FIELD },
-    { "authenticate session key offset plus length wraps", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0,
-      52, "20002000f0ffffff", NTLM_ERR_SESSION_KEY_FIELD },
-    { "authenticate user inside the header", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 40,
-      "28000000", NTLM_ERR_HEADER_OVERLAP },
-    { "authenticate user with odd utf-16 length", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 36,
-      "07000700", NTLM_ERR_UTF16_ODD_LENGTH },
-    { "authenticate user with unpaired high surrogate", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 84,
-      "00d8", NTLM_ERR_UTF16_SURROGATE },
-    { "authenticate user ending in a high surrogate", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 90,
-      "00d8", NTLM_ERR_UTF16_SURROGATE },
-    { "authenticate user with unpaired low surrogate", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 86,
-      "00dc", NTLM_ERR_UTF16_SURROGATE },
-    { "authenticate user with embedded nul", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 86, "0000",
-      NTLM_ERR_EMBEDDED_NUL },
-    { "av list empty", DEC_AV, "", 0, 0, 0, NULL, NTLM_ERR_AV_MALFORMED },
-    { "av pair running past end", DEC_AV, "02000800 4400 00000000", 0, 0, 0, NULL,
-      NTLM_ERR_AV_MALFORMED },
-    { "av pair header cut short", DEC_AV, "020002", 0, 0, 0, NULL, NTLM_ERR_AV_MALFORMED },
-    { "av list without eol", DEC_AV, TARGET_INFO_V2, 32, 0, 0, NULL, NTLM_ERR_AV_MALFORMED },
-    { "av timestamp of 4 bytes", DEC_AV, "0700 0400 00000000 00000000", 0, 0, 0, NULL,
-      NTLM_ERR_AV_MALFORMED },
-    { "av flags of 2 bytes", DEC_AV, "0600 0200 0200 00000000", 0, 0, 0, NULL,
-      NTLM_ERR_AV_MALFORMED },
-    { "av channel bindings of 8 bytes", DEC_AV, "0a00 0800 0000000000000000 00000000", 0, 0, 0,
-      NULL, NTLM_ERR_AV_MALFORMED },
-    { "av duplicate id", DEC_AV, "02000200 4100 02000200 4200 00000000", 0, 0, 0, NULL,
-      NTLM_ERR_AV_MALFORMED },
-    { "av eol with a value", DEC_AV, "0000 0200 0000", 0, 0, 0, NULL, NTLM_ERR_AV_MALFORMED },
-    { "av string with odd length", DEC_AV, "02000300 410042 00000000", 0, 0, 0, NULL,
-      NTLM_ERR_UTF16_ODD_LENGTH },
-    { "av string with unpaired low surrogate", DEC_AV, "02000200 00dc 00000000", 0, 0, 0, NULL,
-      NTLM_ERR_UTF16_SURROGATE },
-    { "nt response one byte short of a v2 blob", DEC_V2_BLOB, NT_RESPONSE_V2, 43, 0, 0, NULL,
-      NTLM_ERR_NT_RESPONSE_SHORT },
-    { "nt response of ntlmv1 size", DEC_V2_BLOB, NT_RESPONSE_V2, 24, 0, 0, NULL,
-      NTLM_ERR_NT_RESPONSE_SHORT },
-    { "nt response with resp type 2", DEC_V2_BLOB, NT_RESPONSE_V2, 0, 0, 16, "02",
-      NTLM_ERR_AV_MALFORMED },
-    { "nt response with hi resp type 0", DEC_V2_BLOB, NT_RESPONSE_V2, 0, 0, 17, "00",
-      NTLM_ERR_AV_MALFORMED },
-    { "nt response without eol", DEC_V2_BLOB, NT_RESPONSE_V2, 76, 0, 0, NULL,
-      NTLM_ERR_AV_MALFORMED },
-    { "nt response av pair running past end", DEC_V2_BLOB, NT_RESPONSE_V2, 0, 0, 46, "ff00",
-      NTLM_ERR_AV_MALFORMED },
+    {"authenticate lm offset past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 16, "e9000000",
+     NTLM_ERR_LM_FIELD},
+    {"authenticate lm length past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 12, "ff00ff00",
+     NTLM_ERR_LM_FIELD},
+    {"authenticate lm offset plus length wraps", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 12,
+     "20002000f0ffffff", NTLM_ERR_LM_FIELD},
+    {"authenticate nt offset past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 24, "e9000000",
+     NTLM_ERR_NT_FIELD},
+    {"authenticate nt length past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 20, "ff00ff00",
+     NTLM_ERR_NT_FIELD},
+    {"authenticate nt offset plus length wraps", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 20,
+     "20002000f0ffffff", NTLM_ERR_NT_FIELD},
+    {"authenticate domain offset past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 32, "e9000000",
+     NTLM_ERR_DOMAIN_FIELD},
+    {"authenticate domain length past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 28, "ff00ff00",
+     NTLM_ERR_DOMAIN_FIELD},
+    {"authenticate domain offset plus length wraps", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 28,
+     "20002000f0ffffff", NTLM_ERR_DOMAIN_FIELD},
+    {"authenticate user offset past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 40, "e9000000",
+     NTLM_ERR_USER_FIELD},
+    {"authenticate user length past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 36, "ff00ff00",
+     NTLM_ERR_USER_FIELD},
+    {"authenticate user offset plus length wraps", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 36,
+     "20002000f0ffffff", NTLM_ERR_USER_FIELD},
+    {"authenticate workstation offset past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 48,
+     "e9000000", NTLM_ERR_WORKSTATION_FIELD},
+    {"authenticate workstation length past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 44,
+     "ff00ff00", NTLM_ERR_WORKSTATION_FIELD},
+    {"authenticate workstation offset plus length wraps", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0,
+     44, "20002000f0ffffff", NTLM_ERR_WORKSTATION_FIELD},
+    {"authenticate session key offset past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 56,
+     "e9000000", NTLM_ERR_SESSION_KEY_FIELD},
+    {"authenticate session key length past end", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 52,
+     "ff00ff00", NTLM_ERR_SESSION_KEY_FIELD},
+    {"authenticate session key offset plus length wraps", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0,
+     52, "20002000f0ffffff", NTLM_ERR_SESSION_KEY_FIELD},
+    {"authenticate user inside the header", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 40, "28000000",
+     NTLM_ERR_HEADER_OVERLAP},
+    {"authenticate user with odd utf-16 length", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 36,
+     "07000700", NTLM_ERR_UTF16_ODD_LENGTH},
+    {"authenticate user with unpaired high surrogate", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 84,
+     "00d8", NTLM_ERR_UTF16_SURROGATE},
+    {"authenticate user ending in a high surrogate", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 90,
+     "00d8", NTLM_ERR_UTF16_SURROGATE},
+    {"authenticate user with unpaired low surrogate", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 86,
+     "00dc", NTLM_ERR_UTF16_SURROGATE},
+    {"authenticate user with embedded nul", DEC_AUTHENTICATE, AUTHENTICATE_V2, 0, 0, 86, "0000",
+     NTLM_ERR_EMBEDDED_NUL},
+    {"av list empty", DEC_AV, "", 0, 0, 0, NULL, NTLM_ERR_AV_MALFORMED},
+    {"av pair running past end", DEC_AV, "02000800 4400 00000000", 0, 0, 0, NULL,
+     NTLM_ERR_AV_MALFORMED},
+    {"av pair header cut short", DEC_AV, "020002", 0, 0, 0, NULL, NTLM_ERR_AV_MALFORMED},
+    {"av list without eol", DEC_AV, TARGET_INFO_V2, 32, 0, 0, NULL, NTLM_ERR_AV_MALFORMED},
+    {"av timestamp of 4 bytes", DEC_AV, "0700 0400 00000000 00000000", 0, 0, 0, NULL,
+     NTLM_ERR_AV_MALFORMED},
+    {"av flags of 2 bytes", DEC_AV, "0600 0200 0200 00000000", 0, 0, 0, NULL,
+     NTLM_ERR_AV_MALFORMED},
+    {"av channel bindings of 8 bytes", DEC_AV, "0a00 0800 0000000000000000 00000000", 0, 0, 0, NULL,
+     NTLM_ERR_AV_MALFORMED},
+    {"av duplicate id", DEC_AV, "02000200 4100 02000200 4200 00000000", 0, 0, 0, NULL,
+     NTLM_ERR_AV_MALFORMED},
+    {"av eol with a value", DEC_AV, "0000 0200 0000", 0, 0, 0, NULL, NTLM_ERR_AV_MALFORMED},
+    {"av string with odd length", DEC_AV, "02000300 410042 00000000", 0, 0, 0, NULL,
+     NTLM_ERR_UTF16_ODD_LENGTH},
+    {"av string with unpaired low surrogate", DEC_AV, "02000200 00dc 00000000", 0, 0, 0, NULL,
+     NTLM_ERR_UTF16_SURROGATE},
+    {"nt response one byte short of a v2 blob", DEC_V2_BLOB, NT_RESPONSE_V2, 43, 0, 0, NULL,
+     NTLM_ERR_NT_RESPONSE_SHORT},
+    {"nt response of ntlmv1 size", DEC_V2_BLOB, NT_RESPONSE_V2, 24, 0, 0, NULL,
+     NTLM_ERR_NT_RESPONSE_SHORT},
+    {"nt response with resp type 2", DEC_V2_BLOB, NT_RESPONSE_V2, 0, 0, 16, "02",
+     NTLM_ERR_AV_MALFORMED},
+    {"nt response with hi resp type 0", DEC_V2_BLOB, NT_RESPONSE_V2, 0, 0, 17, "00",
+     NTLM_ERR_AV_MALFORMED},
+    {"nt response without eol", DEC_V2_BLOB, NT_RESPONSE_V2, 76, 0, 0, NULL, NTLM_ERR_AV_MALFORMED},
+    {"nt response av pair running past end", DEC_V2_BLOB, NT_RESPONSE_V2, 0, 0, 46, "ff00",
+     NTLM_ERR_AV_MALFORMED},
 };
 
 /* Builds the bytes a row describes; the result is malloc'd (never NULL). */
@@ -1092,63 +1090,63 @@ test_decoders_reject_malformed_tokens_with_precise_errors(void)
 }
 
 static CU_TestInfo tests[] = {
-    { "decodes ntlmv1 challenge vector", test_decodes_ntlmv1_challenge_vector },
-    { "decodes ntlmv2 challenge vector", test_decodes_ntlmv2_challenge_vector },
-    { "decodes ntlmv1 authenticate vector", test_decodes_ntlmv1_authenticate_vector },
-    { "decodes ntlmv2 authenticate vector", test_decodes_ntlmv2_authenticate_vector },
-    { "challenge vectors reencode byte for byte", test_challenge_vectors_reencode_byte_for_byte },
-    { "authenticate vectors reencode byte for byte",
-      test_authenticate_vectors_reencode_byte_for_byte },
-    { "authenticate encoder builds vector from fields",
-      test_authenticate_encoder_builds_vector_from_fields },
-    { "negotiate round trips with version domain and workstation",
-      test_negotiate_round_trips_with_version_domain_and_workstation },
-    { "negotiate encoder clears supplied flags without strings",
-      test_negotiate_encoder_clears_supplied_flags_without_strings },
-    { "accepts curl's 32 byte negotiate", test_accepts_curls_32_byte_negotiate },
-    { "accepts legacy 16 byte negotiate", test_accepts_legacy_16_byte_negotiate },
-    { "negotiate version flag without room means no version",
-      test_negotiate_version_flag_without_room_means_no_version },
-    { "negotiate fields are taken whatever the supplied flags say",
-      test_negotiate_fields_are_taken_whatever_the_supplied_flags_say },
-    { "challenge target name is oem without unicode flag",
-      test_challenge_target_name_is_oem_without_unicode_flag },
-    { "accepts kernel cifs authenticate without version",
-      test_accepts_kernel_cifs_authenticate_without_version },
-    { "authenticate version follows layout not flag",
-      test_authenticate_version_follows_layout_not_flag },
-    { "authenticate with mic reserves and returns mic",
-      test_authenticate_with_mic_reserves_and_returns_mic },
-    { "anonymous authenticate decodes empty names to empty strings",
-      test_anonymous_authenticate_decodes_empty_names_to_empty_strings },
-    { "authenticate strings are oem without unicode flag",
-      test_authenticate_strings_are_oem_without_unicode_flag },
-    { "accepts token of exactly the maximum size", test_accepts_token_of_exactly_the_maximum_size },
-    { "message type reports each type", test_message_type_reports_each_type },
-    { "encoders reject unencodable strings and leave output alone",
-      test_encoders_reject_unencodable_strings_and_leave_output_alone },
-    { "encoders append to existing output", test_encoders_append_to_existing_output },
-    { "authenticate encoder rejects field longer than 16 bits",
-      test_authenticate_encoder_rejects_field_longer_than_16_bits },
-    { "free functions accept zeroed structs and null",
-      test_free_functions_accept_zeroed_structs_and_null },
-    { "av decode reads ntlmv2 target info", test_av_decode_reads_ntlmv2_target_info },
-    { "av decode reads every pair and skips unknown ids",
-      test_av_decode_reads_every_pair_and_skips_unknown_ids },
-    { "av encode reproduces ntlmv2 target info", test_av_encode_reproduces_ntlmv2_target_info },
-    { "av encode round trips every pair", test_av_encode_round_trips_every_pair },
-    { "av rewrite for client replaces server flags cb and target name",
-      test_av_rewrite_for_client_replaces_server_flags_cb_and_target_name },
-    { "av rewrite for client without server list or extras is just eol",
-      test_av_rewrite_for_client_without_server_list_or_extras_is_just_eol },
-    { "av rewrite for client rejects malformed server list",
-      test_av_rewrite_for_client_rejects_malformed_server_list },
-    { "v2 blob parse splits ntlmv2 vector response",
-      test_v2_blob_parse_splits_ntlmv2_vector_response },
-    { "v2 blob encode reproduces ntlmv2 vector blob",
-      test_v2_blob_encode_reproduces_ntlmv2_vector_blob },
-    { "decoders reject malformed tokens with precise errors",
-      test_decoders_reject_malformed_tokens_with_precise_errors },
+    {"decodes ntlmv1 challenge vector", test_decodes_ntlmv1_challenge_vector},
+    {"decodes ntlmv2 challenge vector", test_decodes_ntlmv2_challenge_vector},
+    {"decodes ntlmv1 authenticate vector", test_decodes_ntlmv1_authenticate_vector},
+    {"decodes ntlmv2 authenticate vector", test_decodes_ntlmv2_authenticate_vector},
+    {"challenge vectors reencode byte for byte", test_challenge_vectors_reencode_byte_for_byte},
+    {"authenticate vectors reencode byte for byte",
+     test_authenticate_vectors_reencode_byte_for_byte},
+    {"authenticate encoder builds vector from fields",
+     test_authenticate_encoder_builds_vector_from_fields},
+    {"negotiate round trips with version domain and workstation",
+     test_negotiate_round_trips_with_version_domain_and_workstation},
+    {"negotiate encoder clears supplied flags without strings",
+     test_negotiate_encoder_clears_supplied_flags_without_strings},
+    {"accepts curl's 32 byte negotiate", test_accepts_curls_32_byte_negotiate},
+    {"accepts legacy 16 byte negotiate", test_accepts_legacy_16_byte_negotiate},
+    {"negotiate version flag without room means no version",
+     test_negotiate_version_flag_without_room_means_no_version},
+    {"negotiate fields are taken whatever the supplied flags say",
+     test_negotiate_fields_are_taken_whatever_the_supplied_flags_say},
+    {"challenge target name is oem without unicode flag",
+     test_challenge_target_name_is_oem_without_unicode_flag},
+    {"accepts kernel cifs authenticate without version",
+     test_accepts_kernel_cifs_authenticate_without_version},
+    {"authenticate version follows layout not flag",
+     test_authenticate_version_follows_layout_not_flag},
+    {"authenticate with mic reserves and returns mic",
+     test_authenticate_with_mic_reserves_and_returns_mic},
+    {"anonymous authenticate decodes empty names to empty strings",
+     test_anonymous_authenticate_decodes_empty_names_to_empty_strings},
+    {"authenticate strings are oem without unicode flag",
+     test_authenticate_strings_are_oem_without_unicode_flag},
+    {"accepts token of exactly the maximum size", test_accepts_token_of_exactly_the_maximum_size},
+    {"message type reports each type", test_message_type_reports_each_type},
+    {"encoders reject unencodable strings and leave output alone",
+     test_encoders_reject_unencodable_strings_and_leave_output_alone},
+    {"encoders append to existing output", test_encoders_append_to_existing_output},
+    {"authenticate encoder rejects field longer than 16 bits",
+     test_authenticate_encoder_rejects_field_longer_than_16_bits},
+    {"free functions accept zeroed structs and null",
+     test_free_functions_accept_zeroed_structs_and_null},
+    {"av decode reads ntlmv2 target info", test_av_decode_reads_ntlmv2_target_info},
+    {"av decode reads every pair and skips unknown ids",
+     test_av_decode_reads_every_pair_and_skips_unknown_ids},
+    {"av encode reproduces ntlmv2 target info", test_av_encode_reproduces_ntlmv2_target_info},
+    {"av encode round trips every pair", test_av_encode_round_trips_every_pair},
+    {"av rewrite for client replaces server flags cb and target name",
+     test_av_rewrite_for_client_replaces_server_flags_cb_and_target_name},
+    {"av rewrite for client without server list or extras is just eol",
+     test_av_rewrite_for_client_without_server_list_or_extras_is_just_eol},
+    {"av rewrite for client rejects malformed server list",
+     test_av_rewrite_for_client_rejects_malformed_server_list},
+    {"v2 blob parse splits ntlmv2 vector response",
+     test_v2_blob_parse_splits_ntlmv2_vector_response},
+    {"v2 blob encode reproduces ntlmv2 vector blob",
+     test_v2_blob_encode_reproduces_ntlmv2_vector_blob},
+    {"decoders reject malformed tokens with precise errors",
+     test_decoders_reject_malformed_tokens_with_precise_errors},
     CU_TEST_INFO_NULL,
 };
 

@@ -5,7 +5,7 @@
 #include "ntlm_reader.h"
 #include "test_util.h"
 
-static const uint8_t bytes[] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09 };
+static const uint8_t bytes[] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09};
 
 static void
 test_reads_integers_little_endian(void)
@@ -66,7 +66,7 @@ static void
 test_read_copy_zero_fills_on_failure(void)
 {
     struct ntlm_reader r;
-    uint8_t out[4] = { 0xaa, 0xaa, 0xaa, 0xaa };
+    uint8_t out[4] = {0xaa, 0xaa, 0xaa, 0xaa};
 
     ntlm_reader_init(&r, bytes, 2);
     ntlm_read_copy(&r, out, sizeof(out));
@@ -116,17 +116,17 @@ test_empty_reader_fails_every_read(void)
 }
 
 static CU_TestInfo tests[] = {
-    { "reads integers little endian", test_reads_integers_little_endian },
-    { "read past end returns zero and sets error", test_read_past_end_returns_zero_and_sets_error },
-    { "error is sticky even for reads that would fit",
-      test_error_is_sticky_even_for_reads_that_would_fit },
-    { "read bytes with huge length does not wrap", test_read_bytes_with_huge_length_does_not_wrap },
-    { "read copy zero fills on failure", test_read_copy_zero_fills_on_failure },
-    { "reader at accepts ranges inside and up to the end",
-      test_reader_at_accepts_ranges_inside_and_up_to_the_end },
-    { "reader at rejects ranges past end without overflow",
-      test_reader_at_rejects_ranges_past_end_without_overflow },
-    { "empty reader fails every read", test_empty_reader_fails_every_read },
+    {"reads integers little endian", test_reads_integers_little_endian},
+    {"read past end returns zero and sets error", test_read_past_end_returns_zero_and_sets_error},
+    {"error is sticky even for reads that would fit",
+     test_error_is_sticky_even_for_reads_that_would_fit},
+    {"read bytes with huge length does not wrap", test_read_bytes_with_huge_length_does_not_wrap},
+    {"read copy zero fills on failure", test_read_copy_zero_fills_on_failure},
+    {"reader at accepts ranges inside and up to the end",
+     test_reader_at_accepts_ranges_inside_and_up_to_the_end},
+    {"reader at rejects ranges past end without overflow",
+     test_reader_at_rejects_ranges_past_end_without_overflow},
+    {"empty reader fails every read", test_empty_reader_fails_every_read},
     CU_TEST_INFO_NULL,
 };
 

@@ -11,8 +11,8 @@
 #include "test_util.h"
 
 /* "Plaintext" in UTF-16LE, the message of every MS-NLMP GSS_WrapEx example. */
-static const uint8_t plaintext[18] = { 'P', 0, 'l', 0, 'a', 0, 'i', 0, 'n', 0,
-                                       't', 0, 'e', 0, 'x', 0, 't', 0 };
+static const uint8_t plaintext[18] = {'P', 0,   'l', 0,   'a', 0,   'i', 0,   'n',
+                                      0,   't', 0,   'e', 0,   'x', 0,   't', 0};
 
 #define FLAGS_V1 (NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)
 #define FLAGS_V1_ESS (FLAGS_V1 | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)
@@ -50,7 +50,7 @@ check_client_wrap(uint32_t flags, const uint8_t key[16], const char *cipher_hex,
                   const char *sig_hex)
 {
     struct ntlm_sign_state st;
-    const struct ntlm_iov iov = { plaintext, sizeof(plaintext) };
+    const struct ntlm_iov iov = {plaintext, sizeof(plaintext)};
     uint8_t data[sizeof(plaintext)], sig[NTLM_SIGNATURE_SIZE];
 
     memcpy(data, plaintext, sizeof(data));
@@ -69,7 +69,7 @@ check_server_unwrap(uint32_t flags, const uint8_t key[16], const char *cipher_he
                     const char *sig_hex)
 {
     struct ntlm_sign_state st;
-    const struct ntlm_iov iov = { plaintext, sizeof(plaintext) };
+    const struct ntlm_iov iov = {plaintext, sizeof(plaintext)};
     uint8_t sig[NTLM_SIGNATURE_SIZE];
     size_t len;
     uint8_t *data = test_hex(cipher_hex, &len);
@@ -87,7 +87,7 @@ check_server_unwrap(uint32_t flags, const uint8_t key[16], const char *cipher_he
 static void
 test_sign_key_without_ess_is_all_zero(void)
 {
-    const uint8_t zero[16] = { 0 };
+    const uint8_t zero[16] = {0};
     uint8_t key[16], out[16];
 
     memset(key, 0x55, sizeof(key));
@@ -148,9 +148,8 @@ test_seal_key_with_40_bit_ess_hashes_five_key_bytes(void)
 
     /* { printf '\x55'x5; printf '...client-to-server sealing key magic constant\0'; } | md5sum */
     memset(key, 0x55, sizeof(key));
-    CU_ASSERT_EQUAL_FATAL(ntlm_seal_key(NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY, key, true,
-                                        out, &len),
-                          0);
+    CU_ASSERT_EQUAL_FATAL(
+        ntlm_seal_key(NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY, key, true, out, &len), 0);
     CU_ASSERT_EQUAL(len, 16);
     CU_ASSERT_TRUE(hex_equal(out, 16, "42f964a471091a02ff4a77455366e4e5"));
 }
@@ -162,9 +161,8 @@ test_seal_key_with_lm_key_and_56_bit_appends_a0(void)
     size_t len = 0;
 
     key16("0102030405060708090a0b0c0d0e0f10", key);
-    CU_ASSERT_EQUAL_FATAL(ntlm_seal_key(NTLMSSP_NEGOTIATE_LM_KEY | NTLMSSP_NEGOTIATE_56, key,
-                                        true, out, &len),
-                          0);
+    CU_ASSERT_EQUAL_FATAL(
+        ntlm_seal_key(NTLMSSP_NEGOTIATE_LM_KEY | NTLMSSP_NEGOTIATE_56, key, true, out, &len), 0);
     CU_ASSERT_EQUAL_FATAL(len, 8);
     CU_ASSERT_TRUE(hex_equal(out, 8, "01020304050607a0"));
 }
@@ -188,9 +186,8 @@ test_seal_key_with_datagram_is_weakened_like_lm_key(void)
     size_t len = 0;
 
     key16("0102030405060708090a0b0c0d0e0f10", key);
-    CU_ASSERT_EQUAL_FATAL(ntlm_seal_key(NTLMSSP_NEGOTIATE_DATAGRAM | NTLMSSP_NEGOTIATE_128, key,
-                                        true, out, &len),
-                          0);
+    CU_ASSERT_EQUAL_FATAL(
+        ntlm_seal_key(NTLMSSP_NEGOTIATE_DATAGRAM | NTLMSSP_NEGOTIATE_128, key, true, out, &len), 0);
     CU_ASSERT_EQUAL_FATAL(len, 8);
     CU_ASSERT_TRUE(hex_equal(out, 8, "0102030405e538b0"));
 }
@@ -271,7 +268,7 @@ static void
 test_state_without_ess_shares_one_rc4_between_directions(void)
 {
     struct ntlm_sign_state st;
-    uint8_t key[16], buf[4] = { 0 };
+    uint8_t key[16], buf[4] = {0};
 
     memset(key, 0x55, sizeof(key));
     CU_ASSERT_EQUAL_FATAL(ntlm_sign_state_init(&st, FLAGS_V1, key, true), 0);
@@ -308,7 +305,7 @@ static void
 test_signature_depends_on_the_sequence_number(void)
 {
     struct ntlm_sign_state st;
-    const struct ntlm_iov iov = { plaintext, sizeof(plaintext) };
+    const struct ntlm_iov iov = {plaintext, sizeof(plaintext)};
     uint8_t key[16], sig[NTLM_SIGNATURE_SIZE];
 
     key16(ess_v1_key_hex, key);
@@ -325,7 +322,7 @@ static void
 test_reset_rc4_restarts_the_receive_stream_and_keeps_sequence(void)
 {
     struct ntlm_sign_state st;
-    uint8_t key[16], first[18] = { 0 }, again[18] = { 0 };
+    uint8_t key[16], first[18] = {0}, again[18] = {0};
     struct ntlm_rc4 *send_before;
 
     memset(key, 0x55, sizeof(key));
@@ -346,7 +343,7 @@ static void
 test_reset_rc4_of_send_leaves_the_receive_stream_alone(void)
 {
     struct ntlm_sign_state st;
-    uint8_t key[16], buf[5] = { 0 };
+    uint8_t key[16], buf[5] = {0};
 
     memset(key, 0x55, sizeof(key));
     CU_ASSERT_EQUAL_FATAL(ntlm_sign_state_init(&st, FLAGS_V2, key, true), 0);
@@ -392,45 +389,43 @@ test_state_free_wipes_keys_and_is_safe_on_a_zeroed_state(void)
 }
 
 static CU_TestInfo tests[] = {
-    { "sign key without ESS is all zero", test_sign_key_without_ess_is_all_zero },
-    { "client keys with 128-bit ESS match MS-NLMP 4.2.4.4",
-      test_client_keys_with_128_bit_ess_match_ms_nlmp_4_2_4_4 },
-    { "server keys use the server-to-client magic",
-      test_server_keys_use_the_server_to_client_magic },
-    { "client keys with 56-bit ESS match MS-NLMP 4.2.3.4",
-      test_client_keys_with_56_bit_ess_match_ms_nlmp_4_2_3_4 },
-    { "seal key with 40-bit ESS hashes five key bytes",
-      test_seal_key_with_40_bit_ess_hashes_five_key_bytes },
-    { "seal key with LM_KEY and 56-bit appends a0",
-      test_seal_key_with_lm_key_and_56_bit_appends_a0 },
-    { "seal key with LM_KEY and 40-bit appends e538b0",
-      test_seal_key_with_lm_key_and_40_bit_appends_e538b0 },
-    { "seal key with DATAGRAM is weakened like LM_KEY",
-      test_seal_key_with_datagram_is_weakened_like_lm_key },
-    { "seal key without ESS or LM_KEY is the exported key",
-      test_seal_key_without_ess_or_lm_key_is_the_exported_key },
-    { "client wrap without ESS matches MS-NLMP 4.2.2.4",
-      test_client_wrap_without_ess_matches_ms_nlmp_4_2_2_4 },
-    { "client wrap with ESS matches MS-NLMP 4.2.3.4",
-      test_client_wrap_with_ess_matches_ms_nlmp_4_2_3_4 },
-    { "client wrap with ESS and KEY_EXCH matches MS-NLMP 4.2.4.4",
-      test_client_wrap_with_ess_and_key_exch_matches_ms_nlmp_4_2_4_4 },
-    { "server unwraps MS-NLMP 4.2.2.4", test_server_unwraps_ms_nlmp_4_2_2_4 },
-    { "server unwraps MS-NLMP 4.2.3.4", test_server_unwraps_ms_nlmp_4_2_3_4 },
-    { "server unwraps MS-NLMP 4.2.4.4", test_server_unwraps_ms_nlmp_4_2_4_4 },
-    { "state without ESS shares one RC4 between directions",
-      test_state_without_ess_shares_one_rc4_between_directions },
-    { "state with ESS keys each direction separately",
-      test_state_with_ess_keys_each_direction_separately },
-    { "signature depends on the sequence number", test_signature_depends_on_the_sequence_number },
-    { "reset_rc4 restarts the receive stream and keeps the sequence",
-      test_reset_rc4_restarts_the_receive_stream_and_keeps_sequence },
-    { "reset_rc4 of send leaves the receive stream alone",
-      test_reset_rc4_of_send_leaves_the_receive_stream_alone },
-    { "reset_rc4 without ESS restarts the shared stream",
-      test_reset_rc4_without_ess_restarts_the_shared_stream },
-    { "state free wipes keys and is safe on a zeroed state",
-      test_state_free_wipes_keys_and_is_safe_on_a_zeroed_state },
+    {"sign key without ESS is all zero", test_sign_key_without_ess_is_all_zero},
+    {"client keys with 128-bit ESS match MS-NLMP 4.2.4.4",
+     test_client_keys_with_128_bit_ess_match_ms_nlmp_4_2_4_4},
+    {"server keys use the server-to-client magic", test_server_keys_use_the_server_to_client_magic},
+    {"client keys with 56-bit ESS match MS-NLMP 4.2.3.4",
+     test_client_keys_with_56_bit_ess_match_ms_nlmp_4_2_3_4},
+    {"seal key with 40-bit ESS hashes five key bytes",
+     test_seal_key_with_40_bit_ess_hashes_five_key_bytes},
+    {"seal key with LM_KEY and 56-bit appends a0", test_seal_key_with_lm_key_and_56_bit_appends_a0},
+    {"seal key with LM_KEY and 40-bit appends e538b0",
+     test_seal_key_with_lm_key_and_40_bit_appends_e538b0},
+    {"seal key with DATAGRAM is weakened like LM_KEY",
+     test_seal_key_with_datagram_is_weakened_like_lm_key},
+    {"seal key without ESS or LM_KEY is the exported key",
+     test_seal_key_without_ess_or_lm_key_is_the_exported_key},
+    {"client wrap without ESS matches MS-NLMP 4.2.2.4",
+     test_client_wrap_without_ess_matches_ms_nlmp_4_2_2_4},
+    {"client wrap with ESS matches MS-NLMP 4.2.3.4",
+     test_client_wrap_with_ess_matches_ms_nlmp_4_2_3_4},
+    {"client wrap with ESS and KEY_EXCH matches MS-NLMP 4.2.4.4",
+     test_client_wrap_with_ess_and_key_exch_matches_ms_nlmp_4_2_4_4},
+    {"server unwraps MS-NLMP 4.2.2.4", test_server_unwraps_ms_nlmp_4_2_2_4},
+    {"server unwraps MS-NLMP 4.2.3.4", test_server_unwraps_ms_nlmp_4_2_3_4},
+    {"server unwraps MS-NLMP 4.2.4.4", test_server_unwraps_ms_nlmp_4_2_4_4},
+    {"state without ESS shares one RC4 between directions",
+     test_state_without_ess_shares_one_rc4_between_directions},
+    {"state with ESS keys each direction separately",
+     test_state_with_ess_keys_each_direction_separately},
+    {"signature depends on the sequence number", test_signature_depends_on_the_sequence_number},
+    {"reset_rc4 restarts the receive stream and keeps the sequence",
+     test_reset_rc4_restarts_the_receive_stream_and_keeps_sequence},
+    {"reset_rc4 of send leaves the receive stream alone",
+     test_reset_rc4_of_send_leaves_the_receive_stream_alone},
+    {"reset_rc4 without ESS restarts the shared stream",
+     test_reset_rc4_without_ess_restarts_the_shared_stream},
+    {"state free wipes keys and is safe on a zeroed state",
+     test_state_free_wipes_keys_and_is_safe_on_a_zeroed_state},
     CU_TEST_INFO_NULL,
 };
 

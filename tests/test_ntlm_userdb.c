@@ -98,7 +98,7 @@ static void
 check_index_entry(const struct ntlm_userdb_index *index, const char *user, const char *domain,
                   const char *want_hex, const char *want_domain)
 {
-    struct ntlm_user_entry entry = { 0 };
+    struct ntlm_user_entry entry = {0};
 
     CU_ASSERT_EQUAL_FATAL(ntlm_userdb_index_lookup(index, user, domain, &entry), 0);
     check_hash(entry.nt_hash, want_hex);
@@ -109,7 +109,7 @@ check_index_entry(const struct ntlm_userdb_index *index, const char *user, const
 static void
 check_index_unknown(const struct ntlm_userdb_index *index, const char *user, const char *domain)
 {
-    struct ntlm_user_entry entry = { 0 };
+    struct ntlm_user_entry entry = {0};
 
     CU_ASSERT_EQUAL(ntlm_userdb_index_lookup(index, user, domain, &entry), NTLM_ERR_UNKNOWN_USER);
     CU_ASSERT_PTR_NULL(entry.user);
@@ -118,7 +118,7 @@ check_index_unknown(const struct ntlm_userdb_index *index, const char *user, con
 static void
 check_db_hash(struct ntlm_userdb *db, const char *user, const char *domain, const char *want_hex)
 {
-    struct ntlm_user_entry entry = { 0 };
+    struct ntlm_user_entry entry = {0};
 
     CU_ASSERT_EQUAL_FATAL(ntlm_userdb_lookup(db, user, domain, &entry), 0);
     check_hash(entry.nt_hash, want_hex);
@@ -132,7 +132,7 @@ test_own_format_maps_user_and_domain_to_the_nt_hash(void)
                                                "CORP:alice:" HASH_1 "\n"
                                                "LAB:alice:" HASH_2 "\n"
                                                ":bob:" HASH_3 "\n");
-    struct ntlm_user_entry entry = { 0 };
+    struct ntlm_user_entry entry = {0};
 
     CU_ASSERT_EQUAL(ntlm_userdb_index_count(index), 3);
     check_index_entry(index, "alice", "CORP", HASH_1, "CORP");
@@ -167,7 +167,7 @@ static void
 test_gss_ntlmssp_password_may_contain_colons(void)
 {
     struct ntlm_userdb_index *index = parse_ok("CORP:user:pass:with::colons:\n");
-    struct ntlm_user_entry entry = { 0 };
+    struct ntlm_user_entry entry = {0};
     uint8_t want[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_nt_hash("pass:with::colons:", want), 0);
@@ -322,7 +322,7 @@ test_a_5000_character_line_is_one_entry(void)
     size_t pw_len = 5000 - strlen("CORP:long:");
     char *password = malloc(pw_len + 1), *text = malloc(5000 + 64);
     struct ntlm_userdb_index *index;
-    struct ntlm_user_entry entry = { 0 };
+    struct ntlm_user_entry entry = {0};
     uint8_t want[16];
 
     CU_ASSERT_FATAL(password != NULL && text != NULL);
@@ -384,7 +384,7 @@ test_index_of_100000_entries_finds_every_user(void)
     CU_ASSERT_EQUAL_FATAL(ntlm_userdb_parse(text, len, &index, &bad_line), 0);
     CU_ASSERT_EQUAL(ntlm_userdb_index_count(index), count);
     for (i = 0; i < count; i++) {
-        struct ntlm_user_entry entry = { 0 };
+        struct ntlm_user_entry entry = {0};
         char user[32], domain[16], hex[40];
         uint32_t ret;
 
@@ -410,7 +410,7 @@ test_open_tells_missing_file_from_syntax_error_from_unknown_user(void)
 {
     struct fixture fx;
     struct ntlm_userdb *db = NULL;
-    struct ntlm_user_entry entry = { 0 };
+    struct ntlm_user_entry entry = {0};
 
     fixture_begin(&fx);
     CU_ASSERT_EQUAL(ntlm_userdb_open(fx.path, &db), NTLM_ERR_USERDB_UNREADABLE);
@@ -484,7 +484,7 @@ test_lookup_fails_closed_while_the_file_is_missing_and_recovers(void)
 {
     struct fixture fx;
     struct ntlm_userdb *db = NULL;
-    struct ntlm_user_entry entry = { 0 };
+    struct ntlm_user_entry entry = {0};
 
     fixture_begin(&fx);
     write_file(fx.path, "CORP:a:Password\n");
@@ -505,7 +505,7 @@ test_lookup_fails_closed_while_the_file_is_invalid_and_recovers(void)
 {
     struct fixture fx;
     struct ntlm_userdb *db = NULL;
-    struct ntlm_user_entry entry = { 0 };
+    struct ntlm_user_entry entry = {0};
 
     fixture_begin(&fx);
     write_file(fx.path, "CORP:a:Password\n");
@@ -531,7 +531,7 @@ lookup_many(void *arg)
     unsigned i;
 
     for (i = 0; i < 200; i++) {
-        struct ntlm_user_entry entry = { 0 };
+        struct ntlm_user_entry entry = {0};
         const char *user = i % 2 ? "a" : "b";
 
         if (ntlm_userdb_lookup(job->db, user, "CORP", &entry) != 0 || strcmp(entry.user, user) != 0)
@@ -570,7 +570,7 @@ static void
 test_entry_clear_wipes_the_hash(void)
 {
     struct ntlm_userdb_index *index = parse_ok("CORP:a:Password\n");
-    struct ntlm_user_entry entry = { 0 };
+    struct ntlm_user_entry entry = {0};
     static const uint8_t zero[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_userdb_index_lookup(index, "a", "CORP", &entry), 0);
@@ -585,47 +585,43 @@ int
 main(void)
 {
     CU_TestInfo tests[] = {
-        { "own format maps user and domain to the NT hash",
-          test_own_format_maps_user_and_domain_to_the_nt_hash },
-        { "own format accepts upper-case hex", test_own_format_accepts_upper_case_hex },
-        { "gss-ntlmssp format hashes the password at load",
-          test_gss_ntlmssp_format_hashes_the_password_at_load },
-        { "gss-ntlmssp password may contain colons", test_gss_ntlmssp_password_may_contain_colons },
-        { "smbpasswd lines take an optional domain prefix",
-          test_smbpasswd_lines_take_an_optional_domain_prefix },
-        { "smbpasswd accounts without password or disabled are unknown",
-          test_smbpasswd_accounts_without_password_or_disabled_are_unknown },
-        { "lookup ignores the case of user and domain beyond ASCII",
-          test_lookup_ignores_the_case_of_user_and_domain_beyond_ascii },
-        { "any-domain entry matches every domain", test_any_domain_entry_matches_every_domain },
-        { "exact domain entry wins over an earlier any-domain entry",
-          test_exact_domain_entry_wins_over_an_earlier_any_domain_entry },
-        { "empty client domain takes the first entry for the user",
-          test_empty_client_domain_takes_the_first_entry_for_the_user },
-        { "first of duplicate lines wins", test_first_of_duplicate_lines_wins },
-        { "unknown user or domain is not found", test_unknown_user_or_domain_is_not_found },
-        { "blank, comment and CRLF lines are accepted",
-          test_blank_comment_and_crlf_lines_are_accepted },
-        { "own format CRLF lines are accepted", test_own_format_crlf_lines_are_accepted },
-        { "empty file is a valid empty database", test_empty_file_is_a_valid_empty_database },
-        { "a 5000-character line is one entry", test_a_5000_character_line_is_one_entry },
-        { "syntax errors name the line", test_syntax_errors_name_the_line },
-        { "index of 100000 entries finds every user",
-          test_index_of_100000_entries_finds_every_user },
-        { "open tells missing file from syntax error from unknown user",
-          test_open_tells_missing_file_from_syntax_error_from_unknown_user },
-        { "opening a path twice shares one database",
-          test_opening_a_path_twice_shares_one_database },
-        { "lookup rereads a file rewritten in place",
-          test_lookup_rereads_a_file_rewritten_in_place },
-        { "lookup rereads a file replaced by rename",
-          test_lookup_rereads_a_file_replaced_by_rename },
-        { "lookup fails closed while the file is missing and recovers",
-          test_lookup_fails_closed_while_the_file_is_missing_and_recovers },
-        { "lookup fails closed while the file is invalid and recovers",
-          test_lookup_fails_closed_while_the_file_is_invalid_and_recovers },
-        { "lookups from many threads all succeed", test_lookups_from_many_threads_all_succeed },
-        { "entry clear wipes the hash", test_entry_clear_wipes_the_hash },
+        {"own format maps user and domain to the NT hash",
+         test_own_format_maps_user_and_domain_to_the_nt_hash},
+        {"own format accepts upper-case hex", test_own_format_accepts_upper_case_hex},
+        {"gss-ntlmssp format hashes the password at load",
+         test_gss_ntlmssp_format_hashes_the_password_at_load},
+        {"gss-ntlmssp password may contain colons", test_gss_ntlmssp_password_may_contain_colons},
+        {"smbpasswd lines take an optional domain prefix",
+         test_smbpasswd_lines_take_an_optional_domain_prefix},
+        {"smbpasswd accounts without password or disabled are unknown",
+         test_smbpasswd_accounts_without_password_or_disabled_are_unknown},
+        {"lookup ignores the case of user and domain beyond ASCII",
+         test_lookup_ignores_the_case_of_user_and_domain_beyond_ascii},
+        {"any-domain entry matches every domain", test_any_domain_entry_matches_every_domain},
+        {"exact domain entry wins over an earlier any-domain entry",
+         test_exact_domain_entry_wins_over_an_earlier_any_domain_entry},
+        {"empty client domain takes the first entry for the user",
+         test_empty_client_domain_takes_the_first_entry_for_the_user},
+        {"first of duplicate lines wins", test_first_of_duplicate_lines_wins},
+        {"unknown user or domain is not found", test_unknown_user_or_domain_is_not_found},
+        {"blank, comment and CRLF lines are accepted",
+         test_blank_comment_and_crlf_lines_are_accepted},
+        {"own format CRLF lines are accepted", test_own_format_crlf_lines_are_accepted},
+        {"empty file is a valid empty database", test_empty_file_is_a_valid_empty_database},
+        {"a 5000-character line is one entry", test_a_5000_character_line_is_one_entry},
+        {"syntax errors name the line", test_syntax_errors_name_the_line},
+        {"index of 100000 entries finds every user", test_index_of_100000_entries_finds_every_user},
+        {"open tells missing file from syntax error from unknown user",
+         test_open_tells_missing_file_from_syntax_error_from_unknown_user},
+        {"opening a path twice shares one database", test_opening_a_path_twice_shares_one_database},
+        {"lookup rereads a file rewritten in place", test_lookup_rereads_a_file_rewritten_in_place},
+        {"lookup rereads a file replaced by rename", test_lookup_rereads_a_file_replaced_by_rename},
+        {"lookup fails closed while the file is missing and recovers",
+         test_lookup_fails_closed_while_the_file_is_missing_and_recovers},
+        {"lookup fails closed while the file is invalid and recovers",
+         test_lookup_fails_closed_while_the_file_is_invalid_and_recovers},
+        {"lookups from many threads all succeed", test_lookups_from_many_threads_all_succeed},
+        {"entry clear wipes the hash", test_entry_clear_wipes_the_hash},
         CU_TEST_INFO_NULL,
     };
 

@@ -57,7 +57,7 @@ int
 test_run_suite(const char *name, CU_TestInfo *tests)
 {
     CU_SuiteInfo suites[] = {
-        { name, NULL, NULL, NULL, NULL, tests },
+        {name, NULL, NULL, NULL, NULL, tests},
         CU_SUITE_INFO_NULL,
     };
     unsigned failures;
