@@ -7,21 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntlm_endian.h"
 #include "ntlm_errors.h"
 #include "ntlm_message.h"
 #include "ntlm_unicode.h"
 
 /* LM hashes pad or truncate the OEM password to this many bytes (two DES keys). */
 #define LM_PASSWORD_LEN 14
-
-static void
-put_le32(uint8_t out[4], uint32_t v)
-{
-    out[0] = (uint8_t)v;
-    out[1] = (uint8_t)(v >> 8);
-    out[2] = (uint8_t)(v >> 16);
-    out[3] = (uint8_t)(v >> 24);
-}
 
 uint32_t
 ntlm_nt_hash(const char *password, uint8_t out[16])
@@ -225,10 +217,10 @@ ntlm_channel_bindings_hash(uint32_t initiator_type, const void *initiator, size_
     /* The layout has 32-bit length fields; longer buffers cannot be represented. */
     if (initiator_len > UINT32_MAX || acceptor_len > UINT32_MAX || application_len > UINT32_MAX)
         return NTLM_ERR_INVALID_ARG;
-    put_le32(init_type, initiator_type);
-    put_le32(init_len, (uint32_t)initiator_len);
-    put_le32(acc_type, acceptor_type);
-    put_le32(acc_len, (uint32_t)acceptor_len);
-    put_le32(app_len, (uint32_t)application_len);
+    ntlm_put_le32(init_type, initiator_type);
+    ntlm_put_le32(init_len, (uint32_t)initiator_len);
+    ntlm_put_le32(acc_type, acceptor_type);
+    ntlm_put_le32(acc_len, (uint32_t)acceptor_len);
+    ntlm_put_le32(app_len, (uint32_t)application_len);
     return ntlm_md5(iov, 8, out);
 }

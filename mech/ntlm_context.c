@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntlm_endian.h"
 #include "ntlm_errors.h"
 #include "ntlm_gss.h"
 #include "ntlm_message.h"
@@ -174,10 +175,7 @@ ntlm_gss_inquire_sec_context_by_oid(OM_uint32 *minor, const gss_ctx_id_t context
     }
     if (ntlm_oid_equal(desired_object, SSPIGSS_NTLM_NEG_FLAGS_OID_DER,
                        SSPIGSS_NTLM_SAMBA_OID_LEN)) {
-        value[0] = ctx->neg_flags & 0xff;
-        value[1] = ctx->neg_flags >> 8 & 0xff;
-        value[2] = ctx->neg_flags >> 16 & 0xff;
-        value[3] = ctx->neg_flags >> 24;
+        ntlm_put_le32(value, ctx->neg_flags);
         return one_buffer(minor, value, 4, data_set);
     }
     if (ntlm_oid_equal(desired_object, GSS_C_INQ_SSPI_SESSION_KEY->elements,

@@ -66,35 +66,6 @@ user_file_path(gss_const_key_value_set_t store, char **out)
     return *out == NULL ? NTLM_ERR_NOMEM : 0;
 }
 
-static int
-hex_nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static uint32_t
-parse_nt_hash(const char *hex, uint8_t out[16])
-{
-    size_t i;
-
-    if (strlen(hex) != 32)
-        return NTLM_ERR_INVALID_ARG;
-    for (i = 0; i < 16; i++) {
-        int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
-
-        if (hi < 0 || lo < 0)
-            return NTLM_ERR_INVALID_ARG;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
-}
-
 /* The default initiator: NTLMUSER ("DOMAIN\user" or "user"), else the login name. */
 static uint32_t
 default_user(gss_const_key_value_set_t store, struct ntlm_name **out)
@@ -146,7 +117,8 @@ init_part(struct ntlm_cred *cred, const struct ntlm_name *desired, gss_const_key
     if (password != NULL) {
         ret = ntlm_nt_hash(password, cred->nt_hash);
     } else if (nthash != NULL) {
-        ret = parse_nt_hash(nthash, cred->nt_hash);
+        ret =
+            ntlm_nt_hash_from_hex(nthash, strlen(nthash), cred->nt_hash) ? 0 : NTLM_ERR_INVALID_ARG;
     } else {
         ret = user_file_path(store, &path);
         if (ret == NTLM_ERR_USERDB_NONE)

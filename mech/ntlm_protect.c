@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntlm_endian.h"
 #include "ntlm_errors.h"
 #include "ntlm_gss.h"
 #include "ntlm_message.h"
@@ -108,8 +109,7 @@ mismatch_status(const struct ntlm_ctx *ctx, const uint8_t sig[SIG], uint32_t exp
     *code = NTLM_ERR_SIGNATURE_MISMATCH;
     if (!(ctx->neg_flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY))
         return GSS_S_BAD_SIG;
-    got = (uint32_t)sig[12] | (uint32_t)sig[13] << 8 | (uint32_t)sig[14] << 16 |
-          (uint32_t)sig[15] << 24;
+    got = ntlm_get_le32(sig + 12);
     if (got < expected) {
         *code = NTLM_ERR_SEQ_REPLAY;
         return GSS_S_DUPLICATE_TOKEN;

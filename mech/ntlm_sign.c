@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntlm_endian.h"
 #include "ntlm_errors.h"
 #include "ntlm_message.h"
 
@@ -21,15 +22,6 @@ static const char client_seal_magic[] =
     "session key to client-to-server sealing key magic constant";
 static const char server_seal_magic[] =
     "session key to server-to-client sealing key magic constant";
-
-static void
-put_le32(uint8_t out[4], uint32_t v)
-{
-    out[0] = (uint8_t)v;
-    out[1] = (uint8_t)(v >> 8);
-    out[2] = (uint8_t)(v >> 16);
-    out[3] = (uint8_t)(v >> 24);
-}
 
 uint32_t
 ntlm_sign_key(uint32_t flags, const uint8_t exported_session_key[16], bool client, uint8_t out[16])
@@ -200,13 +192,13 @@ uint32_t
 ntlm_sign_checksum(const struct ntlm_sign_state *st, const struct ntlm_sign_dir *dir, uint32_t seq,
                    const struct ntlm_iov *iov, size_t n, uint8_t sig[NTLM_SIGNATURE_SIZE])
 {
-    put_le32(sig, SIGNATURE_VERSION);
-    put_le32(sig + 12, seq);
+    ntlm_put_le32(sig, SIGNATURE_VERSION);
+    ntlm_put_le32(sig + 12, seq);
     if (st->flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)
         return checksum_ess(dir, sig + 12, iov, n, sig + 4);
     /* Without ESS: RandomPad (0), CRC32, SeqNum; all three pass through RC4 later. */
     memset(sig + 4, 0, 4);
-    put_le32(sig + 8, ntlm_crc32(iov, n));
+    ntlm_put_le32(sig + 8, ntlm_crc32(iov, n));
     return 0;
 }
 

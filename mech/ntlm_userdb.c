@@ -284,9 +284,8 @@ hex_digit(char c)
     return -1;
 }
 
-/* Decodes exactly 32 hex digits (len is the field length). */
-static bool
-decode_nt_hash(const char *hex, size_t len, uint8_t out[16])
+bool
+ntlm_nt_hash_from_hex(const char *hex, size_t len, uint8_t out[16])
 {
     size_t i;
 
@@ -342,7 +341,7 @@ parse_own_line(struct ntlm_userdb_index *idx, char *line)
     uint32_t ret;
 
     if (!split_three(line, &domain, &user, &hex) || *user == '\0' ||
-        !decode_nt_hash(hex, strlen(hex), nt_hash))
+        !ntlm_nt_hash_from_hex(hex, strlen(hex), nt_hash))
         return NTLM_ERR_USERDB_SYNTAX;
     ret = index_add(idx, user, domain, nt_hash);
     explicit_bzero(nt_hash, sizeof(nt_hash));
@@ -378,7 +377,7 @@ parse_smbpasswd_rest(const char *uid, const char *rest, uint8_t nt_hash[16], boo
         *skip = true;
         return true;
     }
-    if (!decode_nt_hash(nt, NT_HASH_HEX_LEN, nt_hash))
+    if (!ntlm_nt_hash_from_hex(nt, NT_HASH_HEX_LEN, nt_hash))
         return false;
     /* Account flags look like "[UD         ]"; older files put other text here. */
     flags_close = memchr(flags, ']', (size_t)(flags_end - flags));

@@ -13,6 +13,7 @@
 #ifndef NTLM_USERDB_H
 #define NTLM_USERDB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,8 @@ uint32_t ntlm_userdb_open(const char *path, struct ntlm_userdb **db);
 uint32_t ntlm_userdb_lookup(struct ntlm_userdb *db, const char *user, const char *domain,
                             struct ntlm_user_entry *entry);
 void ntlm_userdb_release(struct ntlm_userdb *db);
+/* Decodes an NT hash written as exactly 32 hex digits (len is the text's length). */
+bool ntlm_nt_hash_from_hex(const char *hex, size_t len, uint8_t out[16]);
 /* Wipes the hash and frees the strings. */
 void ntlm_user_entry_clear(struct ntlm_user_entry *entry);
 

@@ -12,6 +12,7 @@
 #include <gssapi/gssapi_ext.h>
 
 #include "gss_test_env.h"
+#include "ntlm_endian.h"
 #include "test_util.h"
 
 struct pair {
@@ -477,18 +478,9 @@ accept_doctored_authenticate(void (*doctor)(uint8_t *msg, size_t len), OM_uint32
 }
 
 static void
-put_le32(uint8_t *p, uint32_t v)
-{
-    p[0] = v & 0xff;
-    p[1] = v >> 8 & 0xff;
-    p[2] = v >> 16 & 0xff;
-    p[3] = v >> 24;
-}
-
-static void
 user_field_past_end(uint8_t *msg, size_t len)
 {
-    put_le32(msg + 40, (uint32_t)len); /* UserName offset */
+    ntlm_put_le32(msg + 40, (uint32_t)len); /* UserName offset */
 }
 
 static void

@@ -14,37 +14,13 @@
 static const uint8_t server_challenge[8] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
 static const uint8_t client_challenge[8] = {0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa};
 
-/* Whether got[0..len) is exactly the bytes spelled by hex. */
-static bool
-hex_equal(const uint8_t *got, size_t len, const char *hex)
-{
-    size_t want_len;
-    uint8_t *want = test_hex(hex, &want_len);
-    bool equal = want_len == len && memcmp(got, want, len) == 0;
-
-    free(want);
-    return equal;
-}
-
-/* Copies a 16-byte vector into out. */
-static void
-key16(const char *hex, uint8_t out[16])
-{
-    size_t len;
-    uint8_t *k = test_hex(hex, &len);
-
-    CU_ASSERT_EQUAL_FATAL(len, 16);
-    memcpy(out, k, 16);
-    free(k);
-}
-
 static void
 test_nt_hash_matches_ms_nlmp_4_2_2(void)
 {
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_nt_hash("Password", out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "a4f49c406510bdcab6824ee7c30fd852"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "a4f49c406510bdcab6824ee7c30fd852"));
 }
 
 static void
@@ -53,7 +29,7 @@ test_nt_hash_encodes_non_bmp_password_as_surrogate_pair(void)
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_nt_hash("Pass\xf0\x9d\x84\x9e", out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "0d72dddeddbae5ff244820e072413b90"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "0d72dddeddbae5ff244820e072413b90"));
 }
 
 static void
@@ -62,7 +38,7 @@ test_nt_hash_of_empty_password_is_md4_of_nothing(void)
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_nt_hash("", out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "31d6cfe0d16ae931b73c59d7e0c089c0"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "31d6cfe0d16ae931b73c59d7e0c089c0"));
 }
 
 static void
@@ -79,7 +55,7 @@ test_lm_hash_matches_ms_nlmp_4_2_2(void)
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_lm_hash("Password", out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "e52cac67419a9a224a3b108f3fa6cb6d"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "e52cac67419a9a224a3b108f3fa6cb6d"));
 }
 
 static void
@@ -88,7 +64,7 @@ test_lm_hash_ignores_password_case(void)
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_lm_hash("pASSWORD", out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "e52cac67419a9a224a3b108f3fa6cb6d"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "e52cac67419a9a224a3b108f3fa6cb6d"));
 }
 
 static void
@@ -97,7 +73,7 @@ test_lm_hash_of_empty_password_is_two_empty_halves(void)
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_lm_hash("", out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "aad3b435b51404eeaad3b435b51404ee"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "aad3b435b51404eeaad3b435b51404ee"));
 }
 
 static void
@@ -125,9 +101,9 @@ test_ntlmv1_response_matches_ms_nlmp_4_2_2(void)
 {
     uint8_t nt_hash[16], resp[24];
 
-    key16("a4f49c406510bdcab6824ee7c30fd852", nt_hash);
+    test_hex16("a4f49c406510bdcab6824ee7c30fd852", nt_hash);
     CU_ASSERT_EQUAL_FATAL(ntlm_desl(nt_hash, server_challenge, resp), 0);
-    CU_ASSERT_TRUE(hex_equal(resp, 24, "67c43011f30298a2ad35ece64f16331c44bdbed927841f94"));
+    CU_ASSERT_TRUE(test_hex_equal(resp, 24, "67c43011f30298a2ad35ece64f16331c44bdbed927841f94"));
 }
 
 static void
@@ -135,9 +111,9 @@ test_lmv1_response_matches_ms_nlmp_4_2_2(void)
 {
     uint8_t lm_hash[16], resp[24];
 
-    key16("e52cac67419a9a224a3b108f3fa6cb6d", lm_hash);
+    test_hex16("e52cac67419a9a224a3b108f3fa6cb6d", lm_hash);
     CU_ASSERT_EQUAL_FATAL(ntlm_desl(lm_hash, server_challenge, resp), 0);
-    CU_ASSERT_TRUE(hex_equal(resp, 24, "98def7b87f88aa5dafe2df779688a172def11c7d5ccdef13"));
+    CU_ASSERT_TRUE(test_hex_equal(resp, 24, "98def7b87f88aa5dafe2df779688a172def11c7d5ccdef13"));
 }
 
 static void
@@ -145,9 +121,9 @@ test_v1_session_base_key_matches_ms_nlmp_4_2_2(void)
 {
     uint8_t nt_hash[16], out[16];
 
-    key16("a4f49c406510bdcab6824ee7c30fd852", nt_hash);
+    test_hex16("a4f49c406510bdcab6824ee7c30fd852", nt_hash);
     CU_ASSERT_EQUAL_FATAL(ntlm_v1_session_base_key(nt_hash, out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "d87262b0cde4b1cb7499becccdf10784"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "d87262b0cde4b1cb7499becccdf10784"));
 }
 
 /* Checks the MS-NLMP 4.2.2 KXKEY for flags against kxkey_hex, and the EncryptedSessionKey
@@ -159,13 +135,13 @@ check_v1_kxkey(uint32_t flags, const char *kxkey_hex, const char *encrypted_hex)
     size_t lm_len;
     uint8_t *lm_resp = test_hex("98def7b87f88aa5dafe2df779688a172def11c7d5ccdef13", &lm_len);
 
-    key16("d87262b0cde4b1cb7499becccdf10784", sbk);
-    key16("e52cac67419a9a224a3b108f3fa6cb6d", lm_hash);
+    test_hex16("d87262b0cde4b1cb7499becccdf10784", sbk);
+    test_hex16("e52cac67419a9a224a3b108f3fa6cb6d", lm_hash);
     memset(random_key, 0x55, sizeof(random_key));
     CU_ASSERT_EQUAL_FATAL(ntlm_v1_kxkey(flags, sbk, lm_resp, lm_hash, server_challenge, kxkey), 0);
-    CU_ASSERT_TRUE(hex_equal(kxkey, 16, kxkey_hex));
+    CU_ASSERT_TRUE(test_hex_equal(kxkey, 16, kxkey_hex));
     CU_ASSERT_EQUAL_FATAL(ntlm_rc4k(kxkey, 16, random_key, encrypted, 16), 0);
-    CU_ASSERT_TRUE(hex_equal(encrypted, 16, encrypted_hex));
+    CU_ASSERT_TRUE(test_hex_equal(encrypted, 16, encrypted_hex));
     free(lm_resp);
 }
 
@@ -203,13 +179,13 @@ test_v1_kxkey_with_ess_matches_ms_nlmp_4_2_3(void)
     /* With ESS the LM response field is ClientChallenge || Z(16); LM_KEY is then ignored. */
     uint8_t sbk[16], lm_hash[16] = {0}, lm_resp[24] = {0}, kxkey[16];
 
-    key16("d87262b0cde4b1cb7499becccdf10784", sbk);
+    test_hex16("d87262b0cde4b1cb7499becccdf10784", sbk);
     memcpy(lm_resp, client_challenge, 8);
     CU_ASSERT_EQUAL_FATAL(
         ntlm_v1_kxkey(NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_LM_KEY, sbk,
                       lm_resp, lm_hash, server_challenge, kxkey),
         0);
-    CU_ASSERT_TRUE(hex_equal(kxkey, 16, "eb93429a8bd952f8b89c55b87f475edc"));
+    CU_ASSERT_TRUE(test_hex_equal(kxkey, 16, "eb93429a8bd952f8b89c55b87f475edc"));
 }
 
 static void
@@ -219,7 +195,7 @@ test_v1_ess_challenge_is_md5_of_both_challenges_truncated(void)
 
     /* printf '\x01\x23\x45\x67\x89\xab\xcd\xef\xaa...' | md5sum: 5af2559e6bcb5c25... */
     CU_ASSERT_EQUAL_FATAL(ntlm_v1_ess_challenge(server_challenge, client_challenge, out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 8, "5af2559e6bcb5c25"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 8, "5af2559e6bcb5c25"));
 }
 
 static void
@@ -227,9 +203,9 @@ test_ntowfv2_matches_ms_nlmp_4_2_4(void)
 {
     uint8_t nt_hash[16], out[16];
 
-    key16("a4f49c406510bdcab6824ee7c30fd852", nt_hash);
+    test_hex16("a4f49c406510bdcab6824ee7c30fd852", nt_hash);
     CU_ASSERT_EQUAL_FATAL(ntlm_ntowfv2(nt_hash, "User", "Domain", out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "0c868a403bfd7a93a3001ef22ef02e3f"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "0c868a403bfd7a93a3001ef22ef02e3f"));
 }
 
 static void
@@ -237,11 +213,11 @@ test_ntowfv2_upper_cases_the_user_but_not_the_domain(void)
 {
     uint8_t nt_hash[16], out[16];
 
-    key16("a4f49c406510bdcab6824ee7c30fd852", nt_hash);
+    test_hex16("a4f49c406510bdcab6824ee7c30fd852", nt_hash);
     CU_ASSERT_EQUAL_FATAL(ntlm_ntowfv2(nt_hash, "uSeR", "Domain", out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "0c868a403bfd7a93a3001ef22ef02e3f"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "0c868a403bfd7a93a3001ef22ef02e3f"));
     CU_ASSERT_EQUAL_FATAL(ntlm_ntowfv2(nt_hash, "User", "DOMAIN", out), 0);
-    CU_ASSERT_FALSE(hex_equal(out, 16, "0c868a403bfd7a93a3001ef22ef02e3f"));
+    CU_ASSERT_FALSE(test_hex_equal(out, 16, "0c868a403bfd7a93a3001ef22ef02e3f"));
 }
 
 static void
@@ -249,9 +225,9 @@ test_lmv2_response_matches_ms_nlmp_4_2_4(void)
 {
     uint8_t ntowfv2[16], out[24];
 
-    key16("0c868a403bfd7a93a3001ef22ef02e3f", ntowfv2);
+    test_hex16("0c868a403bfd7a93a3001ef22ef02e3f", ntowfv2);
     CU_ASSERT_EQUAL_FATAL(ntlm_v2_lm_response(ntowfv2, server_challenge, client_challenge, out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 24, "86c35097ac9cec102554764a57cccc19aaaaaaaaaaaaaaaa"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 24, "86c35097ac9cec102554764a57cccc19aaaaaaaaaaaaaaaa"));
 }
 
 /* The 4.2.4 NTLMv2 client blob: header, zero time, client challenge, target info. */
@@ -272,9 +248,9 @@ test_nt_proof_str_matches_ms_nlmp_4_2_4(void)
     uint8_t *blob = test_hex(v2_blob_hex, &blob_len);
 
     CU_ASSERT_EQUAL(blob_len, 84 - 16);
-    key16("0c868a403bfd7a93a3001ef22ef02e3f", ntowfv2);
+    test_hex16("0c868a403bfd7a93a3001ef22ef02e3f", ntowfv2);
     CU_ASSERT_EQUAL_FATAL(ntlm_v2_nt_proof(ntowfv2, server_challenge, blob, blob_len, proof), 0);
-    CU_ASSERT_TRUE(hex_equal(proof, 16, "68cd0ab851e51c96aabc927bebef6a1c"));
+    CU_ASSERT_TRUE(test_hex_equal(proof, 16, "68cd0ab851e51c96aabc927bebef6a1c"));
     free(blob);
 }
 
@@ -283,13 +259,13 @@ test_v2_session_base_key_and_encrypted_key_match_ms_nlmp_4_2_4(void)
 {
     uint8_t ntowfv2[16], proof[16], sbk[16], random_key[16], encrypted[16];
 
-    key16("0c868a403bfd7a93a3001ef22ef02e3f", ntowfv2);
-    key16("68cd0ab851e51c96aabc927bebef6a1c", proof);
+    test_hex16("0c868a403bfd7a93a3001ef22ef02e3f", ntowfv2);
+    test_hex16("68cd0ab851e51c96aabc927bebef6a1c", proof);
     memset(random_key, 0x55, sizeof(random_key));
     CU_ASSERT_EQUAL_FATAL(ntlm_v2_session_base_key(ntowfv2, proof, sbk), 0);
-    CU_ASSERT_TRUE(hex_equal(sbk, 16, "8de40ccadbc14a82f15cb0ad0de95ca3"));
+    CU_ASSERT_TRUE(test_hex_equal(sbk, 16, "8de40ccadbc14a82f15cb0ad0de95ca3"));
     CU_ASSERT_EQUAL_FATAL(ntlm_rc4k(sbk, 16, random_key, encrypted, 16), 0);
-    CU_ASSERT_TRUE(hex_equal(encrypted, 16, "c5dad2544fc9799094ce1ce90bc9d03e"));
+    CU_ASSERT_TRUE(test_hex_equal(encrypted, 16, "c5dad2544fc9799094ce1ce90bc9d03e"));
 }
 
 static void
@@ -301,7 +277,7 @@ test_mic_is_hmac_md5_over_the_three_messages(void)
     /* printf NEGOTIATECHALLENGEAUTHENTICATE | openssl dgst -md5 -mac HMAC -macopt hexkey:55.. */
     memset(key, 0x55, sizeof(key));
     CU_ASSERT_EQUAL_FATAL(ntlm_mic(key, msgs, mic), 0);
-    CU_ASSERT_TRUE(hex_equal(mic, 16, "f7e6e974cbd2fb3bdf4af77133901de0"));
+    CU_ASSERT_TRUE(test_hex_equal(mic, 16, "f7e6e974cbd2fb3bdf4af77133901de0"));
 }
 
 static void
@@ -312,7 +288,7 @@ test_channel_bindings_hash_of_empty_bindings_is_md5_of_20_zero_bytes(void)
 
     /* head -c 20 /dev/zero | md5sum */
     CU_ASSERT_EQUAL_FATAL(ntlm_channel_bindings_hash(0, NULL, 0, 0, NULL, 0, NULL, 0, out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "441018525208457705bf09a8ee3c1093"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "441018525208457705bf09a8ee3c1093"));
     CU_ASSERT_NOT_EQUAL(memcmp(out, zero, 16), 0);
 }
 
@@ -327,7 +303,7 @@ test_channel_bindings_hash_covers_addresses_and_application_data(void)
      * 'tls-server-end-point:abc' | md5sum */
     CU_ASSERT_EQUAL_FATAL(
         ntlm_channel_bindings_hash(2, init_addr, 4, 2, acc_addr, 4, app, strlen(app), out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "3f8cd68338463935fb9197362eaa3616"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "3f8cd68338463935fb9197362eaa3616"));
 }
 
 static void
@@ -338,7 +314,7 @@ test_channel_bindings_hash_of_application_data_only(void)
 
     CU_ASSERT_EQUAL_FATAL(ntlm_channel_bindings_hash(0, NULL, 0, 0, NULL, 0, app, strlen(app), out),
                           0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "feb0fffbc725957540b287e8c838dfd9"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "feb0fffbc725957540b287e8c838dfd9"));
 }
 
 static CU_TestInfo tests[] = {

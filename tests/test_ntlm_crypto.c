@@ -11,18 +11,6 @@
 #include "ntlm_errors.h"
 #include "test_util.h"
 
-/* Whether got[0..len) is exactly the bytes spelled by hex. */
-static bool
-hex_equal(const uint8_t *got, size_t len, const char *hex)
-{
-    size_t want_len;
-    uint8_t *want = test_hex(hex, &want_len);
-    bool equal = want_len == len && memcmp(got, want, len) == 0;
-
-    free(want);
-    return equal;
-}
-
 #define RACE_THREADS 8
 
 /* One thread's share of the race test: the RFC 2202 HMAC and an RC4 keystream, many times. */
@@ -39,9 +27,9 @@ race_worker(void *arg)
     *ok = true;
     for (i = 0; i < 200 && *ok; i++) {
         *ok = ntlm_hmac_md5((const uint8_t *)"Jefe", 4, &iov, 1, mac) == 0 &&
-              hex_equal(mac, 16, "750c783e6ab0b503eaa86e310a5db738") &&
+              test_hex_equal(mac, 16, "750c783e6ab0b503eaa86e310a5db738") &&
               ntlm_rc4k(key, sizeof(key), zero, stream, sizeof(stream)) == 0 &&
-              hex_equal(stream, 16, "b2396305f03dc027ccc3524a0a1118a8");
+              test_hex_equal(stream, 16, "b2396305f03dc027ccc3524a0a1118a8");
     }
     return NULL;
 }
@@ -79,7 +67,7 @@ test_md4_matches_rfc_1320_abc(void)
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_md4("abc", 3, out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "a448017aaf21d8525fc10ae87aa6729d"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "a448017aaf21d8525fc10ae87aa6729d"));
 }
 
 static void
@@ -89,7 +77,7 @@ test_md5_hashes_the_concatenation_of_its_pieces(void)
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_md5(iov, 3, out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "900150983cd24fb0d6963f7d28e17f72"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "900150983cd24fb0d6963f7d28e17f72"));
 }
 
 static void
@@ -99,7 +87,7 @@ test_hmac_md5_matches_rfc_2202_case_2(void)
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_hmac_md5((const uint8_t *)"Jefe", 4, iov, 2, out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "750c783e6ab0b503eaa86e310a5db738"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "750c783e6ab0b503eaa86e310a5db738"));
 }
 
 static void
@@ -109,7 +97,7 @@ test_hmac_md5_depends_on_the_key(void)
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_hmac_md5((const uint8_t *)"Jeff", 4, &iov, 1, out), 0);
-    CU_ASSERT_FALSE(hex_equal(out, 16, "750c783e6ab0b503eaa86e310a5db738"));
+    CU_ASSERT_FALSE(test_hex_equal(out, 16, "750c783e6ab0b503eaa86e310a5db738"));
 }
 
 static void
@@ -127,7 +115,7 @@ test_des7_with_zero_key_gives_the_empty_lm_half(void)
     uint8_t out[8];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_des7(key, (const uint8_t *)"KGS!@#$%", out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 8, "aad3b435b51404ee"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 8, "aad3b435b51404ee"));
 }
 
 static void
@@ -139,7 +127,7 @@ test_des7_spreads_key_bits_like_openssl_with_parity_key(void)
     uint8_t out[8];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_des7(key, (const uint8_t *)"KGS!@#$%", out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 8, "6400eb77488b1c6a"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 8, "6400eb77488b1c6a"));
 }
 
 static void
@@ -154,9 +142,9 @@ test_rc4_40_bit_key_matches_rfc_6229(void)
     CU_ASSERT_EQUAL(ntlm_rc4_update(rc4, buf, buf, 7), 0);
     CU_ASSERT_EQUAL(ntlm_rc4_update(rc4, buf + 7, buf + 7, 25), 0);
     CU_ASSERT_EQUAL(ntlm_rc4_position(rc4), 32);
-    CU_ASSERT_TRUE(hex_equal(buf, 32,
-                             "b2396305f03dc027ccc3524a0a1118a8"
-                             "6982944f18fc82d589c403a47a0d0919"));
+    CU_ASSERT_TRUE(test_hex_equal(buf, 32,
+                                  "b2396305f03dc027ccc3524a0a1118a8"
+                                  "6982944f18fc82d589c403a47a0d0919"));
     ntlm_rc4_free(rc4);
 }
 
@@ -168,7 +156,7 @@ test_rc4_128_bit_key_matches_rfc_6229(void)
     uint8_t out[16];
 
     CU_ASSERT_EQUAL_FATAL(ntlm_rc4k(key, sizeof(key), zero, out, sizeof(out)), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "9ac7cc9a609d1ef7b2932899cde41b97"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "9ac7cc9a609d1ef7b2932899cde41b97"));
 }
 
 static void
@@ -181,7 +169,7 @@ test_rc4_restore_matches_rfc_6229_at_offset_4096(void)
     CU_ASSERT_EQUAL_FATAL(ntlm_rc4_restore(key, sizeof(key), 4096, &rc4), 0);
     CU_ASSERT_EQUAL(ntlm_rc4_position(rc4), 4096);
     CU_ASSERT_EQUAL(ntlm_rc4_update(rc4, buf, buf, sizeof(buf)), 0);
-    CU_ASSERT_TRUE(hex_equal(buf, 16, "ff25b58995996707e51fbdf08b34d875"));
+    CU_ASSERT_TRUE(test_hex_equal(buf, 16, "ff25b58995996707e51fbdf08b34d875"));
     ntlm_rc4_free(rc4);
 }
 
@@ -203,7 +191,7 @@ test_rc4_restore_continues_the_original_stream(void)
     CU_ASSERT_EQUAL(ntlm_rc4_update(copy, b, b, sizeof(b)), 0);
     CU_ASSERT_EQUAL(memcmp(a, b, sizeof(a)), 0);
     /* Keystream at offset 5000 under 55..55, as `openssl enc -rc4` produces it. */
-    CU_ASSERT_TRUE(hex_equal(a, 16, "bdd086ed347d36944bde2e5a99efc2df"));
+    CU_ASSERT_TRUE(test_hex_equal(a, 16, "bdd086ed347d36944bde2e5a99efc2df"));
     CU_ASSERT_EQUAL(ntlm_rc4_position(copy), 5064);
     ntlm_rc4_free(copy);
     ntlm_rc4_free(orig);
@@ -218,7 +206,7 @@ test_rc4_restore_at_zero_is_a_fresh_stream(void)
 
     CU_ASSERT_EQUAL_FATAL(ntlm_rc4_restore(key, sizeof(key), 0, &rc4), 0);
     CU_ASSERT_EQUAL(ntlm_rc4_update(rc4, buf, buf, sizeof(buf)), 0);
-    CU_ASSERT_TRUE(hex_equal(buf, 16, "9ac7cc9a609d1ef7b2932899cde41b97"));
+    CU_ASSERT_TRUE(test_hex_equal(buf, 16, "9ac7cc9a609d1ef7b2932899cde41b97"));
     ntlm_rc4_free(rc4);
 }
 

@@ -21,29 +21,6 @@ static const uint8_t plaintext[18] = {'P', 0,   'l', 0,   'a', 0,   'i', 0,   'n
 /* The 4.2.3 ExportedSessionKey: KXKEY of NTLMv1 with ESS (no key exchange). */
 static const char ess_v1_key_hex[] = "eb93429a8bd952f8b89c55b87f475edc";
 
-/* Whether got[0..len) is exactly the bytes spelled by hex. */
-static bool
-hex_equal(const uint8_t *got, size_t len, const char *hex)
-{
-    size_t want_len;
-    uint8_t *want = test_hex(hex, &want_len);
-    bool equal = want_len == len && memcmp(got, want, len) == 0;
-
-    free(want);
-    return equal;
-}
-
-static void
-key16(const char *hex, uint8_t out[16])
-{
-    size_t len;
-    uint8_t *k = test_hex(hex, &len);
-
-    CU_ASSERT_EQUAL_FATAL(len, 16);
-    memcpy(out, k, 16);
-    free(k);
-}
-
 /* As the client, seals "Plaintext" and signs it with sequence number 0 (GSS_WrapEx). */
 static void
 check_client_wrap(uint32_t flags, const uint8_t key[16], const char *cipher_hex,
@@ -58,8 +35,8 @@ check_client_wrap(uint32_t flags, const uint8_t key[16], const char *cipher_hex,
     /* Data first: the checksum's RC4 continues the stream after the sealed data. */
     CU_ASSERT_EQUAL(ntlm_sign_crypt(&st.send, data, sizeof(data)), 0);
     CU_ASSERT_EQUAL(ntlm_sign_mac(&st, &st.send, 0, &iov, 1, sig), 0);
-    CU_ASSERT_TRUE(hex_equal(data, sizeof(data), cipher_hex));
-    CU_ASSERT_TRUE(hex_equal(sig, sizeof(sig), sig_hex));
+    CU_ASSERT_TRUE(test_hex_equal(data, sizeof(data), cipher_hex));
+    CU_ASSERT_TRUE(test_hex_equal(sig, sizeof(sig), sig_hex));
     ntlm_sign_state_free(&st);
 }
 
@@ -79,7 +56,7 @@ check_server_unwrap(uint32_t flags, const uint8_t key[16], const char *cipher_he
     CU_ASSERT_EQUAL(ntlm_sign_mac(&st, &st.recv, 0, &iov, 1, sig), 0);
     CU_ASSERT_EQUAL(len, sizeof(plaintext));
     CU_ASSERT_EQUAL(memcmp(data, plaintext, sizeof(plaintext)), 0);
-    CU_ASSERT_TRUE(hex_equal(sig, sizeof(sig), sig_hex));
+    CU_ASSERT_TRUE(test_hex_equal(sig, sizeof(sig), sig_hex));
     ntlm_sign_state_free(&st);
     free(data);
 }
@@ -104,10 +81,10 @@ test_client_keys_with_128_bit_ess_match_ms_nlmp_4_2_4_4(void)
 
     memset(key, 0x55, sizeof(key));
     CU_ASSERT_EQUAL_FATAL(ntlm_sign_key(FLAGS_V2, key, true, out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "4788dc861b4782f35d43fd98fe1a2d39"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "4788dc861b4782f35d43fd98fe1a2d39"));
     CU_ASSERT_EQUAL_FATAL(ntlm_seal_key(FLAGS_V2, key, true, out, &len), 0);
     CU_ASSERT_EQUAL(len, 16);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "59f600973cc4960a25480a7c196e4c58"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "59f600973cc4960a25480a7c196e4c58"));
 }
 
 static void
@@ -120,10 +97,10 @@ test_server_keys_use_the_server_to_client_magic(void)
      * constant\0'; } | md5sum */
     memset(key, 0x55, sizeof(key));
     CU_ASSERT_EQUAL_FATAL(ntlm_sign_key(FLAGS_V2, key, false, out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "d04d6f10741041d1d246d64188d7a8ad"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "d04d6f10741041d1d246d64188d7a8ad"));
     CU_ASSERT_EQUAL_FATAL(ntlm_seal_key(FLAGS_V2, key, false, out, &len), 0);
     CU_ASSERT_EQUAL(len, 16);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "9355f3a957c1583d25c4c2f11e40390e"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "9355f3a957c1583d25c4c2f11e40390e"));
 }
 
 static void
@@ -132,12 +109,12 @@ test_client_keys_with_56_bit_ess_match_ms_nlmp_4_2_3_4(void)
     uint8_t key[16], out[16];
     size_t len = 0;
 
-    key16(ess_v1_key_hex, key);
+    test_hex16(ess_v1_key_hex, key);
     CU_ASSERT_EQUAL_FATAL(ntlm_sign_key(FLAGS_V1_ESS, key, true, out), 0);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "60e799be5c72fc92922ae8ebe961fb8d"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "60e799be5c72fc92922ae8ebe961fb8d"));
     CU_ASSERT_EQUAL_FATAL(ntlm_seal_key(FLAGS_V1_ESS, key, true, out, &len), 0);
     CU_ASSERT_EQUAL(len, 16);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "04dd7f014d8504d265a25cc86a3a7c06"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "04dd7f014d8504d265a25cc86a3a7c06"));
 }
 
 static void
@@ -151,7 +128,7 @@ test_seal_key_with_40_bit_ess_hashes_five_key_bytes(void)
     CU_ASSERT_EQUAL_FATAL(
         ntlm_seal_key(NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY, key, true, out, &len), 0);
     CU_ASSERT_EQUAL(len, 16);
-    CU_ASSERT_TRUE(hex_equal(out, 16, "42f964a471091a02ff4a77455366e4e5"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "42f964a471091a02ff4a77455366e4e5"));
 }
 
 static void
@@ -160,11 +137,11 @@ test_seal_key_with_lm_key_and_56_bit_appends_a0(void)
     uint8_t key[16], out[16];
     size_t len = 0;
 
-    key16("0102030405060708090a0b0c0d0e0f10", key);
+    test_hex16("0102030405060708090a0b0c0d0e0f10", key);
     CU_ASSERT_EQUAL_FATAL(
         ntlm_seal_key(NTLMSSP_NEGOTIATE_LM_KEY | NTLMSSP_NEGOTIATE_56, key, true, out, &len), 0);
     CU_ASSERT_EQUAL_FATAL(len, 8);
-    CU_ASSERT_TRUE(hex_equal(out, 8, "01020304050607a0"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 8, "01020304050607a0"));
 }
 
 static void
@@ -173,10 +150,10 @@ test_seal_key_with_lm_key_and_40_bit_appends_e538b0(void)
     uint8_t key[16], out[16];
     size_t len = 0;
 
-    key16("0102030405060708090a0b0c0d0e0f10", key);
+    test_hex16("0102030405060708090a0b0c0d0e0f10", key);
     CU_ASSERT_EQUAL_FATAL(ntlm_seal_key(NTLMSSP_NEGOTIATE_LM_KEY, key, false, out, &len), 0);
     CU_ASSERT_EQUAL_FATAL(len, 8);
-    CU_ASSERT_TRUE(hex_equal(out, 8, "0102030405e538b0"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 8, "0102030405e538b0"));
 }
 
 static void
@@ -185,11 +162,11 @@ test_seal_key_with_datagram_is_weakened_like_lm_key(void)
     uint8_t key[16], out[16];
     size_t len = 0;
 
-    key16("0102030405060708090a0b0c0d0e0f10", key);
+    test_hex16("0102030405060708090a0b0c0d0e0f10", key);
     CU_ASSERT_EQUAL_FATAL(
         ntlm_seal_key(NTLMSSP_NEGOTIATE_DATAGRAM | NTLMSSP_NEGOTIATE_128, key, true, out, &len), 0);
     CU_ASSERT_EQUAL_FATAL(len, 8);
-    CU_ASSERT_TRUE(hex_equal(out, 8, "0102030405e538b0"));
+    CU_ASSERT_TRUE(test_hex_equal(out, 8, "0102030405e538b0"));
 }
 
 static void
@@ -198,7 +175,7 @@ test_seal_key_without_ess_or_lm_key_is_the_exported_key(void)
     uint8_t key[16], out[16];
     size_t len = 0;
 
-    key16("0102030405060708090a0b0c0d0e0f10", key);
+    test_hex16("0102030405060708090a0b0c0d0e0f10", key);
     CU_ASSERT_EQUAL_FATAL(ntlm_seal_key(FLAGS_V1, key, true, out, &len), 0);
     CU_ASSERT_EQUAL_FATAL(len, 16);
     CU_ASSERT_EQUAL(memcmp(out, key, 16), 0);
@@ -219,7 +196,7 @@ test_client_wrap_with_ess_matches_ms_nlmp_4_2_3_4(void)
 {
     uint8_t key[16];
 
-    key16(ess_v1_key_hex, key);
+    test_hex16(ess_v1_key_hex, key);
     check_client_wrap(FLAGS_V1_ESS, key, "a02372f6530273f3aa1eb90190ce5200c99d",
                       "01000000ff2aeb52f681793a00000000");
 }
@@ -249,7 +226,7 @@ test_server_unwraps_ms_nlmp_4_2_3_4(void)
 {
     uint8_t key[16];
 
-    key16(ess_v1_key_hex, key);
+    test_hex16(ess_v1_key_hex, key);
     check_server_unwrap(FLAGS_V1_ESS, key, "a02372f6530273f3aa1eb90190ce5200c99d",
                         "01000000ff2aeb52f681793a00000000");
 }
@@ -293,9 +270,9 @@ test_state_with_ess_keys_each_direction_separately(void)
     CU_ASSERT_FALSE(st.recv.shared);
     CU_ASSERT_PTR_NOT_EQUAL(st.send.rc4, st.recv.rc4);
     /* The server receives with the client-to-server keys. */
-    CU_ASSERT_TRUE(hex_equal(st.recv.seal_key, 16, "59f600973cc4960a25480a7c196e4c58"));
-    CU_ASSERT_TRUE(hex_equal(st.recv.sign_key, 16, "4788dc861b4782f35d43fd98fe1a2d39"));
-    CU_ASSERT_TRUE(hex_equal(st.send.seal_key, 16, "9355f3a957c1583d25c4c2f11e40390e"));
+    CU_ASSERT_TRUE(test_hex_equal(st.recv.seal_key, 16, "59f600973cc4960a25480a7c196e4c58"));
+    CU_ASSERT_TRUE(test_hex_equal(st.recv.sign_key, 16, "4788dc861b4782f35d43fd98fe1a2d39"));
+    CU_ASSERT_TRUE(test_hex_equal(st.send.seal_key, 16, "9355f3a957c1583d25c4c2f11e40390e"));
     CU_ASSERT_EQUAL(st.send.seq, 0);
     CU_ASSERT_EQUAL(st.recv.seq, 0);
     ntlm_sign_state_free(&st);
@@ -308,12 +285,12 @@ test_signature_depends_on_the_sequence_number(void)
     const struct ntlm_iov iov = {plaintext, sizeof(plaintext)};
     uint8_t key[16], sig[NTLM_SIGNATURE_SIZE];
 
-    key16(ess_v1_key_hex, key);
+    test_hex16(ess_v1_key_hex, key);
     CU_ASSERT_EQUAL_FATAL(ntlm_sign_state_init(&st, FLAGS_V1_ESS, key, true), 0);
     CU_ASSERT_EQUAL(ntlm_sign_mac(&st, &st.send, 1, &iov, 1, sig), 0);
-    CU_ASSERT_TRUE(hex_equal(sig, 4, "01000000"));
-    CU_ASSERT_TRUE(hex_equal(sig + 12, 4, "01000000"));
-    CU_ASSERT_FALSE(hex_equal(sig + 4, 8, "ff2aeb52f681793a"));
+    CU_ASSERT_TRUE(test_hex_equal(sig, 4, "01000000"));
+    CU_ASSERT_TRUE(test_hex_equal(sig + 12, 4, "01000000"));
+    CU_ASSERT_FALSE(test_hex_equal(sig + 4, 8, "ff2aeb52f681793a"));
     CU_ASSERT_EQUAL(st.send.seq, 0);
     ntlm_sign_state_free(&st);
 }
@@ -369,7 +346,7 @@ test_reset_rc4_without_ess_restarts_the_shared_stream(void)
     CU_ASSERT_PTR_EQUAL(st.send.rc4, st.recv.rc4);
     memcpy(data, plaintext, sizeof(data));
     CU_ASSERT_EQUAL(ntlm_sign_crypt(&st.send, data, sizeof(data)), 0);
-    CU_ASSERT_TRUE(hex_equal(data, sizeof(data), "56fe04d861f9319af0d7238a2e3b4d457fb8"));
+    CU_ASSERT_TRUE(test_hex_equal(data, sizeof(data), "56fe04d861f9319af0d7238a2e3b4d457fb8"));
     ntlm_sign_state_free(&st);
 }
 

@@ -53,6 +53,28 @@ test_hex(const char *hex, size_t *len)
     return out;
 }
 
+bool
+test_hex_equal(const uint8_t *got, size_t len, const char *hex)
+{
+    size_t want_len;
+    uint8_t *want = test_hex(hex, &want_len);
+    bool equal = want_len == len && memcmp(got, want, len) == 0;
+
+    free(want);
+    return equal;
+}
+
+void
+test_hex16(const char *hex, uint8_t out[16])
+{
+    size_t len;
+    uint8_t *k = test_hex(hex, &len);
+
+    CU_ASSERT_EQUAL_FATAL(len, 16);
+    memcpy(out, k, 16);
+    free(k);
+}
+
 int
 test_run_suite(const char *name, CU_TestInfo *tests)
 {
