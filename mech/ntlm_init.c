@@ -11,10 +11,10 @@
 #include "ntlm_gss.h"
 #include "ntlm_message.h"
 
-/* What we offer; SIGN always, as Windows Negotiate clients do, SEAL when asked. */
+/* What we always offer; SIGN and SEAL follow the caller's flags, as Windows clients do. */
 #define INIT_BASE_FLAGS                                                                            \
     (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_OEM | NTLMSSP_REQUEST_TARGET |                  \
-     NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |             \
+     NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |                                      \
      NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |                      \
      NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH)
 
@@ -89,6 +89,8 @@ init_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const struct 
     if (ret)
         goto done;
     neg.flags = INIT_BASE_FLAGS;
+    if (req_flags & (GSS_C_INTEG_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_CONF_FLAG))
+        neg.flags |= NTLMSSP_NEGOTIATE_SIGN;
     if (req_flags & GSS_C_CONF_FLAG)
         neg.flags |= NTLMSSP_NEGOTIATE_SEAL;
     if (req_flags & GSS_C_IDENTIFY_FLAG)

@@ -636,7 +636,42 @@ test_established_contexts_report_names_flags_and_lifetime(void)
     pair_free(&p);
 }
 
+/* The NEGOTIATE flags an initiator sends for the GSS flags it was asked for. */
+static uint32_t
+negotiate_flags(OM_uint32 req_flags)
+{
+    gss_cred_id_t cred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    gss_name_t target = target_name();
+    gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
+    gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+    OM_uint32 maj, min;
+    uint32_t flags = 0;
+
+    maj = gss_init_sec_context(&min, cred, &ctx, target, gss_test_ntlm_oid, req_flags, 0, NULL,
+                               GSS_C_NO_BUFFER, NULL, &out, NULL, NULL);
+    CU_ASSERT_EQUAL(maj, GSS_S_CONTINUE_NEEDED);
+    if (out.length >= 16)
+        flags = ntlm_get_le32((const uint8_t *)out.value + 12);
+    gss_release_buffer(&min, &out);
+    gss_delete_sec_context(&min, &ctx, GSS_C_NO_BUFFER);
+    gss_release_name(&min, &target);
+    gss_release_cred(&min, &cred);
+    return flags;
+}
+
+static void
+test_negotiate_asks_for_signing_and_sealing_only_when_requested(void)
+{
+    CU_ASSERT_EQUAL(negotiate_flags(0) & 0x30, 0);
+    CU_ASSERT_EQUAL(negotiate_flags(GSS_C_INTEG_FLAG) & 0x30, 0x10);
+    CU_ASSERT_EQUAL(negotiate_flags(GSS_C_REPLAY_FLAG) & 0x30, 0x10);
+    CU_ASSERT_EQUAL(negotiate_flags(GSS_C_CONF_FLAG) & 0x30, 0x30);
+    CU_ASSERT_EQUAL(negotiate_flags(GSS_C_MUTUAL_FLAG) & 0x30, 0);
+}
+
 static CU_TestInfo tests[] = {
+    { "NEGOTIATE asks for signing and sealing only when requested",
+      test_negotiate_asks_for_signing_and_sealing_only_when_requested },
     {"the cred-store keyfile selects the database and reports it unreadable",
      test_cred_store_keyfile_selects_the_database_and_reports_unreadable},
     {"established contexts report names, flags and lifetime",
