@@ -1,0 +1,95 @@
+/* SecBufferDesc parsing, channel bindings, output tokens and FreeContextBuffer. */
+#include "sspi_buffers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool
+sspi_desc_valid(const SecBufferDesc *desc)
+{
+    return desc != NULL && desc->ulVersion == SECBUFFER_VERSION &&
+           (desc->cBuffers == 0 || desc->pBuffers != NULL);
+}
+
+SecBuffer *
+sspi_find_buffer(PSecBufferDesc desc, ULONG type)
+{
+    ULONG i;
+
+    if (!sspi_desc_valid(desc))
+        return NULL;
+    for (i = 0; i < desc->cBuffers; i++) {
+        if ((desc->pBuffers[i].BufferType & ~SECBUFFER_ATTRMASK) == type)
+            return &desc->pBuffers[i];
+    }
+    return NULL;
+}
+
+/* Points *out at [offset, offset + len) of the bindings block, if that lies inside it. */
+static bool
+binding_field(const SecBuffer *buf, ULONG offset, ULONG len, gss_buffer_desc *out)
+{
+    if (len == 0) {
+        *out = (gss_buffer_desc)GSS_C_EMPTY_BUFFER;
+        return true;
+    }
+    if (offset > buf->cbBuffer || len > buf->cbBuffer - offset)
+        return false;
+    out->value = (unsigned char *)buf->pvBuffer + offset;
+    out->length = len;
+    return true;
+}
+
+SECURITY_STATUS
+sspi_channel_bindings(PSecBufferDesc input, struct gss_channel_bindings_struct *cb, bool *present)
+{
+    SecBuffer *buf = sspi_find_buffer(input, SECBUFFER_CHANNEL_BINDINGS);
+    SEC_CHANNEL_BINDINGS hdr;
+
+    *present = false;
+    if (buf == NULL)
+        return SEC_E_OK;
+    if (buf->pvBuffer == NULL || buf->cbBuffer < sizeof(hdr))
+        return SEC_E_BAD_BINDINGS;
+    memcpy(&hdr, buf->pvBuffer, sizeof(hdr));
+    cb->initiator_addrtype = hdr.dwInitiatorAddrType;
+    cb->acceptor_addrtype = hdr.dwAcceptorAddrType;
+    if (!binding_field(buf, hdr.dwInitiatorOffset, hdr.cbInitiatorLength, &cb->initiator_address) ||
+        !binding_field(buf, hdr.dwAcceptorOffset, hdr.cbAcceptorLength, &cb->acceptor_address) ||
+        !binding_field(buf, hdr.dwApplicationDataOffset, hdr.cbApplicationDataLength,
+                       &cb->application_data))
+        return SEC_E_BAD_BINDINGS;
+    *present = true;
+    return SEC_E_OK;
+}
+
+SECURITY_STATUS
+sspi_deliver_token(PSecBufferDesc output, bool allocate, const gss_buffer_t token)
+{
+    SecBuffer *buf = sspi_find_buffer(output, SECBUFFER_TOKEN);
+
+    if (buf == NULL)
+        return SEC_E_BUFFER_TOO_SMALL;
+    if (allocate) {
+        buf->pvBuffer = NULL;
+        buf->cbBuffer = 0;
+        if (token->length == 0)
+            return SEC_E_OK;
+        buf->pvBuffer = malloc(token->length);
+        if (buf->pvBuffer == NULL)
+            return SEC_E_INSUFFICIENT_MEMORY;
+    } else if (token->length > 0 && (buf->pvBuffer == NULL || buf->cbBuffer < token->length)) {
+        return SEC_E_BUFFER_TOO_SMALL;
+    }
+    if (token->length > 0)
+        memcpy(buf->pvBuffer, token->value, token->length);
+    buf->cbBuffer = (ULONG)token->length;
+    return SEC_E_OK;
+}
+
+SECURITY_STATUS SEC_ENTRY
+FreeContextBuffer(PVOID pvContextBuffer)
+{
+    free(pvContextBuffer);
+    return SEC_E_OK;
+}

@@ -1,0 +1,458 @@
+/*
+ * QuerySecurityContextToken, ImpersonateSecurityContext and RevertSecurityContext: the client an
+ * acceptor authenticated, mapped to a local account (gss_localname, then NSS), handed out as a
+ * token or put on the calling thread's credentials until the thread reverts.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <gssapi/gssapi_ext.h>
+
+#include "sspi_linux.h"
+#include "sspi_objects.h"
+
+/*
+ * The raw system calls change the calling thread only: glibc's setresuid() and friends change
+ * every thread of the process, as POSIX requires. Where the plain numbers are the old 16-bit
+ * calls (32-bit x86 and ARM), the 32-bit ones are used.
+ */
+#ifdef SYS_setresuid32
+#define SYS_THREAD_SETRESUID SYS_setresuid32
+#define SYS_THREAD_SETRESGID SYS_setresgid32
+#define SYS_THREAD_SETGROUPS SYS_setgroups32
+#else
+#define SYS_THREAD_SETRESUID SYS_setresuid
+#define SYS_THREAD_SETRESGID SYS_setresgid
+#define SYS_THREAD_SETGROUPS SYS_setgroups
+#endif
+
+#define TOKEN_MAGIC 0x4b4f5453u /* "STOK" */
+#define MAX_NSS_BUFFER (1u << 20)
+
+/*
+ * What QuerySecurityContextToken returns: one allocation holding the struct, then the group
+ * list, then the user name, so FreeContextBuffer (free) releases all of it.
+ */
+struct sspi_token {
+    uint32_t magic;
+    uid_t uid;
+    gid_t gid;
+    ULONG group_count;
+    gid_t *groups; /* sorted, no duplicates */
+    char *user;
+};
+
+/*
+ * The calling thread's impersonation: the ids it had before and which of them were changed, so
+ * that reverting undoes exactly that. A thread that exits while impersonating takes its
+ * credentials with it; only its saved group list is left behind.
+ */
+struct impersonation {
+    bool active;
+    CtxtHandle context; /* the handle impersonated, which may since have been deleted */
+    uid_t euid;
+    gid_t egid;
+    size_t group_count;
+    gid_t *groups;
+    bool set_uid, set_gid, set_groups;
+};
+
+static _Thread_local struct impersonation current;
+
+static int
+gid_compare(const void *a, const void *b)
+{
+    gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts a group list and drops repeats; returns the new count. */
+static size_t
+groups_normalize(gid_t *groups, size_t count)
+{
+    size_t i, n = 0;
+
+    qsort(groups, count, sizeof(*groups), gid_compare);
+    for (i = 0; i < count; i++) {
+        if (n == 0 || groups[n - 1] != groups[i])
+            groups[n++] = groups[i];
+    }
+    return n;
+}
+
+/* getpwnam_r with a buffer that grows until the entry fits. */
+static SECURITY_STATUS
+lookup_user(const char *user, struct passwd *pw, char **buffer)
+{
+    long hint = sysconf(_SC_GETPW_R_SIZE_MAX);
+    size_t size = hint > 0 ? (size_t)hint : 1024;
+    struct passwd *found = NULL;
+    char *buf = NULL, *bigger;
+    int err;
+
+    for (;;) {
+        bigger = realloc(buf, size);
+        if (bigger == NULL) {
+            free(buf);
+            return SEC_E_INSUFFICIENT_MEMORY;
+        }
+        buf = bigger;
+        err = getpwnam_r(user, pw, buf, size, &found);
+        if (err != ERANGE || size >= MAX_NSS_BUFFER)
+            break;
+        size *= 2;
+    }
+    if (found != NULL) {
+        *buffer = buf;
+        return SEC_E_OK;
+    }
+    free(buf);
+    /* getpwnam_r(3): 0, ENOENT, ESRCH, EBADF and EPERM all mean "no such user". */
+    if (err == 0 || err == ENOENT || err == ESRCH || err == EBADF || err == EPERM)
+        return SEC_E_NO_IMPERSONATION;
+    return err == ENOMEM ? SEC_E_INSUFFICIENT_MEMORY : SEC_E_INTERNAL_ERROR;
+}
+
+/* The account's groups (its primary group included), sorted. */
+static SECURITY_STATUS
+lookup_groups(const char *user, gid_t gid, gid_t **out, size_t *count)
+{
+    int n = 16, asked;
+    gid_t *groups = NULL, *bigger;
+
+    for (;;) {
+        bigger = realloc(groups, (size_t)n * sizeof(*groups));
+        if (bigger == NULL) {
+            free(groups);
+            return SEC_E_INSUFFICIENT_MEMORY;
+        }
+        groups = bigger;
+        asked = n;
+        if (getgrouplist(user, gid, groups, &n) >= 0)
+            break;
+        /* glibc reports the size needed; grow anyway in case an NSS module does not. */
+        if (n <= asked)
+            n = asked * 2;
+        if (n > 65536) {
+            free(groups);
+            return SEC_E_INTERNAL_ERROR;
+        }
+    }
+    *count = groups_normalize(groups, (size_t)n);
+    *out = groups;
+    return SEC_E_OK;
+}
+
+/*
+ * The local account of the client an established acceptor context authenticated. An initiator
+ * context has no client to map, and a name gss_localname cannot map (the mechanism has no rule
+ * for it) or that names no account on this machine cannot be impersonated: Windows says
+ * SEC_E_NO_IMPERSONATION when it has no token for the client, and so does this.
+ */
+static SECURITY_STATUS
+token_for_peer(const struct sspi_ctx *ctx, struct sspi_token **out)
+{
+    gss_buffer_desc local = GSS_C_EMPTY_BUFFER;
+    struct passwd pw;
+    struct sspi_token *token;
+    char *user = NULL, *pwbuf = NULL;
+    gid_t *groups = NULL;
+    size_t group_count = 0, user_len;
+    SECURITY_STATUS status;
+    OM_uint32 major, minor;
+
+    if (ctx->initiator || !ctx->established || ctx->peer == GSS_C_NO_NAME)
+        return SEC_E_NO_IMPERSONATION;
+    major = gss_localname(&minor, ctx->peer, ctx->mech, &local);
+    if (major != GSS_S_COMPLETE || local.length == 0 || memchr(local.value, '\0', local.length)) {
+        status = SEC_E_NO_IMPERSONATION;
+        goto done;
+    }
+    user = strndup(local.value, local.length);
+    if (user == NULL) {
+        status = SEC_E_INSUFFICIENT_MEMORY;
+        goto done;
+    }
+    status = lookup_user(user, &pw, &pwbuf);
+    if (status != SEC_E_OK)
+        goto done;
+    status = lookup_groups(user, pw.pw_gid, &groups, &group_count);
+    if (status != SEC_E_OK)
+        goto done;
+    user_len = strlen(user);
+    token = malloc(sizeof(*token) + group_count * sizeof(gid_t) + user_len + 1);
+    if (token == NULL) {
+        status = SEC_E_INSUFFICIENT_MEMORY;
+        goto done;
+    }
+    token->magic = TOKEN_MAGIC;
+    token->uid = pw.pw_uid;
+    token->gid = pw.pw_gid;
+    token->group_count = (ULONG)group_count;
+    token->groups = (gid_t *)(token + 1);
+    token->user = (char *)(token->groups + group_count);
+    memcpy(token->groups, groups, group_count * sizeof(gid_t));
+    memcpy(token->user, user, user_len + 1);
+    *out = token;
+done:
+    free(groups);
+    free(pwbuf);
+    free(user);
+    gss_release_buffer(&minor, &local);
+    return status;
+}
+
+SECURITY_STATUS SEC_ENTRY
+QuerySecurityContextToken(PCtxtHandle phContext, void **Token)
+{
+    struct sspi_ctx *ctx = sspi_ctx_from_handle(phContext);
+    struct sspi_token *token = NULL;
+    SECURITY_STATUS status;
+
+    if (ctx == NULL)
+        return SEC_E_INVALID_HANDLE;
+    if (Token == NULL)
+        return SEC_E_INVALID_PARAMETER;
+    status = token_for_peer(ctx, &token);
+    if (status == SEC_E_OK)
+        *Token = token;
+    return status;
+}
+
+SECURITY_STATUS SEC_ENTRY
+SspiGetTokenUnixIdentity(void *Token, uid_t *uid, gid_t *gid, ULONG *GroupCount, gid_t **Groups,
+                         char **UserName)
+{
+    const struct sspi_token *token = Token;
+    gid_t *groups = NULL;
+    char *user = NULL;
+
+    if (token == NULL || token->magic != TOKEN_MAGIC)
+        return SEC_E_INVALID_HANDLE;
+    if (Groups != NULL) {
+        groups = malloc(token->group_count * sizeof(gid_t) + 1);
+        if (groups == NULL)
+            return SEC_E_INSUFFICIENT_MEMORY;
+        memcpy(groups, token->groups, token->group_count * sizeof(gid_t));
+    }
+    if (UserName != NULL && (user = strdup(token->user)) == NULL) {
+        free(groups);
+        return SEC_E_INSUFFICIENT_MEMORY;
+    }
+    if (uid != NULL)
+        *uid = token->uid;
+    if (gid != NULL)
+        *gid = token->gid;
+    if (GroupCount != NULL)
+        *GroupCount = token->group_count;
+    if (Groups != NULL)
+        *Groups = groups;
+    if (UserName != NULL)
+        *UserName = user;
+    return SEC_E_OK;
+}
+
+static int
+thread_setresuid(uid_t euid)
+{
+    return syscall(SYS_THREAD_SETRESUID, -1L, (long)euid, -1L) == 0 ? 0 : errno;
+}
+
+static int
+thread_setresgid(gid_t egid)
+{
+    return syscall(SYS_THREAD_SETRESGID, -1L, (long)egid, -1L) == 0 ? 0 : errno;
+}
+
+static int
+thread_setgroups(size_t count, const gid_t *groups)
+{
+    return syscall(SYS_THREAD_SETGROUPS, (long)count, groups) == 0 ? 0 : errno;
+}
+
+/* The calling thread's supplementary groups, sorted (getgroups is a plain system call). */
+static int
+thread_groups(gid_t **out, size_t *count)
+{
+    gid_t *groups;
+    int n = getgroups(0, NULL);
+
+    if (n < 0)
+        return errno;
+    groups = malloc(((size_t)n + 1) * sizeof(*groups));
+    if (groups == NULL)
+        return ENOMEM;
+    n = getgroups(n, groups);
+    if (n < 0) {
+        free(groups);
+        return errno;
+    }
+    *count = groups_normalize(groups, (size_t)n);
+    *out = groups;
+    return 0;
+}
+
+/*
+ * Puts back what an impersonation changed, uid first so that the capabilities needed for the
+ * groups come back with it. Each step is forgotten once done, so a failed revert can be retried.
+ */
+static SECURITY_STATUS
+restore(struct impersonation *imp)
+{
+    if (imp->set_uid) {
+        if (thread_setresuid(imp->euid) != 0)
+            return SEC_E_INTERNAL_ERROR;
+        imp->set_uid = false;
+    }
+    if (imp->set_groups) {
+        if (thread_setgroups(imp->group_count, imp->groups) != 0)
+            return SEC_E_INTERNAL_ERROR;
+        imp->set_groups = false;
+    }
+    if (imp->set_gid) {
+        if (thread_setresgid(imp->egid) != 0)
+            return SEC_E_INTERNAL_ERROR;
+        imp->set_gid = false;
+    }
+    return SEC_E_OK;
+}
+
+static SECURITY_STATUS
+status_from_errno(int err)
+{
+    switch (err) {
+    case EPERM:  /* not root, or without CAP_SETUID / CAP_SETGID */
+    case EINVAL: /* an id this user namespace does not map, or too many groups */
+        return SEC_E_NO_IMPERSONATION;
+    case ENOMEM:
+        return SEC_E_INSUFFICIENT_MEMORY;
+    default:
+        return SEC_E_INTERNAL_ERROR;
+    }
+}
+
+/*
+ * Switches the calling thread to the token's account: groups, then gid, then uid (after which
+ * the thread may no longer change the others). Real and saved ids stay, which is what lets the
+ * thread switch back. Ids that already match are left alone, so a server may impersonate a
+ * client that is its own account without privilege, as Windows allows. The first change of an
+ * effective id makes Linux mark the whole process non-dumpable (prctl(2) PR_SET_DUMPABLE), and
+ * reverting does not undo that: a server that impersonates writes no core files afterwards.
+ */
+static SECURITY_STATUS
+become(const struct sspi_token *token, struct impersonation *imp)
+{
+    int err;
+
+    imp->euid = geteuid();
+    imp->egid = getegid();
+    err = thread_groups(&imp->groups, &imp->group_count);
+    if (err != 0)
+        return status_from_errno(err);
+    if (imp->group_count != token->group_count ||
+        memcmp(imp->groups, token->groups, imp->group_count * sizeof(gid_t)) != 0) {
+        err = thread_setgroups(token->group_count, token->groups);
+        if (err != 0)
+            goto fail;
+        imp->set_groups = true;
+    }
+    if (imp->egid != token->gid) {
+        err = thread_setresgid(token->gid);
+        if (err != 0)
+            goto fail;
+        imp->set_gid = true;
+    }
+    if (imp->euid != token->uid) {
+        err = thread_setresuid(token->uid);
+        if (err != 0)
+            goto fail;
+        imp->set_uid = true;
+    }
+    return SEC_E_OK;
+fail:
+    return restore(imp) == SEC_E_OK ? status_from_errno(err) : SEC_E_INTERNAL_ERROR;
+}
+
+/* Ends the calling thread's impersonation, if any. */
+static SECURITY_STATUS
+end_impersonation(void)
+{
+    struct sspi_ctx *ctx;
+    SECURITY_STATUS status;
+
+    if (!current.active)
+        return SEC_E_OK;
+    status = restore(&current);
+    if (status != SEC_E_OK)
+        return status;
+    ctx = sspi_ctx_from_handle(&current.context);
+    if (ctx != NULL)
+        __atomic_store_n(&ctx->impersonating, false, __ATOMIC_RELAXED);
+    free(current.groups);
+    memset(&current, 0, sizeof(current));
+    return SEC_E_OK;
+}
+
+/*
+ * A thread that already impersonates reverts first, so the ids saved are always the server's
+ * own. The account is looked up after that, as the server, and a lookup that fails leaves the
+ * thread reverted rather than still acting for the previous client.
+ */
+SECURITY_STATUS SEC_ENTRY
+ImpersonateSecurityContext(PCtxtHandle phContext)
+{
+    struct sspi_ctx *ctx = sspi_ctx_from_handle(phContext);
+    struct impersonation imp = {0};
+    struct sspi_token *token = NULL;
+    SECURITY_STATUS status;
+
+    if (ctx == NULL)
+        return SEC_E_INVALID_HANDLE;
+    status = end_impersonation();
+    if (status != SEC_E_OK)
+        return status;
+    status = token_for_peer(ctx, &token);
+    if (status != SEC_E_OK)
+        goto done;
+    status = become(token, &imp);
+    if (status == SEC_E_OK || imp.set_uid || imp.set_gid || imp.set_groups) {
+        /* Also when a failed switch could not be undone, so that a revert retries it. */
+        imp.active = true;
+        imp.context = *phContext;
+        current = imp;
+        imp.groups = NULL;
+    }
+    if (status == SEC_E_OK)
+        __atomic_store_n(&ctx->impersonating, true, __ATOMIC_RELAXED);
+done:
+    free(imp.groups);
+    free(token);
+    return status;
+}
+
+/*
+ * Always ends the calling thread's impersonation, whatever handle it is given: a thread must
+ * never keep acting as a client because of a bookkeeping mistake. The status still reports a
+ * handle that is neither a live context nor the one the thread impersonated (that one may have
+ * been deleted since). A thread that does not impersonate gets SEC_E_OK, as RevertToSelf does.
+ */
+SECURITY_STATUS SEC_ENTRY
+RevertSecurityContext(PCtxtHandle phContext)
+{
+    bool own = current.active && phContext != NULL &&
+               phContext->dwLower == current.context.dwLower &&
+               phContext->dwUpper == current.context.dwUpper;
+    SECURITY_STATUS status;
+
+    status = end_impersonation();
+    if (status != SEC_E_OK)
+        return status;
+    return own || sspi_ctx_from_handle(phContext) != NULL ? SEC_E_OK : SEC_E_INVALID_HANDLE;
+}

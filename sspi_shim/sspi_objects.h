@@ -1,0 +1,58 @@
+/*
+ * The objects behind credential and context handles, shared by the files that implement the
+ * SSPI entry points. A context holds a reference on its credential, so the caller may free the
+ * credential handle between legs as Windows allows.
+ */
+#ifndef SSPI_OBJECTS_H
+#define SSPI_OBJECTS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <gssapi/gssapi.h>
+
+#include "sspi.h"
+#include "sspi_packages.h"
+
+struct sspi_cred {
+    unsigned refs;
+    const struct sspi_package *pkg;
+    ULONG use;         /* SECPKG_CRED_INBOUND / OUTBOUND / BOTH */
+    gss_cred_id_t gss; /* GSS_C_NO_CREDENTIAL: the mechanism's default, found on use */
+    char *user;        /* "DOMAIN\user" given in the identity, or NULL */
+};
+
+struct sspi_ctx {
+    const struct sspi_package *pkg; /* the package asked for */
+    struct sspi_cred *cred;
+    bool initiator;
+    bool established;
+    gss_ctx_id_t gss;
+    gss_name_t target; /* initiator: the target as imported */
+    gss_name_t peer;   /* acceptor: the authenticated client */
+    gss_OID mech;      /* the mechanism that was negotiated (mechglue's static) */
+    gss_cred_id_t delegated;
+    ULONG req_flags;     /* ISC_REQ / ASC_REQ the caller asked for */
+    ULONG attrs;         /* the last ISC_RET / ASC_RET reported */
+    OM_uint32 gss_flags; /* GSS ret_flags */
+    OM_uint32 lifetime;  /* seconds, at establishment */
+    time_t established_at;
+    /* An output token the caller's buffer could not hold: handed out on the retry. */
+    gss_buffer_desc pending;
+    SECURITY_STATUS pending_status;
+    /* ImpersonateSecurityContext state of the thread that impersonates, if any */
+    bool impersonating;
+};
+
+/* Looks up a live handle; NULL when stale, forged or of the other kind. */
+struct sspi_cred *sspi_cred_from_handle(const CredHandle *h);
+struct sspi_ctx *sspi_ctx_from_handle(const CtxtHandle *h);
+
+struct sspi_cred *sspi_cred_ref(struct sspi_cred *cred);
+void sspi_cred_unref(struct sspi_cred *cred);
+void sspi_ctx_free(struct sspi_ctx *ctx);
+
+/* The package a context actually uses: the negotiated mechanism's, else the requested one. */
+const struct sspi_package *sspi_ctx_package(const struct sspi_ctx *ctx);
+
+#endif
