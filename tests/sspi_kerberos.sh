@@ -1,0 +1,28 @@
+#!/bin/sh
+# libsspi over Kerberos with a real MIT KDC on 127.0.0.1 (tests/kdc.sh), plus a configuration
+# whose KDC is a closed port, for SEC_E_NO_AUTHENTICATING_AUTHORITY.
+. "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/kdc.sh"
+
+if ! kdc_available; then
+    echo "SKIP: MIT KDC tools not installed (apt-get install krb5-kdc krb5-admin-server krb5-user)"
+    exit 77
+fi
+if ! kdc_start; then
+    fail "start a KDC on 127.0.0.1"
+    finish
+    exit 1
+fi
+# Delegation needs a forwardable ticket.
+sed -i 's/^\[libdefaults\]/[libdefaults]\n forwardable = true/' "$KRB5_CONFIG"
+kdc_kinit || fail "kinit user@KRBTEST.COM"
+sed "s/127\.0\.0\.1:$KDC_PORT/127.0.0.1:1/g" "$KRB5_CONFIG" > "$W/dead-krb5.conf"
+SSPIGSS_DEAD_KDC_CONFIG="$W/dead-krb5.conf"
+export SSPIGSS_DEAD_KDC_CONFIG
+
+if "$SSPIGSS_BUILDDIR/tests/test_sspi_kerberos"; then
+    pass "tests/test_sspi_kerberos against a KDC on 127.0.0.1:$KDC_PORT"
+else
+    fail "tests/test_sspi_kerberos against a KDC on 127.0.0.1:$KDC_PORT"
+fi
+finish

@@ -1,0 +1,151 @@
+/*
+ * libsspi over MIT's Kerberos against a real KDC on 127.0.0.1 (tests/sspi_kerberos.sh starts
+ * it and exports KRB5_CONFIG, a keytab for HTTP/localhost and a ticket for user@KRBTEST.COM):
+ * the Kerberos package, Negotiate choosing Kerberos when a ticket exists and NTLM when none
+ * does, mutual authentication, delegation, and the KDC failure codes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sspi.h"
+#include "sspi_loop.h"
+#include "sspi_protect_checks.h"
+#include "test_util.h"
+
+#define TARGET "HTTP/localhost"
+#define KRB_USER "user@KRBTEST.COM"
+#define CLIENT_REQ                                                                                 \
+    (ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT |   \
+     ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONNECTION)
+
+static void
+test_kerberos_package_authenticates_mutually_with_a_ticket(void)
+{
+    struct sspi_pair p = {0};
+
+    CU_ASSERT_EQUAL_FATAL(sspi_pair_credentials(&p, "Kerberos", "Kerberos", NULL, NULL, NULL),
+                          SEC_E_OK);
+    CU_ASSERT_FATAL(sspi_pair_establish(&p, TARGET, CLIENT_REQ, ASC_REQ_CONNECTION));
+    CU_ASSERT(p.client_attrs & ISC_RET_MUTUAL_AUTH);
+    CU_ASSERT(p.server_attrs & ASC_RET_MUTUAL_AUTH);
+    /* Mutual authentication: the server's AP-REP came back with its SEC_E_OK. */
+    CU_ASSERT_TRUE(p.server_final_token);
+    sspi_check_signatures(&p.client, &p.server);
+    sspi_check_signatures(&p.server, &p.client);
+    sspi_check_encryption(&p.client, &p.server);
+    sspi_check_encryption(&p.server, &p.client);
+    sspi_check_attributes(&p.client, &p.server, "Kerberos", KRB_USER);
+    sspi_pair_free(&p);
+}
+
+static void
+test_negotiate_picks_kerberos_when_the_client_has_a_ticket(void)
+{
+    struct sspi_pair p = {0};
+
+    CU_ASSERT_EQUAL_FATAL(sspi_pair_credentials(&p, "Negotiate", "Negotiate", NULL, NULL, NULL),
+                          SEC_E_OK);
+    CU_ASSERT_FATAL(sspi_pair_establish(&p, TARGET, CLIENT_REQ, ASC_REQ_CONNECTION));
+    sspi_check_encryption(&p.client, &p.server);
+    sspi_check_attributes(&p.client, &p.server, "Kerberos", KRB_USER);
+    sspi_pair_free(&p);
+}
+
+static void
+test_negotiate_picks_ntlm_when_the_client_has_no_ticket(void)
+{
+    struct sspi_pair p = {0};
+    char *saved = strdup(getenv("KRB5CCNAME"));
+
+    setenv("KRB5CCNAME", "FILE:/nonexistent/sspigss-no-ticket", 1);
+    CU_ASSERT_EQUAL_FATAL(
+        sspi_pair_credentials(&p, "Negotiate", "Negotiate", "TESTDOM", "alice", "Passw0rd!"),
+        SEC_E_OK);
+    CU_ASSERT_TRUE(
+        sspi_pair_establish(&p, TARGET, CLIENT_REQ & ~ISC_REQ_MUTUAL_AUTH, ASC_REQ_CONNECTION));
+    sspi_check_attributes(&p.client, &p.server, "NTLM", "TESTDOM\\alice");
+    sspi_pair_free(&p);
+    setenv("KRB5CCNAME", saved, 1);
+    free(saved);
+}
+
+static void
+test_delegation_gives_the_server_a_credential(void)
+{
+    struct sspi_pair p = {0};
+
+    CU_ASSERT_EQUAL_FATAL(sspi_pair_credentials(&p, "Kerberos", "Kerberos", NULL, NULL, NULL),
+                          SEC_E_OK);
+    CU_ASSERT_FATAL(sspi_pair_establish(&p, TARGET, CLIENT_REQ | ISC_REQ_DELEGATE,
+                                        ASC_REQ_DELEGATE | ASC_REQ_CONNECTION));
+    CU_ASSERT(p.client_attrs & ISC_RET_DELEGATE);
+    CU_ASSERT(p.server_attrs & ASC_RET_DELEGATE);
+    sspi_pair_free(&p);
+}
+
+static void
+test_password_identity_gets_a_ticket_and_a_wrong_one_is_logon_denied(void)
+{
+    struct sspi_pair p = {0};
+    SECURITY_STATUS status;
+
+    CU_ASSERT_EQUAL_FATAL(
+        sspi_pair_credentials(&p, "Kerberos", "Kerberos", "KRBTEST.COM", "user", "userpw"),
+        SEC_E_OK);
+    CU_ASSERT_TRUE(sspi_pair_establish(&p, TARGET, CLIENT_REQ, ASC_REQ_CONNECTION));
+    sspi_pair_free(&p);
+    status = sspi_pair_credentials(&p, "Kerberos", "Kerberos", "KRBTEST.COM", "user", "wrong");
+    if (status == SEC_E_OK) {
+        CU_ASSERT_FALSE(sspi_pair_establish(&p, TARGET, CLIENT_REQ, ASC_REQ_CONNECTION));
+        status = p.client_status;
+    }
+    CU_ASSERT_EQUAL(status, SEC_E_LOGON_DENIED);
+    sspi_pair_free(&p);
+}
+
+static void
+test_an_unreachable_kdc_is_no_authenticating_authority(void)
+{
+    struct sspi_pair p = {0};
+    const char *dead = getenv("SSPIGSS_DEAD_KDC_CONFIG");
+    char *saved = strdup(getenv("KRB5_CONFIG"));
+    SECURITY_STATUS status;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dead);
+    setenv("KRB5_CONFIG", dead, 1);
+    status = sspi_pair_credentials(&p, "Kerberos", "Kerberos", "KRBTEST.COM", "user", "userpw");
+    if (status == SEC_E_OK) {
+        CU_ASSERT_FALSE(sspi_pair_establish(&p, TARGET, CLIENT_REQ, ASC_REQ_CONNECTION));
+        status = p.client_status;
+    }
+    CU_ASSERT_EQUAL(status, SEC_E_NO_AUTHENTICATING_AUTHORITY);
+    sspi_pair_free(&p);
+    setenv("KRB5_CONFIG", saved, 1);
+    free(saved);
+}
+
+static CU_TestInfo tests[] = {
+    {"the Kerberos package authenticates mutually with a ticket",
+     test_kerberos_package_authenticates_mutually_with_a_ticket},
+    {"Negotiate picks Kerberos when the client has a ticket",
+     test_negotiate_picks_kerberos_when_the_client_has_a_ticket},
+    {"Negotiate picks NTLM when the client has no ticket",
+     test_negotiate_picks_ntlm_when_the_client_has_no_ticket},
+    {"delegation gives the server a credential", test_delegation_gives_the_server_a_credential},
+    {"a password identity gets a ticket, and a wrong one is SEC_E_LOGON_DENIED",
+     test_password_identity_gets_a_ticket_and_a_wrong_one_is_logon_denied},
+    {"an unreachable KDC is SEC_E_NO_AUTHENTICATING_AUTHORITY",
+     test_an_unreachable_kdc_is_no_authenticating_authority},
+    CU_TEST_INFO_NULL,
+};
+
+int
+main(void)
+{
+    if (getenv("KRB5_CONFIG") == NULL || getenv("KRB5CCNAME") == NULL) {
+        fprintf(stderr, "run through tests/sspi_kerberos.sh: it starts the KDC\n");
+        return 99;
+    }
+    return test_run_suite("sspi_kerberos", tests);
+}
