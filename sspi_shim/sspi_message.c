@@ -25,6 +25,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gssapi/gssapi_ext.h>
 
@@ -168,6 +169,11 @@ established_context(PCtxtHandle phContext, struct sspi_ctx **out)
 
     if (ctx == NULL || !ctx->established)
         return SEC_E_INVALID_HANDLE;
+    /* Not every mechanism checks its own lifetime on every call (MIT's krb5 get_mic does
+     * not), so the lifetime GSS granted at establishment is enforced here. */
+    if (ctx->lifetime != GSS_C_INDEFINITE &&
+        time(NULL) - ctx->established_at >= (time_t)ctx->lifetime)
+        return SEC_E_CONTEXT_EXPIRED;
     *out = ctx;
     return SEC_E_OK;
 }

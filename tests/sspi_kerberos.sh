@@ -16,6 +16,14 @@ fi
 # Delegation needs a forwardable ticket.
 sed -i 's/^\[libdefaults\]/[libdefaults]\n forwardable = true/' "$KRB5_CONFIG"
 kdc_kinit || fail "kinit user@KRBTEST.COM"
+# A ticket that ends a few seconds from now, for SEC_E_CONTEXT_EXPIRED.
+SSPIGSS_SHORT_CCACHE="FILE:$W/short-krb5cc"
+export SSPIGSS_SHORT_CCACHE
+if ! echo "$KDC_USER_PASSWORD" | KRB5CCNAME="$SSPIGSS_SHORT_CCACHE" \
+    "$(kdc_tool kinit)" -l 4s "$KDC_USER@$KDC_REALM" > "$W/short-kinit.log" 2>&1; then
+    fail "kinit -l 4s user@KRBTEST.COM"
+    cat "$W/short-kinit.log"
+fi
 sed "s/127\.0\.0\.1:$KDC_PORT/127.0.0.1:1/g" "$KRB5_CONFIG" > "$W/dead-krb5.conf"
 SSPIGSS_DEAD_KDC_CONFIG="$W/dead-krb5.conf"
 export SSPIGSS_DEAD_KDC_CONFIG

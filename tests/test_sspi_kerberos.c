@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sspi.h"
 #include "sspi_loop.h"
@@ -125,7 +126,34 @@ test_an_unreachable_kdc_is_no_authenticating_authority(void)
     free(saved);
 }
 
+static void
+test_a_context_past_its_ticket_is_context_expired(void)
+{
+    struct sspi_pair p = {0};
+    const char *short_ccache = getenv("SSPIGSS_SHORT_CCACHE");
+    char *saved = strdup(getenv("KRB5CCNAME"));
+    char data[] = "late", sig[64];
+    SecBuffer bufs[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(sig), SECBUFFER_TOKEN, sig}};
+    SecBufferDesc msg = {SECBUFFER_VERSION, 2, bufs};
+
+    /* tests/sspi_kerberos.sh got this ticket with a lifetime of a few seconds. */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(short_ccache);
+    setenv("KRB5CCNAME", short_ccache, 1);
+    CU_ASSERT_EQUAL_FATAL(sspi_pair_credentials(&p, "Kerberos", "Kerberos", NULL, NULL, NULL),
+                          SEC_E_OK);
+    CU_ASSERT_FATAL(sspi_pair_establish(&p, TARGET, CLIENT_REQ, ASC_REQ_CONNECTION));
+    CU_ASSERT_EQUAL(MakeSignature(&p.client, 0, &msg, 0), SEC_E_OK);
+    sleep(6);
+    bufs[1].cbBuffer = sizeof(sig);
+    CU_ASSERT_EQUAL(MakeSignature(&p.client, 0, &msg, 0), SEC_E_CONTEXT_EXPIRED);
+    sspi_pair_free(&p);
+    setenv("KRB5CCNAME", saved, 1);
+    free(saved);
+}
+
 static CU_TestInfo tests[] = {
+    {"a context past its ticket is SEC_E_CONTEXT_EXPIRED",
+     test_a_context_past_its_ticket_is_context_expired},
     {"the Kerberos package authenticates mutually with a ticket",
      test_kerberos_package_authenticates_mutually_with_a_ticket},
     {"Negotiate picks Kerberos when the client has a ticket",
