@@ -106,6 +106,28 @@ deliver(struct sspi_ctx *ctx, PSecBufferDesc output, bool allocate, gss_buffer_t
     return status != SEC_E_OK ? status : final_status;
 }
 
+/* A context for the first call, holding a reference on a credential usable in its role. */
+static SECURITY_STATUS
+new_context(PCredHandle phCredential, bool initiator, ULONG req_flags, struct sspi_ctx **out)
+{
+    struct sspi_cred *cred = sspi_cred_from_handle(phCredential);
+    struct sspi_ctx *ctx;
+
+    if (cred == NULL)
+        return SEC_E_INVALID_HANDLE;
+    if (!(cred->use & (initiator ? SECPKG_CRED_OUTBOUND : SECPKG_CRED_INBOUND)))
+        return SEC_E_NO_CREDENTIALS;
+    ctx = calloc(1, sizeof(*ctx));
+    if (ctx == NULL)
+        return SEC_E_INSUFFICIENT_MEMORY;
+    ctx->initiator = initiator;
+    ctx->pkg = cred->pkg;
+    ctx->cred = sspi_cred_ref(cred);
+    ctx->req_flags = req_flags;
+    *out = ctx;
+    return SEC_E_OK;
+}
+
 static void
 finish(struct sspi_ctx *ctx, OM_uint32 time_rec, PTimeStamp ptsExpiry)
 {
@@ -125,7 +147,6 @@ initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, 
     struct gss_channel_bindings_struct cb;
     gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
     struct sspi_ctx *ctx = NULL;
-    struct sspi_cred *cred;
     SecBuffer *token;
     SECURITY_STATUS status;
     OM_uint32 major, minor, ret_flags = 0, time_rec = 0;
@@ -149,20 +170,11 @@ initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, 
     if (status != SEC_E_OK)
         return status;
     if (first) {
-        cred = sspi_cred_from_handle(phCredential);
-        if (cred == NULL)
-            return SEC_E_INVALID_HANDLE;
-        if (!(cred->use & SECPKG_CRED_OUTBOUND))
-            return SEC_E_NO_CREDENTIALS;
-        ctx = calloc(1, sizeof(*ctx));
-        if (ctx == NULL)
-            return SEC_E_INSUFFICIENT_MEMORY;
-        ctx->initiator = true;
-        ctx->pkg = cred->pkg;
-        ctx->cred = sspi_cred_ref(cred);
-        ctx->req_flags = fContextReq;
+        status = new_context(phCredential, true, fContextReq, &ctx);
+        if (status != SEC_E_OK)
+            return status;
         status = import_target(target, &ctx->target);
-        if (status == SEC_E_OK && target == NULL && cred->pkg->id == SSPI_PKG_KERBEROS)
+        if (status == SEC_E_OK && target == NULL && ctx->pkg->id == SSPI_PKG_KERBEROS)
             status = SEC_E_TARGET_UNKNOWN;
         if (status != SEC_E_OK)
             goto done;
@@ -282,7 +294,6 @@ AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext, PSecBuffe
     gss_name_t peer = GSS_C_NO_NAME;
     gss_cred_id_t delegated = GSS_C_NO_CREDENTIAL;
     struct sspi_ctx *ctx = NULL;
-    struct sspi_cred *cred;
     SecBuffer *token;
     SECURITY_STATUS status;
     OM_uint32 major, minor, ret_flags = 0, time_rec = 0;
@@ -308,17 +319,9 @@ AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext, PSecBuffe
     if (status != SEC_E_OK)
         return status;
     if (first) {
-        cred = sspi_cred_from_handle(phCredential);
-        if (cred == NULL)
-            return SEC_E_INVALID_HANDLE;
-        if (!(cred->use & SECPKG_CRED_INBOUND))
-            return SEC_E_NO_CREDENTIALS;
-        ctx = calloc(1, sizeof(*ctx));
-        if (ctx == NULL)
-            return SEC_E_INSUFFICIENT_MEMORY;
-        ctx->pkg = cred->pkg;
-        ctx->cred = sspi_cred_ref(cred);
-        ctx->req_flags = fContextReq;
+        status = new_context(phCredential, false, fContextReq, &ctx);
+        if (status != SEC_E_OK)
+            return status;
         if (!token_fits_package(ctx, &in)) {
             status = SEC_E_INVALID_TOKEN;
             goto done;
