@@ -37,14 +37,15 @@ KRB5_KTNAME="FILE:$W/no-keytab"
 GSS_MECH_CONFIG="$W/ours.conf"
 export NTLM_USER_FILE NTLMUSER SSPIGSS_NTLM_CONFIG KRB5_CONFIG KRB5CCNAME KRB5_KTNAME GSS_MECH_CONFIG
 
+# printf, not echo: dash's echo would turn the "\a" of "TESTDOM\alice" into a bell.
 pass() {
     PASSED=$((PASSED + 1))
-    echo "PASS: $*"
+    printf 'PASS: %s\n' "$*"
 }
 
 fail() {
     FAILED=$((FAILED + 1))
-    echo "FAIL: $*"
+    printf 'FAIL: %s\n' "$*"
 }
 
 # The closing line automake's log and CI read; the exit status follows the failures.
