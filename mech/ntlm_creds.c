@@ -157,14 +157,21 @@ static uint32_t
 accept_part(struct ntlm_cred *cred, const struct ntlm_name *desired,
             gss_const_key_value_set_t store)
 {
+    const struct ntlm_config *cfg;
     struct ntlm_userdb *db = NULL;
     uint32_t ret;
 
+    /* Without a name the acceptor is "host@<this host>": callers such as mod_auth_gssapi's
+     * Basic path ask the credential for its name and use it as a target. */
     if (desired != NULL) {
         ret = ntlm_name_copy(desired, &cred->acceptor_name);
-        if (ret)
-            return ret;
+    } else {
+        ret = ntlm_config_get(&cfg);
+        if (ret == 0)
+            ret = ntlm_name_new(NTLM_NAME_SERVICE, "host", cfg->dns_name, &cred->acceptor_name);
     }
+    if (ret)
+        return ret;
     ret = user_file_path(store, &cred->user_file);
     if (ret)
         return ret;
