@@ -20,6 +20,12 @@ example_set_program(const char *name)
     program = name;
 }
 
+const char *
+example_program(void)
+{
+    return program;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Names                                                                                    */
 /* ---------------------------------------------------------------------------------------- */
@@ -410,97 +416,6 @@ example_print_peer_error(const unsigned char *data, size_t len)
         fputc(isprint(data[i]) ? data[i] : '?', stderr);
     fprintf(stderr, " returned 0x%08lX (%s)\n", (unsigned long)(ULONG)status,
             example_status_name(status));
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Base64                                                                                   */
-/* ---------------------------------------------------------------------------------------- */
-
-static const char b64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-char *
-example_base64_encode(const unsigned char *data, size_t len)
-{
-    size_t groups = (len + 2) / 3, i, o = 0;
-    char *out;
-
-    if (groups > (SIZE_MAX - 1) / 4)
-        return NULL;
-    out = malloc(groups * 4 + 1);
-    if (out == NULL)
-        return NULL;
-    for (i = 0; i < len; i += 3) {
-        uint32_t v = (uint32_t)data[i] << 16;
-
-        if (i + 1 < len)
-            v |= (uint32_t)data[i + 1] << 8;
-        if (i + 2 < len)
-            v |= data[i + 2];
-        out[o++] = b64_alphabet[v >> 18 & 63];
-        out[o++] = b64_alphabet[v >> 12 & 63];
-        out[o++] = i + 1 < len ? b64_alphabet[v >> 6 & 63] : '=';
-        out[o++] = i + 2 < len ? b64_alphabet[v & 63] : '=';
-    }
-    out[o] = '\0';
-    return out;
-}
-
-static int
-b64_value(char c)
-{
-    const char *p = c != '\0' ? strchr(b64_alphabet, c) : NULL;
-
-    return p != NULL ? (int)(p - b64_alphabet) : -1;
-}
-
-int
-example_base64_decode(const char *text, size_t text_len, size_t max, unsigned char **out,
-                      size_t *out_len)
-{
-    size_t pad = 0, n, i, o = 0;
-    unsigned char *buf;
-
-    if (text_len == 0 || text_len % 4 != 0)
-        return -1;
-    if (text[text_len - 1] == '=')
-        pad = text[text_len - 2] == '=' ? 2 : 1;
-    n = text_len / 4 * 3 - pad;
-    if (n > max)
-        return -1;
-    buf = malloc(n + 1);
-    if (buf == NULL)
-        return -1;
-    for (i = 0; i < text_len; i += 4) {
-        bool last = i + 4 == text_len;
-        int v[4], k;
-        uint32_t group = 0;
-
-        for (k = 0; k < 4; k++) {
-            bool padding = last && k >= 4 - (int)pad;
-
-            v[k] = padding ? 0 : b64_value(text[i + k]);
-            if (v[k] < 0 || (padding && text[i + k] != '=')) {
-                free(buf);
-                return -1;
-            }
-            group = group << 6 | (uint32_t)v[k];
-        }
-        /* Non-canonical encodings (stray bits under the padding) are rejected. */
-        if ((pad == 1 && last && (group & 0xFF) != 0) ||
-            (pad == 2 && last && (group & 0xFFFF) != 0)) {
-            free(buf);
-            return -1;
-        }
-        buf[o++] = (unsigned char)(group >> 16);
-        if (!last || pad < 2)
-            buf[o++] = (unsigned char)(group >> 8);
-        if (!last || pad < 1)
-            buf[o++] = (unsigned char)group;
-    }
-    *out = buf;
-    *out_len = o;
-    return 0;
 }
 
 /* ---------------------------------------------------------------------------------------- */

@@ -1,7 +1,7 @@
 /*
  * What the SSPI example client and server share: the framed wire protocol, status and flag
- * names for messages a person reads, base64 for the HTTP mode, and sealing with
- * EncryptMessage/DecryptMessage. Only sspi.h and POSIX are used, as a Windows program would.
+ * names for messages a person reads, and sealing with EncryptMessage/DecryptMessage (HTTP is
+ * in sspi_http.h). Only sspi.h and POSIX are used, as a Windows program would.
  */
 #ifndef SSPI_EXAMPLE_COMMON_H
 #define SSPI_EXAMPLE_COMMON_H
@@ -29,6 +29,7 @@ enum example_frame {
 
 /* Fixed prefix of every diagnostic ("sspi_client", "sspi_server"). */
 void example_set_program(const char *name);
+const char *example_program(void);
 
 const char *example_status_name(SECURITY_STATUS status);
 
@@ -59,11 +60,6 @@ int example_write_all(int fd, const void *buf, size_t len);
 
 /* Bounds a peer's silence on fd to EXAMPLE_IO_TIMEOUT seconds. */
 int example_set_timeouts(int fd);
-
-/* Base64 (RFC 4648, padded): encode allocates; decode rejects anything not canonical. */
-char *example_base64_encode(const unsigned char *data, size_t len);
-int example_base64_decode(const char *text, size_t text_len, size_t max, unsigned char **out,
-                          size_t *out_len);
 
 /* Who and what a complete context stands for, from QueryContextAttributes. */
 struct example_peer {

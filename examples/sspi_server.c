@@ -10,7 +10,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <sspi.h>
 
 #include "sspi_example_common.h"
+#include "sspi_http.h"
 
 /* What the server insists on for the framed protocol, whose messages it seals. */
 #define SERVER_REQ                                                                                 \
@@ -28,10 +28,6 @@
      ASC_REQ_SEQUENCE_DETECT | ASC_REQ_CONNECTION)
 /* HTTP authenticates the connection and protects no messages. */
 #define HTTP_REQ ASC_REQ_CONNECTION
-
-/* HTTP bounds: the request head (request line and headers) and the number of header lines. */
-#define HTTP_MAX_HEAD (100u * 1024u)
-#define HTTP_MAX_HEADERS 64
 
 struct server_options {
     uint16_t port;
@@ -261,85 +257,18 @@ struct http_request {
     bool has_body;             /* Content-Length > 0 or Transfer-Encoding */
 };
 
-struct http_conn {
-    int fd;
-    char *buf; /* HTTP_MAX_HEAD + 1 bytes */
-    size_t used;
-    size_t head_len; /* bytes of the current request head, removed on the next read */
-};
-
-enum http_read { HTTP_READ_OK, HTTP_READ_EOF, HTTP_READ_ERROR, HTTP_READ_TOO_LARGE };
-
-/* Reads until a blank line ends the head; the head is then NUL-terminated in place. */
-static enum http_read
-http_read_head(struct http_conn *c)
-{
-    char *end;
-
-    memmove(c->buf, c->buf + c->head_len, c->used - c->head_len);
-    c->used -= c->head_len;
-    c->head_len = 0;
-    for (;;) {
-        ssize_t n;
-
-        c->buf[c->used] = '\0';
-        end = strstr(c->buf, "\r\n\r\n");
-        if (end != NULL)
-            break;
-        if (memchr(c->buf, '\0', c->used) != NULL) {
-            fprintf(stderr, "sspi_server: a NUL byte in the request head\n");
-            return HTTP_READ_ERROR;
-        }
-        if (c->used == HTTP_MAX_HEAD) {
-            fprintf(stderr, "sspi_server: request head over %u bytes\n", HTTP_MAX_HEAD);
-            return HTTP_READ_TOO_LARGE;
-        }
-        n = recv(c->fd, c->buf + c->used, HTTP_MAX_HEAD - c->used, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n == 0 && c->used == 0)
-            return HTTP_READ_EOF;
-        if (n <= 0) {
-            fprintf(stderr, "sspi_server: reading the request: %s\n",
-                    n == 0 ? "connection closed mid-request" : strerror(errno));
-            return HTTP_READ_ERROR;
-        }
-        c->used += (size_t)n;
-    }
-    end[2] = '\0';
-    c->head_len = (size_t)(end - c->buf) + 4;
-    return HTTP_READ_OK;
-}
-
-static bool
-header_is(const char *line, size_t name_len, const char *name)
-{
-    return name_len == strlen(name) && strncasecmp(line, name, name_len) == 0;
-}
-
-/* Control characters other than tab have no place in a header line. */
-static bool
-has_controls(const char *line)
-{
-    for (; *line != '\0'; line++) {
-        if (((unsigned char)*line < 0x20 && *line != '\t') || *line == 0x7f)
-            return true;
-    }
-    return false;
-}
-
-/* Parses the head http_read_head left in c->buf; 0 or an HTTP status code to answer with. */
+/* Parses the head http_read_head left; 0 or an HTTP status code to answer with. */
 static int
 http_parse(struct http_conn *c, struct http_request *req)
 {
-    char *line = c->buf, *next, *sp1, *sp2;
-    int headers = 0;
+    struct http_head head;
+    char *line, *sp1, *sp2;
+    size_t i;
 
     *req = (struct http_request){NULL, false, NULL, false, false};
-    next = strstr(line, "\r\n");
-    *next = '\0';
-    if (has_controls(line))
+    if (http_split_head(c, &head) != 0)
         return 400;
+    line = head.start_line;
     sp1 = strchr(line, ' ');
     sp2 = sp1 != NULL ? strchr(sp1 + 1, ' ') : NULL;
     if (sp1 == NULL || sp2 == NULL || sp1 == line || sp2 == sp1 + 1)
@@ -351,61 +280,26 @@ http_parse(struct http_conn *c, struct http_request *req)
     else if (strcmp(sp2 + 1, "HTTP/1.0") != 0)
         return 505;
     req->close = !req->http11;
-    for (line = next + 2; *line != '\0'; line = next + 2) {
-        char *colon, *value, *vend;
-        size_t name_len;
+    for (i = 0; i < head.count; i++) {
+        const struct http_field *f = &head.fields[i];
 
-        next = strstr(line, "\r\n");
-        *next = '\0';
-        if (++headers > HTTP_MAX_HEADERS || *line == ' ' || *line == '\t' || has_controls(line))
-            return 400; /* too many lines, obsolete line folding, or a stray CR/LF */
-        colon = strchr(line, ':');
-        if (colon == NULL || colon == line)
-            return 400;
-        name_len = (size_t)(colon - line);
-        for (value = colon + 1; *value == ' ' || *value == '\t'; value++)
-            ;
-        for (vend = value + strlen(value); vend > value && (vend[-1] == ' ' || vend[-1] == '\t');)
-            *--vend = '\0';
-        if (header_is(line, name_len, "Authorization")) {
+        if (http_field_is(f, "Authorization")) {
             if (req->authorization != NULL)
                 return 400;
-            req->authorization = value;
-        } else if (header_is(line, name_len, "Connection")) {
-            if (strcasecmp(value, "close") == 0)
+            req->authorization = f->value;
+        } else if (http_field_is(f, "Connection")) {
+            if (strcasecmp(f->value, "close") == 0)
                 req->close = true;
-            else if (strcasecmp(value, "keep-alive") == 0 && !req->http11)
+            else if (strcasecmp(f->value, "keep-alive") == 0 && !req->http11)
                 req->close = false;
-        } else if (header_is(line, name_len, "Content-Length")) {
-            if (strspn(value, "0") != strlen(value) || *value == '\0')
+        } else if (http_field_is(f, "Content-Length")) {
+            if (strspn(f->value, "0") != strlen(f->value) || *f->value == '\0')
                 req->has_body = true;
-        } else if (header_is(line, name_len, "Transfer-Encoding")) {
+        } else if (http_field_is(f, "Transfer-Encoding")) {
             req->has_body = true;
         }
     }
     return 0;
-}
-
-static const char *
-http_reason(int code)
-{
-    switch (code) {
-    case 200:
-        return "OK";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 405:
-        return "Method Not Allowed";
-    case 413:
-        return "Content Too Large";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 505:
-        return "HTTP Version Not Supported";
-    }
-    return "Error";
 }
 
 /*
@@ -439,43 +333,6 @@ http_respond(int fd, int code, const char *challenge, const char *body, bool hea
     ret = example_write_all(fd, text, len);
     free(text);
     return ret;
-}
-
-/* printf into a fresh allocation; NULL when out of memory. */
-static char *format_alloc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-format_alloc(const char *fmt, ...)
-{
-    va_list ap;
-    char *text;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (text = malloc((size_t)n + 1)) == NULL)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(text, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return text;
-}
-
-/* Splits "Scheme base64" and decodes the token; 0, or -1 for anything malformed. */
-static int
-http_auth_token(const char *value, const char **scheme, size_t *scheme_len, unsigned char **token,
-                size_t *token_len)
-{
-    const char *sp = strchr(value, ' '), *data;
-
-    if (sp == NULL || sp == value)
-        return -1;
-    *scheme = value;
-    *scheme_len = (size_t)(sp - value);
-    for (data = sp; *data == ' '; data++)
-        ;
-    return example_base64_decode(data, strlen(data), EXAMPLE_MAX_TOKEN, token, token_len);
 }
 
 /* The authentication state of one connection: which scheme, and the context so far. */
@@ -545,8 +402,8 @@ http_authenticate(int fd, const struct http_request *req, struct server_cred cre
         goto done;
     }
     if (out_len > 0) {
-        b64 = example_base64_encode(out, out_len);
-        challenge = b64 != NULL ? format_alloc("%s %s", auth->scheme, b64) : NULL;
+        b64 = http_base64_encode(out, out_len);
+        challenge = b64 != NULL ? http_format("%s %s", auth->scheme, b64) : NULL;
         if (challenge == NULL)
             goto done;
     }
@@ -567,7 +424,7 @@ http_authenticate(int fd, const struct http_request *req, struct server_cred cre
         http_respond(fd, 401, NULL, "authentication failed\n", head, true);
         goto done;
     }
-    body = format_alloc("Hello, %s (package %s)\n", peer.user, peer.package);
+    body = http_format("Hello, %s (package %s)\n", peer.user, peer.package);
     if (body == NULL)
         goto done;
     if (http_respond(fd, 200, challenge, body, head, true) != 0)
@@ -592,14 +449,13 @@ done:
 static int
 serve_http(int fd, struct server_cred creds[2])
 {
-    struct http_conn conn = {fd, NULL, 0, 0};
+    struct http_conn conn;
     struct http_auth auth = {NULL, NULL, {0, 0}, false};
     struct http_request req;
     int ret = -1, code, step;
 
-    conn.buf = malloc(HTTP_MAX_HEAD + 1);
-    if (conn.buf == NULL)
-        goto done;
+    if (http_conn_init(&conn, fd) != 0)
+        return -1;
     for (;;) {
         enum http_read r = http_read_head(&conn);
         bool head;
@@ -644,7 +500,7 @@ serve_http(int fd, struct server_cred creds[2])
     ret = 0;
 done:
     http_auth_reset(&auth);
-    free(conn.buf);
+    http_conn_free(&conn);
     return ret;
 }
 

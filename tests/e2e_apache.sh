@@ -1,0 +1,405 @@
+#!/bin/sh
+# Apache httpd 2.4 + mod_auth_gssapi with this module as its NTLM mechanism (GSS_MECH_CONFIG in
+# httpd's environment) and a throwaway KDC, against independent clients: curl's own NTLM, curl
+# Negotiate over gss-ntlmssp or a Kerberos ticket, requests-ntlm, Samba's ntlm_auth, HTTP Basic
+# and the SSPI example client. A case passes on the client's status and, for a 200, the user and
+# scheme/mechanism httpd logged. Ends with the report table and a scan for worker crashes.
+. "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/kdc.sh"
+
+APACHE=/usr/sbin/apache2
+APACHE_MODULES=/usr/lib/apache2/modules
+PY=/usr/bin/python3
+E2E=${SSPIGSS_SRCDIR:-.}/tests/e2e
+EXAMPLES=${SSPIGSS_EXAMPLES_DIR:-$SSPIGSS_BUILDDIR/examples}
+A=$W/apache
+HTTPD_PID=
+HTTP_PORT=
+CASES=0
+ALICE='TESTDOM\alice'
+PW='Passw0rd!'
+NO_TICKET=FILE:$W/no-ccache
+TICKET=
+
+if [ ! -x "$APACHE" ]; then
+    echo "SKIP: Apache is not installed (apt-get install apache2)"
+    exit 77
+fi
+if [ ! -f "$APACHE_MODULES/mod_auth_gssapi.so" ]; then
+    echo "SKIP: mod_auth_gssapi is not installed (apt-get install libapache2-mod-auth-gssapi)"
+    exit 77
+fi
+if ! command -v curl > /dev/null 2>&1; then
+    echo "SKIP: curl is not installed (it probes the server and is most of the clients)"
+    exit 77
+fi
+
+# The process exists and is not a zombie.
+alive() {
+    kill -0 "$1" 2>/dev/null && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null
+}
+
+# httpd's workers: the processes whose parent is httpd.
+httpd_children() {
+    grep -l "^PPid:[[:space:]]*$HTTPD_PID\$" /proc/[0-9]*/status 2> /dev/null | cut -d/ -f3
+}
+
+# Stops httpd by pid: TERM (it stops its workers), at most 5 s, then KILL it and its workers.
+apache_stop() {
+    [ -n "$HTTPD_PID" ] || return 0
+    kill -TERM "$HTTPD_PID" 2>/dev/null
+    n=0
+    while alive "$HTTPD_PID" && [ $n -lt 100 ]; do
+        sleep 0.05
+        n=$((n + 1))
+    done
+    if alive "$HTTPD_PID"; then
+        echo "httpd $HTTPD_PID ignored TERM for 5 s; killing it"
+        for child in $(httpd_children); do
+            kill -KILL "$child" 2>/dev/null
+        done
+        kill -KILL "$HTTPD_PID" 2>/dev/null
+    fi
+    wait "$HTTPD_PID" 2>/dev/null
+    HTTPD_PID=
+}
+trap 'apache_stop; cleanup' EXIT
+
+# SKIP lines are visible and go into the report, but count as neither pass nor failure.
+skip() {
+    echo "SKIP: $*"
+    printf 'SKIP|%s|||\n' "$*" >> "$W/report"
+}
+
+# ---------------------------------------------------------------------------------------------
+# httpd's directory: config, module copy, user files, keytab; owned by the user httpd runs as.
+# ---------------------------------------------------------------------------------------------
+
+mkdir -p "$A/run" "$A/htdocs" || exit 99
+for d in ntlm both basic noname; do
+    mkdir "$A/htdocs/$d" && echo "hello from /$d" > "$A/htdocs/$d/index.html" || exit 99
+done
+cp "$E2E/httpd.conf" "$A/httpd.conf" || exit 99
+# A copy of the module, so that httpd's user can read it wherever the build tree is.
+cp "$SSPIGSS_MODULE" "$A/sspigss_ntlm.so" || exit 99
+printf 'sspigss_ntlm 1.3.6.1.4.1.311.2.2.10 %s\n' "$A/sspigss_ntlm.so" > "$A/mech.conf"
+cp "$W/ntlm.conf" "$A/ntlm.conf"
+# NTLM_USER_FILE (alice, bob) serves /ntlm; the cred-store keyfile (alice, carol) the others.
+cp "$W/users" "$A/ntlm-users"
+printf 'TESTDOM:alice:Passw0rd!\nTESTDOM:carol:Other-3\n' > "$A/keyfile-users"
+cp "$KRB5_CONFIG" "$A/krb5.conf"
+
+# The gss-ntlmssp initiator's user files, MD4 for python's ntlm-auth, an empty mech list.
+printf 'TESTDOM:alice:Passw0rd!\n' > "$W/cli-users"
+printf 'TESTDOM:alice:wrong\n' > "$W/cli-users-bad"
+: > "$W/no-mechs.conf"
+cat > "$W/openssl-legacy.cnf" << 'EOF'
+openssl_conf = openssl_init
+[openssl_init]
+providers = provider_sect
+[provider_sect]
+default = default_sect
+legacy = legacy_sect
+[default_sect]
+activate = 1
+[legacy_sect]
+activate = 1
+EOF
+
+if ! kdc_available; then
+    skip "Kerberos cases: no MIT KDC (apt-get install krb5-kdc krb5-admin-server krb5-user)"
+elif kdc_start && kdc_kinit; then
+    TICKET=$KRB5CCNAME
+    cp "$W/http.keytab" "$A/http.keytab"
+    cp "$KRB5_CONFIG" "$A/krb5.conf"
+else
+    fail "the test KDC did not start; Kerberos cases not run"
+    printf 'FAIL|test KDC|||did not start\n' >> "$W/report"
+fi
+# Clients get no ticket unless a case gives them $TICKET.
+KRB5CCNAME=$NO_TICKET
+export KRB5CCNAME
+
+# As root, httpd runs as nobody: the directory must be reachable and its own.
+if [ "$(id -u)" = 0 ]; then
+    chmod 711 "$W"
+    chown -R "nobody:$(id -g nobody)" "$A" || exit 99
+fi
+
+# Starts httpd in the foreground (so $! is its pid) on a random free port, a few tries.
+apache_start() {
+    for attempt in 1 2 3 4 5; do
+        HTTP_PORT=$(kdc_random_port)
+        rm -f "$A/httpd.pid"
+        set -- env -i PATH=/usr/bin:/bin LANG=C E2E_DIR="$A" HTTP_PORT="$HTTP_PORT" \
+            GSS_MECH_CONFIG="$A/mech.conf" NTLM_USER_FILE="$A/ntlm-users" \
+            SSPIGSS_NTLM_CONFIG="$A/ntlm.conf" KRB5_CONFIG="$A/krb5.conf" \
+            KRB5RCACHEDIR="$A/run" "$APACHE" -f "$A/httpd.conf" -DFOREGROUND
+        if [ "$(id -u)" = 0 ]; then
+            set -- setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups \
+                -- "$@"
+        fi
+        "$@" >> "$W/httpd.out" 2>&1 &
+        HTTPD_PID=$!
+        n=0
+        while [ $n -lt 100 ] && alive "$HTTPD_PID"; do
+            if [ "$(cat "$A/httpd.pid" 2>/dev/null)" = "$HTTPD_PID" ] &&
+                [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
+                    "http://127.0.0.1:$HTTP_PORT/")" != 000 ]; then
+                return 0
+            fi
+            sleep 0.05
+            n=$((n + 1))
+        done
+        apache_stop
+        echo "httpd did not come up on 127.0.0.1:$HTTP_PORT (attempt $attempt)"
+    done
+    sed 's/^/    /' "$W/httpd.out" "$A/error.log" 2>/dev/null | tail -n 20
+    return 1
+}
+
+if ! apache_start; then
+    fail "httpd did not start"
+    finish
+    exit
+fi
+echo "httpd $HTTPD_PID on 127.0.0.1:$HTTP_PORT, uid $(awk '/^Uid:/ { print $2 }' \
+    "/proc/$HTTPD_PID/status")"
+
+# ---------------------------------------------------------------------------------------------
+# Cases
+# ---------------------------------------------------------------------------------------------
+
+# access_lines PATH: the access-log lines of one request path (with its query).
+access_lines() {
+    awk -v p="$1" '$1 == p' "$A/access.log" 2>/dev/null
+}
+
+# run_case CLIENT LOCATION SCHEME WANT MECH COMMAND...
+# COMMAND requests $URL (path $REQ_PATH, unique per case) and prints a last "status=NNN" line
+# ("HTTP status: NNN" for the SSPI client). WANT is a user name: exit 0, status 200, and the
+# access log's last line for the request names that user with GSS_MECH=MECH; or 401: a
+# non-zero exit, status 401, logged as 401, and no 200 logged for the request.
+run_case() {
+    rc_client=$1 rc_loc=$2 rc_scheme=$3 rc_want=$4 rc_mech=$5
+    shift 5
+    CASES=$((CASES + 1))
+    REQ_PATH="$rc_loc/index.html?case=$CASES"
+    URL="http://localhost:$HTTP_PORT$REQ_PATH"
+    rc_errlines=$(wc -l < "$A/error.log")
+    "$@" > "$W/client.log" 2>&1
+    rc_exit=$?
+    rc_status=$(sed -n 's/^status=//p; s/^HTTP status: //p' "$W/client.log" | tail -n 1)
+    # httpd logs just after it answers: wait (at most 2 s) for the line of the last answer.
+    n=0
+    while [ -n "$rc_status" ] && [ $n -lt 40 ] &&
+        [ "$(access_lines "$REQ_PATH" | tail -n 1 | cut -d' ' -f2)" != "$rc_status" ]; do
+        sleep 0.05
+        n=$((n + 1))
+    done
+    rc_last=$(access_lines "$REQ_PATH" | tail -n 1)
+    rc_ok=no
+    if [ "$rc_want" = 401 ]; then
+        rc_expect=401
+        if [ $rc_exit -ne 0 ] && [ "$rc_status" = 401 ] &&
+            [ "$(echo "$rc_last" | cut -d' ' -f2)" = 401 ] &&
+            ! access_lines "$REQ_PATH" | awk '$2 == 200 { found = 1 } END { exit !found }'; then
+            rc_ok=yes
+        fi
+    else
+        rc_expect="200 $rc_want $rc_mech"
+        # httpd's log escapes a backslash in the name as \\.
+        rc_name=$(printf '%s' "$rc_want" | sed 's/\\/\\\\/g')
+        if [ $rc_exit -eq 0 ] && [ "$rc_status" = 200 ] &&
+            [ "$rc_last" = "$REQ_PATH 200 GSS_NAME=$rc_name GSS_MECH=$rc_mech" ]; then
+            rc_ok=yes
+        fi
+    fi
+    if [ $rc_ok = yes ]; then
+        rc_result=PASS
+        pass "$rc_client -> $rc_loc ($rc_scheme): $rc_expect"
+    else
+        rc_result=FAIL
+        fail "$rc_client -> $rc_loc ($rc_scheme): want $rc_expect; exit $rc_exit," \
+            "status ${rc_status:-none}, logged: ${rc_last:-nothing}"
+        sed 's/^/    client: /' "$W/client.log" | tail -n 25
+        tail -n "+$((rc_errlines + 1))" "$A/error.log" | cut -c 1-300 | sed 's/^/    error.log: /'
+    fi
+    printf '%s|%s|%s|%s|%s\n' "$rc_result" "$rc_client" "$rc_loc" "$rc_scheme" "$rc_expect" \
+        >> "$W/report"
+}
+
+# Clients. Each requests $URL and prints "status=NNN" last.
+
+# curl's own NTLM: raw "NTLM" scheme, a 32-byte NEGOTIATE without VERSION. USER PASSWORD
+curl_ntlm() {
+    curl -sS -f --max-time 20 -o "$W/body" -w 'status=%{http_code}\n' --ntlm -u "$1:$2" "$URL"
+}
+
+# curl --negotiate over MIT SPNEGO with gss-ntlmssp as the NTLM initiator. USER_FILE CCACHE
+curl_gssntlmssp() {
+    GSS_MECH_CONFIG=$W/theirs.conf NTLM_USER_FILE=$1 NTLMUSER=alice KRB5CCNAME=$2 \
+        curl -sS -f --max-time 20 -o "$W/body" -w 'status=%{http_code}\n' --negotiate -u : \
+        "$URL"
+}
+
+# curl --negotiate with only MIT's own mechanisms: Kerberos from CCACHE. CCACHE
+curl_krb5() {
+    GSS_MECH_CONFIG=$W/no-mechs.conf KRB5CCNAME=$1 \
+        curl -sS -f --max-time 20 -o "$W/body" -w 'status=%{http_code}\n' --negotiate -u : \
+        "$URL"
+}
+
+# HTTP Basic (curl's default scheme with -u). USER PASSWORD
+curl_basic() {
+    curl -sS -f --max-time 20 -o "$W/body" -w 'status=%{http_code}\n' -u "$1:$2" "$URL"
+}
+
+# python3-requests-ntlm. USER PASSWORD
+requests_ntlm() {
+    OPENSSL_CONF=$W/openssl-legacy.cnf timeout 30 "$PY" "$E2E/req_ntlm.py" "$URL" "$1" "$2"
+}
+
+# Samba ntlm_auth as the token source. PROTOCOL PASSWORD
+ntlm_auth_client() {
+    timeout 30 "$PY" "$E2E/ntlm_auth_peer.py" "$URL" "$1" TESTDOM alice "$2"
+}
+
+# The SSPI example client (libsspi over this module) in its HTTP mode. CCACHE CLIENT ARGS...
+sspi_client() {
+    sc_ccache=$1
+    shift
+    GSS_MECH_CONFIG=$W/ours.conf KRB5CCNAME=$sc_ccache timeout 30 "$EXAMPLES/sspi_client" \
+        --host localhost --port "$HTTP_PORT" --target HTTP/localhost --http "$REQ_PATH" "$@"
+}
+
+# Every location against curl's NTLM; the keyfile replaces NTLM_USER_FILE where it is given.
+run_case "curl --ntlm" /ntlm NTLM "$ALICE" NTLM/NTLM curl_ntlm "$ALICE" "$PW"
+run_case "curl --ntlm, wrong password" /ntlm NTLM 401 - curl_ntlm "$ALICE" wrong
+run_case "curl --ntlm" /both NTLM "$ALICE" NTLM/NTLM curl_ntlm "$ALICE" "$PW"
+run_case "curl --ntlm, wrong password" /both NTLM 401 - curl_ntlm "$ALICE" wrong
+run_case "curl --ntlm, carol (keyfile only)" /both NTLM 'TESTDOM\carol' NTLM/NTLM \
+    curl_ntlm 'TESTDOM\carol' Other-3
+run_case "curl --ntlm, carol (keyfile only)" /ntlm NTLM 401 - curl_ntlm 'TESTDOM\carol' Other-3
+run_case "curl --ntlm, bob (user file only)" /both NTLM 401 - curl_ntlm 'TESTDOM\bob' Secret-2
+run_case "curl --ntlm" /basic NTLM "$ALICE" NTLM/NTLM curl_ntlm "$ALICE" "$PW"
+run_case "curl --ntlm" /noname NTLM "$ALICE" NTLM/NTLM curl_ntlm "$ALICE" "$PW"
+run_case "curl --ntlm, wrong password" /noname NTLM 401 - curl_ntlm "$ALICE" wrong
+
+# HTTP Basic: the mechanism acquires with the password, then inits and accepts inside httpd.
+run_case "curl -u (Basic)" /basic Basic "$ALICE" Basic/NTLM curl_basic "$ALICE" "$PW"
+run_case "curl -u (Basic), wrong password" /basic Basic 401 - curl_basic "$ALICE" wrong
+run_case "curl -u (Basic)" /noname Basic "$ALICE" Basic/NTLM curl_basic "$ALICE" "$PW"
+run_case "curl -u (Basic), wrong password" /noname Basic 401 - curl_basic "$ALICE" wrong
+
+if [ -n "$INCUMBENT" ]; then
+    run_case "curl --negotiate (gss-ntlmssp)" /ntlm Negotiate "$ALICE" Negotiate/NTLM \
+        curl_gssntlmssp "$W/cli-users" "$NO_TICKET"
+    run_case "curl --negotiate (gss-ntlmssp), wrong password" /ntlm Negotiate 401 - \
+        curl_gssntlmssp "$W/cli-users-bad" "$NO_TICKET"
+    run_case "curl --negotiate (gss-ntlmssp)" /both Negotiate "$ALICE" Negotiate/NTLM \
+        curl_gssntlmssp "$W/cli-users" "$NO_TICKET"
+    run_case "curl --negotiate (gss-ntlmssp)" /noname Negotiate "$ALICE" Negotiate/NTLM \
+        curl_gssntlmssp "$W/cli-users" "$NO_TICKET"
+    run_case "curl --negotiate (gss-ntlmssp), wrong password" /noname Negotiate 401 - \
+        curl_gssntlmssp "$W/cli-users-bad" "$NO_TICKET"
+    if [ -n "$TICKET" ]; then
+        # A ticket too: SPNEGO sends Kerberos first and the server steers it to NTLM.
+        run_case "curl --negotiate (gss-ntlmssp + TGT)" /ntlm Negotiate "$ALICE" \
+            Negotiate/NTLM curl_gssntlmssp "$W/cli-users" "$TICKET"
+    fi
+else
+    skip "curl --negotiate over gss-ntlmssp: gss-ntlmssp is not installed"
+fi
+
+if "$PY" -c 'import requests_ntlm' 2> /dev/null; then
+    run_case "python requests_ntlm" /ntlm NTLM "$ALICE" NTLM/NTLM requests_ntlm "$ALICE" "$PW"
+    run_case "python requests_ntlm, wrong password" /ntlm NTLM 401 - \
+        requests_ntlm "$ALICE" wrong
+    run_case "python requests_ntlm" /both NTLM "$ALICE" NTLM/NTLM requests_ntlm "$ALICE" "$PW"
+    run_case "python requests_ntlm" /noname NTLM "$ALICE" NTLM/NTLM \
+        requests_ntlm "$ALICE" "$PW"
+else
+    skip "python requests_ntlm: not installed (apt-get install python3-requests-ntlm)"
+fi
+
+if command -v ntlm_auth > /dev/null 2>&1; then
+    run_case "ntlm_auth ntlmssp-client-1" /ntlm NTLM "$ALICE" NTLM/NTLM \
+        ntlm_auth_client ntlmssp-client-1 "$PW"
+    run_case "ntlm_auth ntlmssp-client-1, wrong password" /ntlm NTLM 401 - \
+        ntlm_auth_client ntlmssp-client-1 wrong
+    run_case "ntlm_auth ntlmssp-client-1" /noname NTLM "$ALICE" NTLM/NTLM \
+        ntlm_auth_client ntlmssp-client-1 "$PW"
+    run_case "ntlm_auth gss-spnego-client" /ntlm Negotiate "$ALICE" Negotiate/NTLM \
+        ntlm_auth_client gss-spnego-client "$PW"
+    run_case "ntlm_auth gss-spnego-client, wrong password" /ntlm Negotiate 401 - \
+        ntlm_auth_client gss-spnego-client wrong
+    run_case "ntlm_auth gss-spnego-client" /both Negotiate "$ALICE" Negotiate/NTLM \
+        ntlm_auth_client gss-spnego-client "$PW"
+    run_case "ntlm_auth gss-spnego-client" /noname Negotiate "$ALICE" Negotiate/NTLM \
+        ntlm_auth_client gss-spnego-client "$PW"
+else
+    skip "Samba ntlm_auth: not installed (apt-get install winbind)"
+fi
+
+if [ -n "$TICKET" ]; then
+    run_case "curl --negotiate (Kerberos ticket)" /both Negotiate user@KRBTEST.COM \
+        Negotiate/krb5 curl_krb5 "$TICKET"
+    run_case "curl --negotiate (Kerberos ticket)" /noname Negotiate user@KRBTEST.COM \
+        Negotiate/krb5 curl_krb5 "$TICKET"
+    run_case "curl --negotiate (Kerberos), no ticket" /both Negotiate 401 - \
+        curl_krb5 "$NO_TICKET"
+fi
+
+if [ -x "$EXAMPLES/sspi_client" ]; then
+    run_case "sspi_client NTLM" /ntlm NTLM "$ALICE" NTLM/NTLM \
+        sspi_client "$NO_TICKET" --package NTLM --user "$ALICE" --password "$PW"
+    run_case "sspi_client NTLM, wrong password" /ntlm NTLM 401 - \
+        sspi_client "$NO_TICKET" --package NTLM --user "$ALICE" --password wrong
+    run_case "sspi_client Negotiate" /ntlm Negotiate "$ALICE" Negotiate/NTLM \
+        sspi_client "$NO_TICKET" --package Negotiate --user "$ALICE" --password "$PW"
+    run_case "sspi_client NTLM" /both NTLM "$ALICE" NTLM/NTLM \
+        sspi_client "$NO_TICKET" --package NTLM --user "$ALICE" --password "$PW"
+    run_case "sspi_client Negotiate" /noname Negotiate "$ALICE" Negotiate/NTLM \
+        sspi_client "$NO_TICKET" --package Negotiate --user "$ALICE" --password "$PW"
+    if [ -n "$TICKET" ]; then
+        run_case "sspi_client Negotiate (Kerberos ticket)" /both Negotiate user@KRBTEST.COM \
+            Negotiate/krb5 sspi_client "$TICKET" --package Negotiate
+    fi
+else
+    skip "SSPI example client: $EXAMPLES/sspi_client is not built"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# The module httpd really used, the report, and the error log
+# ---------------------------------------------------------------------------------------------
+
+# Every httpd process that loaded an NTLM module loaded ours (the parent and its workers).
+maps=$(for p in "$HTTPD_PID" $(httpd_children); do
+    cat "/proc/$p/maps" 2> /dev/null
+done)
+if echo "$maps" | grep -qF "$A/sspigss_ntlm.so" && ! echo "$maps" | grep -q gssntlmssp; then
+    pass "httpd loaded the module under test, not gss-ntlmssp"
+else
+    fail "httpd loaded the module under test, not gss-ntlmssp"
+fi
+
+apache_stop
+if grep -E 'Segmentation fault|exit signal|free\(\): ' "$A/error.log"; then
+    rc_result=FAIL
+    fail "no worker crash in error.log"
+else
+    rc_result=PASS
+    pass "no worker crash in error.log"
+fi
+printf '%s|%s|%s|%s|%s\n' "$rc_result" "no worker crash in error.log" "(all)" "-" "-" \
+    >> "$W/report"
+
+echo
+echo "Report: client x Apache location x scheme (mod_auth_gssapi + sspigss_ntlm)"
+printf '%-4s  %-46s %-8s %-9s %s\n' RES CLIENT LOCATION SCHEME EXPECTED
+while IFS='|' read -r r_res r_client r_loc r_scheme r_expect; do
+    printf '%-4s  %-46s %-8s %-9s %s\n' "$r_res" "$r_client" "$r_loc" "$r_scheme" "$r_expect"
+done < "$W/report"
+echo
+finish
