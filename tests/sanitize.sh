@@ -1,0 +1,63 @@
+#!/bin/sh
+# Sanitizer builds of the tree, each in its own build directory, as CI runs them:
+#   asan: AddressSanitizer + UndefinedBehaviorSanitizer (no recovery) over every suite whose
+#         processes are all our own (foreign programs such as httpd, python or curl cannot load
+#         an ASan-built module, so the end-to-end scripts stay in the plain run);
+#   tsan: ThreadSanitizer over tests/test_concurrency.
+# Usage: tests/sanitize.sh [BUILD_ROOT]   (default: ./build-sanitize)
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+root=${1:-$top/build-sanitize}
+passed=0
+failed=0
+
+report() {
+    if [ "$1" -eq 0 ]; then
+        passed=$((passed + 1))
+        printf 'PASS: %s\n' "$2"
+    else
+        failed=$((failed + 1))
+        printf 'FAIL: %s\n' "$2"
+    fi
+}
+
+configure_in() {
+    mkdir -p "$root/$1" && cd "$root/$1" &&
+        "$top/configure" -q CFLAGS="-g -O1 -fno-omit-frame-pointer $2" LDFLAGS="$2" \
+            > configure.log 2>&1
+}
+
+asan_tests="tests/test_ntlm_reader tests/test_ntlm_buf tests/test_ntlm_message \
+tests/test_ntlm_crypto tests/test_ntlm_auth tests/test_ntlm_sign tests/test_ntlm_userdb \
+tests/test_ntlm_config tests/test_gss_mech tests/interop_gssntlmssp.sh tests/test_sspi_handles \
+tests/test_sspi_translate tests/test_sspi_buffers tests/test_sspi_header tests/test_sspi_loop \
+tests/test_sspi_identity tests/sspi_over_gssntlmssp.sh tests/sspi_kerberos.sh \
+tests/test_concurrency"
+
+if configure_in asan "-fsanitize=address,undefined -fno-sanitize-recover=undefined" &&
+    make -j2 > make.log 2>&1; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
+        LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0" \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        make -j2 check TESTS="$asan_tests" > check.log 2>&1
+    status=$?
+    [ $status -eq 0 ] || cat test-suite.log
+    report $status "ASan+UBSan: $(sed -n 's/^# PASS: *//p' test-suite.log) suites"
+else
+    report 1 "ASan+UBSan build (see $root/asan/make.log)"
+fi
+
+if configure_in tsan "-fsanitize=thread" &&
+    make -j2 mech/sspigss_ntlm.la > make.log 2>&1 &&
+    make -j2 tests/test_concurrency > make-test.log 2>&1; then
+    SSPIGSS_MODULE="$root/tsan/mech/.libs/sspigss_ntlm.so" TSAN_OPTIONS=halt_on_error=1 \
+        ./tests/test_concurrency > concurrency.log 2>&1
+    status=$?
+    [ $status -eq 0 ] || cat concurrency.log
+    report $status "ThreadSanitizer: tests/test_concurrency"
+else
+    report 1 "ThreadSanitizer build (see $root/tsan/make*.log)"
+fi
+
+echo "sanitizers: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
