@@ -21,9 +21,20 @@ report() {
     fi
 }
 
+# The tree CI checked out is configured in place, which rules out VPATH builds from it: the
+# sanitizer builds work from a pristine copy of the tracked files.
+src="$root/src"
+rm -rf "$src" && mkdir -p "$src" &&
+    (cd "$top" && git ls-files -z | xargs -0 cp --parents -t "$src") &&
+    (cd "$src" && ./bootstrap > bootstrap.log 2>&1) || {
+    echo "FAIL: copy and bootstrap the sources into $src"
+    echo "sanitizers: 0 passed, 1 failed"
+    exit 1
+}
+
 configure_in() {
     mkdir -p "$root/$1" && cd "$root/$1" &&
-        "$top/configure" -q CFLAGS="-g -O1 -fno-omit-frame-pointer $2" LDFLAGS="$2" \
+        "$src/configure" -q CFLAGS="-g -O1 -fno-omit-frame-pointer $2" LDFLAGS="$2" \
             > configure.log 2>&1
 }
 
@@ -37,7 +48,7 @@ tests/test_concurrency"
 if configure_in asan "-fsanitize=address,undefined -fno-sanitize-recover=undefined" &&
     make -j2 > make.log 2>&1; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
-        LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0" \
+        LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0" \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         make -j2 check TESTS="$asan_tests" > check.log 2>&1
     status=$?
