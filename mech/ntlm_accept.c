@@ -1,16 +1,19 @@
 /*
  * The acceptor state machine: NEGOTIATE -> CHALLENGE, then AUTHENTICATE verified against the
- * user database (NTLMv2; NTLMv1 only when configured), with key exchange, MIC and channel
- * bindings checked before the session keys are derived.
+ * user database (NTLMv2; NTLMv1 only when configured) or accepted as a NULL session (when
+ * configured), with key exchange, MIC, channel bindings and freshness checked under the
+ * policies of ntlm_policy.h before the session keys are derived, and one audit line.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntlm_audit.h"
 #include "ntlm_auth.h"
 #include "ntlm_config.h"
 #include "ntlm_errors.h"
 #include "ntlm_gss.h"
 #include "ntlm_message.h"
+#include "ntlm_policy.h"
 #include "ntlm_userdb.h"
 
 /* What the acceptor is willing to grant; the client's NEGOTIATE flags pick from these. */
@@ -39,12 +42,16 @@ accept_major(uint32_t ret)
     case NTLM_ERR_USERDB_UNREADABLE:
     case NTLM_ERR_USERDB_SYNTAX:
     case NTLM_ERR_USERDB_NONE:
+    case NTLM_ERR_USERDB_PERMISSIONS:
         return GSS_S_FAILURE;
     case NTLM_ERR_UNKNOWN_USER:
     case NTLM_ERR_WRONG_PASSWORD:
     case NTLM_ERR_NTLMV1_DISABLED:
     case NTLM_ERR_LM_DISABLED:
     case NTLM_ERR_ANONYMOUS_DISABLED:
+    /* A response that is stale or already spent proves nothing about its sender. */
+    case NTLM_ERR_TIMESTAMP_SKEW:
+    case NTLM_ERR_REPLAYED_RESPONSE:
         return GSS_S_DEFECTIVE_CREDENTIAL;
     case NTLM_ERR_CB_MISMATCH:
     case NTLM_ERR_CB_MISSING:
@@ -247,27 +254,57 @@ all_zero(const uint8_t *p, size_t n)
     return acc == 0;
 }
 
-/* Channel bindings: a mismatch fails; a client that sent none passes (policy in issue 5). */
+/*
+ * Channel bindings under the channel_bindings policy. av is the client's NTLMv2 AV pairs,
+ * NULL when it sent none (NTLMv1, anonymous). *bound: the client proved the same channel.
+ */
 static uint32_t
-verify_bindings(const gss_channel_bindings_t cb, const struct ntlm_av_info *av, bool *bound)
+check_bindings(const struct ntlm_config *cfg, const gss_channel_bindings_t cb,
+               const struct ntlm_av_info *av, enum ntlm_cb_status *status, bool *bound)
 {
-    uint8_t hash[16];
+    const uint8_t *client = NULL;
+    uint8_t expected[16];
+    bool have_expected = false;
     uint32_t ret;
 
     *bound = false;
-    if (cb == GSS_C_NO_CHANNEL_BINDINGS || !av->has_channel_bindings ||
-        all_zero(av->channel_bindings, 16))
-        return 0;
-    ret = ntlm_channel_bindings_hash(cb->initiator_addrtype, cb->initiator_address.value,
-                                     cb->initiator_address.length, cb->acceptor_addrtype,
-                                     cb->acceptor_address.value, cb->acceptor_address.length,
-                                     cb->application_data.value, cb->application_data.length, hash);
-    if (ret)
+    /* A zero hash is what clients without bindings send (MS-NLMP 3.1.5.1.2). */
+    if (av != NULL && av->has_channel_bindings && !all_zero(av->channel_bindings, 16))
+        client = av->channel_bindings;
+    if (cb != GSS_C_NO_CHANNEL_BINDINGS && cfg->channel_bindings != NTLM_CB_NEVER) {
+        ret = ntlm_channel_bindings_hash(
+            cb->initiator_addrtype, cb->initiator_address.value, cb->initiator_address.length,
+            cb->acceptor_addrtype, cb->acceptor_address.value, cb->acceptor_address.length,
+            cb->application_data.value, cb->application_data.length, expected);
+        if (ret)
+            return ret;
+        have_expected = true;
+    }
+    ret = ntlm_policy_bindings(cfg->channel_bindings, have_expected ? expected : NULL, client,
+                               status);
+    *bound = ret == 0 && *status == NTLM_CB_MATCHED;
+    return ret;
+}
+
+/* The MIC of an NTLMv2 AUTHENTICATE under the mic policy; ctx->exported_key must be set. */
+static uint32_t
+check_mic(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffer_t input,
+          const struct ntlm_authenticate *auth, const struct ntlm_av_info *av,
+          enum ntlm_mic_status *status)
+{
+    bool verify;
+    uint32_t ret;
+
+    ret = ntlm_policy_mic(cfg->mic, av->has_flags && (av->av_flags & NTLM_AVF_MIC_PRESENT), &verify,
+                          status);
+    if (ret || !verify)
         return ret;
-    if (!ntlm_ct_equal(hash, av->channel_bindings, 16))
-        return NTLM_ERR_CB_MISMATCH;
-    *bound = true;
-    return 0;
+    ret = verify_mic(ctx, input, auth);
+    if (ret == 0)
+        *status = NTLM_MIC_VERIFIED;
+    else if (ret == NTLM_ERR_MIC_MISMATCH)
+        *status = NTLM_MIC_MISMATCH;
+    return ret;
 }
 
 /* The authenticated name: the user as the database spells it, in the client's domain. */
@@ -282,13 +319,64 @@ authenticated_name(const struct ntlm_authenticate *auth, const struct ntlm_user_
     return ntlm_name_new(NTLM_NAME_USER, entry->user, domain, out);
 }
 
-/* Second leg: verify the AUTHENTICATE message and start the session. */
-static uint32_t
-accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
-                    const gss_channel_bindings_t bindings)
+static void
+established(struct ntlm_ctx *ctx)
 {
-    const struct ntlm_config *cfg;
-    struct ntlm_authenticate auth = {0};
+    ctx->stage = NTLM_STAGE_ESTABLISHED;
+    ctx->expiry = time(NULL) + NTLM_CONTEXT_LIFETIME;
+}
+
+/* MS-NLMP 3.2.5.1.2: no user and no NT response is a NULL session (anonymous) request. */
+static bool
+is_anonymous(const struct ntlm_authenticate *auth)
+{
+    return auth->user[0] == '\0' && auth->nt_response_len == 0;
+}
+
+/*
+ * A NULL session, policy permitting. No password means no session key: the context gets
+ * neither signing nor sealing (MS-NLMP 3.2.5.1.2), only GSS_C_ANON_FLAG and the anonymous
+ * name.
+ */
+static uint32_t
+accept_anonymous(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
+                 const struct ntlm_authenticate *auth, const gss_channel_bindings_t bindings,
+                 struct ntlm_audit_record *rec)
+{
+    bool bound;
+    uint32_t ret;
+
+    rec->version = NTLM_AUDIT_ANONYMOUS;
+    if (!cfg->allow_anonymous)
+        return NTLM_ERR_ANONYMOUS_DISABLED;
+    /* Anything but an empty or a single zero byte LM response is an LM logon attempt. */
+    if (auth->lm_response_len > 1 || (auth->lm_response_len == 1 && auth->lm_response[0] != 0))
+        return NTLM_ERR_LM_DISABLED;
+    rec->mic = NTLM_MIC_ABSENT;
+    ret = check_bindings(cfg, bindings, NULL, &rec->cb, &bound);
+    if (ret)
+        return ret;
+    ret = ntlm_name_new(NTLM_NAME_ANONYMOUS, NULL, NULL, &ctx->src_name);
+    if (ret)
+        return ret;
+    ctx->neg_flags &= ~(NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL |
+                        NTLMSSP_NEGOTIATE_ALWAYS_SIGN | NTLMSSP_NEGOTIATE_KEY_EXCH);
+    ctx->neg_flags |= NTLMSSP_ANONYMOUS;
+    ntlm_wipe(ctx->exported_key, sizeof(ctx->exported_key));
+    ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, 0);
+    established(ctx);
+    return 0;
+}
+
+/*
+ * A user logon: the response checked against the user database, then the key exchange, the
+ * MIC, the channel bindings and the freshness of the response, each under its policy.
+ */
+static uint32_t
+accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffer_t input,
+            const struct ntlm_authenticate *auth, const gss_channel_bindings_t bindings,
+            struct ntlm_audit_record *rec)
+{
     struct ntlm_v2_blob blob = {0};
     struct ntlm_av_info av = {0};
     struct ntlm_user_entry entry = {0};
@@ -297,20 +385,11 @@ accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     bool v2, bound = false;
     uint32_t ret;
 
-    ret = ntlm_config_get(&cfg);
-    if (ret)
-        goto done;
-    ret = ntlm_authenticate_decode(input->value, input->length, &auth);
-    if (ret)
-        goto done;
-    if (auth.flags != 0)
-        ctx->neg_flags &= auth.flags | ~SESSION_FLAGS;
-    if (auth.user[0] == '\0' && auth.nt_response_len == 0) {
-        ret = NTLM_ERR_ANONYMOUS_DISABLED;
-        goto done;
-    }
-    v2 = auth.nt_response_len > 24;
-    if (!v2 && auth.nt_response_len != 24) {
+    v2 = auth->nt_response_len > 24;
+    rec->version = v2                            ? NTLM_AUDIT_NTLMV2
+                   : auth->nt_response_len == 24 ? NTLM_AUDIT_NTLMV1
+                                                 : NTLM_AUDIT_LM;
+    if (!v2 && auth->nt_response_len != 24) {
         ret = NTLM_ERR_LM_DISABLED;
         goto done;
     }
@@ -319,7 +398,7 @@ accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
         goto done;
     }
     if (v2) {
-        ret = ntlm_v2_blob_parse(auth.nt_response, auth.nt_response_len, &blob);
+        ret = ntlm_v2_blob_parse(auth->nt_response, auth->nt_response_len, &blob);
         if (ret == 0)
             ret = ntlm_av_decode(blob.av_pairs, blob.av_pairs_len, &av);
         if (ret)
@@ -327,49 +406,82 @@ accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     }
     ret = ntlm_userdb_open(ctx->user_file, &db);
     if (ret == 0)
-        ret = ntlm_userdb_lookup(db, auth.user, auth.domain, &entry);
+        ret = ntlm_userdb_lookup(db, auth->user, auth->domain, &entry);
     if (ret)
         goto done;
-    ret = v2 ? verify_v2(ctx, &auth, entry.nt_hash, &blob, kxkey)
-             : verify_v1(ctx, &auth, entry.nt_hash, kxkey);
+    ret = v2 ? verify_v2(ctx, auth, entry.nt_hash, &blob, kxkey)
+             : verify_v1(ctx, auth, entry.nt_hash, kxkey);
     if (ret)
         goto done;
     if (ctx->neg_flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
-        if (auth.session_key_len != 16) {
+        if (auth->session_key_len != 16) {
             ret = NTLM_ERR_SESSION_KEY_LENGTH;
             goto done;
         }
-        ret = ntlm_rc4k(kxkey, 16, auth.session_key, ctx->exported_key, 16);
+        ret = ntlm_rc4k(kxkey, 16, auth->session_key, ctx->exported_key, 16);
     } else {
         memcpy(ctx->exported_key, kxkey, 16);
     }
     if (ret)
         goto done;
-    if (av.has_flags && (av.av_flags & NTLM_AVF_MIC_PRESENT)) {
-        ret = verify_mic(ctx, input, &auth);
-        if (ret)
-            goto done;
-    }
-    ret = verify_bindings(bindings, &av, &bound);
-    if (ret)
-        goto done;
-    ret = authenticated_name(&auth, &entry, cfg, &ctx->src_name);
-    if (ret)
-        goto done;
-    ret = ntlm_ctx_start_session(ctx);
+    /* NTLMv1 has no AV pairs, so neither a MIC nor channel bindings. */
+    if (v2)
+        ret = check_mic(ctx, cfg, input, auth, &av, &rec->mic);
+    else
+        rec->mic = NTLM_MIC_ABSENT;
+    if (ret == 0)
+        ret = check_bindings(cfg, bindings, v2 ? &av : NULL, &rec->cb, &bound);
+    /* Last: only a response that passed every other check is remembered as spent. */
+    if (ret == 0 && v2)
+        ret = ntlm_policy_fresh_response(ntlm_replay_cache_process(), blob.proof, blob.timestamp,
+                                         time(NULL), cfg->replay_window);
+    if (ret == 0)
+        ret = authenticated_name(auth, &entry, cfg, &ctx->src_name);
+    if (ret == 0)
+        ret = ntlm_ctx_start_session(ctx);
     if (ret)
         goto done;
     ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, 0);
     if (bound)
         ctx->ret_flags |= GSS_C_CHANNEL_BOUND_FLAG;
-    ctx->stage = NTLM_STAGE_ESTABLISHED;
-    ctx->expiry = time(NULL) + NTLM_CONTEXT_LIFETIME;
+    established(ctx);
 done:
     ntlm_wipe(kxkey, sizeof(kxkey));
+    ntlm_wipe(&blob, sizeof(blob));
     ntlm_user_entry_clear(&entry);
     if (db != NULL)
         ntlm_userdb_release(db);
     ntlm_av_free(&av);
+    return ret;
+}
+
+/* Second leg: verify the AUTHENTICATE message, start the session, write the audit line. */
+static uint32_t
+accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
+                    const gss_channel_bindings_t bindings)
+{
+    const struct ntlm_config *cfg;
+    struct ntlm_authenticate auth = {0};
+    struct ntlm_audit_record rec = {0};
+    uint32_t ret;
+
+    /* Without a configuration there is no policy to apply and no audit destination. */
+    ret = ntlm_config_get(&cfg);
+    if (ret)
+        return ret;
+    ret = ntlm_authenticate_decode(input->value, input->length, &auth);
+    if (ret == 0) {
+        rec.workstation = auth.workstation;
+        rec.domain = auth.domain;
+        rec.user = auth.user;
+        if (auth.flags != 0)
+            ctx->neg_flags &= auth.flags | ~SESSION_FLAGS;
+        ret = is_anonymous(&auth) ? accept_anonymous(ctx, cfg, &auth, bindings, &rec)
+                                  : accept_user(ctx, cfg, input, &auth, bindings, &rec);
+    }
+    rec.result = ret;
+    /* The attempt's outcome does not depend on whether the log could be written. */
+    (void)ntlm_audit_write(cfg->audit, cfg->audit_file, &rec);
     ntlm_authenticate_free(&auth);
     return ret;
 }

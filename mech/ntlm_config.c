@@ -18,7 +18,9 @@
 #include <unistd.h>
 #include <unistr.h>
 
+#include "ntlm_config_values.h"
 #include "ntlm_errors.h"
+#include "ntlm_userdb.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -32,19 +34,29 @@ struct config_key {
     size_t offset; /* of the char * or bool member of struct ntlm_config */
     bool is_bool;
     bool may_be_empty;
-    size_t max_len; /* in bytes; 0: no limit */
+    size_t max_len;             /* in bytes; 0: no limit */
+    ntlm_config_value_fn parse; /* keys with a syntax of their own; NULL for the others */
 };
 
 static const struct config_key config_keys[] = {
-    {"user_file", offsetof(struct ntlm_config, user_file), false, false, 0},
-    {"netbios_name", offsetof(struct ntlm_config, netbios_name), false, false, NETBIOS_NAME_MAX},
-    {"netbios_domain", offsetof(struct ntlm_config, netbios_domain), false, false,
-     NETBIOS_NAME_MAX},
-    {"dns_name", offsetof(struct ntlm_config, dns_name), false, false, 0},
+    {"user_file", offsetof(struct ntlm_config, user_file), false, false, 0, NULL},
+    {"netbios_name", offsetof(struct ntlm_config, netbios_name), false, false, NETBIOS_NAME_MAX,
+     NULL},
+    {"netbios_domain", offsetof(struct ntlm_config, netbios_domain), false, false, NETBIOS_NAME_MAX,
+     NULL},
+    {"dns_name", offsetof(struct ntlm_config, dns_name), false, false, 0, NULL},
     /* A host in no DNS domain says so with an empty value. */
-    {"dns_domain", offsetof(struct ntlm_config, dns_domain), false, true, 0},
-    {"ntlmv1", offsetof(struct ntlm_config, allow_ntlmv1), true, false, 0},
-    {"lm", offsetof(struct ntlm_config, allow_lm), true, false, 0},
+    {"dns_domain", offsetof(struct ntlm_config, dns_domain), false, true, 0, NULL},
+    {"ntlmv1", offsetof(struct ntlm_config, allow_ntlmv1), true, false, 0, NULL},
+    {"lm", offsetof(struct ntlm_config, allow_lm), true, false, 0, NULL},
+    /* The acceptor policy; the defaults are in ntlm_config_init, the syntax in
+     * ntlm_config_values.c. */
+    {"anonymous", offsetof(struct ntlm_config, allow_anonymous), true, false, 0, NULL},
+    {"mic", 0, false, false, 0, ntlm_config_value_mic},
+    {"channel_bindings", 0, false, false, 0, ntlm_config_value_channel_bindings},
+    {"replay_window", 0, false, false, 0, ntlm_config_value_replay_window},
+    {"user_file_permissions", 0, false, false, 0, ntlm_config_value_user_file_permissions},
+    {"audit", 0, false, false, 0, ntlm_config_value_audit},
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -73,22 +85,6 @@ config_error(char **error, const char *source, unsigned line, const char *fmt, .
         return NTLM_ERR_NOMEM;
     }
     return NTLM_ERR_CONFIG;
-}
-
-static bool
-parse_bool(const char *value, bool *out)
-{
-    if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "true") == 0 ||
-        strcmp(value, "1") == 0) {
-        *out = true;
-        return true;
-    }
-    if (strcasecmp(value, "no") == 0 || strcasecmp(value, "false") == 0 ||
-        strcmp(value, "0") == 0) {
-        *out = false;
-        return true;
-    }
-    return false;
 }
 
 /* Trims spaces and tabs at both ends, in place. */
@@ -122,8 +118,10 @@ config_set(struct ntlm_config *cfg, const struct config_key *key, const char *va
 {
     char **field = (char **)((char *)cfg + key->offset);
 
+    if (key->parse != NULL)
+        return key->parse(value, cfg, reason);
     if (key->is_bool) {
-        if (!parse_bool(value, (bool *)((char *)cfg + key->offset))) {
+        if (!ntlm_config_parse_bool(value, (bool *)((char *)cfg + key->offset))) {
             *reason = "expected yes, no, true, false, 1 or 0";
             return NTLM_ERR_CONFIG;
         }
@@ -141,6 +139,20 @@ config_set(struct ntlm_config *cfg, const struct config_key *key, const char *va
     return *field == NULL ? NTLM_ERR_NOMEM : 0;
 }
 
+void
+ntlm_config_init(struct ntlm_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->allow_ntlmv1 = false;
+    cfg->allow_lm = false;
+    cfg->allow_anonymous = false;
+    cfg->mic = NTLM_MIC_WHEN_PRESENT;
+    cfg->channel_bindings = NTLM_CB_WHEN_SUPPORTED;
+    cfg->replay_window = NTLM_DEFAULT_REPLAY_WINDOW;
+    cfg->user_file_permissions = NTLM_PERMISSIONS_STRICT;
+    cfg->audit = NTLM_AUDIT_SYSLOG;
+}
+
 /*
  * Replaces *cfg by the settings in text. On failure *cfg holds only the error message (unless
  * memory ran out), so a caller cannot act on half a file.
@@ -148,7 +160,7 @@ config_set(struct ntlm_config *cfg, const struct config_key *key, const char *va
 uint32_t
 ntlm_config_parse(const char *text, const char *source, struct ntlm_config *cfg)
 {
-    struct ntlm_config parsed = {0};
+    struct ntlm_config parsed;
     unsigned key_line[CONFIG_KEY_COUNT] = {0};
     char *copy = NULL, *line, *next;
     unsigned line_no = 0;
@@ -157,6 +169,7 @@ ntlm_config_parse(const char *text, const char *source, struct ntlm_config *cfg)
 
     if (text == NULL || source == NULL || cfg == NULL)
         return NTLM_ERR_INVALID_ARG;
+    ntlm_config_init(&parsed);
     copy = strdup(text);
     if (copy == NULL) {
         ret = NTLM_ERR_NOMEM;
@@ -292,6 +305,7 @@ ntlm_config_clear(struct ntlm_config *cfg)
     free(cfg->netbios_domain);
     free(cfg->dns_name);
     free(cfg->dns_domain);
+    free(cfg->audit_file);
     free(cfg->error);
     memset(cfg, 0, sizeof(*cfg));
 }
@@ -372,6 +386,7 @@ config_load(struct ntlm_config *cfg)
 
     if (!named)
         path = DEFAULT_CONFIG_PATH;
+    ntlm_config_init(cfg);
     err = read_text_file(path, &text);
     if (err == ENOMEM) {
         ret = NTLM_ERR_NOMEM;
@@ -406,6 +421,10 @@ static void
 config_init(void)
 {
     config_status = config_load(&config);
+    /* The user database cannot read this file itself (its unit tests and fuzzers use it
+     * alone), so the policy is handed over here; an invalid file leaves it strict. */
+    ntlm_userdb_set_strict_permissions(config_status != 0 ||
+                                       config.user_file_permissions == NTLM_PERMISSIONS_STRICT);
 }
 
 /* The first call decides for the whole process: a broken configuration stays broken. */

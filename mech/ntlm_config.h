@@ -9,6 +9,41 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* mic: when the acceptor insists on the AUTHENTICATE message's MIC. */
+enum ntlm_mic_policy {
+    NTLM_MIC_WHEN_PRESENT = 0, /* verify it whenever MsvAvFlags announce it (default) */
+    NTLM_MIC_ALWAYS,           /* an NTLMv2 response without a MIC fails */
+};
+
+/* channel_bindings: Extended Protection for Authentication, as Windows names its levels. */
+enum ntlm_cb_policy {
+    NTLM_CB_WHEN_SUPPORTED = 0, /* a mismatch fails when both sides have bindings (default) */
+    NTLM_CB_NEVER,              /* the client's hash is ignored */
+    NTLM_CB_ALWAYS,             /* both sides must have bindings, and they must match */
+};
+
+/* audit: where the line per authentication attempt goes. */
+enum ntlm_audit_target {
+    NTLM_AUDIT_SYSLOG = 0, /* syslog, facility authpriv (default) */
+    NTLM_AUDIT_NONE,
+    NTLM_AUDIT_FILE, /* appended to audit_file */
+};
+
+/* user_file_permissions: whether a user file others can read or anyone but the owner write
+ * is refused. */
+enum ntlm_file_permissions {
+    NTLM_PERMISSIONS_STRICT = 0, /* mode & 0026 must be 0 (default) */
+    NTLM_PERMISSIONS_RELAXED,
+};
+
+/* The client timestamp window and replay cache lifetime, in seconds (replay_window). */
+#define NTLM_DEFAULT_REPLAY_WINDOW 300
+#define NTLM_MAX_REPLAY_WINDOW 86400
+
+/*
+ * Zero-initialised, every policy field below is its default except replay_window: start from
+ * ntlm_config_init() (ntlm_config_parse and ntlm_config_get do).
+ */
 struct ntlm_config {
     char *user_file;      /* user_file: acceptor user database; NULL when none */
     char *netbios_name;   /* netbios_name: our NetBIOS computer name (default: host name) */
@@ -17,7 +52,17 @@ struct ntlm_config {
     char *dns_domain;     /* dns_domain: default: empty */
     bool allow_ntlmv1;    /* ntlmv1 = yes|no (default no) */
     bool allow_lm;        /* lm = yes|no (default no; needs ntlmv1) */
-    char *error;          /* non-NULL when the file was invalid: "path:line: reason" */
+
+    /* The acceptor's policy; README's configuration table says what each setting does. */
+    bool allow_anonymous;                 /* anonymous = yes|no (default no) */
+    enum ntlm_mic_policy mic;             /* mic = when_present (default)|always */
+    enum ntlm_cb_policy channel_bindings; /* channel_bindings = never|when_supported|always */
+    unsigned replay_window;               /* replay_window = seconds (default 300; 0: off) */
+    enum ntlm_file_permissions user_file_permissions; /* = strict (default)|relaxed */
+    enum ntlm_audit_target audit; /* audit = none|syslog (default)|/absolute/path */
+    char *audit_file;             /* that path, when audit is NTLM_AUDIT_FILE */
+
+    char *error; /* non-NULL when the file was invalid: "path:line: reason" */
 };
 
 /*
@@ -26,7 +71,10 @@ struct ntlm_config {
  */
 uint32_t ntlm_config_get(const struct ntlm_config **cfg);
 
-/* Parses a configuration text (for tests). source names it in error messages. */
+/* Sets every field to its default, except those derived from the host name. */
+void ntlm_config_init(struct ntlm_config *cfg);
+/* Parses a configuration text (for tests). source names it in error messages. Keys the text
+ * leaves out get their ntlm_config_init defaults. */
 uint32_t ntlm_config_parse(const char *text, const char *source, struct ntlm_config *cfg);
 /* Fills defaults for the fields the file left unset. */
 uint32_t ntlm_config_defaults(struct ntlm_config *cfg);

@@ -54,12 +54,12 @@ user_file_path(gss_const_key_value_set_t store, char **out)
     uint32_t ret;
 
     *out = NULL;
-    if (path == NULL) {
-        ret = ntlm_config_get(&cfg);
-        if (ret)
-            return ret;
+    /* Loaded even when the store names the file: it decides how strictly files are checked. */
+    ret = ntlm_config_get(&cfg);
+    if (ret)
+        return ret;
+    if (path == NULL)
         path = cfg->user_file;
-    }
     if (path == NULL || *path == '\0')
         return NTLM_ERR_USERDB_NONE;
     *out = strdup(path);

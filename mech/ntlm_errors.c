@@ -63,9 +63,15 @@ static const char *const messages[NTLM_ERR_LAST - SSPIGSS_NTLM_MINOR_BASE] = {
         "anonymous (NULL session) authentication disabled by policy",
     [NTLM_ERR_MIC_MISMATCH - SSPIGSS_NTLM_MINOR_BASE] =
         "MIC verification failed: the NTLMSSP messages were altered",
-    [NTLM_ERR_MIC_MISSING - SSPIGSS_NTLM_MINOR_BASE] = "MIC required but missing",
-    [NTLM_ERR_CB_MISMATCH - SSPIGSS_NTLM_MINOR_BASE] = "channel bindings mismatch",
-    [NTLM_ERR_CB_MISSING - SSPIGSS_NTLM_MINOR_BASE] = "channel bindings required but missing",
+    [NTLM_ERR_MIC_MISSING - SSPIGSS_NTLM_MINOR_BASE] =
+        "MIC required but missing (the module configuration says mic = always and the client "
+        "sent an NTLMv2 response without one)",
+    [NTLM_ERR_CB_MISMATCH - SSPIGSS_NTLM_MINOR_BASE] =
+        "channel bindings mismatch (the client authenticated for another TLS channel or "
+        "endpoint)",
+    [NTLM_ERR_CB_MISSING - SSPIGSS_NTLM_MINOR_BASE] =
+        "channel bindings required but missing (channel_bindings = always: the application "
+        "must pass bindings to the acceptor and the client must send matching ones)",
     [NTLM_ERR_CB_ADDRESSES - SSPIGSS_NTLM_MINOR_BASE] =
         "channel bindings with address fields are not supported",
     [NTLM_ERR_UNKNOWN_USER - SSPIGSS_NTLM_MINOR_BASE] = "unknown user",
@@ -99,6 +105,15 @@ static const char *const messages[NTLM_ERR_LAST - SSPIGSS_NTLM_MINOR_BASE] = {
         "invalid IOV buffer set (need exactly one HEADER of 16 bytes)",
     [NTLM_ERR_BAD_EXPORT - SSPIGSS_NTLM_MINOR_BASE] = "malformed exported context token",
     [NTLM_ERR_UNSUPPORTED_OPTION - SSPIGSS_NTLM_MINOR_BASE] = "unsupported option",
+    [NTLM_ERR_TIMESTAMP_SKEW - SSPIGSS_NTLM_MINOR_BASE] =
+        "the client's NTLMv2 timestamp is outside the replay window (check both clocks, or "
+        "widen replay_window in the module configuration)",
+    [NTLM_ERR_REPLAYED_RESPONSE - SSPIGSS_NTLM_MINOR_BASE] =
+        "replayed NTLMv2 response (this NTProofStr was already accepted within the replay "
+        "window)",
+    [NTLM_ERR_USERDB_PERMISSIONS - SSPIGSS_NTLM_MINOR_BASE] =
+        "user database is readable or writable by others (chmod o-rw,g-w, or set "
+        "user_file_permissions = relaxed in the module configuration)",
 };
 
 const char *

@@ -70,6 +70,10 @@ enum ntlm_error {
     /* export/import and options */
     NTLM_ERR_BAD_EXPORT,
     NTLM_ERR_UNSUPPORTED_OPTION,
+    /* acceptor policy (issue 5); appended so that earlier codes keep their numbers */
+    NTLM_ERR_TIMESTAMP_SKEW,
+    NTLM_ERR_REPLAYED_RESPONSE,
+    NTLM_ERR_USERDB_PERMISSIONS,
     NTLM_ERR_LAST
 };
 

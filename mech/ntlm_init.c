@@ -34,6 +34,7 @@ init_major(uint32_t ret)
     case NTLM_ERR_USERDB_NONE:
     case NTLM_ERR_USERDB_UNREADABLE:
     case NTLM_ERR_USERDB_SYNTAX:
+    case NTLM_ERR_USERDB_PERMISSIONS:
         return GSS_S_NO_CRED;
     case NTLM_ERR_CB_ADDRESSES:
         return GSS_S_BAD_BINDINGS;

@@ -24,6 +24,9 @@
 /* Databases nobody holds stay parsed so that the next open is free; this many at most. */
 #define IDLE_CACHE_MAX 4
 
+/* Group write, other read and write: what user_file_permissions = strict forbids. */
+#define UNSAFE_MODE_BITS (S_IWGRP | S_IROTH | S_IWOTH)
+
 #define FNV_OFFSET 0xcbf29ce484222325u
 #define FNV_PRIME 0x100000001b3u
 
@@ -70,6 +73,8 @@ struct ntlm_userdb {
 /* The one lock: it guards the cache list, every database in it and their indexes. */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ntlm_userdb *cache;
+/* user_file_permissions = strict; guarded by cache_lock like the rest. */
+static bool strict_permissions;
 
 /* A growable copy of the current line; it can hold a password, so it is wiped, never realloc'd. */
 struct line_buf {
@@ -600,6 +605,13 @@ identity_from_stat(struct file_identity *id, const struct stat *st)
     id->ctim = st->st_ctim;
 }
 
+/* Whether the policy lets us use a file of this mode. Called with cache_lock held. */
+static bool
+mode_allowed(mode_t mode)
+{
+    return !strict_permissions || (mode & UNSAFE_MODE_BITS) == 0;
+}
+
 static bool
 identity_equal(const struct file_identity *a, const struct file_identity *b)
 {
@@ -629,6 +641,11 @@ read_user_file(const char *path, char **text, size_t *text_len, struct file_iden
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uintmax_t)st.st_size >= SIZE_MAX) {
         ret = NTLM_ERR_USERDB_UNREADABLE;
+        goto done;
+    }
+    /* On the descriptor we read: a file swapped in after a stat cannot slip through. */
+    if (!mode_allowed(st.st_mode)) {
+        ret = NTLM_ERR_USERDB_PERMISSIONS;
         goto done;
     }
     identity_from_stat(id, &st);
@@ -735,6 +752,12 @@ userdb_refresh(struct ntlm_userdb *db)
         userdb_fail(db, NTLM_ERR_USERDB_UNREADABLE);
         return NTLM_ERR_USERDB_UNREADABLE;
     }
+    /* Before the cache: the policy may have become strict since the file was parsed. */
+    if (!mode_allowed(st.st_mode)) {
+        db->have_identity = false;
+        userdb_fail(db, NTLM_ERR_USERDB_PERMISSIONS);
+        return NTLM_ERR_USERDB_PERMISSIONS;
+    }
     identity_from_stat(&id, &st);
     if (db->have_identity && identity_equal(&id, &db->id))
         return db->index != NULL ? 0 : db->error;
@@ -835,6 +858,14 @@ ntlm_userdb_lookup(struct ntlm_userdb *db, const char *user, const char *domain,
         ret = ntlm_userdb_index_lookup(db->index, user, domain, entry);
     pthread_mutex_unlock(&cache_lock);
     return ret;
+}
+
+void
+ntlm_userdb_set_strict_permissions(bool strict)
+{
+    pthread_mutex_lock(&cache_lock);
+    strict_permissions = strict;
+    pthread_mutex_unlock(&cache_lock);
 }
 
 void

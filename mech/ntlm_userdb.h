@@ -28,7 +28,7 @@ struct ntlm_user_entry {
 /*
  * Returns a handle on the database at path, parsing it now if it is not cached or changed.
  * Errors: NTLM_ERR_USERDB_UNREADABLE (missing, unreadable, not a regular file),
- * NTLM_ERR_USERDB_SYNTAX, NTLM_ERR_NOMEM.
+ * NTLM_ERR_USERDB_PERMISSIONS (see below), NTLM_ERR_USERDB_SYNTAX, NTLM_ERR_NOMEM.
  */
 uint32_t ntlm_userdb_open(const char *path, struct ntlm_userdb **db);
 /*
@@ -40,6 +40,13 @@ uint32_t ntlm_userdb_open(const char *path, struct ntlm_userdb **db);
 uint32_t ntlm_userdb_lookup(struct ntlm_userdb *db, const char *user, const char *domain,
                             struct ntlm_user_entry *entry);
 void ntlm_userdb_release(struct ntlm_userdb *db);
+/*
+ * Process-wide: when strict, a file others can read or group and others can write
+ * (mode & 0026) is refused with NTLM_ERR_USERDB_PERMISSIONS, at open and at every lookup.
+ * Off until set: the module sets it from user_file_permissions when it loads its
+ * configuration (ntlm_config_get), which every acceptor path does before authenticating.
+ */
+void ntlm_userdb_set_strict_permissions(bool strict);
 /* Decodes an NT hash written as exactly 32 hex digits (len is the text's length). */
 bool ntlm_nt_hash_from_hex(const char *hex, size_t len, uint8_t out[16]);
 /* Wipes the hash and frees the strings. */

@@ -1,0 +1,208 @@
+/*
+ * The audit line per authentication attempt: its format (escaped names, no secrets) and its
+ * delivery to syslog or an append-only file.
+ */
+#include "ntlm_audit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "ntlm_errors.h"
+
+#define TRUNCATION_MARK "..."
+
+/* A small string builder over a fixed buffer; overflow cannot happen for NTLM_AUDIT_LINE_MAX,
+ * and is refused all the same. */
+struct line {
+    char *p;
+    size_t len, size;
+    bool overflow;
+};
+
+static void
+line_add(struct line *l, const char *s, size_t n)
+{
+    if (l->overflow || n >= l->size - l->len) {
+        l->overflow = true;
+        return;
+    }
+    memcpy(l->p + l->len, s, n);
+    l->len += n;
+    l->p[l->len] = '\0';
+}
+
+static void
+line_str(struct line *l, const char *s)
+{
+    line_add(l, s, strlen(s));
+}
+
+/* Appends s, at most max bytes of it (0: all), with every byte a log reader could trip on
+ * written %XX: controls (line breaks above all), non-ASCII, and the quote, %, \ we use. */
+static void
+line_escaped(struct line *l, const char *s, size_t max)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t i, n = strlen(s);
+
+    for (i = 0; i < n && (max == 0 || i < max); i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '%' && c != '\\') {
+            line_add(l, (const char *)&c, 1);
+        } else {
+            char esc[3] = {'%', hex[c >> 4], hex[c & 0xf]};
+
+            line_add(l, esc, sizeof(esc));
+        }
+    }
+    if (i < n)
+        line_str(l, TRUNCATION_MARK);
+}
+
+static const char *
+version_text(enum ntlm_audit_version v)
+{
+    switch (v) {
+    case NTLM_AUDIT_NTLMV2:
+        return "v2";
+    case NTLM_AUDIT_NTLMV1:
+        return "v1";
+    case NTLM_AUDIT_LM:
+        return "lm";
+    case NTLM_AUDIT_ANONYMOUS:
+        return "anonymous";
+    default:
+        return "-";
+    }
+}
+
+static const char *
+mic_text(enum ntlm_mic_status s)
+{
+    switch (s) {
+    case NTLM_MIC_VERIFIED:
+        return "verified";
+    case NTLM_MIC_ABSENT:
+        return "absent";
+    case NTLM_MIC_REQUIRED_MISSING:
+        return "required-missing";
+    case NTLM_MIC_MISMATCH:
+        return "mismatch";
+    default:
+        return "not-checked";
+    }
+}
+
+static const char *
+cb_text(enum ntlm_cb_status s)
+{
+    switch (s) {
+    case NTLM_CB_MATCHED:
+        return "matched";
+    case NTLM_CB_ABSENT:
+        return "absent";
+    case NTLM_CB_MISMATCH:
+        return "mismatch";
+    default:
+        return "not-checked";
+    }
+}
+
+size_t
+ntlm_audit_format(const struct ntlm_audit_record *rec, time_t now, char *out, size_t size)
+{
+    struct line l = {out, 0, size, false};
+    const char *reason;
+    char stamp[32];
+    struct tm tm;
+
+    if (size < NTLM_AUDIT_LINE_MAX)
+        return 0;
+    out[0] = '\0';
+    if (gmtime_r(&now, &tm) == NULL ||
+        strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(stamp, sizeof(stamp), "@%lld", (long long)now);
+    line_str(&l, stamp);
+    line_str(&l, " sspigss-ntlm: workstation=");
+    if (rec->workstation != NULL) {
+        line_str(&l, "\"");
+        line_escaped(&l, rec->workstation, NTLM_AUDIT_NAME_MAX);
+        line_str(&l, "\"");
+    } else {
+        line_str(&l, "-");
+    }
+    line_str(&l, " user=");
+    if (rec->user != NULL) {
+        line_str(&l, "\"");
+        line_escaped(&l, rec->domain != NULL ? rec->domain : "", NTLM_AUDIT_NAME_MAX);
+        line_str(&l, "\\");
+        line_escaped(&l, rec->user, NTLM_AUDIT_NAME_MAX);
+        line_str(&l, "\"");
+    } else {
+        line_str(&l, "-");
+    }
+    line_str(&l, " version=");
+    line_str(&l, version_text(rec->version));
+    line_str(&l, " mic=");
+    line_str(&l, mic_text(rec->mic));
+    line_str(&l, " cb=");
+    line_str(&l, cb_text(rec->cb));
+    line_str(&l, rec->result == 0 ? " result=ok reason=\"" : " result=fail reason=\"");
+    reason = rec->result == 0 ? "authenticated" : ntlm_error_message(rec->result);
+    line_escaped(&l, reason != NULL ? reason : "unknown error", 256);
+    line_str(&l, "\"\n");
+    if (l.overflow) {
+        out[0] = '\0';
+        return 0;
+    }
+    return l.len;
+}
+
+/* One write(2) of the whole line on an O_APPEND descriptor: concurrent writers (threads,
+ * prefork servers) cannot interleave within a line. */
+static int
+append_line(const char *file, const char *line, size_t len)
+{
+    ssize_t n;
+    int fd, err = 0;
+
+    fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return errno;
+    do {
+        n = write(fd, line, len);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        err = errno;
+    else if ((size_t)n != len)
+        err = EIO;
+    if (close(fd) != 0 && err == 0)
+        err = errno;
+    return err;
+}
+
+int
+ntlm_audit_write(enum ntlm_audit_target target, const char *file,
+                 const struct ntlm_audit_record *rec)
+{
+    char line[NTLM_AUDIT_LINE_MAX];
+    size_t len;
+
+    if (target == NTLM_AUDIT_NONE)
+        return 0;
+    len = ntlm_audit_format(rec, time(NULL), line, sizeof(line));
+    if (len == 0)
+        return EOVERFLOW;
+    if (target == NTLM_AUDIT_FILE)
+        return file != NULL ? append_line(file, line, len) : EINVAL;
+    /* syslog adds its own newline. */
+    line[len - 1] = '\0';
+    syslog(LOG_AUTHPRIV | (rec->result == 0 ? LOG_INFO : LOG_NOTICE), "%s", line);
+    return 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * The audit trail: one line per authentication attempt that reached the AUTHENTICATE step,
+ * to syslog (authpriv) or appended to a file. Names appear as the client sent them, escaped
+ * and cut to length; never a response, hash, key or password.
+ */
+#ifndef NTLM_AUDIT_H
+#define NTLM_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "ntlm_config.h"
+#include "ntlm_policy.h"
+
+enum ntlm_audit_version {
+    NTLM_AUDIT_VERSION_UNKNOWN = 0, /* the message could not be decoded */
+    NTLM_AUDIT_NTLMV2,
+    NTLM_AUDIT_NTLMV1,
+    NTLM_AUDIT_LM,
+    NTLM_AUDIT_ANONYMOUS,
+};
+
+/* Everything the line says; the strings are borrowed. */
+struct ntlm_audit_record {
+    const char *workstation; /* as sent; NULL when unknown (undecodable message) */
+    const char *domain;      /* likewise */
+    const char *user;        /* likewise */
+    enum ntlm_audit_version version;
+    enum ntlm_mic_status mic;
+    enum ntlm_cb_status cb;
+    uint32_t result; /* 0, or the minor code the attempt failed with */
+};
+
+/* Bytes of each name logged; longer ones are cut and end in "...". */
+#define NTLM_AUDIT_NAME_MAX 64
+/* Room for any line ntlm_audit_format writes, newline and NUL included. */
+#define NTLM_AUDIT_LINE_MAX 2048
+
+/*
+ * The line, newline-terminated, for an attempt at time now:
+ *   2024-05-01T12:00:00Z sspigss-ntlm: workstation="WS1" user="CORP\alice" version=v2
+ *   mic=verified cb=absent result=ok reason="authenticated"
+ * (one line). In the quoted values, bytes outside printable ASCII and the characters " % \
+ * are written %XX; the one bare backslash in user separates the domain from the user.
+ * Returns the length (less than size), or 0 when size is under NTLM_AUDIT_LINE_MAX.
+ */
+size_t ntlm_audit_format(const struct ntlm_audit_record *rec, time_t now, char *out, size_t size);
+
+/*
+ * Writes the line for rec: to syslog (LOG_AUTHPRIV, LOG_INFO on success, LOG_NOTICE on
+ * failure), or appended to file (created 0600, never through a symbolic link) in one write(2),
+ * or nowhere. Returns 0 or an errno value; a log that cannot be written does not change the
+ * outcome of the attempt.
+ */
+int ntlm_audit_write(enum ntlm_audit_target target, const char *file,
+                     const struct ntlm_audit_record *rec);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * The configuration values with a syntax of their own: booleans, the policy keywords, the
+ * replay window in seconds and the audit destination.
+ */
+#include "ntlm_config_values.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ntlm_errors.h"
+
+bool
+ntlm_config_parse_bool(const char *value, bool *out)
+{
+    if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "true") == 0 ||
+        strcmp(value, "1") == 0) {
+        *out = true;
+        return true;
+    }
+    if (strcasecmp(value, "no") == 0 || strcasecmp(value, "false") == 0 ||
+        strcmp(value, "0") == 0) {
+        *out = false;
+        return true;
+    }
+    return false;
+}
+
+struct keyword {
+    const char *name;
+    int value;
+};
+
+/* The value of the keyword that value spells (in any case), or -1. */
+static int
+keyword_value(const struct keyword *words, size_t count, const char *value)
+{
+    size_t i;
+
+    for (i = 0; i < count; i++) {
+        if (strcasecmp(words[i].name, value) == 0)
+            return words[i].value;
+    }
+    return -1;
+}
+
+uint32_t
+ntlm_config_value_mic(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    static const struct keyword words[] = {
+        {"when_present", NTLM_MIC_WHEN_PRESENT},
+        {"always", NTLM_MIC_ALWAYS},
+    };
+    int v = keyword_value(words, sizeof(words) / sizeof(words[0]), value);
+
+    if (v < 0) {
+        *reason = "expected when_present or always";
+        return NTLM_ERR_CONFIG;
+    }
+    cfg->mic = (enum ntlm_mic_policy)v;
+    return 0;
+}
+
+uint32_t
+ntlm_config_value_channel_bindings(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    static const struct keyword words[] = {
+        {"never", NTLM_CB_NEVER},
+        {"when_supported", NTLM_CB_WHEN_SUPPORTED},
+        {"always", NTLM_CB_ALWAYS},
+    };
+    int v = keyword_value(words, sizeof(words) / sizeof(words[0]), value);
+
+    if (v < 0) {
+        *reason = "expected never, when_supported or always";
+        return NTLM_ERR_CONFIG;
+    }
+    cfg->channel_bindings = (enum ntlm_cb_policy)v;
+    return 0;
+}
+
+/* Decimal digits only: no sign, no unit, no blank; 0 turns the checks off. */
+uint32_t
+ntlm_config_value_replay_window(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    unsigned long seconds = 0;
+    const char *p;
+
+    *reason = "expected a number of seconds from 0 to 86400";
+    if (*value == '\0')
+        return NTLM_ERR_CONFIG;
+    for (p = value; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9')
+            return NTLM_ERR_CONFIG;
+        seconds = seconds * 10 + (unsigned long)(*p - '0');
+        /* Checked at every digit, so the product above never overflows. */
+        if (seconds > NTLM_MAX_REPLAY_WINDOW)
+            return NTLM_ERR_CONFIG;
+    }
+    cfg->replay_window = (unsigned)seconds;
+    return 0;
+}
+
+uint32_t
+ntlm_config_value_user_file_permissions(const char *value, struct ntlm_config *cfg,
+                                        const char **reason)
+{
+    static const struct keyword words[] = {
+        {"strict", NTLM_PERMISSIONS_STRICT},
+        {"relaxed", NTLM_PERMISSIONS_RELAXED},
+    };
+    int v = keyword_value(words, sizeof(words) / sizeof(words[0]), value);
+
+    if (v < 0) {
+        *reason = "expected strict or relaxed";
+        return NTLM_ERR_CONFIG;
+    }
+    cfg->user_file_permissions = (enum ntlm_file_permissions)v;
+    return 0;
+}
+
+/* "none", "syslog", or an absolute path: a relative one would depend on the server's cwd. */
+uint32_t
+ntlm_config_value_audit(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    static const struct keyword words[] = {
+        {"none", NTLM_AUDIT_NONE},
+        {"syslog", NTLM_AUDIT_SYSLOG},
+    };
+    int v = keyword_value(words, sizeof(words) / sizeof(words[0]), value);
+
+    if (v >= 0) {
+        cfg->audit = (enum ntlm_audit_target)v;
+        return 0;
+    }
+    if (value[0] != '/' || value[1] == '\0') {
+        *reason = "expected none, syslog or the absolute path of a file";
+        return NTLM_ERR_CONFIG;
+    }
+    cfg->audit_file = strdup(value);
+    if (cfg->audit_file == NULL)
+        return NTLM_ERR_NOMEM;
+    cfg->audit = NTLM_AUDIT_FILE;
+    return 0;
+}
