@@ -87,6 +87,7 @@ cp "$W/ntlm.conf" "$A/ntlm.conf"
 # NTLM_USER_FILE (alice, bob) serves /ntlm; the cred-store keyfile (alice, carol) the others.
 cp "$W/users" "$A/ntlm-users"
 printf 'TESTDOM:alice:Passw0rd!\nTESTDOM:carol:Other-3\n' > "$A/keyfile-users"
+chmod 600 "$A/keyfile-users"
 cp "$KRB5_CONFIG" "$A/krb5.conf"
 
 # The gss-ntlmssp initiator's user files, MD4 for python's ntlm-auth, an empty mech list.

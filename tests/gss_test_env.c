@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static gss_OID_desc ntlm_oid_desc = {10, "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a"};
@@ -40,6 +41,8 @@ gss_test_env_setup(void)
         fprintf(stderr, "SSPIGSS_MODULE is not set: run through make check\n");
         return NULL;
     }
+    /* User files hold passwords: private, as user_file_permissions = strict demands. */
+    umask(077);
     snprintf(dir, sizeof(dir), "%s/sspigss-test-XXXXXX", P_tmpdir);
     if (mkdtemp(dir) == NULL) {
         perror("mkdtemp");
@@ -54,8 +57,8 @@ gss_test_env_setup(void)
                    path, sizeof(path)) != 0)
         return NULL;
     setenv("NTLM_USER_FILE", path, 1);
-    if (write_file("ntlm.conf", "netbios_name = TESTHOST\nnetbios_domain = TESTDOM\n", path,
-                   sizeof(path)) != 0)
+    if (write_file("ntlm.conf", "netbios_name = TESTHOST\nnetbios_domain = TESTDOM\naudit = none\n",
+                   path, sizeof(path)) != 0)
         return NULL;
     setenv("SSPIGSS_NTLM_CONFIG", path, 1);
     /* krb5 must find nothing: no config, no ticket, no keytab, no DNS. */
@@ -69,6 +72,12 @@ gss_test_env_setup(void)
     setenv("KRB5_KTNAME", path, 1);
     setenv("NTLMUSER", TEST_DOMAIN "\\" TEST_USER, 1);
     return dir;
+}
+
+int
+gss_test_env_write_config(const char *text)
+{
+    return write_file("ntlm.conf", text, NULL, 0);
 }
 
 void

@@ -10,9 +10,15 @@
 #define TEST_USER "alice"
 #define TEST_PASSWORD "Passw0rd!"
 
-/* Creates the world (user file lines: TESTDOM:alice:Passw0rd!, TESTDOM:bob:Secret-2).
+/* Creates the world (user file lines: TESTDOM:alice:Passw0rd!, TESTDOM:bob:Secret-2), with a
+ * umask of 077 so that the user files tests write pass the module's permission check.
  * Returns the temp dir path, or NULL after printing why. */
 const char *gss_test_env_setup(void);
+/*
+ * Replaces the module configuration (ntlm.conf) with text. The module reads it once, at its
+ * first use: call this after setup and before any GSS call. Returns 0, or -1 after printing why.
+ */
+int gss_test_env_write_config(const char *text);
 /* Removes everything setup created. */
 void gss_test_env_teardown(void);
 

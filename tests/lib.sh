@@ -24,8 +24,11 @@ printf 'sspigss_ntlm 1.3.6.1.4.1.311.2.2.10 %s\n' "$SSPIGSS_MODULE" > "$W/ours.c
 if [ -n "$INCUMBENT" ]; then
     printf 'gssntlmssp_v1 1.3.6.1.4.1.311.2.2.10 %s\n' "$INCUMBENT" > "$W/theirs.conf"
 fi
+# Files that hold passwords are private: the module refuses a user file others can read
+# (user_file_permissions = strict), and so does every script that writes one after this.
+umask 077
 printf 'TESTDOM:alice:Passw0rd!\nTESTDOM:bob:Secret-2\n' > "$W/users"
-printf 'netbios_name = TESTHOST\nnetbios_domain = TESTDOM\n' > "$W/ntlm.conf"
+printf 'netbios_name = TESTHOST\nnetbios_domain = TESTDOM\naudit = none\n' > "$W/ntlm.conf"
 printf '[libdefaults]\n dns_lookup_kdc = false\n' > "$W/krb5.conf"
 
 NTLM_USER_FILE="$W/users"

@@ -3,11 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "ntlm_config.h"
 #include "ntlm_errors.h"
+#include "ntlm_userdb.h"
 #include "test_util.h"
 
 /* Parses text expecting NTLM_ERR_CONFIG with exactly want_error and no settings kept. */
@@ -137,6 +139,133 @@ test_parse_rejects_malformed_lines(void)
 }
 
 static void
+test_policy_keys_default_to_the_secure_settings(void)
+{
+    struct ntlm_config cfg = {0};
+
+    CU_ASSERT_EQUAL_FATAL(ntlm_config_parse("user_file = /srv/users\n", "test.conf", &cfg), 0);
+    CU_ASSERT_FALSE(cfg.allow_ntlmv1);
+    CU_ASSERT_FALSE(cfg.allow_lm);
+    CU_ASSERT_FALSE(cfg.allow_anonymous);
+    CU_ASSERT_EQUAL(cfg.mic, NTLM_MIC_WHEN_PRESENT);
+    CU_ASSERT_EQUAL(cfg.channel_bindings, NTLM_CB_WHEN_SUPPORTED);
+    CU_ASSERT_EQUAL(cfg.replay_window, 300);
+    CU_ASSERT_EQUAL(cfg.user_file_permissions, NTLM_PERMISSIONS_STRICT);
+    CU_ASSERT_EQUAL(cfg.audit, NTLM_AUDIT_SYSLOG);
+    CU_ASSERT_PTR_NULL(cfg.audit_file);
+    ntlm_config_clear(&cfg);
+    ntlm_config_init(&cfg);
+    CU_ASSERT_EQUAL(cfg.replay_window, NTLM_DEFAULT_REPLAY_WINDOW);
+    CU_ASSERT_EQUAL(cfg.audit, NTLM_AUDIT_SYSLOG);
+    ntlm_config_clear(&cfg);
+}
+
+static void
+test_parse_reads_every_policy_key_in_its_other_setting(void)
+{
+    struct ntlm_config cfg = {0};
+
+    CU_ASSERT_EQUAL_FATAL(ntlm_config_parse("anonymous = yes\n"
+                                            "mic = always\n"
+                                            "channel_bindings = always\n"
+                                            "replay_window = 0\n"
+                                            "user_file_permissions = relaxed\n"
+                                            "audit = /var/log/sspigss/audit.log\n",
+                                            "test.conf", &cfg),
+                          0);
+    CU_ASSERT_TRUE(cfg.allow_anonymous);
+    CU_ASSERT_EQUAL(cfg.mic, NTLM_MIC_ALWAYS);
+    CU_ASSERT_EQUAL(cfg.channel_bindings, NTLM_CB_ALWAYS);
+    CU_ASSERT_EQUAL(cfg.replay_window, 0);
+    CU_ASSERT_EQUAL(cfg.user_file_permissions, NTLM_PERMISSIONS_RELAXED);
+    CU_ASSERT_EQUAL(cfg.audit, NTLM_AUDIT_FILE);
+    CU_ASSERT_STRING_EQUAL(cfg.audit_file, "/var/log/sspigss/audit.log");
+    ntlm_config_clear(&cfg);
+}
+
+/* Parses one "key = value" line expecting success; returns the configuration to inspect. */
+static struct ntlm_config
+parse_one(const char *line)
+{
+    struct ntlm_config cfg = {0};
+
+    if (ntlm_config_parse(line, "test.conf", &cfg) != 0) {
+        fprintf(stderr, "\n  \"%s\" refused: %s\n", line, cfg.error);
+        CU_FAIL("a good value was refused");
+    }
+    return cfg;
+}
+
+static void
+test_parse_accepts_each_policy_value_in_any_case(void)
+{
+    struct ntlm_config cfg;
+
+    cfg = parse_one("mic = when_present");
+    CU_ASSERT_EQUAL(cfg.mic, NTLM_MIC_WHEN_PRESENT);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("mic = ALWAYS");
+    CU_ASSERT_EQUAL(cfg.mic, NTLM_MIC_ALWAYS);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("channel_bindings = never");
+    CU_ASSERT_EQUAL(cfg.channel_bindings, NTLM_CB_NEVER);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("channel_bindings = When_Supported");
+    CU_ASSERT_EQUAL(cfg.channel_bindings, NTLM_CB_WHEN_SUPPORTED);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("replay_window = 86400");
+    CU_ASSERT_EQUAL(cfg.replay_window, 86400);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("replay_window = 0300");
+    CU_ASSERT_EQUAL(cfg.replay_window, 300);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("anonymous = no");
+    CU_ASSERT_FALSE(cfg.allow_anonymous);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("user_file_permissions = strict");
+    CU_ASSERT_EQUAL(cfg.user_file_permissions, NTLM_PERMISSIONS_STRICT);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("audit = none");
+    CU_ASSERT_EQUAL(cfg.audit, NTLM_AUDIT_NONE);
+    CU_ASSERT_PTR_NULL(cfg.audit_file);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("audit = Syslog");
+    CU_ASSERT_EQUAL(cfg.audit, NTLM_AUDIT_SYSLOG);
+    ntlm_config_clear(&cfg);
+}
+
+static void
+test_parse_rejects_bad_policy_values_naming_source_and_line(void)
+{
+    check_parse_error("mic = sometimes\n", "test.conf:1: mic: expected when_present or always");
+    check_parse_error("mic =\n", "test.conf:1: mic: expected when_present or always");
+    check_parse_error("\nchannel_bindings = required\n",
+                      "test.conf:2: channel_bindings: expected never, when_supported or always");
+    check_parse_error("replay_window = -1\n",
+                      "test.conf:1: replay_window: expected a number of seconds from 0 to 86400");
+    check_parse_error("replay_window = 86401\n",
+                      "test.conf:1: replay_window: expected a number of seconds from 0 to 86400");
+    check_parse_error("replay_window = 99999999999999999999999\n",
+                      "test.conf:1: replay_window: expected a number of seconds from 0 to 86400");
+    check_parse_error("replay_window = 5m\n",
+                      "test.conf:1: replay_window: expected a number of seconds from 0 to 86400");
+    check_parse_error("replay_window =\n",
+                      "test.conf:1: replay_window: expected a number of seconds from 0 to 86400");
+    check_parse_error("anonymous = allowed\n",
+                      "test.conf:1: anonymous: expected yes, no, true, false, 1 or 0");
+    check_parse_error("user_file_permissions = lax\n",
+                      "test.conf:1: user_file_permissions: expected strict or relaxed");
+    check_parse_error("audit = audit.log\n",
+                      "test.conf:1: audit: expected none, syslog or the absolute path of a file");
+    check_parse_error("audit = /\n",
+                      "test.conf:1: audit: expected none, syslog or the absolute path of a file");
+    check_parse_error("audit =\n",
+                      "test.conf:1: audit: expected none, syslog or the absolute path of a file");
+    check_parse_error("audit = /a.log\naudit = none\n",
+                      "test.conf:2: \"audit\" already set on line 1");
+}
+
+static void
 test_failed_parse_replaces_earlier_settings_with_the_error(void)
 {
     struct ntlm_config cfg = {0};
@@ -221,6 +350,9 @@ config_get_child(const char *config_path, const char *user_file, const char *wan
         return 6;
     if (strcmp(cfg->netbios_domain, "CORP") != 0 || cfg->netbios_name == NULL)
         return 7;
+    /* Keys the file leaves out keep their defaults, replay_window's 300 among them. */
+    if (cfg->replay_window != NTLM_DEFAULT_REPLAY_WINDOW || cfg->audit != NTLM_AUDIT_SYSLOG)
+        return 8;
     return 0;
 }
 
@@ -278,6 +410,66 @@ test_config_get_loads_the_named_file_once_with_environment_overrides(void)
     rmdir(dir);
 }
 
+/* In a child: loads config_path, then opens user_file; exits with the open's status code
+ * mapped to 0 (opened), 1 (refused for its permissions), 2 (anything else). */
+static int
+run_userdb_child(const char *config_path, const char *user_file)
+{
+    int status = -1;
+    pid_t pid;
+
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        const struct ntlm_config *cfg;
+        struct ntlm_userdb *db = NULL;
+        uint32_t ret;
+
+        if (setenv("SSPIGSS_NTLM_CONFIG", config_path, 1) != 0 || ntlm_config_get(&cfg) != 0)
+            _exit(3);
+        ret = ntlm_userdb_open(user_file, &db);
+        ntlm_userdb_release(db);
+        _exit(ret == 0 ? 0 : ret == NTLM_ERR_USERDB_PERMISSIONS ? 1 : 2);
+    }
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status);
+}
+
+static void
+test_config_get_hands_the_user_file_policy_to_the_database(void)
+{
+    char dir[] = "/tmp/test_ntlm_config.XXXXXX";
+    char strict[64], relaxed[64], users[64];
+
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+    snprintf(strict, sizeof(strict), "%s/strict.conf", dir);
+    snprintf(relaxed, sizeof(relaxed), "%s/relaxed.conf", dir);
+    snprintf(users, sizeof(users), "%s/users", dir);
+    write_file(strict, "netbios_domain = CORP\n");
+    write_file(relaxed, "user_file_permissions = relaxed\n");
+    write_file(users, "CORP:alice:Passw0rd!\n");
+
+    CU_ASSERT_EQUAL_FATAL(chmod(users, 0644), 0);
+    CU_ASSERT_EQUAL(run_userdb_child(strict, users), 1);
+    CU_ASSERT_EQUAL(run_userdb_child(relaxed, users), 0);
+    CU_ASSERT_EQUAL_FATAL(chmod(users, 0620), 0);
+    CU_ASSERT_EQUAL(run_userdb_child(strict, users), 1);
+    CU_ASSERT_EQUAL_FATAL(chmod(users, 0602), 0);
+    CU_ASSERT_EQUAL(run_userdb_child(strict, users), 1);
+    CU_ASSERT_EQUAL(run_userdb_child(relaxed, users), 0);
+    /* The owner's group may read it: a server often runs in that group. */
+    CU_ASSERT_EQUAL_FATAL(chmod(users, 0640), 0);
+    CU_ASSERT_EQUAL(run_userdb_child(strict, users), 0);
+    CU_ASSERT_EQUAL_FATAL(chmod(users, 0600), 0);
+    CU_ASSERT_EQUAL(run_userdb_child(strict, users), 0);
+
+    unlink(users);
+    unlink(strict);
+    unlink(relaxed);
+    rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -292,6 +484,14 @@ main(void)
          test_parse_rejects_an_unknown_key_naming_source_and_line},
         {"parse rejects lm without ntlmv1", test_parse_rejects_lm_without_ntlmv1},
         {"parse rejects malformed lines", test_parse_rejects_malformed_lines},
+        {"policy keys default to the secure settings",
+         test_policy_keys_default_to_the_secure_settings},
+        {"parse reads every policy key in its other setting",
+         test_parse_reads_every_policy_key_in_its_other_setting},
+        {"parse accepts each policy value in any case",
+         test_parse_accepts_each_policy_value_in_any_case},
+        {"parse rejects bad policy values naming source and line",
+         test_parse_rejects_bad_policy_values_naming_source_and_line},
         {"failed parse replaces earlier settings with the error",
          test_failed_parse_replaces_earlier_settings_with_the_error},
         {"defaults fill unset fields from the host name",
@@ -299,6 +499,8 @@ main(void)
         {"defaults keep fields the file set", test_defaults_keep_fields_the_file_set},
         {"config get loads the named file once with environment overrides",
          test_config_get_loads_the_named_file_once_with_environment_overrides},
+        {"config get hands the user file policy to the database",
+         test_config_get_hands_the_user_file_policy_to_the_database},
         CU_TEST_INFO_NULL,
     };
 

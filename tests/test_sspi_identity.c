@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -777,7 +778,7 @@ identity_setup(const char *dir)
         return false;
     fprintf(f, "%s:%s:%s\n%s:%s:%s\n", TEST_DOMAIN, account, TEST_PASSWORD, TEST_DOMAIN,
             NO_SUCH_ACCOUNT, TEST_PASSWORD);
-    if (fclose(f) != 0)
+    if (fclose(f) != 0 || chmod(user_file, 0600) != 0)
         return false;
     /* Read by the module when it first loads its user database, after this. */
     setenv("NTLM_USER_FILE", user_file, 1);

@@ -1,0 +1,130 @@
+/* The test client of ntlm_craft.h: NTLMv2 responses built from the core's functions. */
+#include "ntlm_craft.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gss_test_env.h"
+#include "ntlm_auth.h"
+#include "ntlm_message.h"
+
+static const struct ntlm_version craft_version = {10, 0, 19041, 15};
+
+uint32_t
+craft_negotiate(struct ntlm_buf *out)
+{
+    struct ntlm_negotiate neg = {0};
+
+    neg.flags = NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_REQUEST_TARGET | NTLMSSP_NEGOTIATE_NTLM |
+                NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |
+                NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_128 |
+                NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_VERSION;
+    neg.has_version = true;
+    neg.version = craft_version;
+    return ntlm_negotiate_encode(&neg, out);
+}
+
+static uint64_t
+filetime_at(long offset)
+{
+    return ((uint64_t)(time(NULL) + offset) + 11644473600ULL) * 10000000ULL;
+}
+
+static uint32_t
+craft_v2_responses(const struct craft *c, const struct ntlm_challenge *chal,
+                   struct ntlm_authenticate *auth, uint8_t base_key[16])
+{
+    const char *user = c->user ? c->user : TEST_USER;
+    const char *domain = c->domain ? c->domain : TEST_DOMAIN;
+    struct ntlm_buf av = NTLM_BUF_INIT, blob = NTLM_BUF_INIT, nt = NTLM_BUF_INIT;
+    uint8_t nt_hash[16], ntowf[16], proof[16], client_challenge[8];
+    uint32_t ret;
+
+    ret = ntlm_nt_hash(c->password ? c->password : TEST_PASSWORD, nt_hash);
+    if (ret == 0)
+        ret = ntlm_ntowfv2(nt_hash, user, domain, ntowf);
+    if (ret == 0)
+        ret = ntlm_random(client_challenge, sizeof(client_challenge));
+    if (ret == 0)
+        ret = ntlm_av_rewrite_for_client(chal->target_info, chal->target_info_len,
+                                         c->with_mic ? NTLM_AVF_MIC_PRESENT : 0, c->cb_hash,
+                                         "HTTP/testhost.example", &av);
+    if (ret == 0)
+        ret = ntlm_v2_blob_encode(filetime_at(c->time_offset), client_challenge, av.data, av.len,
+                                  &blob);
+    if (ret == 0)
+        ret = ntlm_v2_nt_proof(ntowf, chal->server_challenge, blob.data, blob.len, proof);
+    if (ret == 0)
+        ret = ntlm_v2_session_base_key(ntowf, proof, base_key);
+    ntlm_buf_add(&nt, proof, sizeof(proof));
+    ntlm_buf_add(&nt, blob.data, blob.len);
+    if (ret == 0)
+        ret = ntlm_buf_status(&nt);
+    if (ret == 0) {
+        auth->nt_response = ntlm_buf_take(&nt, &auth->nt_response_len);
+        auth->lm_response = calloc(1, 24);
+        auth->lm_response_len = 24;
+        auth->user = strdup(user);
+        auth->domain = strdup(domain);
+    }
+    ntlm_buf_free(&av);
+    ntlm_buf_free(&blob);
+    ntlm_buf_free(&nt);
+    return ret;
+}
+
+uint32_t
+craft_authenticate(const struct craft *c, const struct ntlm_buf *negotiate,
+                   const uint8_t *challenge, size_t challenge_len, struct ntlm_buf *out)
+{
+    struct ntlm_challenge chal = {0};
+    struct ntlm_authenticate auth = {0};
+    struct ntlm_iov msgs[3];
+    uint8_t base_key[16], exported[16], mic[16];
+    uint32_t ret;
+
+    ret = ntlm_challenge_decode(challenge, challenge_len, &chal);
+    if (ret)
+        goto done;
+    auth.flags = chal.flags;
+    auth.workstation = strdup(CRAFT_WORKSTATION);
+    auth.has_version = true;
+    auth.version = craft_version;
+    if (c->anonymous) {
+        auth.flags |= NTLMSSP_ANONYMOUS;
+        auth.user = strdup("");
+        auth.domain = strdup("");
+        auth.lm_response_len = c->anonymous_lm_len;
+        auth.lm_response = c->anonymous_lm_len ? calloc(1, c->anonymous_lm_len) : NULL;
+        ret = ntlm_authenticate_encode(&auth, false, out);
+        goto done;
+    }
+    ret = craft_v2_responses(c, &chal, &auth, base_key);
+    if (ret == 0)
+        ret = ntlm_random(exported, sizeof(exported));
+    if (ret)
+        goto done;
+    auth.session_key = malloc(16);
+    auth.session_key_len = 16;
+    ret = ntlm_rc4k(base_key, 16, exported, auth.session_key, 16);
+    if (ret == 0)
+        ret = ntlm_authenticate_encode(&auth, c->with_mic, out);
+    if (ret || !c->with_mic)
+        goto done;
+    msgs[0] = (struct ntlm_iov){negotiate->data, negotiate->len};
+    msgs[1] = (struct ntlm_iov){challenge, challenge_len};
+    msgs[2] = (struct ntlm_iov){out->data, out->len};
+    ret = ntlm_mic(exported, msgs, mic);
+    if (c->corrupt_mic)
+        mic[0] ^= 1;
+    ntlm_buf_put_at(out, NTLM_MIC_OFFSET, mic, sizeof(mic));
+    if (ret == 0)
+        ret = ntlm_buf_status(out);
+done:
+    if (ret == 0 && c->truncated)
+        out->len = 60;
+    ntlm_authenticate_free(&auth);
+    ntlm_challenge_free(&chal);
+    return ret;
+}

@@ -1,0 +1,832 @@
+/*
+ * The acceptor's policy knobs through MIT's real mechglue. The module reads its configuration
+ * once per process, so each run tests one setting: argv[1] names the case, whose ntlm.conf is
+ * written before the first GSS call (tests/gss_policy.sh runs them all). AUTHENTICATE messages
+ * our initiator never sends (no MIC, an old timestamp, a NULL session) come from
+ * tests/ntlm_craft.c.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gssapi/gssapi.h>
+#include <gssapi/gssapi_ext.h>
+
+#include "gss_test_env.h"
+#include "ntlm_auth.h"
+#include "ntlm_craft.h"
+#include "test_util.h"
+
+static const char *world;      /* the temp dir of gss_test_env */
+static char audit_path[512];   /* the audit case's log file */
+static char config_text[1024]; /* the case's ntlm.conf */
+
+/* ---------------------------------------------------------------------------------------- */
+/* GSS helpers                                                                              */
+/* ---------------------------------------------------------------------------------------- */
+
+static char *
+minor_text(OM_uint32 minor)
+{
+    gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
+    OM_uint32 min, ctx = 0;
+    char *s;
+
+    if (gss_display_status(&min, minor, GSS_C_MECH_CODE, gss_test_ntlm_oid, &ctx, &b) !=
+        GSS_S_COMPLETE)
+        return strdup("");
+    s = strndup(b.value, b.length);
+    gss_release_buffer(&min, &b);
+    return s;
+}
+
+/* Asserts that minor's message starts with want. */
+static void
+check_minor(OM_uint32 minor, const char *want)
+{
+    char *text = minor_text(minor);
+
+    if (text == NULL || strncmp(text, want, strlen(want)) != 0) {
+        fprintf(stderr, "\n  minor \"%s\", wanted \"%s...\"\n", text ? text : "", want);
+        CU_FAIL("unexpected minor status");
+    }
+    free(text);
+}
+
+static char *
+display(gss_name_t name, gss_OID *type)
+{
+    gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
+    OM_uint32 min;
+    char *s;
+
+    if (gss_display_name(&min, name, &b, type) != GSS_S_COMPLETE)
+        return NULL;
+    s = strndup(b.value, b.length);
+    gss_release_buffer(&min, &b);
+    return s;
+}
+
+static gss_cred_id_t
+password_cred(const char *user, const char *password)
+{
+    gss_buffer_desc nbuf = {strlen(user), (void *)user},
+                    pbuf = {strlen(password), (void *)password};
+    gss_OID_set_desc mechs = {1, gss_test_ntlm_oid};
+    gss_name_t name = GSS_C_NO_NAME;
+    gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
+    OM_uint32 maj, min;
+
+    maj = gss_import_name(&min, &nbuf, GSS_C_NT_USER_NAME, &name);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    maj = gss_acquire_cred_with_password(&min, name, &pbuf, 0, &mechs, GSS_C_INITIATE, &cred, NULL,
+                                         NULL);
+    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
+    gss_release_name(&min, &name);
+    return cred;
+}
+
+/* The outcome of one login: the acceptor's last status, flags and name. */
+struct login {
+    OM_uint32 major, minor;
+    OM_uint32 flags;
+    gss_name_t src;
+    gss_ctx_id_t actx;
+};
+
+static void
+login_free(struct login *l)
+{
+    OM_uint32 min;
+
+    gss_release_name(&min, &l->src);
+    gss_delete_sec_context(&min, &l->actx, GSS_C_NO_BUFFER);
+    memset(l, 0, sizeof(*l));
+}
+
+/* Our own initiator against our acceptor (raw NTLM), each side with its bindings. */
+static void
+gss_login(const char *user, const char *password, gss_channel_bindings_t icb,
+          gss_channel_bindings_t acb, struct login *l)
+{
+    gss_buffer_desc nbuf = {21, "HTTP@testhost.example"};
+    gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
+    gss_cred_id_t cred = password_cred(user, password);
+    gss_ctx_id_t ictx = GSS_C_NO_CONTEXT;
+    gss_name_t target = GSS_C_NO_NAME;
+    OM_uint32 imaj, imin, min;
+    int leg;
+
+    memset(l, 0, sizeof(*l));
+    CU_ASSERT_EQUAL_FATAL(gss_import_name(&min, &nbuf, GSS_C_NT_HOSTBASED_SERVICE, &target),
+                          GSS_S_COMPLETE);
+    l->major = GSS_S_CONTINUE_NEEDED;
+    for (leg = 0; leg < 3; leg++) {
+        imaj = gss_init_sec_context(&imin, cred, &ictx, target, gss_test_ntlm_oid,
+                                    GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG, 0, icb, &in, NULL, &out,
+                                    NULL, NULL);
+        gss_release_buffer(&min, &in);
+        if (GSS_ERROR(imaj) || out.length == 0) {
+            l->major = GSS_ERROR(imaj) ? GSS_S_FAILURE : l->major;
+            break;
+        }
+        l->major = gss_accept_sec_context(&l->minor, &l->actx, GSS_C_NO_CREDENTIAL, &out, acb,
+                                          &l->src, NULL, &in, &l->flags, NULL, NULL);
+        gss_release_buffer(&min, &out);
+        if (l->major != GSS_S_CONTINUE_NEEDED)
+            break;
+    }
+    gss_release_buffer(&min, &in);
+    gss_release_buffer(&min, &out);
+    gss_delete_sec_context(&min, &ictx, GSS_C_NO_BUFFER);
+    gss_release_cred(&min, &cred);
+    gss_release_name(&min, &target);
+}
+
+/*
+ * NEGOTIATE, CHALLENGE, then the crafted AUTHENTICATE, against our acceptor; users_mode, when
+ * not 0, is given to the user file between the two legs.
+ */
+static void
+crafted_login_chmod(const struct craft *c, gss_channel_bindings_t acb, mode_t users_mode,
+                    struct login *l)
+{
+    struct ntlm_buf negotiate = NTLM_BUF_INIT, auth = NTLM_BUF_INIT;
+    gss_buffer_desc in, challenge = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
+    OM_uint32 min;
+
+    memset(l, 0, sizeof(*l));
+    CU_ASSERT_EQUAL_FATAL(craft_negotiate(&negotiate), 0);
+    in = (gss_buffer_desc){negotiate.len, negotiate.data};
+    l->major = gss_accept_sec_context(&l->minor, &l->actx, GSS_C_NO_CREDENTIAL, &in, acb, NULL,
+                                      NULL, &challenge, NULL, NULL, NULL);
+    CU_ASSERT_EQUAL_FATAL(l->major, GSS_S_CONTINUE_NEEDED);
+    CU_ASSERT_EQUAL_FATAL(
+        craft_authenticate(c, &negotiate, challenge.value, challenge.length, &auth), 0);
+    if (users_mode != 0)
+        CU_ASSERT_EQUAL_FATAL(chmod(getenv("NTLM_USER_FILE"), users_mode), 0);
+    in = (gss_buffer_desc){auth.len, auth.data};
+    l->major = gss_accept_sec_context(&l->minor, &l->actx, GSS_C_NO_CREDENTIAL, &in, acb, &l->src,
+                                      NULL, &out, &l->flags, NULL, NULL);
+    gss_release_buffer(&min, &challenge);
+    gss_release_buffer(&min, &out);
+    ntlm_buf_free(&negotiate);
+    ntlm_buf_free(&auth);
+}
+
+static void
+crafted_login(const struct craft *c, gss_channel_bindings_t acb, struct login *l)
+{
+    crafted_login_chmod(c, acb, 0, l);
+}
+
+/* Asserts a completed login as TESTDOM\alice (or another user). */
+static void
+check_logged_in(const struct login *l, const char *want_name)
+{
+    char *name;
+
+    CU_ASSERT_EQUAL(l->major, GSS_S_COMPLETE);
+    if (l->major != GSS_S_COMPLETE) {
+        char *text = minor_text(l->minor);
+
+        fprintf(stderr, "\n  login failed: 0x%x, %s\n", l->major, text);
+        free(text);
+        return;
+    }
+    name = display(l->src, NULL);
+    CU_ASSERT_PTR_NOT_NULL(name);
+    if (name != NULL)
+        CU_ASSERT_STRING_EQUAL(name, want_name);
+    free(name);
+}
+
+static void
+check_refused(const struct login *l, OM_uint32 want_major, const char *want_minor)
+{
+    CU_ASSERT_EQUAL(l->major, want_major);
+    check_minor(l->minor, want_minor);
+}
+
+static struct gss_channel_bindings_struct bindings_a = {
+    .application_data = {25, "tls-server-end-point:aaaa"}};
+static struct gss_channel_bindings_struct bindings_b = {
+    .application_data = {25, "tls-server-end-point:bbbb"}};
+
+static void
+bindings_hash_of(const struct gss_channel_bindings_struct *cb, uint8_t out[16])
+{
+    CU_ASSERT_EQUAL_FATAL(ntlm_channel_bindings_hash(0, NULL, 0, 0, NULL, 0,
+                                                     cb->application_data.value,
+                                                     cb->application_data.length, out),
+                          0);
+}
+
+#define ALICE TEST_DOMAIN "\\" TEST_USER
+
+/* ---------------------------------------------------------------------------------------- */
+/* mic                                                                                      */
+/* ---------------------------------------------------------------------------------------- */
+
+static void
+test_mic_when_present_accepts_an_authenticate_without_mic(void)
+{
+    struct craft c = {0};
+    struct login l;
+
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+}
+
+static void
+test_mic_is_verified_when_the_client_announces_it(void)
+{
+    struct craft c = {.with_mic = true};
+    struct login l;
+
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+    c.corrupt_mic = true;
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_DEFECTIVE_TOKEN, "MIC verification failed");
+    login_free(&l);
+}
+
+static void
+test_mic_always_rejects_an_authenticate_without_mic(void)
+{
+    struct craft c = {0};
+    struct login l;
+
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_DEFECTIVE_TOKEN, "MIC required but missing");
+    login_free(&l);
+}
+
+static void
+test_mic_always_accepts_our_initiator(void)
+{
+    struct login l;
+
+    gss_login(ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* channel_bindings                                                                         */
+/* ---------------------------------------------------------------------------------------- */
+
+static void
+test_bindings_never_accepts_a_mismatch_unbound(void)
+{
+    struct login l;
+
+    gss_login(ALICE, TEST_PASSWORD, &bindings_a, &bindings_b, &l);
+    check_logged_in(&l, ALICE);
+    CU_ASSERT_FALSE(l.flags & GSS_C_CHANNEL_BOUND_FLAG);
+    login_free(&l);
+    /* Matching ones are not checked either, so they bind nothing. */
+    gss_login(ALICE, TEST_PASSWORD, &bindings_a, &bindings_a, &l);
+    check_logged_in(&l, ALICE);
+    CU_ASSERT_FALSE(l.flags & GSS_C_CHANNEL_BOUND_FLAG);
+    login_free(&l);
+}
+
+static void
+test_bindings_when_supported_rejects_a_mismatch_and_allows_one_side_without(void)
+{
+    struct login l;
+
+    gss_login(ALICE, TEST_PASSWORD, &bindings_a, &bindings_a, &l);
+    check_logged_in(&l, ALICE);
+    CU_ASSERT(l.flags & GSS_C_CHANNEL_BOUND_FLAG);
+    login_free(&l);
+    gss_login(ALICE, TEST_PASSWORD, &bindings_a, &bindings_b, &l);
+    check_refused(&l, GSS_S_BAD_BINDINGS, "channel bindings mismatch");
+    login_free(&l);
+    gss_login(ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, &bindings_a, &l);
+    check_logged_in(&l, ALICE);
+    CU_ASSERT_FALSE(l.flags & GSS_C_CHANNEL_BOUND_FLAG);
+    login_free(&l);
+    gss_login(ALICE, TEST_PASSWORD, &bindings_a, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    CU_ASSERT_FALSE(l.flags & GSS_C_CHANNEL_BOUND_FLAG);
+    login_free(&l);
+}
+
+static void
+test_bindings_always_rejects_a_client_without_bindings(void)
+{
+    static const uint8_t zeros[16];
+    struct craft c = {.with_mic = true, .cb_hash = zeros};
+    struct login l;
+
+    gss_login(ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, &bindings_a, &l);
+    check_refused(&l, GSS_S_BAD_BINDINGS, "channel bindings required but missing");
+    login_free(&l);
+    /* An all-zero hash is how clients say they have none. */
+    crafted_login(&c, &bindings_a, &l);
+    check_refused(&l, GSS_S_BAD_BINDINGS, "channel bindings required but missing");
+    login_free(&l);
+}
+
+static void
+test_bindings_always_rejects_an_acceptor_without_bindings(void)
+{
+    struct login l;
+
+    gss_login(ALICE, TEST_PASSWORD, &bindings_a, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_BAD_BINDINGS, "channel bindings required but missing");
+    login_free(&l);
+}
+
+static void
+test_bindings_always_accepts_matching_bindings_and_rejects_others(void)
+{
+    uint8_t hash[16];
+    struct craft c = {.with_mic = true, .cb_hash = hash};
+    struct login l;
+
+    gss_login(ALICE, TEST_PASSWORD, &bindings_a, &bindings_a, &l);
+    check_logged_in(&l, ALICE);
+    CU_ASSERT(l.flags & GSS_C_CHANNEL_BOUND_FLAG);
+    login_free(&l);
+    bindings_hash_of(&bindings_a, hash);
+    crafted_login(&c, &bindings_a, &l);
+    check_logged_in(&l, ALICE);
+    CU_ASSERT(l.flags & GSS_C_CHANNEL_BOUND_FLAG);
+    login_free(&l);
+    gss_login(ALICE, TEST_PASSWORD, &bindings_a, &bindings_b, &l);
+    check_refused(&l, GSS_S_BAD_BINDINGS, "channel bindings mismatch");
+    login_free(&l);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* replay_window                                                                            */
+/* ---------------------------------------------------------------------------------------- */
+
+static void
+test_replay_window_rejects_a_timestamp_an_hour_old_or_ahead(void)
+{
+    struct craft c = {.time_offset = -3600};
+    struct login l;
+
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, "the client's NTLMv2 timestamp is outside");
+    login_free(&l);
+    c.time_offset = 3600;
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, "the client's NTLMv2 timestamp is outside");
+    login_free(&l);
+}
+
+static void
+test_replay_window_accepts_a_timestamp_inside_it(void)
+{
+    struct craft c = {.time_offset = -120};
+    struct login l;
+
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+    gss_login(ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+}
+
+static void
+test_replay_window_zero_accepts_any_timestamp(void)
+{
+    struct craft c = {.time_offset = -3600};
+    struct login l;
+
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+    c.time_offset = 10 * 86400;
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* anonymous                                                                                */
+/* ---------------------------------------------------------------------------------------- */
+
+static void
+test_anonymous_no_rejects_a_null_session(void)
+{
+    struct craft c = {.anonymous = true, .anonymous_lm_len = 1};
+    struct login l;
+
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, "anonymous (NULL session) authentication");
+    login_free(&l);
+}
+
+static void
+test_anonymous_yes_accepts_a_null_session_without_session_security(void)
+{
+    struct craft c = {.anonymous = true, .anonymous_lm_len = 1};
+    gss_buffer_desc msg = {5, "hello"}, tok = GSS_C_EMPTY_BUFFER;
+    gss_OID type = GSS_C_NO_OID;
+    struct login l;
+    OM_uint32 min;
+    char *name;
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        c.anonymous_lm_len = i == 0 ? 1 : 0; /* one zero byte, or empty */
+        crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+        CU_ASSERT_EQUAL_FATAL(l.major, GSS_S_COMPLETE);
+        CU_ASSERT(l.flags & GSS_C_ANON_FLAG);
+        CU_ASSERT_FALSE(l.flags & (GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG));
+        name = display(l.src, &type);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(name);
+        CU_ASSERT_STRING_EQUAL(name, "NT AUTHORITY\\ANONYMOUS LOGON");
+        CU_ASSERT(type != GSS_C_NO_OID && type->length == GSS_C_NT_ANONYMOUS->length &&
+                  memcmp(type->elements, GSS_C_NT_ANONYMOUS->elements, type->length) == 0);
+        free(name);
+        /* No key from any password: nothing to sign with. */
+        CU_ASSERT(GSS_ERROR(gss_get_mic(&min, l.actx, GSS_C_QOP_DEFAULT, &msg, &tok)));
+        gss_release_buffer(&min, &tok);
+        login_free(&l);
+    }
+}
+
+static void
+test_anonymous_yes_still_refuses_an_lm_response(void)
+{
+    struct craft c = {.anonymous = true, .anonymous_lm_len = 24};
+    struct login l;
+
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, "LM authentication disabled");
+    login_free(&l);
+}
+
+static void
+test_anonymous_yes_leaves_user_logons_alone(void)
+{
+    struct login l;
+
+    gss_login(ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    CU_ASSERT_FALSE(l.flags & GSS_C_ANON_FLAG);
+    CU_ASSERT(l.flags & GSS_C_INTEG_FLAG);
+    login_free(&l);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* user_file_permissions                                                                    */
+/* ---------------------------------------------------------------------------------------- */
+
+static OM_uint32
+acquire_acceptor(OM_uint32 *minor)
+{
+    gss_OID_set_desc mechs = {1, gss_test_ntlm_oid};
+    gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
+    OM_uint32 maj, min;
+
+    maj = gss_acquire_cred(minor, GSS_C_NO_NAME, 0, &mechs, GSS_C_ACCEPT, &cred, NULL, NULL);
+    gss_release_cred(&min, &cred);
+    return maj;
+}
+
+static void
+chmod_users(mode_t mode)
+{
+    CU_ASSERT_EQUAL_FATAL(chmod(getenv("NTLM_USER_FILE"), mode), 0);
+}
+
+static void
+test_strict_permissions_refuse_a_user_file_others_can_read(void)
+{
+    struct craft c = {0};
+    struct login l;
+    OM_uint32 minor = 0;
+    char *text;
+
+    chmod_users(0600);
+    gss_login(ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+    chmod_users(0644);
+    CU_ASSERT_EQUAL(acquire_acceptor(&minor), GSS_S_NO_CRED);
+    text = minor_text(minor);
+    CU_ASSERT_STRING_EQUAL(text, "user database is readable or writable by others (chmod "
+                                 "o-rw,g-w, or set user_file_permissions = relaxed in the "
+                                 "module configuration)");
+    free(text);
+    gss_login(ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    CU_ASSERT(GSS_ERROR(l.major));
+    check_minor(l.minor, "user database is readable or writable by others");
+    login_free(&l);
+    /* Also a file that becomes readable between the two legs, after it was loaded. */
+    chmod_users(0600);
+    crafted_login_chmod(&c, GSS_C_NO_CHANNEL_BINDINGS, 0644, &l);
+    check_refused(&l, GSS_S_FAILURE, "user database is readable or writable by others");
+    login_free(&l);
+    chmod_users(0620);
+    CU_ASSERT_EQUAL(acquire_acceptor(&minor), GSS_S_NO_CRED);
+    chmod_users(0640);
+    CU_ASSERT_EQUAL(acquire_acceptor(&minor), GSS_S_COMPLETE);
+    chmod_users(0600);
+}
+
+static void
+test_relaxed_permissions_accept_a_user_file_others_can_read(void)
+{
+    struct login l;
+    OM_uint32 minor = 0;
+
+    chmod_users(0644);
+    CU_ASSERT_EQUAL(acquire_acceptor(&minor), GSS_S_COMPLETE);
+    gss_login(ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+    chmod_users(0666);
+    CU_ASSERT_EQUAL(acquire_acceptor(&minor), GSS_S_COMPLETE);
+    chmod_users(0600);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* audit                                                                                    */
+/* ---------------------------------------------------------------------------------------- */
+
+static char *
+read_audit(void)
+{
+    static char text[16384];
+    size_t n;
+    FILE *f = fopen(audit_path, "r");
+
+    if (f == NULL)
+        return NULL;
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    return text;
+}
+
+/* The n-th line (from 0) of text, copied into line. */
+static bool
+nth_line(const char *text, int n, char *line, size_t size)
+{
+    const char *end;
+
+    for (; n > 0 && text != NULL; n--) {
+        text = strchr(text, '\n');
+        text = text != NULL ? text + 1 : NULL;
+    }
+    if (text == NULL || (end = strchr(text, '\n')) == NULL || (size_t)(end - text) >= size)
+        return false;
+    memcpy(line, text, (size_t)(end - text));
+    line[end - text] = '\0';
+    return true;
+}
+
+static bool
+has_iso_time(const char *line)
+{
+    int y, mo, d, h, mi, s;
+    char z = 0;
+
+    return sscanf(line, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &z) == 7 && z == 'Z';
+}
+
+static void
+hex_of(const uint8_t *bytes, size_t n, char *out, bool upper)
+{
+    static const char lower_digits[] = "0123456789abcdef", upper_digits[] = "0123456789ABCDEF";
+    const char *digits = upper ? upper_digits : lower_digits;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 0xf];
+    }
+    out[2 * n] = '\0';
+}
+
+/* The text must not hold password, nor its NT hash in hex of either case. */
+static void
+check_no_secret(const char *text, const char *password)
+{
+    uint8_t hash[16];
+    char hex[33];
+
+    CU_ASSERT_PTR_NULL(strstr(text, password));
+    CU_ASSERT_EQUAL_FATAL(ntlm_nt_hash(password, hash), 0);
+    hex_of(hash, 16, hex, false);
+    CU_ASSERT_PTR_NULL(strstr(text, hex));
+    hex_of(hash, 16, hex, true);
+    CU_ASSERT_PTR_NULL(strstr(text, hex));
+}
+
+static void
+test_audit_file_gets_one_line_per_attempt_without_secrets(void)
+{
+    struct craft wrong = {.user = "bob", .password = "not-her-Secret", .with_mic = true};
+    struct craft cut = {.truncated = true};
+    char line[2048];
+    struct login l;
+    struct stat st;
+    const char *text;
+
+    gss_login(ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+    crafted_login(&wrong, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    CU_ASSERT_EQUAL(l.major, GSS_S_DEFECTIVE_CREDENTIAL);
+    login_free(&l);
+    crafted_login(&cut, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    CU_ASSERT(GSS_ERROR(l.major));
+    login_free(&l);
+
+    text = read_audit();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_FATAL(nth_line(text, 0, line, sizeof(line)));
+    CU_ASSERT(has_iso_time(line));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " workstation=\"TESTHOST\" user=\"TESTDOM\\alice\" "
+                                        "version=v2 mic=verified cb=absent result=ok "));
+    CU_ASSERT_FATAL(nth_line(text, 1, line, sizeof(line)));
+    CU_ASSERT(has_iso_time(line));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " workstation=\"" CRAFT_WORKSTATION "\" "
+                                        "user=\"TESTDOM\\bob\" version=v2 mic=not-checked "
+                                        "cb=not-checked result=fail reason=\"wrong password\""));
+    CU_ASSERT_FATAL(nth_line(text, 2, line, sizeof(line)));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " workstation=- user=- version=- "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " result=fail reason=\"malformed"));
+    CU_ASSERT_FALSE(nth_line(text, 3, line, sizeof(line)));
+    check_no_secret(text, TEST_PASSWORD);
+    check_no_secret(text, "Secret-2");
+    check_no_secret(text, "not-her-Secret");
+    CU_ASSERT_EQUAL_FATAL(stat(audit_path, &st), 0);
+    CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+}
+
+static void
+test_audit_none_writes_no_file(void)
+{
+    struct login l;
+
+    gss_login(ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+    CU_ASSERT_EQUAL(access(audit_path, F_OK), -1);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The cases                                                                                */
+/* ---------------------------------------------------------------------------------------- */
+
+struct policy_case {
+    const char *name;
+    const char *setting;    /* the ntlm.conf line */
+    bool append_audit_path; /* ... followed by the audit file's path */
+    CU_TestInfo tests[8];
+};
+
+static struct policy_case cases[] = {
+    {"mic=when_present",
+     "mic = when_present",
+     false,
+     {{"mic when_present accepts an authenticate without mic",
+       test_mic_when_present_accepts_an_authenticate_without_mic},
+      {"mic is verified when the client announces it",
+       test_mic_is_verified_when_the_client_announces_it},
+      CU_TEST_INFO_NULL}},
+    {"mic=always",
+     "mic = always",
+     false,
+     {{"mic always rejects an authenticate without mic",
+       test_mic_always_rejects_an_authenticate_without_mic},
+      {"mic is verified when the client announces it",
+       test_mic_is_verified_when_the_client_announces_it},
+      {"mic always accepts our initiator", test_mic_always_accepts_our_initiator},
+      CU_TEST_INFO_NULL}},
+    {"channel_bindings=never",
+     "channel_bindings = never",
+     false,
+     {{"bindings never accepts a mismatch unbound", test_bindings_never_accepts_a_mismatch_unbound},
+      CU_TEST_INFO_NULL}},
+    {"channel_bindings=when_supported",
+     "channel_bindings = when_supported",
+     false,
+     {{"bindings when_supported rejects a mismatch and allows one side without",
+       test_bindings_when_supported_rejects_a_mismatch_and_allows_one_side_without},
+      CU_TEST_INFO_NULL}},
+    {"channel_bindings=always",
+     "channel_bindings = always",
+     false,
+     {{"bindings always rejects a client without bindings",
+       test_bindings_always_rejects_a_client_without_bindings},
+      {"bindings always rejects an acceptor without bindings",
+       test_bindings_always_rejects_an_acceptor_without_bindings},
+      {"bindings always accepts matching bindings and rejects others",
+       test_bindings_always_accepts_matching_bindings_and_rejects_others},
+      CU_TEST_INFO_NULL}},
+    {"replay_window=300",
+     "replay_window = 300",
+     false,
+     {{"replay window rejects a timestamp an hour old or ahead",
+       test_replay_window_rejects_a_timestamp_an_hour_old_or_ahead},
+      {"replay window accepts a timestamp inside it",
+       test_replay_window_accepts_a_timestamp_inside_it},
+      CU_TEST_INFO_NULL}},
+    {"replay_window=0",
+     "replay_window = 0",
+     false,
+     {{"replay window zero accepts any timestamp", test_replay_window_zero_accepts_any_timestamp},
+      CU_TEST_INFO_NULL}},
+    {"anonymous=no",
+     "anonymous = no",
+     false,
+     {{"anonymous no rejects a null session", test_anonymous_no_rejects_a_null_session},
+      CU_TEST_INFO_NULL}},
+    {"anonymous=yes",
+     "anonymous = yes",
+     false,
+     {{"anonymous yes accepts a null session without session security",
+       test_anonymous_yes_accepts_a_null_session_without_session_security},
+      {"anonymous yes still refuses an lm response",
+       test_anonymous_yes_still_refuses_an_lm_response},
+      {"anonymous yes leaves user logons alone", test_anonymous_yes_leaves_user_logons_alone},
+      CU_TEST_INFO_NULL}},
+    {"user_file_permissions=strict",
+     "user_file_permissions = strict",
+     false,
+     {{"strict permissions refuse a user file others can read",
+       test_strict_permissions_refuse_a_user_file_others_can_read},
+      CU_TEST_INFO_NULL}},
+    {"user_file_permissions=relaxed",
+     "user_file_permissions = relaxed",
+     false,
+     {{"relaxed permissions accept a user file others can read",
+       test_relaxed_permissions_accept_a_user_file_others_can_read},
+      CU_TEST_INFO_NULL}},
+    {"audit=file",
+     "audit = ",
+     true,
+     {{"audit file gets one line per attempt without secrets",
+       test_audit_file_gets_one_line_per_attempt_without_secrets},
+      CU_TEST_INFO_NULL}},
+    {"audit=none",
+     "audit = none",
+     false,
+     {{"audit none writes no file", test_audit_none_writes_no_file}, CU_TEST_INFO_NULL}},
+};
+
+#define CASE_COUNT (sizeof(cases) / sizeof(cases[0]))
+
+static void
+usage(void)
+{
+    size_t i;
+
+    fprintf(stderr, "usage: test_gss_policy CASE (--list prints them), one of:\n");
+    for (i = 0; i < CASE_COUNT; i++)
+        fprintf(stderr, "  %s\n", cases[i].name);
+}
+
+int
+main(int argc, char **argv)
+{
+    struct policy_case *c = NULL;
+    int status = 99;
+    size_t i;
+
+    if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+        for (i = 0; i < CASE_COUNT; i++)
+            printf("%s\n", cases[i].name);
+        return 0;
+    }
+    for (i = 0; argc == 2 && i < CASE_COUNT; i++) {
+        if (strcmp(argv[1], cases[i].name) == 0)
+            c = &cases[i];
+    }
+    if (c == NULL) {
+        usage();
+        return 99;
+    }
+    world = gss_test_env_setup();
+    if (world == NULL)
+        return 99;
+    snprintf(audit_path, sizeof(audit_path), "%s/audit.log", world);
+    snprintf(config_text, sizeof(config_text),
+             "netbios_name = TESTHOST\nnetbios_domain = TESTDOM\n%s%s\n", c->setting,
+             c->append_audit_path ? audit_path : "");
+    if (gss_test_env_write_config(config_text) == 0)
+        status = test_run_suite(c->name, c->tests);
+    unlink(audit_path);
+    gss_test_env_teardown();
+    return status;
+}
