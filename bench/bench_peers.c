@@ -1,0 +1,141 @@
+/* The client and the server of the benchmarks, with what each holds across handshakes. */
+#include "bench_peers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <gssapi/gssapi_ext.h>
+
+#include "bench_util.h"
+
+static gss_OID_desc ntlm_oid = {10, "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a"};
+static gss_OID_desc spnego_oid = {6, "\x2b\x06\x01\x05\x05\x02"};
+gss_OID bench_ntlm_oid = &ntlm_oid;
+gss_OID bench_spnego_oid = &spnego_oid;
+
+void
+bench_report_gss(const char *what, OM_uint32 major, OM_uint32 minor)
+{
+    gss_buffer_desc text = GSS_C_EMPTY_BUFFER;
+    OM_uint32 min, ctx = 0;
+
+    gss_display_status(&min, major, GSS_C_GSS_CODE, GSS_C_NO_OID, &ctx, &text);
+    fprintf(stderr, "bench: %s: %.*s", what, (int)text.length, (const char *)text.value);
+    gss_release_buffer(&min, &text);
+    ctx = 0;
+    gss_display_status(&min, minor, GSS_C_MECH_CODE, &ntlm_oid, &ctx, &text);
+    fprintf(stderr, " (%.*s)\n", (int)text.length, (const char *)text.value);
+    gss_release_buffer(&min, &text);
+}
+
+gss_name_t
+bench_import_target(void)
+{
+    gss_buffer_desc service = {strlen(BENCH_TARGET), BENCH_TARGET};
+    gss_name_t name = GSS_C_NO_NAME;
+    OM_uint32 maj, min;
+
+    maj = gss_import_name(&min, &service, GSS_C_NT_HOSTBASED_SERVICE, &name);
+    if (maj != GSS_S_COMPLETE)
+        bench_report_gss("import target", maj, min);
+    return name;
+}
+
+void
+bench_peers_free(struct bench_peers *p)
+{
+    OM_uint32 min;
+
+    gss_release_cred(&min, &p->icred);
+    gss_release_cred(&min, &p->acred);
+    gss_release_name(&min, &p->target);
+}
+
+int
+bench_peers_setup(struct bench_peers *p, bool spnego)
+{
+    gss_buffer_desc user = {strlen(BENCH_DOMAIN "\\" BENCH_USER), BENCH_DOMAIN "\\" BENCH_USER};
+    gss_buffer_desc pw = {strlen(BENCH_PASSWORD), BENCH_PASSWORD};
+    gss_OID_set_desc mechs;
+    gss_name_t name = GSS_C_NO_NAME;
+    OM_uint32 maj, min;
+    int ret = -1;
+
+    memset(p, 0, sizeof(*p));
+    p->mech = spnego ? &spnego_oid : &ntlm_oid;
+    p->req_flags = GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
+    mechs = (gss_OID_set_desc){1, p->mech};
+    p->target = bench_import_target();
+    if (p->target == GSS_C_NO_NAME)
+        goto done;
+    if (spnego) {
+        maj =
+            gss_acquire_cred(&min, GSS_C_NO_NAME, 0, &mechs, GSS_C_INITIATE, &p->icred, NULL, NULL);
+    } else {
+        maj = gss_import_name(&min, &user, GSS_C_NT_USER_NAME, &name);
+        if (maj == GSS_S_COMPLETE)
+            maj = gss_acquire_cred_with_password(&min, name, &pw, 0, &mechs, GSS_C_INITIATE,
+                                                 &p->icred, NULL, NULL);
+    }
+    if (maj != GSS_S_COMPLETE) {
+        bench_report_gss("initiator credential", maj, min);
+        goto done;
+    }
+    maj = gss_acquire_cred(&min, GSS_C_NO_NAME, 0, &mechs, GSS_C_ACCEPT, &p->acred, NULL, NULL);
+    if (maj != GSS_S_COMPLETE) {
+        bench_report_gss("acceptor credential", maj, min);
+        goto done;
+    }
+    ret = 0;
+done:
+    gss_release_name(&min, &name);
+    if (ret != 0)
+        bench_peers_free(p);
+    return ret;
+}
+
+int
+bench_establish(struct bench_peers *p, gss_name_t target, gss_ctx_id_t *ictx, gss_ctx_id_t *actx)
+{
+    gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER, back = GSS_C_EMPTY_BUFFER;
+    OM_uint32 imaj = GSS_S_CONTINUE_NEEDED, amaj = GSS_S_CONTINUE_NEEDED, imin = 0, amin = 0, min;
+    gss_name_t src = GSS_C_NO_NAME;
+    int legs, ret = -1;
+
+    for (legs = 0; legs < 8; legs++) {
+        imaj = gss_init_sec_context(&imin, p->icred, ictx, target, p->mech, p->req_flags, 0, NULL,
+                                    &in, NULL, &out, NULL, NULL);
+        gss_release_buffer(&min, &in);
+        if (GSS_ERROR(imaj))
+            break;
+        if (out.length == 0) {
+            ret = imaj == GSS_S_COMPLETE && amaj == GSS_S_COMPLETE ? 0 : -1;
+            break;
+        }
+        amaj = gss_accept_sec_context(&amin, actx, p->acred, &out, NULL, &src, NULL, &back, NULL,
+                                      NULL, NULL);
+        gss_release_buffer(&min, &out);
+        gss_release_name(&min, &src);
+        if (GSS_ERROR(amaj))
+            break;
+        if (amaj == GSS_S_COMPLETE && imaj == GSS_S_COMPLETE && back.length == 0) {
+            ret = 0;
+            break;
+        }
+        in = back;
+        back = (gss_buffer_desc)GSS_C_EMPTY_BUFFER;
+    }
+    gss_release_buffer(&min, &in);
+    gss_release_buffer(&min, &out);
+    gss_release_buffer(&min, &back);
+    if (ret != 0) {
+        if (GSS_ERROR(imaj))
+            bench_report_gss("gss_init_sec_context", imaj, imin);
+        else if (GSS_ERROR(amaj))
+            bench_report_gss("gss_accept_sec_context", amaj, amin);
+        else
+            fprintf(stderr, "bench: handshake did not complete (init 0x%x, accept 0x%x)\n", imaj,
+                    amaj);
+    }
+    return ret;
+}
