@@ -319,13 +319,6 @@ authenticated_name(const struct ntlm_authenticate *auth, const struct ntlm_user_
     return ntlm_name_new(NTLM_NAME_USER, entry->user, domain, out);
 }
 
-static void
-established(struct ntlm_ctx *ctx)
-{
-    ctx->stage = NTLM_STAGE_ESTABLISHED;
-    ctx->expiry = time(NULL) + NTLM_CONTEXT_LIFETIME;
-}
-
 /* MS-NLMP 3.2.5.1.2: no user and no NT response is a NULL session (anonymous) request. */
 static bool
 is_anonymous(const struct ntlm_authenticate *auth)
@@ -364,7 +357,7 @@ accept_anonymous(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     ctx->neg_flags |= NTLMSSP_ANONYMOUS;
     ntlm_wipe(ctx->exported_key, sizeof(ctx->exported_key));
     ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, 0);
-    established(ctx);
+    ntlm_ctx_established(ctx);
     return 0;
 }
 
@@ -444,7 +437,7 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
     ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, 0);
     if (bound)
         ctx->ret_flags |= GSS_C_CHANNEL_BOUND_FLAG;
-    established(ctx);
+    ntlm_ctx_established(ctx);
 done:
     ntlm_wipe(kxkey, sizeof(kxkey));
     ntlm_wipe(&blob, sizeof(blob));

@@ -232,6 +232,16 @@ ntlm_gss_set_sec_context_option(OM_uint32 *minor, gss_ctx_id_t *context,
     return GSS_S_COMPLETE;
 }
 
+void
+ntlm_ctx_established(struct ntlm_ctx *ctx)
+{
+    ctx->stage = NTLM_STAGE_ESTABLISHED;
+    ctx->expiry = time(NULL) + NTLM_CONTEXT_LIFETIME;
+    /* The message copies served only the MIC; held contexts should not carry them. */
+    ntlm_buf_free(&ctx->negotiate_msg);
+    ntlm_buf_free(&ctx->challenge_msg);
+}
+
 uint64_t
 ntlm_filetime_now(void)
 {

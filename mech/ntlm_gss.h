@@ -98,6 +98,8 @@ void ntlm_ctx_free(struct ntlm_ctx *ctx);
 OM_uint32 ntlm_ctx_gss_flags(uint32_t neg_flags, OM_uint32 req_flags);
 /* Derives the signing state from exported_key and neg_flags. */
 uint32_t ntlm_ctx_start_session(struct ntlm_ctx *ctx);
+/* Marks the context complete, starts its lifetime and drops what only the handshake needed. */
+void ntlm_ctx_established(struct ntlm_ctx *ctx);
 /* Now as a Windows FILETIME. */
 uint64_t ntlm_filetime_now(void);
 /* Hands an encoded message to the caller as an output token (the buffer is emptied). */

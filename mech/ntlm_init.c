@@ -314,8 +314,7 @@ ntlm_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *co
     if (ret)
         return ntlm_gss_error(minor, init_major(ret), ret);
     ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, ctx->req_flags);
-    ctx->stage = NTLM_STAGE_ESTABLISHED;
-    ctx->expiry = time(NULL) + NTLM_CONTEXT_LIFETIME;
+    ntlm_ctx_established(ctx);
     ntlm_ctx_output(minor, &msg, output);
     if (ret_flags != NULL)
         *ret_flags = ctx->ret_flags;

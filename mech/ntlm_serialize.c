@@ -145,14 +145,14 @@ get_name(struct ntlm_reader *r, struct ntlm_name **out)
     return ret;
 }
 
-/* Replaces a direction's fresh RC4 stream with one advanced to `position`. */
+/* Gives a direction an RC4 stream advanced to `position` (none is made for position 0). */
 static uint32_t
 advance_stream(struct ntlm_sign_dir *dir, uint64_t position)
 {
     struct ntlm_rc4 *rc4 = NULL;
     uint32_t ret;
 
-    if (dir->rc4 == NULL || position == 0)
+    if (position == 0)
         return 0;
     ret = ntlm_rc4_restore(dir->seal_key, dir->seal_key_len, position, &rc4);
     if (ret)

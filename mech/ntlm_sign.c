@@ -97,10 +97,19 @@ dir_init(struct ntlm_sign_dir *dir, uint32_t flags, const uint8_t exported_sessi
     ret = ntlm_sign_key(flags, exported_session_key, client_to_server, dir->sign_key);
     if (ret)
         return ret;
-    ret = ntlm_seal_key(flags, exported_session_key, client_to_server, dir->seal_key,
-                        &dir->seal_key_len);
-    if (ret)
-        return ret;
+    return ntlm_seal_key(flags, exported_session_key, client_to_server, dir->seal_key,
+                         &dir->seal_key_len);
+}
+
+/*
+ * A direction's RC4 stream, keyed on first use: OpenSSL's RC4 state costs over a kilobyte per
+ * handle, and most held contexts (HTTP logins) never sign or seal anything.
+ */
+static uint32_t
+dir_stream(struct ntlm_sign_dir *dir)
+{
+    if (dir->rc4 != NULL)
+        return 0;
     return ntlm_rc4_new(dir->seal_key, dir->seal_key_len, &dir->rc4);
 }
 
@@ -122,7 +131,11 @@ ntlm_sign_state_init(struct ntlm_sign_state *st, uint32_t flags,
         if (ret)
             goto done;
     } else {
-        /* Without ESS both directions draw from one keystream (MS-NLMP 3.4.4.1). */
+        /* Without ESS both directions draw from one keystream (MS-NLMP 3.4.4.1), keyed now so
+         * that neither direction can start a second one. */
+        ret = dir_stream(&tmp.send);
+        if (ret)
+            goto done;
         memcpy(tmp.recv.seal_key, tmp.send.seal_key, sizeof(tmp.recv.seal_key));
         tmp.recv.seal_key_len = tmp.send.seal_key_len;
         tmp.recv.rc4 = tmp.send.rc4;
@@ -142,6 +155,9 @@ ntlm_sign_state_reset_rc4(struct ntlm_sign_state *st, bool recv)
     struct ntlm_rc4 *fresh = NULL;
     uint32_t ret;
 
+    /* A stream never used is still at its start. */
+    if (dir->rc4 == NULL)
+        return 0;
     ret = ntlm_rc4_new(dir->seal_key, dir->seal_key_len, &fresh);
     if (ret)
         return ret;
@@ -211,7 +227,8 @@ ntlm_sign_seal_signature(const struct ntlm_sign_state *st, struct ntlm_sign_dir 
     if (st->flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) {
         if (!(st->flags & NTLMSSP_NEGOTIATE_KEY_EXCH))
             return 0;
-        return ntlm_rc4_update(dir->rc4, sig + 4, sig + 4, 8);
+        ret = dir_stream(dir);
+        return ret ? ret : ntlm_rc4_update(dir->rc4, sig + 4, sig + 4, 8);
     }
     /* RandomPad, CRC32 and SeqNum are sealed in that order; RandomPad is then sent as 0. */
     ret = ntlm_rc4_update(dir->rc4, sig + 4, sig + 4, 12);
@@ -238,5 +255,7 @@ ntlm_sign_mac(const struct ntlm_sign_state *st, struct ntlm_sign_dir *dir, uint3
 uint32_t
 ntlm_sign_crypt(struct ntlm_sign_dir *dir, uint8_t *data, size_t len)
 {
-    return ntlm_rc4_update(dir->rc4, data, data, len);
+    uint32_t ret = dir_stream(dir);
+
+    return ret ? ret : ntlm_rc4_update(dir->rc4, data, data, len);
 }

@@ -17,7 +17,7 @@ struct ntlm_sign_dir {
     uint8_t sign_key[16];
     uint8_t seal_key[16];
     size_t seal_key_len;
-    struct ntlm_rc4 *rc4; /* owned unless `shared` */
+    struct ntlm_rc4 *rc4; /* owned unless `shared`; NULL until first used (with ESS) */
     bool shared;          /* without ESS, one RC4 state serves both directions */
     uint32_t seq;
 };

@@ -268,6 +268,13 @@ test_state_with_ess_keys_each_direction_separately(void)
     memset(key, 0x55, sizeof(key));
     CU_ASSERT_EQUAL_FATAL(ntlm_sign_state_init(&st, FLAGS_V2, key, false), 0);
     CU_ASSERT_FALSE(st.recv.shared);
+    /* Each direction gets its own stream, keyed on first use. */
+    CU_ASSERT_PTR_NULL(st.send.rc4);
+    CU_ASSERT_PTR_NULL(st.recv.rc4);
+    CU_ASSERT_EQUAL(ntlm_sign_crypt(&st.send, key, 1), 0);
+    CU_ASSERT_EQUAL(ntlm_sign_crypt(&st.recv, key, 1), 0);
+    CU_ASSERT_PTR_NOT_NULL(st.send.rc4);
+    CU_ASSERT_PTR_NOT_NULL(st.recv.rc4);
     CU_ASSERT_PTR_NOT_EQUAL(st.send.rc4, st.recv.rc4);
     /* The server receives with the client-to-server keys. */
     CU_ASSERT_TRUE(test_hex_equal(st.recv.seal_key, 16, "59f600973cc4960a25480a7c196e4c58"));
