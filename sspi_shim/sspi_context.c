@@ -327,7 +327,7 @@ AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext, PSecBuffe
             goto done;
         }
     }
-    major = gss_accept_sec_context(&minor, &ctx->gss, ctx->cred->gss, &in,
+    major = gss_accept_sec_context(&minor, &ctx->gss, sspi_cred_for_accept(ctx->cred), &in,
                                    have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS, &peer, &ctx->mech,
                                    &out, &ret_flags, &time_rec, &delegated);
     if (GSS_ERROR(major)) {

@@ -181,15 +181,11 @@ acquire(const char *principal, const char *package, ULONG use, const void *auth_
     status = sspi_identity_read(auth_data, &id);
     if (status != SEC_E_OK)
         return status;
-    cred = calloc(1, sizeof(*cred));
+    cred = sspi_cred_new(pkg, use);
     if (cred == NULL) {
         status = SEC_E_INSUFFICIENT_MEMORY;
         goto done;
     }
-    cred->refs = 1;
-    cred->pkg = pkg;
-    cred->use = use;
-    cred->gss = GSS_C_NO_CREDENTIAL;
     if (id.user != NULL && id.password != NULL && (use & SECPKG_CRED_OUTBOUND)) {
         cred->user = identity_name(&id, false);
         if (pkg->id == SSPI_PKG_NEGOTIATE)

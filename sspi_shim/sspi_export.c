@@ -241,17 +241,13 @@ imported_context(const struct sspi_package *pkg, const struct packed_header *h, 
     actual = sspi_package_for_mech(mech);
     ctx = calloc(1, sizeof(*ctx));
     if (ctx != NULL)
-        ctx->cred = calloc(1, sizeof(*ctx->cred));
+        ctx->cred = sspi_cred_new(pkg, initiator ? SECPKG_CRED_OUTBOUND : SECPKG_CRED_INBOUND);
     if (ctx == NULL || ctx->cred == NULL) {
         free(ctx);
         gss_release_name(&minor, &src);
         gss_release_name(&minor, &targ);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
-    ctx->cred->refs = 1;
-    ctx->cred->pkg = pkg;
-    ctx->cred->use = initiator ? SECPKG_CRED_OUTBOUND : SECPKG_CRED_INBOUND;
-    ctx->cred->gss = GSS_C_NO_CREDENTIAL;
     ctx->pkg = pkg;
     ctx->initiator = initiator;
     ctx->established = true;

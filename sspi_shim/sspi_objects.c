@@ -18,6 +18,55 @@ sspi_ctx_from_handle(const CtxtHandle *h)
 }
 
 struct sspi_cred *
+sspi_cred_new(const struct sspi_package *pkg, ULONG use)
+{
+    struct sspi_cred *cred = calloc(1, sizeof(*cred));
+
+    if (cred == NULL)
+        return NULL;
+    if (pthread_mutex_init(&cred->lock, NULL) != 0) {
+        free(cred);
+        return NULL;
+    }
+    cred->refs = 1;
+    cred->pkg = pkg;
+    cred->use = use;
+    cred->gss = GSS_C_NO_CREDENTIAL;
+    cred->acceptor = GSS_C_NO_CREDENTIAL;
+    return cred;
+}
+
+gss_cred_id_t
+sspi_cred_for_accept(struct sspi_cred *cred)
+{
+    gss_OID_desc mechs[3];
+    gss_OID_set_desc set = {0, mechs};
+    gss_cred_id_t acceptor;
+    OM_uint32 minor;
+
+    if (cred->gss != GSS_C_NO_CREDENTIAL)
+        return cred->gss;
+    pthread_mutex_lock(&cred->lock);
+    if (!cred->acceptor_tried) {
+        cred->acceptor_tried = true;
+        /* Negotiate also takes raw NTLM and Kerberos first tokens, so it holds all three. */
+        if (cred->pkg->id == SSPI_PKG_NEGOTIATE) {
+            mechs[set.count++] = *sspi_mech_spnego;
+            mechs[set.count++] = *sspi_mech_ntlm;
+            mechs[set.count++] = *sspi_mech_krb5;
+        } else {
+            mechs[set.count++] = *cred->pkg->mech;
+        }
+        if (gss_acquire_cred(&minor, GSS_C_NO_NAME, GSS_C_INDEFINITE, &set, GSS_C_ACCEPT,
+                             &cred->acceptor, NULL, NULL) != GSS_S_COMPLETE)
+            cred->acceptor = GSS_C_NO_CREDENTIAL;
+    }
+    acceptor = cred->acceptor;
+    pthread_mutex_unlock(&cred->lock);
+    return acceptor;
+}
+
+struct sspi_cred *
 sspi_cred_ref(struct sspi_cred *cred)
 {
     if (cred != NULL)
@@ -33,6 +82,8 @@ sspi_cred_unref(struct sspi_cred *cred)
     if (cred == NULL || __atomic_sub_fetch(&cred->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
     gss_release_cred(&min, &cred->gss);
+    gss_release_cred(&min, &cred->acceptor);
+    pthread_mutex_destroy(&cred->lock);
     free(cred->user);
     free(cred);
 }

@@ -6,6 +6,7 @@
 #ifndef SSPI_OBJECTS_H
 #define SSPI_OBJECTS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -20,6 +21,10 @@ struct sspi_cred {
     ULONG use;         /* SECPKG_CRED_INBOUND / OUTBOUND / BOTH */
     gss_cred_id_t gss; /* GSS_C_NO_CREDENTIAL: the mechanism's default, found on use */
     char *user;        /* "DOMAIN\user" given in the identity, or NULL */
+    /* The default acceptor credential, acquired once by the first accept that needs it. */
+    pthread_mutex_t lock;
+    bool acceptor_tried;
+    gss_cred_id_t acceptor;
 };
 
 struct sspi_ctx {
@@ -48,7 +53,16 @@ struct sspi_ctx {
 struct sspi_cred *sspi_cred_from_handle(const CredHandle *h);
 struct sspi_ctx *sspi_ctx_from_handle(const CtxtHandle *h);
 
+/* A credential object with one reference and no GSS credential yet; NULL without memory. */
+struct sspi_cred *sspi_cred_new(const struct sspi_package *pkg, ULONG use);
 struct sspi_cred *sspi_cred_ref(struct sspi_cred *cred);
+/*
+ * The GSS credential an acceptor context uses: the one acquired with the handle, else the
+ * package's default acceptor credential, acquired on first use and kept, so that the mechglue
+ * and SPNEGO do not look the defaults up again on every call. GSS_C_NO_CREDENTIAL when no
+ * default can be had (each accept then reports why).
+ */
+gss_cred_id_t sspi_cred_for_accept(struct sspi_cred *cred);
 void sspi_cred_unref(struct sspi_cred *cred);
 void sspi_ctx_free(struct sspi_ctx *ctx);
 
