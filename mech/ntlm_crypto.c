@@ -3,6 +3,10 @@
  * legacy provider, so everything is fetched once from a private library context that loads
  * it; the process-wide default context and its configuration are left alone.
  */
+/* MD5's low-level API (deprecated in 3.0, still there): its context is a plain struct that can
+ * be copied, which is what a pre-keyed HMAC needs; EVP contexts allocate on every copy. */
+#define OPENSSL_API_COMPAT 10101
+
 #include "ntlm_crypto.h"
 
 #include <limits.h>
@@ -10,10 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
+#include <openssl/md5.h>
 #include <openssl/provider.h>
 #include <openssl/rand.h>
 #include <zlib.h>
@@ -37,27 +40,20 @@ static EVP_MD *md4;
 static EVP_MD *md5;
 static EVP_CIPHER *rc4;
 static EVP_CIPHER *des_ecb;
-static EVP_MAC *hmac;
-/*
- * HMAC-MD5 context set up once; each call duplicates and re-keys it, since passing the digest
- * name to EVP_MAC_init would make the provider fetch MD5 again on every call.
- */
-static EVP_MAC_CTX *hmac_md5_template;
+
+_Static_assert(sizeof(MD5_CTX) <= sizeof(((struct ntlm_hmac_md5_key *)0)->inner),
+               "struct ntlm_hmac_md5_key must hold an MD5_CTX");
 
 /* Releases what crypto_load got before it failed, so that a failed init holds nothing. */
 static void
 crypto_unload(void)
 {
-    EVP_MAC_CTX_free(hmac_md5_template);
-    EVP_MAC_free(hmac);
     EVP_CIPHER_free(des_ecb);
     EVP_CIPHER_free(rc4);
     EVP_MD_free(md5);
     EVP_MD_free(md4);
     /* Freeing the context unloads its providers. */
     OSSL_LIB_CTX_free(libctx);
-    hmac_md5_template = NULL;
-    hmac = NULL;
     des_ecb = rc4 = NULL;
     md5 = md4 = NULL;
     libctx = NULL;
@@ -67,9 +63,6 @@ crypto_unload(void)
 static void
 crypto_load(void)
 {
-    static const uint8_t template_key[16];
-    OSSL_PARAM params[2];
-
     libctx = OSSL_LIB_CTX_new();
     if (libctx == NULL)
         goto done;
@@ -80,17 +73,7 @@ crypto_load(void)
     md5 = EVP_MD_fetch(libctx, "MD5", NULL);
     rc4 = EVP_CIPHER_fetch(libctx, "RC4", NULL);
     des_ecb = EVP_CIPHER_fetch(libctx, "DES-ECB", NULL);
-    hmac = EVP_MAC_fetch(libctx, "HMAC", NULL);
-    if (md4 == NULL || md5 == NULL || rc4 == NULL || des_ecb == NULL || hmac == NULL)
-        goto done;
-    hmac_md5_template = EVP_MAC_CTX_new(hmac);
-    if (hmac_md5_template == NULL)
-        goto done;
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"MD5", 0);
-    params[1] = OSSL_PARAM_construct_end();
-    /* Keyed (with zeros, replaced in every use) because OpenSSL 3.0.0 cannot duplicate an HMAC
-     * context that was never keyed; 3.0.1 lifted that. */
-    if (!EVP_MAC_init(hmac_md5_template, template_key, sizeof(template_key), params))
+    if (md4 == NULL || md5 == NULL || rc4 == NULL || des_ecb == NULL)
         goto done;
     crypto_status = 0;
 done:
@@ -152,36 +135,68 @@ ntlm_md5(const struct ntlm_iov *iov, size_t n, uint8_t out[16])
     return digest(md5, iov, n, out);
 }
 
+/* RFC 2104: the key, hashed first if longer than a block, padded to one MD5 block. */
+uint32_t
+ntlm_hmac_md5_key(const uint8_t *key, size_t key_len, struct ntlm_hmac_md5_key *k)
+{
+    uint8_t block[64], hashed[16];
+    MD5_CTX ctx;
+    size_t i;
+
+    if (key_len > sizeof(block)) {
+        MD5_Init(&ctx);
+        MD5_Update(&ctx, key, key_len);
+        MD5_Final(hashed, &ctx);
+        key = hashed;
+        key_len = sizeof(hashed);
+    }
+    for (i = 0; i < sizeof(block); i++)
+        block[i] = (uint8_t)((i < key_len ? key[i] : 0) ^ 0x36);
+    MD5_Init(&ctx);
+    MD5_Update(&ctx, block, sizeof(block));
+    memcpy(k->inner, &ctx, sizeof(ctx));
+    for (i = 0; i < sizeof(block); i++)
+        block[i] = (uint8_t)((i < key_len ? key[i] : 0) ^ 0x5c);
+    MD5_Init(&ctx);
+    MD5_Update(&ctx, block, sizeof(block));
+    memcpy(k->outer, &ctx, sizeof(ctx));
+    ntlm_wipe(block, sizeof(block));
+    ntlm_wipe(hashed, sizeof(hashed));
+    ntlm_wipe(&ctx, sizeof(ctx));
+    return 0;
+}
+
+uint32_t
+ntlm_hmac_md5_keyed(const struct ntlm_hmac_md5_key *k, const struct ntlm_iov *iov, size_t n,
+                    uint8_t out[16])
+{
+    uint8_t inner[16];
+    MD5_CTX ctx;
+    size_t i;
+
+    memcpy(&ctx, k->inner, sizeof(ctx));
+    for (i = 0; i < n; i++)
+        MD5_Update(&ctx, iov[i].data, iov[i].len);
+    MD5_Final(inner, &ctx);
+    memcpy(&ctx, k->outer, sizeof(ctx));
+    MD5_Update(&ctx, inner, sizeof(inner));
+    MD5_Final(out, &ctx);
+    ntlm_wipe(inner, sizeof(inner));
+    ntlm_wipe(&ctx, sizeof(ctx));
+    return 0;
+}
+
 uint32_t
 ntlm_hmac_md5(const uint8_t *key, size_t key_len, const struct ntlm_iov *iov, size_t n,
               uint8_t out[16])
 {
-    EVP_MAC_CTX *ctx = NULL;
-    size_t out_len = 0;
+    struct ntlm_hmac_md5_key k;
     uint32_t ret;
-    size_t i;
 
-    ret = ntlm_crypto_init();
-    if (ret)
-        goto done;
-    ctx = EVP_MAC_CTX_dup(hmac_md5_template);
-    if (ctx == NULL) {
-        ret = NTLM_ERR_NOMEM;
-        goto done;
-    }
-    ret = NTLM_ERR_CRYPTO;
-    if (!EVP_MAC_init(ctx, key, key_len, NULL))
-        goto done;
-    for (i = 0; i < n; i++) {
-        if (!EVP_MAC_update(ctx, iov[i].data, iov[i].len))
-            goto done;
-    }
-    if (!EVP_MAC_final(ctx, out, &out_len, 16) || out_len != 16)
-        goto done;
-    ret = 0;
-done:
-    /* The context holds the padded key; OpenSSL cleanses it when freeing. */
-    EVP_MAC_CTX_free(ctx);
+    ret = ntlm_hmac_md5_key(key, key_len, &k);
+    if (ret == 0)
+        ret = ntlm_hmac_md5_keyed(&k, iov, n, out);
+    ntlm_wipe(&k, sizeof(k));
     return ret;
 }
 

@@ -21,6 +21,17 @@ uint32_t ntlm_md4(const void *data, size_t len, uint8_t out[16]);
 uint32_t ntlm_md5(const struct ntlm_iov *iov, size_t n, uint8_t out[16]);
 uint32_t ntlm_hmac_md5(const uint8_t *key, size_t key_len, const struct ntlm_iov *iov, size_t n,
                        uint8_t out[16]);
+/*
+ * HMAC-MD5 keyed once: the MD5 states after the inner and outer pads, so that each message
+ * costs only its own bytes and no allocation. Holds key material: wipe it with ntlm_wipe.
+ */
+struct ntlm_hmac_md5_key {
+    uint64_t inner[12];
+    uint64_t outer[12];
+};
+uint32_t ntlm_hmac_md5_key(const uint8_t *key, size_t key_len, struct ntlm_hmac_md5_key *k);
+uint32_t ntlm_hmac_md5_keyed(const struct ntlm_hmac_md5_key *k, const struct ntlm_iov *iov,
+                             size_t n, uint8_t out[16]);
 uint32_t ntlm_random(void *out, size_t len);
 
 /* CRC-32 (ISO 3309, as zlib computes it), for NTLMv1 signatures without ESS. */

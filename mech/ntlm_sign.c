@@ -95,6 +95,8 @@ dir_init(struct ntlm_sign_dir *dir, uint32_t flags, const uint8_t exported_sessi
     uint32_t ret;
 
     ret = ntlm_sign_key(flags, exported_session_key, client_to_server, dir->sign_key);
+    if (ret == 0 && (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY))
+        ret = ntlm_hmac_md5_key(dir->sign_key, sizeof(dir->sign_key), &dir->mac);
     if (ret)
         return ret;
     return ntlm_seal_key(flags, exported_session_key, client_to_server, dir->seal_key,
@@ -197,7 +199,7 @@ checksum_ess(const struct ntlm_sign_dir *dir, const uint8_t seq_le[4], const str
     all[0] = (struct ntlm_iov){seq_le, 4};
     if (n > 0)
         memcpy(all + 1, iov, n * sizeof(*iov));
-    ret = ntlm_hmac_md5(dir->sign_key, sizeof(dir->sign_key), all, n + 1, hmac);
+    ret = ntlm_hmac_md5_keyed(&dir->mac, all, n + 1, hmac);
     if (ret == 0)
         memcpy(checksum, hmac, 8);
     ntlm_wipe(hmac, sizeof(hmac));

@@ -266,7 +266,30 @@ test_random_fills_buffers_with_different_bytes(void)
     CU_ASSERT_NOT_EQUAL(memcmp(a, b, sizeof(a)), 0);
 }
 
+static void
+test_prekeyed_hmac_md5_matches_rfc_2202_including_long_keys(void)
+{
+    /* RFC 2202 case 6: an 80-byte key (longer than a block) over a 54-byte message. */
+    static const char msg[] = "Test Using Larger Than Block-Size Key - Hash Key First";
+    uint8_t key[80], out[16], again[16];
+    struct ntlm_hmac_md5_key k;
+    struct ntlm_iov iov = {msg, sizeof(msg) - 1};
+
+    memset(key, 0xaa, sizeof(key));
+    CU_ASSERT_EQUAL_FATAL(ntlm_hmac_md5_key(key, sizeof(key), &k), 0);
+    CU_ASSERT_EQUAL(ntlm_hmac_md5_keyed(&k, &iov, 1, out), 0);
+    CU_ASSERT_TRUE(test_hex_equal(out, 16, "6b1ab7fe4bd7bf8f0b62e6ce61b9d0cd"));
+    /* The keyed state is reusable: the same message gives the same MAC again. */
+    CU_ASSERT_EQUAL(ntlm_hmac_md5_keyed(&k, &iov, 1, again), 0);
+    CU_ASSERT_EQUAL(memcmp(out, again, 16), 0);
+    CU_ASSERT_EQUAL(ntlm_hmac_md5(key, sizeof(key), &iov, 1, again), 0);
+    CU_ASSERT_EQUAL(memcmp(out, again, 16), 0);
+    ntlm_wipe(&k, sizeof(k));
+}
+
 static CU_TestInfo tests[] = {
+    {"pre-keyed HMAC-MD5 matches RFC 2202, including long keys",
+     test_prekeyed_hmac_md5_matches_rfc_2202_including_long_keys},
     {"threads racing first use all get correct results",
      test_threads_racing_first_use_all_get_correct_results},
     {"init succeeds and can be repeated", test_init_succeeds_and_can_be_repeated},
