@@ -10,6 +10,7 @@
 #include "ntlm_audit.h"
 #include "ntlm_auth.h"
 #include "ntlm_config.h"
+#include "ntlm_debug.h"
 #include "ntlm_errors.h"
 #include "ntlm_gss.h"
 #include "ntlm_message.h"
@@ -80,6 +81,7 @@ build_challenge(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     else if (neg->flags & NTLMSSP_NEGOTIATE_OEM)
         flags |= NTLMSSP_NEGOTIATE_OEM;
     else {
+        ntlm_debug("accept: client offers neither UNICODE nor OEM");
         ret = NTLM_ERR_FLAGS_UNACCEPTABLE;
         goto done;
     }
@@ -110,6 +112,11 @@ build_challenge(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     if (ret)
         goto done;
     ctx->neg_flags = flags;
+    ntlm_debug_flags("accept: CHALLENGE sent, flags", flags);
+    ntlm_debug("accept: CHALLENGE target info: NbDomain=%s NbComputer=%s DnsDomain=%s "
+               "DnsComputer=%s Timestamp",
+               av.nb_domain, av.nb_computer, av.dns_domain != NULL ? av.dns_domain : "-",
+               av.dns_computer);
 done:
     ntlm_buf_free(&ti);
     return ret;
@@ -129,6 +136,7 @@ accept_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const gss_b
     if (ret)
         return ret;
     if (cred == NULL) {
+        ntlm_debug("accept: no acceptor credential passed, acquiring the default one");
         if (ntlm_gss_acquire_cred_from(&tmp, GSS_C_NO_NAME, 0, GSS_C_NO_OID_SET, GSS_C_ACCEPT,
                                        GSS_C_NO_CRED_STORE, (gss_cred_id_t *)&fallback, NULL,
                                        NULL) != GSS_S_COMPLETE)
@@ -136,6 +144,7 @@ accept_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const gss_b
         cred = fallback;
     }
     if (cred->usage == GSS_C_INITIATE || cred->user_file == NULL) {
+        ntlm_debug("accept: the credential has no acceptor part (no user file)");
         ret = NTLM_ERR_WRONG_CRED_USAGE;
         goto done;
     }
@@ -150,8 +159,11 @@ accept_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const gss_b
             goto done;
     }
     ret = ntlm_negotiate_decode(input->value, input->length, &neg);
-    if (ret)
+    if (ret) {
+        ntlm_debug("accept: NEGOTIATE (%zu bytes) undecodable", (size_t)input->length);
         goto done;
+    }
+    ntlm_debug_flags("accept: NEGOTIATE received, client flags", neg.flags);
     ntlm_buf_add(&ctx->negotiate_msg, input->value, input->length);
     ret = ntlm_buf_status(&ctx->negotiate_msg);
     if (ret)
@@ -340,8 +352,10 @@ accept_anonymous(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     uint32_t ret;
 
     rec->version = NTLM_AUDIT_ANONYMOUS;
-    if (!cfg->allow_anonymous)
+    if (!cfg->allow_anonymous) {
+        ntlm_debug("accept: anonymous (NULL session) request refused (anonymous = no)");
         return NTLM_ERR_ANONYMOUS_DISABLED;
+    }
     /* Anything but an empty or a single zero byte LM response is an LM logon attempt. */
     if (auth->lm_response_len > 1 || (auth->lm_response_len == 1 && auth->lm_response[0] != 0))
         return NTLM_ERR_LM_DISABLED;
@@ -358,6 +372,7 @@ accept_anonymous(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     ntlm_wipe(ctx->exported_key, sizeof(ctx->exported_key));
     ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, 0);
     ntlm_ctx_established(ctx);
+    ntlm_debug("accept: anonymous session established, no signing or sealing");
     return 0;
 }
 
@@ -383,10 +398,12 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
                    : auth->nt_response_len == 24 ? NTLM_AUDIT_NTLMV1
                                                  : NTLM_AUDIT_LM;
     if (!v2 && auth->nt_response_len != 24) {
+        ntlm_debug("accept: LM-only response refused (LM is never accepted)");
         ret = NTLM_ERR_LM_DISABLED;
         goto done;
     }
     if (!v2 && !cfg->allow_ntlmv1) {
+        ntlm_debug("accept: NTLMv1 response refused (ntlmv1 = no)");
         ret = NTLM_ERR_NTLMV1_DISABLED;
         goto done;
     }
@@ -394,20 +411,39 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
         ret = ntlm_v2_blob_parse(auth->nt_response, auth->nt_response_len, &blob);
         if (ret == 0)
             ret = ntlm_av_decode(blob.av_pairs, blob.av_pairs_len, &av);
-        if (ret)
+        if (ret) {
+            ntlm_debug("accept: NTLMv2 client blob undecodable");
             goto done;
+        }
+        ntlm_debug("accept: NTLMv2 blob: MIC %s, channel bindings %s, target name %s",
+                   av.has_flags && (av.av_flags & NTLM_AVF_MIC_PRESENT) ? "announced"
+                                                                        : "not announced",
+                   av.has_channel_bindings ? "present" : "absent",
+                   av.target_name != NULL ? av.target_name : "-");
     }
     ret = ntlm_userdb_open(ctx->user_file, &db);
-    if (ret == 0)
-        ret = ntlm_userdb_lookup(db, auth->user, auth->domain, &entry);
-    if (ret)
+    if (ret) {
+        ntlm_debug("accept: user file %s unusable: %s", ctx->user_file, ntlm_error_message(ret));
         goto done;
+    }
+    ret = ntlm_userdb_lookup(db, auth->user, auth->domain, &entry);
+    if (ret) {
+        ntlm_debug("accept: user lookup for \"%s\" in domain \"%s\": %s", auth->user, auth->domain,
+                   ntlm_error_message(ret));
+        goto done;
+    }
+    ntlm_debug("accept: user lookup: found as \"%s\" in domain \"%s\"", entry.user,
+               entry.domain[0] != '\0' ? entry.domain : "(any)");
     ret = v2 ? verify_v2(ctx, auth, entry.nt_hash, &blob, kxkey)
              : verify_v1(ctx, auth, entry.nt_hash, kxkey);
+    ntlm_debug("accept: password verification (%s): %s", v2 ? "NTLMv2" : "NTLMv1",
+               ret == 0 ? "ok" : ntlm_error_message(ret));
     if (ret)
         goto done;
     if (ctx->neg_flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
         if (auth->session_key_len != 16) {
+            ntlm_debug("accept: key exchange: encrypted session key is %zu bytes, not 16",
+                       auth->session_key_len);
             ret = NTLM_ERR_SESSION_KEY_LENGTH;
             goto done;
         }
@@ -422,12 +458,22 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
         ret = check_mic(ctx, cfg, input, auth, &av, &rec->mic);
     else
         rec->mic = NTLM_MIC_ABSENT;
-    if (ret == 0)
+    ntlm_debug("accept: MIC %s (mic = %s)%s%s", ntlm_audit_mic_text(rec->mic),
+               cfg->mic == NTLM_MIC_ALWAYS ? "always" : "when_present", ret ? ": " : "",
+               ret ? ntlm_error_message(ret) : "");
+    if (ret == 0) {
         ret = check_bindings(cfg, bindings, v2 ? &av : NULL, &rec->cb, &bound);
+        ntlm_debug("accept: channel bindings %s (acceptor has %s)%s%s", ntlm_audit_cb_text(rec->cb),
+                   bindings != GSS_C_NO_CHANNEL_BINDINGS ? "some" : "none", ret ? ": " : "",
+                   ret ? ntlm_error_message(ret) : "");
+    }
     /* Last: only a response that passed every other check is remembered as spent. */
-    if (ret == 0 && v2)
+    if (ret == 0 && v2) {
         ret = ntlm_policy_fresh_response(ntlm_replay_cache_process(), blob.proof, blob.timestamp,
                                          time(NULL), cfg->replay_window);
+        ntlm_debug("accept: timestamp and replay check (window %us): %s", cfg->replay_window,
+                   ret == 0 ? "ok" : ntlm_error_message(ret));
+    }
     if (ret == 0)
         ret = authenticated_name(auth, &entry, cfg, &ctx->src_name);
     if (ret == 0)
@@ -438,6 +484,10 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
     if (bound)
         ctx->ret_flags |= GSS_C_CHANNEL_BOUND_FLAG;
     ntlm_ctx_established(ctx);
+    ntlm_debug("accept: session established for \"%s\" in domain \"%s\", GSS flags 0x%x",
+               ctx->src_name->user, ctx->src_name->domain != NULL ? ctx->src_name->domain : "",
+               ctx->ret_flags);
+    ntlm_debug_flags("accept: negotiated flags", ctx->neg_flags);
 done:
     ntlm_wipe(kxkey, sizeof(kxkey));
     ntlm_wipe(&blob, sizeof(blob));
@@ -463,7 +513,18 @@ accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     if (ret)
         return ret;
     ret = ntlm_authenticate_decode(input->value, input->length, &auth);
+    if (ret)
+        ntlm_debug("accept: AUTHENTICATE (%zu bytes) undecodable", (size_t)input->length);
     if (ret == 0) {
+        ntlm_debug("accept: AUTHENTICATE received: user \"%s\" domain \"%s\" workstation \"%s\", "
+                   "NT response %zu bytes (%s), LM response %zu bytes, MIC field %s",
+                   auth.user, auth.domain, auth.workstation, auth.nt_response_len,
+                   is_anonymous(&auth)          ? "anonymous"
+                   : auth.nt_response_len > 24  ? "NTLMv2"
+                   : auth.nt_response_len == 24 ? "NTLMv1"
+                                                : "LM only",
+                   auth.lm_response_len, auth.has_mic_space ? "present" : "absent");
+        ntlm_debug_flags("accept: AUTHENTICATE flags", auth.flags);
         rec.workstation = auth.workstation;
         rec.domain = auth.domain;
         rec.user = auth.user;
@@ -474,7 +535,8 @@ accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     }
     rec.result = ret;
     /* The attempt's outcome does not depend on whether the log could be written. */
-    (void)ntlm_audit_write(cfg->audit, cfg->audit_file, &rec);
+    if (ntlm_audit_write(cfg->audit, cfg->audit_file, &rec) != 0)
+        ntlm_debug("accept: the audit line could not be written");
     ntlm_authenticate_free(&auth);
     return ret;
 }
@@ -508,6 +570,7 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
         ctx->stage = NTLM_STAGE_ACCEPT_START;
         ret = accept_negotiate(ctx, (const struct ntlm_cred *)cred, input);
         if (ret) {
+            ntlm_debug("accept: NEGOTIATE step failed: %s", ntlm_error_message(ret));
             ntlm_ctx_free(ctx);
             return ntlm_gss_error(minor, accept_major(ret), ret);
         }
@@ -519,11 +582,15 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
         *context = (gss_ctx_id_t)ctx;
         return GSS_S_CONTINUE_NEEDED;
     }
-    if (ctx->stage != NTLM_STAGE_ACCEPT_WAIT_AUTHENTICATE)
+    if (ctx->stage != NTLM_STAGE_ACCEPT_WAIT_AUTHENTICATE) {
+        ntlm_debug("accept: token for a context that expects none");
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_OUT_OF_ORDER);
+    }
     ret = accept_authenticate(ctx, input, bindings);
-    if (ret)
+    if (ret) {
+        ntlm_debug("accept: AUTHENTICATE step failed: %s", ntlm_error_message(ret));
         return ntlm_gss_error(minor, accept_major(ret), ret);
+    }
     if (src_name != NULL) {
         ret = ntlm_name_copy(ctx->src_name, &name);
         if (ret)

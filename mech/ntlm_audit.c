@@ -82,8 +82,8 @@ version_text(enum ntlm_audit_version v)
     }
 }
 
-static const char *
-mic_text(enum ntlm_mic_status s)
+const char *
+ntlm_audit_mic_text(enum ntlm_mic_status s)
 {
     switch (s) {
     case NTLM_MIC_VERIFIED:
@@ -99,8 +99,8 @@ mic_text(enum ntlm_mic_status s)
     }
 }
 
-static const char *
-cb_text(enum ntlm_cb_status s)
+const char *
+ntlm_audit_cb_text(enum ntlm_cb_status s)
 {
     switch (s) {
     case NTLM_CB_MATCHED:
@@ -150,9 +150,9 @@ ntlm_audit_format(const struct ntlm_audit_record *rec, time_t now, char *out, si
     line_str(&l, " version=");
     line_str(&l, version_text(rec->version));
     line_str(&l, " mic=");
-    line_str(&l, mic_text(rec->mic));
+    line_str(&l, ntlm_audit_mic_text(rec->mic));
     line_str(&l, " cb=");
-    line_str(&l, cb_text(rec->cb));
+    line_str(&l, ntlm_audit_cb_text(rec->cb));
     line_str(&l, rec->result == 0 ? " result=ok reason=\"" : " result=fail reason=\"");
     reason = rec->result == 0 ? "authenticated" : ntlm_error_message(rec->result);
     line_escaped(&l, reason != NULL ? reason : "unknown error", 256);
@@ -164,10 +164,23 @@ ntlm_audit_format(const struct ntlm_audit_record *rec, time_t now, char *out, si
     return l.len;
 }
 
+size_t
+ntlm_audit_escape(const char *s, size_t max, char *out, size_t size)
+{
+    struct line l = {out, 0, size, false};
+
+    if (size == 0)
+        return 0;
+    out[0] = '\0';
+    line_escaped(&l, s, max);
+    /* A cut piece keeps what fitted: line_add refuses whole pieces only. */
+    return l.len;
+}
+
 /* One write(2) of the whole line on an O_APPEND descriptor: concurrent writers (threads,
  * prefork servers) cannot interleave within a line. */
-static int
-append_line(const char *file, const char *line, size_t len)
+int
+ntlm_audit_append_line(const char *file, const char *line, size_t len)
 {
     ssize_t n;
     int fd, err = 0;
@@ -200,7 +213,7 @@ ntlm_audit_write(enum ntlm_audit_target target, const char *file,
     if (len == 0)
         return EOVERFLOW;
     if (target == NTLM_AUDIT_FILE)
-        return file != NULL ? append_line(file, line, len) : EINVAL;
+        return file != NULL ? ntlm_audit_append_line(file, line, len) : EINVAL;
     /* syslog adds its own newline. */
     line[len - 1] = '\0';
     syslog(LOG_AUTHPRIV | (rec->result == 0 ? LOG_INFO : LOG_NOTICE), "%s", line);

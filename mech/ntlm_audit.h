@@ -56,4 +56,21 @@ size_t ntlm_audit_format(const struct ntlm_audit_record *rec, time_t now, char *
 int ntlm_audit_write(enum ntlm_audit_target target, const char *file,
                      const struct ntlm_audit_record *rec);
 
+/* The words the line uses for a MIC and a channel-bindings outcome ("verified", "absent"...). */
+const char *ntlm_audit_mic_text(enum ntlm_mic_status s);
+const char *ntlm_audit_cb_text(enum ntlm_cb_status s);
+
+/*
+ * The escaping of the quoted values above, shared with the debug trace: s, at most max bytes
+ * of it (0: all), into out (always NUL-terminated when size > 0), ending in "..." when cut at
+ * max. A value too long for out is cut at an escape boundary. Returns the length written.
+ */
+size_t ntlm_audit_escape(const char *s, size_t max, char *out, size_t size);
+
+/*
+ * Appends len bytes of line to file (created 0600, O_APPEND, never through a symbolic link)
+ * in one write(2), so concurrent writers cannot interleave. Returns 0 or an errno value.
+ */
+int ntlm_audit_append_line(const char *file, const char *line, size_t len);
+
 #endif

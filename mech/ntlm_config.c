@@ -57,6 +57,7 @@ static const struct config_key config_keys[] = {
     {"replay_window", 0, false, false, 0, ntlm_config_value_replay_window},
     {"user_file_permissions", 0, false, false, 0, ntlm_config_value_user_file_permissions},
     {"audit", 0, false, false, 0, ntlm_config_value_audit},
+    {"debug", 0, false, false, 0, ntlm_config_value_debug},
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -306,6 +307,7 @@ ntlm_config_clear(struct ntlm_config *cfg)
     free(cfg->dns_name);
     free(cfg->dns_domain);
     free(cfg->audit_file);
+    free(cfg->debug_file);
     free(cfg->error);
     memset(cfg, 0, sizeof(*cfg));
 }

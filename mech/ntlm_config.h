@@ -1,7 +1,8 @@
 /*
  * The module's own configuration: a key = value file (path from SSPIGSS_NTLM_CONFIG, read
  * with secure_getenv, else $(sysconfdir)/sspigss/ntlm.conf), loaded once per process.
- * Environment overrides: NTLM_USER_FILE (user database path).
+ * Environment overrides: NTLM_USER_FILE (user database path), SSPIGSS_NTLM_DEBUG (the debug
+ * trace, read by ntlm_debug.c).
  */
 #ifndef NTLM_CONFIG_H
 #define NTLM_CONFIG_H
@@ -61,6 +62,9 @@ struct ntlm_config {
     enum ntlm_file_permissions user_file_permissions; /* = strict (default)|relaxed */
     enum ntlm_audit_target audit; /* audit = none|syslog (default)|/absolute/path */
     char *audit_file;             /* that path, when audit is NTLM_AUDIT_FILE */
+    /* debug = none (default)|/absolute/path: the step-by-step trace of ntlm_debug.h, never a
+     * secret; NULL when none. The SSPIGSS_NTLM_DEBUG environment variable overrides it. */
+    char *debug_file;
 
     char *error; /* non-NULL when the file was invalid: "path:line: reason" */
 };

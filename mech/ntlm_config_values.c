@@ -1,6 +1,6 @@
 /*
  * The configuration values with a syntax of their own: booleans, the policy keywords, the
- * replay window in seconds and the audit destination.
+ * replay window in seconds, and the audit and debug destinations.
  */
 #include "ntlm_config_values.h"
 
@@ -143,4 +143,21 @@ ntlm_config_value_audit(const char *value, struct ntlm_config *cfg, const char *
         return NTLM_ERR_NOMEM;
     cfg->audit = NTLM_AUDIT_FILE;
     return 0;
+}
+
+/* "none" or an absolute path, for the same reason as audit. */
+uint32_t
+ntlm_config_value_debug(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    if (strcasecmp(value, "none") == 0) {
+        free(cfg->debug_file);
+        cfg->debug_file = NULL;
+        return 0;
+    }
+    if (value[0] != '/' || value[1] == '\0') {
+        *reason = "expected none or the absolute path of a file";
+        return NTLM_ERR_CONFIG;
+    }
+    cfg->debug_file = strdup(value);
+    return cfg->debug_file == NULL ? NTLM_ERR_NOMEM : 0;
 }

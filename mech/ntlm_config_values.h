@@ -28,5 +28,6 @@ uint32_t ntlm_config_value_replay_window(const char *value, struct ntlm_config *
 uint32_t ntlm_config_value_user_file_permissions(const char *value, struct ntlm_config *cfg,
                                                  const char **reason);
 uint32_t ntlm_config_value_audit(const char *value, struct ntlm_config *cfg, const char **reason);
+uint32_t ntlm_config_value_debug(const char *value, struct ntlm_config *cfg, const char **reason);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "ntlm_auth.h"
 #include "ntlm_config.h"
+#include "ntlm_debug.h"
 #include "ntlm_errors.h"
 #include "ntlm_gss.h"
 #include "ntlm_userdb.h"
@@ -45,6 +46,15 @@ store_value(gss_const_key_value_set_t store, const char *key)
     return NULL;
 }
 
+/* Whether NTLM_USER_FILE, rather than the configuration file, set cfg->user_file. */
+static bool
+user_file_from_env(void)
+{
+    const char *env = secure_getenv("NTLM_USER_FILE");
+
+    return env != NULL && *env != '\0';
+}
+
 /* The user database in force: cred store, then NTLM_USER_FILE, then the configuration. */
 static uint32_t
 user_file_path(gss_const_key_value_set_t store, char **out)
@@ -56,12 +66,23 @@ user_file_path(gss_const_key_value_set_t store, char **out)
     *out = NULL;
     /* Loaded even when the store names the file: it decides how strictly files are checked. */
     ret = ntlm_config_get(&cfg);
-    if (ret)
+    if (ret) {
+        ntlm_debug("acquire_cred: configuration unusable: %s",
+                   cfg->error != NULL ? cfg->error : ntlm_error_message(ret));
         return ret;
+    }
+    if (path != NULL)
+        ntlm_debug("acquire_cred: user file %s (from the cred store's " CS_KEYFILE ")", path);
+    else if (cfg->user_file != NULL && ntlm_debug_enabled())
+        ntlm_debug("acquire_cred: user file %s (from %s)", cfg->user_file,
+                   user_file_from_env() ? "NTLM_USER_FILE" : "the configuration's user_file");
     if (path == NULL)
         path = cfg->user_file;
-    if (path == NULL || *path == '\0')
+    if (path == NULL || *path == '\0') {
+        ntlm_debug("acquire_cred: no user file: none in the cred store, NTLM_USER_FILE or "
+                   "user_file");
         return NTLM_ERR_USERDB_NONE;
+    }
     *out = strdup(path);
     return *out == NULL ? NTLM_ERR_NOMEM : 0;
 }
@@ -80,6 +101,7 @@ default_user(gss_const_key_value_set_t store, struct ntlm_name **out)
         char *dom;
         uint32_t ret;
 
+        ntlm_debug("acquire_cred: initiator name from NTLMUSER: %s", env);
         if (sep == NULL)
             return ntlm_name_new(NTLM_NAME_USER, env, domain, out);
         dom = strndup(env, (size_t)(sep - env));
@@ -89,8 +111,11 @@ default_user(gss_const_key_value_set_t store, struct ntlm_name **out)
         free(dom);
         return ret;
     }
-    if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &result) != 0 || result == NULL)
+    if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &result) != 0 || result == NULL) {
+        ntlm_debug("acquire_cred: no NTLMUSER and no login name for uid %ld", (long)geteuid());
         return NTLM_ERR_NO_USER_CREDS;
+    }
+    ntlm_debug("acquire_cred: initiator name from the login name: %s", pw.pw_name);
     return ntlm_name_new(NTLM_NAME_USER, pw.pw_name, domain, out);
 }
 
@@ -115,8 +140,10 @@ init_part(struct ntlm_cred *cred, const struct ntlm_name *desired, gss_const_key
     if (ret)
         goto done;
     if (password != NULL) {
+        ntlm_debug("acquire_cred: password from the cred store's " CS_PASSWORD);
         ret = ntlm_nt_hash(password, cred->nt_hash);
     } else if (nthash != NULL) {
+        ntlm_debug("acquire_cred: NT hash from the cred store's " CS_NTHASH);
         ret =
             ntlm_nt_hash_from_hex(nthash, strlen(nthash), cred->nt_hash) ? 0 : NTLM_ERR_INVALID_ARG;
     } else {
@@ -129,6 +156,8 @@ init_part(struct ntlm_cred *cred, const struct ntlm_name *desired, gss_const_key
             const char *domain = cred->user->domain != NULL ? cred->user->domain : "";
 
             ret = ntlm_userdb_lookup(db, cred->user->user, domain, &entry);
+            ntlm_debug("acquire_cred: \"%s\" in domain \"%s\" in the user file: %s",
+                       cred->user->user, domain, ret == 0 ? "found" : ntlm_error_message(ret));
             if (ret == NTLM_ERR_UNKNOWN_USER)
                 ret = NTLM_ERR_NO_USER_CREDS;
         }
@@ -178,6 +207,8 @@ accept_part(struct ntlm_cred *cred, const struct ntlm_name *desired,
     ret = ntlm_userdb_open(cred->user_file, &db);
     if (ret == 0)
         ntlm_userdb_release(db);
+    ntlm_debug("acquire_cred: acceptor user file %s: %s", cred->user_file,
+               ret == 0 ? "readable" : ntlm_error_message(ret));
     return ret;
 }
 
@@ -204,6 +235,7 @@ acquire_done(OM_uint32 *minor, struct ntlm_cred *cred, gss_cred_id_t *output,
 static OM_uint32
 acquire_failed(OM_uint32 *minor, struct ntlm_cred *cred, uint32_t ret)
 {
+    ntlm_debug("acquire_cred: failed: %s", ntlm_error_message(ret));
     ntlm_cred_free(cred);
     switch (ret) {
     case NTLM_ERR_NOMEM:
@@ -234,10 +266,18 @@ ntlm_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name, OM_uint32 
     if (cred == NULL)
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
     cred->usage = usage;
+    ntlm_debug("acquire_cred: usage %s, %s name, %s cred store",
+               usage == GSS_C_INITIATE ? "initiate"
+               : usage == GSS_C_ACCEPT ? "accept"
+                                       : "both",
+               desired != NULL ? "a desired" : "the default",
+               cred_store != GSS_C_NO_CRED_STORE ? "a" : "no");
     if (usage == GSS_C_INITIATE || usage == GSS_C_BOTH)
         ret = init_part(cred, desired, cred_store);
     /* A BOTH credential without user secrets still serves as an acceptor. */
     if (ret && usage == GSS_C_BOTH && ret != NTLM_ERR_NOMEM) {
+        ntlm_debug("acquire_cred: no initiator secrets (%s), acceptor part only",
+                   ntlm_error_message(ret));
         ntlm_name_free(cred->user);
         cred->user = NULL;
         cred->usage = GSS_C_ACCEPT;
@@ -273,6 +313,9 @@ ntlm_gss_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t desired_n
     if (cred == NULL)
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
     cred->usage = GSS_C_INITIATE;
+    ntlm_debug("acquire_cred_with_password: \"%s\" in domain \"%s\", usage %s", desired->user,
+               desired->domain != NULL ? desired->domain : "",
+               usage == GSS_C_BOTH ? "both" : "initiate");
     ret = ntlm_name_copy(desired, &cred->user);
     if (ret == 0) {
         text = strndup(password->value, password->length);

@@ -7,6 +7,7 @@
 
 #include "ntlm_auth.h"
 #include "ntlm_config.h"
+#include "ntlm_debug.h"
 #include "ntlm_errors.h"
 #include "ntlm_gss.h"
 #include "ntlm_message.h"
@@ -76,6 +77,7 @@ init_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const struct 
     uint32_t ret;
 
     if (cred == NULL) {
+        ntlm_debug("init: no initiator credential passed, acquiring the default one");
         if (ntlm_gss_acquire_cred_from(&tmp, GSS_C_NO_NAME, 0, GSS_C_NO_OID_SET, GSS_C_INITIATE,
                                        GSS_C_NO_CRED_STORE, (gss_cred_id_t *)&fallback, NULL,
                                        NULL) != GSS_S_COMPLETE)
@@ -104,6 +106,9 @@ init_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const struct 
     ctx->neg_flags = neg.flags;
     ctx->req_flags = req_flags;
     ctx->stage = NTLM_STAGE_INIT_WAIT_CHALLENGE;
+    ntlm_debug("init: as \"%s\" in domain \"%s\", GSS req_flags 0x%x", ctx->cred->user->user,
+               ctx->cred->user->domain != NULL ? ctx->cred->user->domain : "", req_flags);
+    ntlm_debug_flags("init: NEGOTIATE sent, flags", neg.flags);
 done:
     ntlm_cred_free(fallback);
     return ret;
@@ -188,10 +193,20 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
         ret = ntlm_challenge_decode(input->value, input->length, &chal);
     if (ret == 0 && chal.target_info != NULL)
         ret = ntlm_av_decode(chal.target_info, chal.target_info_len, &server_av);
-    if (ret)
+    if (ret) {
+        ntlm_debug("init: CHALLENGE (%zu bytes) undecodable", (size_t)input->length);
         goto done;
+    }
+    ntlm_debug_flags("init: CHALLENGE received, flags", chal.flags);
+    ntlm_debug("init: CHALLENGE target info: NbDomain=%s NbComputer=%s DnsComputer=%s "
+               "Timestamp %s",
+               server_av.nb_domain != NULL ? server_av.nb_domain : "-",
+               server_av.nb_computer != NULL ? server_av.nb_computer : "-",
+               server_av.dns_computer != NULL ? server_av.dns_computer : "-",
+               server_av.has_timestamp ? "present" : "absent");
     if (!(chal.flags & NTLMSSP_NEGOTIATE_NTLM) ||
         !(chal.flags & (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_OEM))) {
+        ntlm_debug("init: CHALLENGE refused: the server grants no NTLM or no character set");
         ret = NTLM_ERR_FLAGS_UNACCEPTABLE;
         goto done;
     }
@@ -248,6 +263,11 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     if (ret)
         goto done;
     ctx->sent_mic = true;
+    ntlm_debug("init: AUTHENTICATE built: user \"%s\" domain \"%s\" workstation \"%s\", "
+               "NTLMv2 response %zu bytes, MIC, channel bindings %s, key exchange %s",
+               auth.user, auth.domain, auth.workstation, auth.nt_response_len,
+               bindings != GSS_C_NO_CHANNEL_BINDINGS ? "sent" : "none",
+               (ctx->neg_flags & NTLMSSP_NEGOTIATE_KEY_EXCH) ? "yes" : "no");
     *out = msg;
     msg = (struct ntlm_buf)NTLM_BUF_INIT;
 done:
@@ -295,6 +315,7 @@ ntlm_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *co
         ret = init_negotiate(ctx, (const struct ntlm_cred *)cred, (const struct ntlm_name *)target,
                              req_flags);
         if (ret) {
+            ntlm_debug("init: NEGOTIATE step failed: %s", ntlm_error_message(ret));
             ntlm_ctx_free(ctx);
             return ntlm_gss_error(minor, init_major(ret), ret);
         }
@@ -311,10 +332,14 @@ ntlm_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *co
     if (input == GSS_C_NO_BUFFER || input->length == 0)
         return ntlm_gss_error(minor, GSS_S_DEFECTIVE_TOKEN, NTLM_ERR_TOKEN_EMPTY);
     ret = init_authenticate(ctx, input, bindings, &msg);
-    if (ret)
+    if (ret) {
+        ntlm_debug("init: AUTHENTICATE step failed: %s", ntlm_error_message(ret));
         return ntlm_gss_error(minor, init_major(ret), ret);
+    }
     ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, ctx->req_flags);
     ntlm_ctx_established(ctx);
+    ntlm_debug("init: session established, GSS flags 0x%x", ctx->ret_flags);
+    ntlm_debug_flags("init: negotiated flags", ctx->neg_flags);
     ntlm_ctx_output(minor, &msg, output);
     if (ret_flags != NULL)
         *ret_flags = ctx->ret_flags;

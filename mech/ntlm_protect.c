@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntlm_debug.h"
 #include "ntlm_endian.h"
 #include "ntlm_errors.h"
 #include "ntlm_gss.h"
@@ -107,17 +108,22 @@ mismatch_status(const struct ntlm_ctx *ctx, const uint8_t sig[SIG], uint32_t exp
     uint32_t got;
 
     *code = NTLM_ERR_SIGNATURE_MISMATCH;
-    if (!(ctx->neg_flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY))
+    if (!(ctx->neg_flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
+        ntlm_debug("protect: signature mismatch (no ESS: sequence not in clear)");
         return GSS_S_BAD_SIG;
+    }
     got = ntlm_get_le32(sig + 12);
     if (got < expected) {
+        ntlm_debug("protect: replayed message: sequence %u, expected %u", got, expected);
         *code = NTLM_ERR_SEQ_REPLAY;
         return GSS_S_DUPLICATE_TOKEN;
     }
     if (got > expected) {
+        ntlm_debug("protect: gap: sequence %u, expected %u", got, expected);
         *code = NTLM_ERR_SEQ_GAP;
         return GSS_S_GAP_TOKEN;
     }
+    ntlm_debug("protect: signature mismatch at sequence %u (data or key differ)", got);
     return GSS_S_BAD_SIG;
 }
 
@@ -136,14 +142,20 @@ verify_in(OM_uint32 *minor, struct ntlm_ctx *ctx, const struct ntlm_iov *macd, s
     uint32_t ret, code;
     size_t i;
 
-    if (sig[0] != 1 || sig[1] != 0 || sig[2] != 0 || sig[3] != 0)
+    if (sig[0] != 1 || sig[1] != 0 || sig[2] != 0 || sig[3] != 0) {
+        ntlm_debug("protect: signature version is not 1");
         return ntlm_gss_error(minor, GSS_S_DEFECTIVE_TOKEN, NTLM_ERR_SIGNATURE_VERSION);
+    }
     if (!signing(ctx)) {
-        if (!(ctx->neg_flags & NTLMSSP_NEGOTIATE_ALWAYS_SIGN) || n_sealed > 0)
+        if (!(ctx->neg_flags & NTLMSSP_NEGOTIATE_ALWAYS_SIGN) || n_sealed > 0) {
+            ntlm_debug("protect: message protection asked of a context without signing");
             return ntlm_gss_error(minor, GSS_S_UNAVAILABLE, NTLM_ERR_NO_SESSION_KEY);
+        }
         dummy_signature(expected);
-        if (!ntlm_ct_equal(expected, sig, SIG))
+        if (!ntlm_ct_equal(expected, sig, SIG)) {
+            ntlm_debug("protect: dummy signature mismatch (context without signing)");
             return ntlm_gss_error(minor, GSS_S_BAD_SIG, NTLM_ERR_SIGNATURE_MISMATCH);
+        }
         *minor = 0;
         return GSS_S_COMPLETE;
     }
@@ -161,8 +173,10 @@ verify_in(OM_uint32 *minor, struct ntlm_ctx *ctx, const struct ntlm_iov *macd, s
     major = ret ? GSS_S_FAILURE : mismatch_status(ctx, sig, *seq, &code);
     if (ret == 0)
         ret = code;
-    if (rewind_recv(ctx, position) != 0)
+    if (rewind_recv(ctx, position) != 0) {
+        ntlm_debug("protect: receive stream could not be rewound, context ended");
         ctx->expiry = 0; /* the stream cannot be trusted any more: end the context */
+    }
     return ntlm_gss_error(minor, major, ret);
 }
 
