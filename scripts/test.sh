@@ -1,0 +1,40 @@
+#!/bin/bash
+# The whole test suite from a fresh clone: installs what is missing, bootstraps, builds, runs
+# make check, a short smoke run of every fuzz target and the sanitizer builds, and ends with one
+# "N passed, N failed" line. .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh --test
+
+status=0
+./bootstrap && ./configure && make -j2 && make -j2 check || status=$?
+
+if [ -f test-suite.log ]; then
+    pass=$(sed -n 's/^# PASS: *//p' test-suite.log)
+    fail=$(sed -n 's/^# FAIL: *//p' test-suite.log)
+    error=$(sed -n 's/^# ERROR: *//p' test-suite.log)
+    skip=$(sed -n 's/^# SKIP: *//p' test-suite.log)
+    cat test-suite.log
+    echo "check: ${pass:-0} passed, $(( ${fail:-0} + ${error:-0} )) failed, ${skip:-0} skipped"
+fi
+
+# A short run of every fuzz target (make fuzz-smoke; FUZZ_SECONDS per target, default 10).
+fuzz_status=0
+if [ -f Makefile ]; then
+    make fuzz-smoke > fuzz-smoke.log 2>&1 || fuzz_status=$?
+    cat fuzz-smoke.log
+fi
+[ $status -ne 0 ] || status=$fuzz_status
+fpass=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' fuzz-smoke.log 2>/dev/null | tail -n 1)
+ffail=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' fuzz-smoke.log 2>/dev/null | tail -n 1)
+
+# The same code under AddressSanitizer+UBSan and ThreadSanitizer (tests/sanitize.sh).
+san_status=0
+tests/sanitize.sh "$PWD/build-sanitize" | tee sanitize.log || san_status=$?
+[ $status -ne 0 ] || status=$san_status
+san_pass=$(sed -n 's/^sanitizers: \([0-9]*\) passed.*/\1/p' sanitize.log)
+san_fail=$(sed -n 's/^sanitizers: [0-9]* passed, \([0-9]*\) failed.*/\1/p' sanitize.log)
+echo "total: $(( ${pass:-0} + ${fpass:-0} + ${san_pass:-0} )) passed," \
+    "$(( ${fail:-0} + ${error:-0} + ${ffail:-1} + ${san_fail:-1} )) failed"
+exit $status

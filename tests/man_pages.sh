@@ -1,0 +1,62 @@
+#!/bin/sh
+# The manual pages render without warnings, and every key of the configuration parser is
+# documented in sspigss-ntlm.conf(5) and in sspigss-ntlm.conf.example.
+
+. "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
+
+S=${SSPIGSS_SRCDIR:-.}
+
+# The key names of the parser's table (config_keys[] in mech/ntlm_config.c): the first
+# quoted string of each "{"name", offsetof..." or "{"name", 0, ..." row.
+KEYS=$(sed -n '/^static const struct config_key config_keys\[\] = {/,/^};/p' \
+    "$S/mech/ntlm_config.c" | sed -n 's/^[[:space:]]*{"\([a-z_0-9]*\)",.*/\1/p')
+# The keys this test was written against, so that a broken extraction cannot pass silently.
+KNOWN="user_file netbios_name netbios_domain dns_name dns_domain ntlmv1 lm mic
+channel_bindings replay_window anonymous user_file_permissions audit"
+
+if [ -z "$KEYS" ]; then
+    fail "no configuration keys extracted from mech/ntlm_config.c"
+else
+    pass "$(echo $KEYS | wc -w) configuration keys extracted from mech/ntlm_config.c"
+fi
+for k in $KNOWN; do
+    if printf '%s\n' $KEYS | grep -qx "$k"; then
+        pass "known key $k is in the parser's table"
+    else
+        fail "known key $k is not in the parser's table (extraction broken or key removed)"
+    fi
+done
+
+# In the man page a key starts a .TP item: ".BI key ..." or ".BR key ...".
+for k in $KEYS; do
+    if grep -Eq "^\.B[IR]? $k( |\$)" "$S/man/sspigss-ntlm.conf.5"; then
+        pass "man/sspigss-ntlm.conf.5 documents $k"
+    else
+        fail "man/sspigss-ntlm.conf.5 does not document $k"
+    fi
+    if grep -Eq "^#[[:space:]]*$k[[:space:]]*=" "$S/sspigss-ntlm.conf.example"; then
+        pass "sspigss-ntlm.conf.example lists $k"
+    else
+        fail "sspigss-ntlm.conf.example does not list $k"
+    fi
+done
+
+if ! command -v man >/dev/null 2>&1; then
+    echo "SKIP: man is not installed, pages not rendered"
+    [ "$FAILED" -eq 0 ] || { finish; exit 1; }
+    exit 77
+fi
+found=0
+for page in "$S"/man/*.[1-8]; do
+    [ -f "$page" ] || continue
+    found=1
+    out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$page" 2>&1 >/dev/null)
+    if [ -z "$out" ]; then
+        pass "man/${page##*/} renders without warnings"
+    else
+        fail "man/${page##*/} renders with warnings:"
+        printf '%s\n' "$out" | sed 's/^/    /'
+    fi
+done
+[ "$found" -eq 1 ] || fail "no pages under man/"
+finish
