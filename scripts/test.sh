@@ -1,7 +1,7 @@
 #!/bin/bash
 # The whole test suite from a fresh clone: installs what is missing, bootstraps, builds, runs
-# make check, a short smoke run of every fuzz target and the sanitizer builds, and ends with one
-# "N passed, N failed" line. .ci/run calls exactly this.
+# make check, make distcheck, a short smoke run of every fuzz target and the sanitizer builds,
+# and ends with one "N passed, N failed" line. .ci/run calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +17,19 @@ if [ -f test-suite.log ]; then
     skip=$(sed -n 's/^# SKIP: *//p' test-suite.log)
     cat test-suite.log
     echo "check: ${pass:-0} passed, $(( ${fail:-0} + ${error:-0} )) failed, ${skip:-0} skipped"
+fi
+
+# The release tarball: builds, passes its tests, installs and uninstalls cleanly.
+dpass=0
+dfail=1
+if [ -f Makefile ] && make -j2 distcheck > distcheck.log 2>&1; then
+    echo "PASS: make distcheck"
+    dpass=1
+    dfail=0
+else
+    tail -n 60 distcheck.log 2> /dev/null || true
+    echo "FAIL: make distcheck"
+    [ $status -ne 0 ] || status=1
 fi
 
 # A short run of every fuzz target (make fuzz-smoke; FUZZ_SECONDS per target, default 10).
@@ -35,6 +48,6 @@ tests/sanitize.sh "$PWD/build-sanitize" | tee sanitize.log || san_status=$?
 [ $status -ne 0 ] || status=$san_status
 san_pass=$(sed -n 's/^sanitizers: \([0-9]*\) passed.*/\1/p' sanitize.log)
 san_fail=$(sed -n 's/^sanitizers: [0-9]* passed, \([0-9]*\) failed.*/\1/p' sanitize.log)
-echo "total: $(( ${pass:-0} + ${fpass:-0} + ${san_pass:-0} )) passed," \
-    "$(( ${fail:-0} + ${error:-0} + ${ffail:-1} + ${san_fail:-1} )) failed"
+echo "total: $(( ${pass:-0} + dpass + ${fpass:-0} + ${san_pass:-0} )) passed," \
+    "$(( ${fail:-0} + ${error:-0} + dfail + ${ffail:-1} + ${san_fail:-1} )) failed"
 exit $status
