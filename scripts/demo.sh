@@ -14,10 +14,16 @@ PASSWORD='Demo-Passw0rd'
 PORT=${PORT:-8080}
 
 scripts/install-deps.sh
-[ -x configure ] || { echo "== bootstrapping"; ./bootstrap > /dev/null; }
-[ -f Makefile ] || { echo "== configuring"; ./configure -q; }
+# Each step's output goes to a log, shown only if the step fails.
+quietly() {
+    log=$1
+    shift
+    "$@" > "$log" 2>&1 || { cat "$log"; echo "demo: $* failed" >&2; exit 1; }
+}
+[ -x configure ] || { echo "== bootstrapping"; quietly bootstrap.log ./bootstrap; }
+[ -f Makefile ] || { echo "== configuring"; quietly configure.log ./configure; }
 echo "== building"
-make -j2 > /dev/null
+quietly make.log make -j2
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/sspigss-demo.XXXXXX")
 server_pid=""
@@ -45,8 +51,8 @@ export GSS_MECH_CONFIG SSPIGSS_NTLM_CONFIG NTLM_USER_FILE KRB5_CONFIG KRB5CCNAME
 
 if [ "${1:-}" = --serve ]; then
     echo "== sspi_server in HTTP mode on http://127.0.0.1:$PORT/ (Ctrl-C stops it); try:"
-    echo "   curl --ntlm -u '$USER_NAME:$PASSWORD' http://127.0.0.1:$PORT/"
-    echo "   NTLMUSER='$USER_NAME' curl --negotiate -u : http://127.0.0.1:$PORT/"
+    printf "   curl --ntlm -u '%s:%s' http://127.0.0.1:%s/\n" "$USER_NAME" "$PASSWORD" "$PORT"
+    printf "   NTLMUSER='%s' curl --negotiate -u : http://127.0.0.1:%s/\n" "$USER_NAME" "$PORT"
     echo "   (curl --negotiate needs NTLM_USER_FILE=$W/users and GSS_MECH_CONFIG=$W/mech.conf)"
     examples/sspi_server --http --port "$PORT"
     exit
@@ -67,7 +73,8 @@ while ! grep -q '^listening on ' "$W/server.log" 2> /dev/null; do
     sleep 0.05
 done
 port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$W/server.log")
-echo "== client: Negotiate to 127.0.0.1:$port as $USER_NAME"
+# printf, not echo: dash's echo would read the "\a" in "DEMO\alice" as a bell.
+printf '== client: Negotiate to 127.0.0.1:%s as %s\n' "$port" "$USER_NAME"
 status=0
 examples/sspi_client --port "$port" --package Negotiate --target HTTP/localhost \
     --user "$USER_NAME" --password "$PASSWORD" || status=$?
