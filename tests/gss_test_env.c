@@ -1,6 +1,8 @@
 /* A private world for tests that go through MIT's mechglue. */
 #include "gss_test_env.h"
 
+#include <CUnit/CUnit.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,4 +97,23 @@ gss_test_env_teardown(void)
     }
     rmdir(dir);
     dir[0] = '\0';
+}
+
+gss_cred_id_t
+gss_test_password_cred(const char *user, const char *password)
+{
+    gss_buffer_desc nbuf = {strlen(user), (void *)user},
+                    pbuf = {strlen(password), (void *)password};
+    gss_OID_set_desc mechs = {1, gss_test_ntlm_oid};
+    gss_name_t name = GSS_C_NO_NAME;
+    gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
+    OM_uint32 maj, min;
+
+    maj = gss_import_name(&min, &nbuf, GSS_C_NT_USER_NAME, &name);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    maj = gss_acquire_cred_with_password(&min, name, &pbuf, 0, &mechs, GSS_C_INITIATE, &cred, NULL,
+                                         NULL);
+    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
+    gss_release_name(&min, &name);
+    return cred;
 }

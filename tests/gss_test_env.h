@@ -22,6 +22,9 @@ int gss_test_env_write_config(const char *text);
 /* Removes everything setup created. */
 void gss_test_env_teardown(void);
 
+/* An NTLM initiator credential for "DOMAIN\\user" and a password (asserts it was acquired). */
+gss_cred_id_t gss_test_password_cred(const char *user, const char *password);
+
 /* The mechanism OIDs, as gss_OIDs the tests can pass around. */
 extern gss_OID gss_test_ntlm_oid;
 extern gss_OID gss_test_spnego_oid;

@@ -54,25 +54,6 @@ target_name(void)
     return name;
 }
 
-static gss_cred_id_t
-password_cred(const char *user, const char *password)
-{
-    gss_buffer_desc nbuf = {strlen(user), (void *)user},
-                    pbuf = {strlen(password), (void *)password};
-    gss_OID_set_desc mechs = {1, gss_test_ntlm_oid};
-    gss_name_t name = GSS_C_NO_NAME;
-    gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
-    OM_uint32 maj, min;
-
-    maj = gss_import_name(&min, &nbuf, GSS_C_NT_USER_NAME, &name);
-    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
-    maj = gss_acquire_cred_with_password(&min, name, &pbuf, 0, &mechs, GSS_C_INITIATE, &cred, NULL,
-                                         NULL);
-    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
-    gss_release_name(&min, &name);
-    return cred;
-}
-
 /* Runs init/accept until both stop; bindings may differ per side. */
 static bool
 establish(struct pair *p, gss_OID mech, OM_uint32 req_flags, gss_channel_bindings_t icb,
@@ -194,7 +175,7 @@ test_raw_ntlm_loop_authenticates_user_and_protects_messages(void)
     struct pair p = {0};
     char *name;
 
-    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    p.icred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     CU_ASSERT_FATAL(
         establish(&p, gss_test_ntlm_oid, GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG, NULL, NULL));
     CU_ASSERT_EQUAL(p.legs, 1); /* NEGOTIATE, CHALLENGE, AUTHENTICATE: accept is called twice */
@@ -218,7 +199,7 @@ test_accept_rejects_wrong_password_with_its_own_minor(void)
     struct pair p = {0};
     char *text;
 
-    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, "not-the-password");
+    p.icred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, "not-the-password");
     CU_ASSERT_FALSE(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, NULL, NULL));
     CU_ASSERT_EQUAL(p.amajor, GSS_S_DEFECTIVE_CREDENTIAL);
     text = minor_text(p.aminor);
@@ -233,7 +214,7 @@ test_accept_rejects_unknown_user_with_its_own_minor(void)
     struct pair p = {0};
     char *text;
 
-    p.icred = password_cred(TEST_DOMAIN "\\mallory", TEST_PASSWORD);
+    p.icred = gss_test_password_cred(TEST_DOMAIN "\\mallory", TEST_PASSWORD);
     CU_ASSERT_FALSE(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, NULL, NULL));
     CU_ASSERT_EQUAL(p.amajor, GSS_S_DEFECTIVE_CREDENTIAL);
     text = minor_text(p.aminor);
@@ -285,7 +266,7 @@ test_tampered_and_replayed_messages_are_rejected(void)
     gss_buffer_desc msg = {4, "data"}, tok = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
     OM_uint32 maj, min;
 
-    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    p.icred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_CONF_FLAG, NULL, NULL));
     maj = gss_wrap(&min, p.ictx, 1, GSS_C_QOP_DEFAULT, &msg, NULL, &tok);
     CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
@@ -313,7 +294,7 @@ test_wrap_iov_seals_in_place_and_unwrap_reads_it(void)
     OM_uint32 maj, min;
     int conf = 0;
 
-    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    p.icred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_CONF_FLAG, NULL, NULL));
     iov[0].type = GSS_IOV_BUFFER_TYPE_HEADER;
     iov[0].buffer = (gss_buffer_desc){sizeof(header), header};
@@ -339,7 +320,7 @@ test_exported_contexts_keep_talking_after_import(void)
     gss_buffer_desc tok = GSS_C_EMPTY_BUFFER;
     OM_uint32 maj, min;
 
-    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    p.icred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_CONF_FLAG, NULL, NULL));
     check_wrap(p.ictx, p.actx, "before export", true);
     maj = gss_export_sec_context(&min, &p.actx, &tok);
@@ -366,18 +347,18 @@ test_channel_bindings_match_binds_and_mismatch_fails(void)
 
     cb.application_data = (gss_buffer_desc){25, "tls-server-end-point:abcd"};
     other.application_data = (gss_buffer_desc){25, "tls-server-end-point:wxyz"};
-    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    p.icred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, &cb, &cb));
     CU_ASSERT(p.aflags & GSS_C_CHANNEL_BOUND_FLAG);
     pair_free(&p);
 
-    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    p.icred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     CU_ASSERT_FALSE(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, &cb, &other));
     CU_ASSERT_EQUAL(p.amajor, GSS_S_BAD_BINDINGS);
     pair_free(&p);
 
     /* An acceptor without bindings accepts a bound client, unbound. */
-    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    p.icred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, &cb, NULL));
     CU_ASSERT_FALSE(p.aflags & GSS_C_CHANNEL_BOUND_FLAG);
     pair_free(&p);
@@ -445,7 +426,7 @@ static void
 accept_doctored_authenticate(void (*doctor)(uint8_t *msg, size_t len), OM_uint32 want_major,
                              const char *want_text)
 {
-    gss_cred_id_t cred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    gss_cred_id_t cred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     gss_name_t target = target_name();
     gss_ctx_id_t ictx = GSS_C_NO_CONTEXT, actx = GSS_C_NO_CONTEXT;
     gss_buffer_desc neg = GSS_C_EMPTY_BUFFER, chal = GSS_C_EMPTY_BUFFER, auth = GSS_C_EMPTY_BUFFER,
@@ -625,7 +606,7 @@ test_established_contexts_report_names_flags_and_lifetime(void)
     int initiated = -1, open = 0;
     char *name;
 
-    p.icred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    p.icred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, NULL, NULL));
     maj = gss_inquire_context(&min, p.actx, &src, NULL, &lifetime, NULL, &flags, &initiated, &open);
     CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
@@ -648,7 +629,7 @@ test_established_contexts_report_names_flags_and_lifetime(void)
 static uint32_t
 negotiate_flags(OM_uint32 req_flags)
 {
-    gss_cred_id_t cred = password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    gss_cred_id_t cred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
     gss_name_t target = target_name();
     gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
     gss_buffer_desc out = GSS_C_EMPTY_BUFFER;

@@ -71,25 +71,6 @@ display(gss_name_t name, gss_OID *type)
     return s;
 }
 
-static gss_cred_id_t
-password_cred(const char *user, const char *password)
-{
-    gss_buffer_desc nbuf = {strlen(user), (void *)user},
-                    pbuf = {strlen(password), (void *)password};
-    gss_OID_set_desc mechs = {1, gss_test_ntlm_oid};
-    gss_name_t name = GSS_C_NO_NAME;
-    gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
-    OM_uint32 maj, min;
-
-    maj = gss_import_name(&min, &nbuf, GSS_C_NT_USER_NAME, &name);
-    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
-    maj = gss_acquire_cred_with_password(&min, name, &pbuf, 0, &mechs, GSS_C_INITIATE, &cred, NULL,
-                                         NULL);
-    CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
-    gss_release_name(&min, &name);
-    return cred;
-}
-
 /* The outcome of one login: the acceptor's last status, flags and name. */
 struct login {
     OM_uint32 major, minor;
@@ -115,7 +96,7 @@ gss_login(const char *user, const char *password, gss_channel_bindings_t icb,
 {
     gss_buffer_desc nbuf = {21, "HTTP@testhost.example"};
     gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
-    gss_cred_id_t cred = password_cred(user, password);
+    gss_cred_id_t cred = gss_test_password_cred(user, password);
     gss_ctx_id_t ictx = GSS_C_NO_CONTEXT;
     gss_name_t target = GSS_C_NO_NAME;
     OM_uint32 imaj, imin, min;
