@@ -12,38 +12,9 @@
 
 #include "ntlm_av.h"
 #include "ntlm_message.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-check(bool ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_authenticate: invariant failed: %s\n", what);
-        abort();
-    }
-}
-
-static bool
-same_string(const char *a, const char *b)
-{
-    if (a == NULL || b == NULL)
-        return a == b;
-    return strcmp(a, b) == 0;
-}
-
-static bool
-same_bytes(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
-{
-    return a_len == b_len && (a_len == 0 || memcmp(a, b, a_len) == 0);
-}
-
-/* Whether [p, p + n) lies inside [base, base + len). */
-static bool
-inside(const uint8_t *p, size_t n, const uint8_t *base, size_t len)
-{
-    return p >= base && (size_t)(p - base) <= len && n <= len - (size_t)(p - base);
-}
 
 /* What the acceptor does with an NTLMv2 response before it knows the password. */
 static void

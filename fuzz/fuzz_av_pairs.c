@@ -11,25 +11,9 @@
 #include <string.h>
 
 #include "ntlm_av.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-check(bool ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_av_pairs: invariant failed: %s\n", what);
-        abort();
-    }
-}
-
-static bool
-same_string(const char *a, const char *b)
-{
-    if (a == NULL || b == NULL)
-        return a == b;
-    return strcmp(a, b) == 0;
-}
 
 static bool
 same_info(const struct ntlm_av_info *a, const struct ntlm_av_info *b)

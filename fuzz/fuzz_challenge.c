@@ -12,31 +12,9 @@
 
 #include "ntlm_av.h"
 #include "ntlm_message.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-check(bool ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_challenge: invariant failed: %s\n", what);
-        abort();
-    }
-}
-
-static bool
-same_string(const char *a, const char *b)
-{
-    if (a == NULL || b == NULL)
-        return a == b;
-    return strcmp(a, b) == 0;
-}
-
-static bool
-same_bytes(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
-{
-    return a_len == b_len && (a_len == 0 || memcmp(a, b, a_len) == 0);
-}
 
 /*
  * The client's list built from the server's must itself be a valid list that carries what the

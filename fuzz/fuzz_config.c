@@ -11,19 +11,11 @@
 
 #include "ntlm_config.h"
 #include "ntlm_errors.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define SOURCE "fuzz.conf"
-
-static void
-check(bool ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_config: invariant failed: %s\n", what);
-        abort();
-    }
-}
 
 static bool
 netbios_ok(const char *name)

@@ -10,26 +10,9 @@
 #include <string.h>
 
 #include "ntlm_message.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* An invariant the code under test broke: abort so that libFuzzer keeps the input. */
-static void
-check(bool ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_negotiate: invariant failed: %s\n", what);
-        abort();
-    }
-}
-
-static bool
-same_string(const char *a, const char *b)
-{
-    if (a == NULL || b == NULL)
-        return a == b;
-    return strcmp(a, b) == 0;
-}
 
 static bool
 same_version(const struct ntlm_version *a, const struct ntlm_version *b)

@@ -23,6 +23,7 @@
 #include "ntlm_crypto.h"
 #include "ntlm_message.h"
 #include "ntlm_sign.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -53,15 +54,6 @@ static const struct {
 };
 
 static struct ntlm_sign_state server[4], client[4];
-
-static void
-check(bool ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_signature: invariant failed: %s\n", what);
-        abort();
-    }
-}
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)

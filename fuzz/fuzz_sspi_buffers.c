@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sspi_buffers.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,15 +35,6 @@ struct input {
     const uint8_t *p;
     size_t left;
 };
-
-static void
-check(bool ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_sspi_buffers: invariant failed: %s\n", what);
-        abort();
-    }
-}
 
 static uint8_t
 take_u8(struct input *in)

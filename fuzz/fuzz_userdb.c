@@ -11,19 +11,11 @@
 
 #include "ntlm_unicode.h"
 #include "ntlm_userdb.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define NAME_MAX_LEN 64
-
-static void
-check(bool ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_userdb: invariant failed: %s\n", what);
-        abort();
-    }
-}
 
 /* A found entry is the user asked for, in the domain asked for or in any domain. */
 static void
