@@ -21,12 +21,22 @@ report() {
     fi
 }
 
-# The tree CI checked out is configured in place, which rules out VPATH builds from it: the
-# sanitizer builds work from a pristine copy of the tracked files.
+# The tree is usually configured in place, which rules out VPATH builds from it: the sanitizer
+# builds work from a pristine copy of the sources, the distribution files when the tree is
+# configured (no git needed: a release tarball works too), else a git checkout's tracked files.
 src="$root/src"
-rm -rf "$src" && mkdir -p "$src" &&
-    (cd "$top" && git ls-files -z | xargs -0 cp --parents -t "$src") &&
-    (cd "$src" && ./bootstrap > bootstrap.log 2>&1) || {
+copy_sources() {
+    rm -rf "$src" && mkdir -p "$root" || return 1
+    if [ -f "$top/Makefile" ]; then
+        (cd "$top" && make distdir distdir="$src" > "$root/distdir.log" 2>&1)
+    elif git -C "$top" rev-parse --git-dir > /dev/null 2>&1; then
+        mkdir -p "$src" && (cd "$top" && git ls-files -z | xargs -0 cp --parents -t "$src")
+    else
+        echo "sanitize: $top is neither configured nor a git checkout: run ./configure first"
+        return 1
+    fi
+}
+copy_sources && (cd "$src" && ./bootstrap > bootstrap.log 2>&1) || {
     echo "FAIL: copy and bootstrap the sources into $src"
     echo "sanitizers: 0 passed, 1 failed"
     exit 1
