@@ -106,6 +106,33 @@ deliver(struct sspi_ctx *ctx, PSecBufferDesc output, bool allocate, gss_buffer_t
     return status != SEC_E_OK ? status : final_status;
 }
 
+/*
+ * A later call: finds the context in its role. True when the call ends here with *status: a bad
+ * handle (or a context exported away), a token held back for this retry, or a context already
+ * complete.
+ */
+static bool
+resume_context(PCtxtHandle phContext, bool initiator, PSecBufferDesc pOutput, bool allocate,
+               ULONG *attrs, struct sspi_ctx **out, SECURITY_STATUS *status)
+{
+    struct sspi_ctx *ctx = sspi_ctx_from_handle(phContext);
+
+    if (ctx == NULL || ctx->initiator != initiator || ctx->gss == GSS_C_NO_CONTEXT) {
+        *status = SEC_E_INVALID_HANDLE;
+        return true;
+    }
+    if (ctx->pending.length > 0) {
+        *status = deliver_pending(ctx, pOutput, allocate, attrs);
+        return true;
+    }
+    if (ctx->established) {
+        *status = SEC_E_OK;
+        return true;
+    }
+    *out = ctx;
+    return false;
+}
+
 /* A context for the first call, holding a reference on a credential usable in its role. */
 static SECURITY_STATUS
 new_context(PCredHandle phCredential, bool initiator, ULONG req_flags, struct sspi_ctx **out)
@@ -154,16 +181,8 @@ initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, 
 
     if (!data_rep_valid(TargetDataRep) || phNewContext == NULL)
         return SEC_E_INVALID_PARAMETER;
-    if (!first) {
-        ctx = sspi_ctx_from_handle(phContext);
-        /* No GSS context behind a later call: it was exported away. */
-        if (ctx == NULL || !ctx->initiator || ctx->gss == GSS_C_NO_CONTEXT)
-            return SEC_E_INVALID_HANDLE;
-        if (ctx->pending.length > 0)
-            return deliver_pending(ctx, pOutput, allocate, pfContextAttr);
-        if (ctx->established)
-            return SEC_E_OK;
-    }
+    if (!first && resume_context(phContext, true, pOutput, allocate, pfContextAttr, &ctx, &status))
+        return status;
     if (sspi_find_buffer(pOutput, SECBUFFER_TOKEN) == NULL)
         return SEC_E_BUFFER_TOO_SMALL;
     status = sspi_channel_bindings(pInput, &cb, &have_cb);
@@ -301,15 +320,8 @@ AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext, PSecBuffe
 
     if (!data_rep_valid(TargetDataRep) || phNewContext == NULL)
         return SEC_E_INVALID_PARAMETER;
-    if (!first) {
-        ctx = sspi_ctx_from_handle(phContext);
-        if (ctx == NULL || ctx->initiator || ctx->gss == GSS_C_NO_CONTEXT)
-            return SEC_E_INVALID_HANDLE;
-        if (ctx->pending.length > 0)
-            return deliver_pending(ctx, pOutput, allocate, pfContextAttr);
-        if (ctx->established)
-            return SEC_E_OK;
-    }
+    if (!first && resume_context(phContext, false, pOutput, allocate, pfContextAttr, &ctx, &status))
+        return status;
     token = sspi_find_buffer(pInput, SECBUFFER_TOKEN);
     if (token == NULL || token->pvBuffer == NULL ||
         sspi_find_buffer(pOutput, SECBUFFER_TOKEN) == NULL)

@@ -1,5 +1,6 @@
 /* A private world for tests that go through MIT's mechglue. */
 #include "gss_test_env.h"
+#include "test_util.h"
 
 #include <CUnit/CUnit.h>
 
@@ -116,4 +117,16 @@ gss_test_password_cred(const char *user, const char *password)
     CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
     gss_release_name(&min, &name);
     return cred;
+}
+
+int
+gss_test_env_run_suite(const char *name, CU_TestInfo *tests)
+{
+    int status;
+
+    if (gss_test_env_setup() == NULL)
+        return 99;
+    status = test_run_suite(name, tests);
+    gss_test_env_teardown();
+    return status;
 }

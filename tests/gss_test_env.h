@@ -4,6 +4,7 @@
 #ifndef GSS_TEST_ENV_H
 #define GSS_TEST_ENV_H
 
+#include <CUnit/CUnit.h>
 #include <gssapi/gssapi.h>
 
 #define TEST_DOMAIN "TESTDOM"
@@ -21,6 +22,8 @@ const char *gss_test_env_setup(void);
 int gss_test_env_write_config(const char *text);
 /* Removes everything setup created. */
 void gss_test_env_teardown(void);
+/* A suite's main: sets the world up, runs the suite, tears the world down. */
+int gss_test_env_run_suite(const char *name, CU_TestInfo *tests);
 
 /* An NTLM initiator credential for "DOMAIN\\user" and a password (asserts it was acquired). */
 gss_cred_id_t gss_test_password_cred(const char *user, const char *password);

@@ -31,10 +31,10 @@ struct worker {
 static bool
 one_round(gss_name_t target)
 {
-    gss_buffer_desc user = { 13, "TESTDOM\\alice" }, pw = { 9, "Passw0rd!" };
+    gss_buffer_desc user = {13, "TESTDOM\\alice"}, pw = {9, "Passw0rd!"};
     gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER, back = GSS_C_EMPTY_BUFFER;
-    gss_buffer_desc msg = { 5, "hello" }, wrapped = GSS_C_EMPTY_BUFFER, plain = GSS_C_EMPTY_BUFFER;
-    gss_OID_set_desc mechs = { 1, gss_test_ntlm_oid };
+    gss_buffer_desc msg = {5, "hello"}, wrapped = GSS_C_EMPTY_BUFFER, plain = GSS_C_EMPTY_BUFFER;
+    gss_OID_set_desc mechs = {1, gss_test_ntlm_oid};
     gss_ctx_id_t ictx = GSS_C_NO_CONTEXT, actx = GSS_C_NO_CONTEXT;
     gss_cred_id_t icred = GSS_C_NO_CREDENTIAL;
     gss_name_t name = GSS_C_NO_NAME;
@@ -84,7 +84,7 @@ static void *
 work(void *arg)
 {
     struct worker *w = arg;
-    gss_buffer_desc service = { 21, "HTTP@testhost.example" };
+    gss_buffer_desc service = {21, "HTTP@testhost.example"};
     gss_name_t target = GSS_C_NO_NAME;
     OM_uint32 min;
     int i;
@@ -128,7 +128,7 @@ rewrite(void *arg)
 static void
 test_parallel_logins_share_one_acceptor_while_the_user_file_changes(void)
 {
-    struct worker workers[THREADS] = { { 0 } };
+    struct worker workers[THREADS] = {{0}};
     pthread_t rewriter;
     OM_uint32 maj, min;
     int i, failures = 0, done = 0;
@@ -152,19 +152,13 @@ test_parallel_logins_share_one_acceptor_while_the_user_file_changes(void)
 }
 
 static CU_TestInfo tests[] = {
-    { "parallel logins share one acceptor while the user file changes",
-      test_parallel_logins_share_one_acceptor_while_the_user_file_changes },
+    {"parallel logins share one acceptor while the user file changes",
+     test_parallel_logins_share_one_acceptor_while_the_user_file_changes},
     CU_TEST_INFO_NULL,
 };
 
 int
 main(void)
 {
-    int status;
-
-    if (gss_test_env_setup() == NULL)
-        return 99;
-    status = test_run_suite("concurrency", tests);
-    gss_test_env_teardown();
-    return status;
+    return gss_test_env_run_suite("concurrency", tests);
 }

@@ -700,11 +700,5 @@ static CU_TestInfo tests[] = {
 int
 main(void)
 {
-    int status;
-
-    if (gss_test_env_setup() == NULL)
-        return 99;
-    status = test_run_suite("gss_mech", tests);
-    gss_test_env_teardown();
-    return status;
+    return gss_test_env_run_suite("gss_mech", tests);
 }
