@@ -25,4 +25,12 @@
 /* Minor status codes of the module live in [SSPIGSS_NTLM_MINOR_BASE, +0xffff]. */
 #define SSPIGSS_NTLM_MINOR_BASE 0x53470000u
 
+/*
+ * The minors that say no domain controller could be asked (winbindd down or unreachable, no
+ * logon server; and winbindd silent for winbind_timeout seconds). libsspi reports them as
+ * SEC_E_NO_AUTHENTICATING_AUTHORITY.
+ */
+#define SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE (SSPIGSS_NTLM_MINOR_BASE + 59u)
+#define SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT (SSPIGSS_NTLM_MINOR_BASE + 60u)
+
 #endif

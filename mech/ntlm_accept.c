@@ -1,8 +1,9 @@
 /*
  * The acceptor state machine: NEGOTIATE -> CHALLENGE, then AUTHENTICATE verified against the
- * user database (NTLMv2; NTLMv1 only when configured) or accepted as a NULL session (when
- * configured), with key exchange, MIC, channel bindings and freshness checked under the
- * policies of ntlm_policy.h before the session keys are derived, and one audit line.
+ * user database or by a domain controller through winbindd (NTLMv2; NTLMv1 only when
+ * configured) or accepted as a NULL session (when configured), with key exchange, MIC, channel
+ * bindings and freshness checked under the policies of ntlm_policy.h before the session keys
+ * are derived, and one audit line.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "ntlm_message.h"
 #include "ntlm_policy.h"
 #include "ntlm_userdb.h"
+#include "ntlm_winbind.h"
 
 /* What the acceptor is willing to grant; the client's NEGOTIATE flags pick from these. */
 #define ACCEPT_OFFERABLE                                                                           \
@@ -44,9 +46,18 @@ accept_major(uint32_t ret)
     case NTLM_ERR_USERDB_SYNTAX:
     case NTLM_ERR_USERDB_NONE:
     case NTLM_ERR_USERDB_PERMISSIONS:
+    case NTLM_ERR_DOMAIN_UNAVAILABLE:
+    case NTLM_ERR_DOMAIN_TIMEOUT:
+    case NTLM_ERR_DOMAIN_UNSUPPORTED:
         return GSS_S_FAILURE;
     case NTLM_ERR_UNKNOWN_USER:
     case NTLM_ERR_WRONG_PASSWORD:
+    case NTLM_ERR_ACCOUNT_DISABLED:
+    case NTLM_ERR_ACCOUNT_EXPIRED:
+    case NTLM_ERR_PASSWORD_EXPIRED:
+    case NTLM_ERR_ACCOUNT_LOCKED:
+    case NTLM_ERR_ACCOUNT_RESTRICTED:
+    case NTLM_ERR_DOMAIN_REFUSED:
     case NTLM_ERR_NTLMV1_DISABLED:
     case NTLM_ERR_LM_DISABLED:
     case NTLM_ERR_ANONYMOUS_DISABLED:
@@ -143,13 +154,13 @@ accept_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const gss_b
             return tmp;
         cred = fallback;
     }
-    if (cred->usage == GSS_C_INITIATE || cred->user_file == NULL) {
+    if (cred->usage == GSS_C_INITIATE ||
+        (cred->user_file == NULL && cfg->winbind == NTLM_WINBIND_NO)) {
         ntlm_debug("accept: the credential has no acceptor part (no user file)");
         ret = NTLM_ERR_WRONG_CRED_USAGE;
         goto done;
     }
-    ctx->user_file = strdup(cred->user_file);
-    if (ctx->user_file == NULL) {
+    if (cred->user_file != NULL && (ctx->user_file = strdup(cred->user_file)) == NULL) {
         ret = NTLM_ERR_NOMEM;
         goto done;
     }
@@ -331,6 +342,110 @@ authenticated_name(const struct ntlm_authenticate *auth, const struct ntlm_user_
     return ntlm_name_new(NTLM_NAME_USER, entry->user, domain, out);
 }
 
+/* The response checked against the acceptor's user file: *who and the KXKEY on success. */
+static uint32_t
+check_with_user_file(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
+                     const struct ntlm_authenticate *auth, const struct ntlm_v2_blob *blob,
+                     uint8_t kxkey[16], struct ntlm_name **who)
+{
+    struct ntlm_user_entry entry = {0};
+    struct ntlm_userdb *db = NULL;
+    uint32_t ret;
+
+    ret = ntlm_userdb_open(ctx->user_file, &db);
+    if (ret) {
+        ntlm_debug("accept: user file %s unusable: %s", ctx->user_file, ntlm_error_message(ret));
+        return ret;
+    }
+    ret = ntlm_userdb_lookup(db, auth->user, auth->domain, &entry);
+    if (ret) {
+        ntlm_debug("accept: user lookup for \"%s\" in domain \"%s\": %s", auth->user, auth->domain,
+                   ntlm_error_message(ret));
+        goto done;
+    }
+    ntlm_debug("accept: user lookup: found as \"%s\" in domain \"%s\"", entry.user,
+               entry.domain[0] != '\0' ? entry.domain : "(any)");
+    ret = blob != NULL ? verify_v2(ctx, auth, entry.nt_hash, blob, kxkey)
+                       : verify_v1(ctx, auth, entry.nt_hash, kxkey);
+    ntlm_debug("accept: password verification (%s): %s", blob != NULL ? "NTLMv2" : "NTLMv1",
+               ret == 0 ? "ok" : ntlm_error_message(ret));
+    if (ret == 0)
+        ret = authenticated_name(auth, &entry, cfg, who);
+done:
+    ntlm_user_entry_clear(&entry);
+    ntlm_userdb_release(db);
+    return ret;
+}
+
+/*
+ * The response handed to a domain controller through winbindd. Only the NT response goes: it
+ * proves the password alone, and an LM response would let the DC accept LM. NTLMv1 with ESS
+ * is checked against the challenge ESS mixes in, as the DC computes DESL over what it is given.
+ */
+static uint32_t
+check_with_domain(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
+                  const struct ntlm_authenticate *auth, bool v2, uint8_t kxkey[16],
+                  struct ntlm_name **who)
+{
+    static const uint8_t no_lm_hash[16];
+    struct ntlm_domain_logon in = {0};
+    struct ntlm_domain_user dc = {0};
+    uint32_t ret = 0;
+
+    in.user = auth->user;
+    in.domain = auth->domain;
+    in.workstation = auth->workstation;
+    in.nt_response = auth->nt_response;
+    in.nt_response_len = auth->nt_response_len;
+    in.timeout = cfg->winbind_timeout;
+    if (!v2 && (ctx->neg_flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
+        if (auth->lm_response_len < 8)
+            return NTLM_ERR_NT_RESPONSE_SHORT;
+        ret = ntlm_v1_ess_challenge(ctx->server_challenge, auth->lm_response, in.challenge);
+    } else {
+        memcpy(in.challenge, ctx->server_challenge, 8);
+    }
+    if (ret == 0)
+        ret = ntlm_domain_logon(&in, &dc);
+    ntlm_debug("accept: domain logon of \"%s\" in domain \"%s\" through winbind (%s): %s",
+               auth->user, auth->domain, v2 ? "NTLMv2" : "NTLMv1",
+               ret == 0 ? "ok" : ntlm_error_message(ret));
+    if (ret)
+        goto done;
+    /* The DC's user session key is the session base key; LM_KEY is never granted. */
+    if (v2 || auth->lm_response_len != 24)
+        memcpy(kxkey, dc.session_base_key, 16);
+    else
+        ret = ntlm_v1_kxkey(ctx->neg_flags, dc.session_base_key, auth->lm_response, no_lm_hash,
+                            ctx->server_challenge, kxkey);
+    if (ret == 0)
+        ret = ntlm_name_new(NTLM_NAME_USER, dc.user, dc.domain, who);
+    if (ret == 0)
+        ret = ntlm_name_set_sids(*who, dc.sids);
+done:
+    ntlm_domain_user_clear(&dc);
+    return ret;
+}
+
+/* The user file first (unless winbind = only), then the domain for users it does not list. */
+static uint32_t
+check_response(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
+               const struct ntlm_authenticate *auth, const struct ntlm_v2_blob *blob,
+               uint8_t kxkey[16], struct ntlm_name **who, struct ntlm_audit_record *rec)
+{
+    uint32_t ret = NTLM_ERR_UNKNOWN_USER;
+
+    if (ctx->user_file != NULL && cfg->winbind != NTLM_WINBIND_ONLY) {
+        ret = check_with_user_file(ctx, cfg, auth, blob, kxkey, who);
+        if (ret != NTLM_ERR_UNKNOWN_USER || cfg->winbind == NTLM_WINBIND_NO)
+            return ret;
+    }
+    if (cfg->winbind == NTLM_WINBIND_NO)
+        return ret;
+    rec->by_domain = true;
+    return check_with_domain(ctx, cfg, auth, blob != NULL, kxkey, who);
+}
+
 /* MS-NLMP 3.2.5.1.2: no user and no NT response is a NULL session (anonymous) request. */
 static bool
 is_anonymous(const struct ntlm_authenticate *auth)
@@ -377,8 +492,9 @@ accept_anonymous(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
 }
 
 /*
- * A user logon: the response checked against the user database, then the key exchange, the
- * MIC, the channel bindings and the freshness of the response, each under its policy.
+ * A user logon: the response checked against the user database or by the domain, then the
+ * key exchange, the MIC, the channel bindings and the freshness of the response, each under
+ * its policy.
  */
 static uint32_t
 accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffer_t input,
@@ -387,8 +503,7 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
 {
     struct ntlm_v2_blob blob = {0};
     struct ntlm_av_info av = {0};
-    struct ntlm_user_entry entry = {0};
-    struct ntlm_userdb *db = NULL;
+    struct ntlm_name *who = NULL;
     uint8_t kxkey[16];
     bool v2, bound = false;
     uint32_t ret;
@@ -421,23 +536,7 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
                    av.has_channel_bindings ? "present" : "absent",
                    av.target_name != NULL ? av.target_name : "-");
     }
-    ret = ntlm_userdb_open(ctx->user_file, &db);
-    if (ret) {
-        ntlm_debug("accept: user file %s unusable: %s", ctx->user_file, ntlm_error_message(ret));
-        goto done;
-    }
-    ret = ntlm_userdb_lookup(db, auth->user, auth->domain, &entry);
-    if (ret) {
-        ntlm_debug("accept: user lookup for \"%s\" in domain \"%s\": %s", auth->user, auth->domain,
-                   ntlm_error_message(ret));
-        goto done;
-    }
-    ntlm_debug("accept: user lookup: found as \"%s\" in domain \"%s\"", entry.user,
-               entry.domain[0] != '\0' ? entry.domain : "(any)");
-    ret = v2 ? verify_v2(ctx, auth, entry.nt_hash, &blob, kxkey)
-             : verify_v1(ctx, auth, entry.nt_hash, kxkey);
-    ntlm_debug("accept: password verification (%s): %s", v2 ? "NTLMv2" : "NTLMv1",
-               ret == 0 ? "ok" : ntlm_error_message(ret));
+    ret = check_response(ctx, cfg, auth, v2 ? &blob : NULL, kxkey, &who, rec);
     if (ret)
         goto done;
     if (ctx->neg_flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
@@ -474,10 +573,11 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
         ntlm_debug("accept: timestamp and replay check (window %us): %s", cfg->replay_window,
                    ret == 0 ? "ok" : ntlm_error_message(ret));
     }
-    if (ret == 0)
-        ret = authenticated_name(auth, &entry, cfg, &ctx->src_name);
-    if (ret == 0)
+    if (ret == 0) {
+        ctx->src_name = who;
+        who = NULL;
         ret = ntlm_ctx_start_session(ctx);
+    }
     if (ret)
         goto done;
     ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, 0);
@@ -491,9 +591,7 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
 done:
     ntlm_wipe(kxkey, sizeof(kxkey));
     ntlm_wipe(&blob, sizeof(blob));
-    ntlm_user_entry_clear(&entry);
-    if (db != NULL)
-        ntlm_userdb_release(db);
+    ntlm_name_free(who);
     ntlm_av_free(&av);
     return ret;
 }

@@ -154,7 +154,9 @@ ntlm_audit_format(const struct ntlm_audit_record *rec, time_t now, char *out, si
     line_str(&l, " cb=");
     line_str(&l, ntlm_audit_cb_text(rec->cb));
     line_str(&l, rec->result == 0 ? " result=ok reason=\"" : " result=fail reason=\"");
-    reason = rec->result == 0 ? "authenticated" : ntlm_error_message(rec->result);
+    reason = rec->result != 0 ? ntlm_error_message(rec->result)
+             : rec->by_domain ? "authenticated by a domain controller"
+                              : "authenticated";
     line_escaped(&l, reason != NULL ? reason : "unknown error", 256);
     line_str(&l, "\"\n");
     if (l.overflow) {

@@ -7,6 +7,7 @@
 #define NTLM_AUDIT_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -30,6 +31,7 @@ struct ntlm_audit_record {
     enum ntlm_mic_status mic;
     enum ntlm_cb_status cb;
     uint32_t result; /* 0, or the minor code the attempt failed with */
+    bool by_domain;  /* the response went to a domain controller (winbind) */
 };
 
 /* Bytes of each name logged; longer ones are cut and end in "...". */

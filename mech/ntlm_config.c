@@ -58,6 +58,8 @@ static const struct config_key config_keys[] = {
     {"user_file_permissions", 0, false, false, 0, ntlm_config_value_user_file_permissions},
     {"audit", 0, false, false, 0, ntlm_config_value_audit},
     {"debug", 0, false, false, 0, ntlm_config_value_debug},
+    {"winbind", 0, false, false, 0, ntlm_config_value_winbind},
+    {"winbind_timeout", 0, false, false, 0, ntlm_config_value_winbind_timeout},
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -152,6 +154,8 @@ ntlm_config_init(struct ntlm_config *cfg)
     cfg->replay_window = NTLM_DEFAULT_REPLAY_WINDOW;
     cfg->user_file_permissions = NTLM_PERMISSIONS_STRICT;
     cfg->audit = NTLM_AUDIT_SYSLOG;
+    cfg->winbind = NTLM_WINBIND_NO;
+    cfg->winbind_timeout = NTLM_DEFAULT_WINBIND_TIMEOUT;
 }
 
 /*

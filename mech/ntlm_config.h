@@ -37,12 +37,24 @@ enum ntlm_file_permissions {
     NTLM_PERMISSIONS_RELAXED,
 };
 
+/* winbind: whether logons go to the Active Directory domain through winbindd. */
+enum ntlm_winbind_mode {
+    NTLM_WINBIND_NO = 0,   /* the user file only (default) */
+    NTLM_WINBIND_FALLBACK, /* users the user file does not list (or all, without one) */
+    NTLM_WINBIND_ONLY,     /* every logon; no user file is read */
+};
+
+/* How long an acceptor waits for winbindd's answer, in seconds (winbind_timeout). */
+#define NTLM_DEFAULT_WINBIND_TIMEOUT 15
+#define NTLM_MAX_WINBIND_TIMEOUT 300
+
 /* The client timestamp window and replay cache lifetime, in seconds (replay_window). */
 #define NTLM_DEFAULT_REPLAY_WINDOW 300
 #define NTLM_MAX_REPLAY_WINDOW 86400
 
 /*
- * Zero-initialised, every policy field below is its default except replay_window: start from
+ * Zero-initialised, every policy field below is its default except replay_window and
+ * winbind_timeout: start from
  * ntlm_config_init() (ntlm_config_parse and ntlm_config_get do).
  */
 struct ntlm_config {
@@ -62,6 +74,8 @@ struct ntlm_config {
     enum ntlm_file_permissions user_file_permissions; /* = strict (default)|relaxed */
     enum ntlm_audit_target audit; /* audit = none|syslog (default)|/absolute/path */
     char *audit_file;             /* that path, when audit is NTLM_AUDIT_FILE */
+    enum ntlm_winbind_mode winbind; /* winbind = no (default)|fallback|only */
+    unsigned winbind_timeout;       /* winbind_timeout = 1..300 seconds (default 15) */
     /* debug = none (default)|/absolute/path: the step-by-step trace of ntlm_debug.h, never a
      * secret; NULL when none. The SSPIGSS_NTLM_DEBUG environment variable overrides it. */
     char *debug_file;

@@ -1,6 +1,6 @@
 /*
  * The configuration values with a syntax of their own: booleans, the policy keywords, the
- * replay window in seconds, and the audit and debug destinations.
+ * replay window and winbind timeout in seconds, and the audit and debug destinations.
  */
 #include "ntlm_config_values.h"
 
@@ -80,25 +80,72 @@ ntlm_config_value_channel_bindings(const char *value, struct ntlm_config *cfg, c
     return 0;
 }
 
-/* Decimal digits only: no sign, no unit, no blank; 0 turns the checks off. */
-uint32_t
-ntlm_config_value_replay_window(const char *value, struct ntlm_config *cfg, const char **reason)
+/* Decimal digits only, no sign, unit or blank, from min to max: false otherwise. */
+static bool
+parse_seconds(const char *value, unsigned long min, unsigned long max, unsigned *out)
 {
     unsigned long seconds = 0;
     const char *p;
 
-    *reason = "expected a number of seconds from 0 to 86400";
     if (*value == '\0')
-        return NTLM_ERR_CONFIG;
+        return false;
     for (p = value; *p != '\0'; p++) {
         if (*p < '0' || *p > '9')
-            return NTLM_ERR_CONFIG;
+            return false;
         seconds = seconds * 10 + (unsigned long)(*p - '0');
         /* Checked at every digit, so the product above never overflows. */
-        if (seconds > NTLM_MAX_REPLAY_WINDOW)
-            return NTLM_ERR_CONFIG;
+        if (seconds > max)
+            return false;
     }
-    cfg->replay_window = (unsigned)seconds;
+    if (seconds < min)
+        return false;
+    *out = (unsigned)seconds;
+    return true;
+}
+
+/* 0 turns the checks off. */
+uint32_t
+ntlm_config_value_replay_window(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    if (!parse_seconds(value, 0, NTLM_MAX_REPLAY_WINDOW, &cfg->replay_window)) {
+        *reason = "expected a number of seconds from 0 to 86400";
+        return NTLM_ERR_CONFIG;
+    }
+    return 0;
+}
+
+/* A build without libwbclient refuses any mode that would need it, rather than ignore it. */
+uint32_t
+ntlm_config_value_winbind(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    static const struct keyword words[] = {
+        {"no", NTLM_WINBIND_NO},
+        {"fallback", NTLM_WINBIND_FALLBACK},
+        {"only", NTLM_WINBIND_ONLY},
+    };
+    int v = keyword_value(words, sizeof(words) / sizeof(words[0]), value);
+
+    if (v < 0) {
+        *reason = "expected no, fallback or only";
+        return NTLM_ERR_CONFIG;
+    }
+#ifndef HAVE_WBCLIENT
+    if (v != NTLM_WINBIND_NO) {
+        *reason = "this build has no winbind support (configure --with-wbclient)";
+        return NTLM_ERR_CONFIG;
+    }
+#endif
+    cfg->winbind = (enum ntlm_winbind_mode)v;
+    return 0;
+}
+
+uint32_t
+ntlm_config_value_winbind_timeout(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    if (!parse_seconds(value, 1, NTLM_MAX_WINBIND_TIMEOUT, &cfg->winbind_timeout)) {
+        *reason = "expected a number of seconds from 1 to 300";
+        return NTLM_ERR_CONFIG;
+    }
     return 0;
 }
 

@@ -28,6 +28,10 @@ uint32_t ntlm_config_value_replay_window(const char *value, struct ntlm_config *
 uint32_t ntlm_config_value_user_file_permissions(const char *value, struct ntlm_config *cfg,
                                                  const char **reason);
 uint32_t ntlm_config_value_audit(const char *value, struct ntlm_config *cfg, const char **reason);
+uint32_t ntlm_config_value_winbind(const char *value, struct ntlm_config *cfg,
+                                   const char **reason);
+uint32_t ntlm_config_value_winbind_timeout(const char *value, struct ntlm_config *cfg,
+                                           const char **reason);
 uint32_t ntlm_config_value_debug(const char *value, struct ntlm_config *cfg, const char **reason);
 
 #endif

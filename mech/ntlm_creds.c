@@ -192,16 +192,25 @@ accept_part(struct ntlm_cred *cred, const struct ntlm_name *desired,
 
     /* Without a name the acceptor is "host@<this host>": callers such as mod_auth_gssapi's
      * Basic path ask the credential for its name and use it as a target. */
-    if (desired != NULL) {
-        ret = ntlm_name_copy(desired, &cred->acceptor_name);
-    } else {
-        ret = ntlm_config_get(&cfg);
-        if (ret == 0)
-            ret = ntlm_name_new(NTLM_NAME_SERVICE, "host", cfg->dns_name, &cred->acceptor_name);
-    }
+    ret = ntlm_config_get(&cfg);
     if (ret)
         return ret;
+    if (desired != NULL)
+        ret = ntlm_name_copy(desired, &cred->acceptor_name);
+    else
+        ret = ntlm_name_new(NTLM_NAME_SERVICE, "host", cfg->dns_name, &cred->acceptor_name);
+    if (ret)
+        return ret;
+    /* Logons that go to the domain need no user file; one named is still checked now. */
+    if (cfg->winbind == NTLM_WINBIND_ONLY) {
+        ntlm_debug("acquire_cred: acceptor validates every logon through winbind");
+        return 0;
+    }
     ret = user_file_path(store, &cred->user_file);
+    if (ret == NTLM_ERR_USERDB_NONE && cfg->winbind == NTLM_WINBIND_FALLBACK) {
+        ntlm_debug("acquire_cred: acceptor without a user file validates through winbind");
+        return 0;
+    }
     if (ret)
         return ret;
     ret = ntlm_userdb_open(cred->user_file, &db);

@@ -114,6 +114,24 @@ static const char *const messages[NTLM_ERR_LAST - SSPIGSS_NTLM_MINOR_BASE] = {
     [NTLM_ERR_USERDB_PERMISSIONS - SSPIGSS_NTLM_MINOR_BASE] =
         "user database is readable or writable by others (chmod o-rw,g-w, or set "
         "user_file_permissions = relaxed in the module configuration)",
+    [NTLM_ERR_DOMAIN_UNAVAILABLE - SSPIGSS_NTLM_MINOR_BASE] =
+        "no domain controller could be asked: winbindd is not running or not reachable, it "
+        "found no logon server, or this process may not use its privileged pipe (group "
+        "winbindd_priv)",
+    [NTLM_ERR_DOMAIN_TIMEOUT - SSPIGSS_NTLM_MINOR_BASE] =
+        "winbindd did not answer within winbind_timeout (module configuration)",
+    [NTLM_ERR_DOMAIN_UNSUPPORTED - SSPIGSS_NTLM_MINOR_BASE] =
+        "this build has no winbind support (configure --with-wbclient)",
+    [NTLM_ERR_ACCOUNT_DISABLED - SSPIGSS_NTLM_MINOR_BASE] = "the domain account is disabled",
+    [NTLM_ERR_ACCOUNT_EXPIRED - SSPIGSS_NTLM_MINOR_BASE] = "the domain account has expired",
+    [NTLM_ERR_PASSWORD_EXPIRED - SSPIGSS_NTLM_MINOR_BASE] =
+        "the domain account's password has expired or must be changed at next logon",
+    [NTLM_ERR_ACCOUNT_LOCKED - SSPIGSS_NTLM_MINOR_BASE] = "the domain account is locked out",
+    [NTLM_ERR_ACCOUNT_RESTRICTED - SSPIGSS_NTLM_MINOR_BASE] =
+        "the domain account may not log on here or now (workstation, logon hours or logon "
+        "type restriction)",
+    [NTLM_ERR_DOMAIN_REFUSED - SSPIGSS_NTLM_MINOR_BASE] =
+        "the domain controller refused the logon (the debug trace has its NT status)",
 };
 
 const char *

@@ -74,8 +74,23 @@ enum ntlm_error {
     NTLM_ERR_TIMESTAMP_SKEW,
     NTLM_ERR_REPLAYED_RESPONSE,
     NTLM_ERR_USERDB_PERMISSIONS,
+    /* domain logons through winbind (issue 8); the two sspigss_ntlm.h publishes come first */
+    NTLM_ERR_DOMAIN_UNAVAILABLE,
+    NTLM_ERR_DOMAIN_TIMEOUT,
+    NTLM_ERR_DOMAIN_UNSUPPORTED,
+    NTLM_ERR_ACCOUNT_DISABLED,
+    NTLM_ERR_ACCOUNT_EXPIRED,
+    NTLM_ERR_PASSWORD_EXPIRED,
+    NTLM_ERR_ACCOUNT_LOCKED,
+    NTLM_ERR_ACCOUNT_RESTRICTED,
+    NTLM_ERR_DOMAIN_REFUSED,
     NTLM_ERR_LAST
 };
+
+_Static_assert(NTLM_ERR_DOMAIN_UNAVAILABLE == SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE,
+               "sspigss_ntlm.h publishes this code");
+_Static_assert(NTLM_ERR_DOMAIN_TIMEOUT == SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT,
+               "sspigss_ntlm.h publishes this code");
 
 /* A human sentence for a minor code of this module, or NULL when the code is not ours. */
 const char *ntlm_error_message(uint32_t code);

@@ -276,6 +276,14 @@ gss_inquire_name(OM_uint32 *minor, gss_name_t name, int *name_is_mn, gss_OID *mn
 }
 
 EXPORT OM_uint32
+gss_get_name_attribute(OM_uint32 *minor, gss_name_t name, gss_buffer_t attr, int *authenticated,
+                       int *complete, gss_buffer_t value, gss_buffer_t display_value, int *more)
+{
+    return ntlm_gss_get_name_attribute(minor, name, attr, authenticated, complete, value,
+                                       display_value, more);
+}
+
+EXPORT OM_uint32
 gss_display_status(OM_uint32 *minor, OM_uint32 status_value, int status_type, gss_OID mech_type,
                    OM_uint32 *message_context, gss_buffer_t status_string)
 {

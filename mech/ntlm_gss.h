@@ -36,11 +36,16 @@ struct ntlm_name {
     enum ntlm_name_kind kind;
     char *user;   /* USER: the account; SERVICE: the service ("HTTP") */
     char *domain; /* USER: NULL when none; SERVICE: the host name, NULL when none */
+    char *sids;   /* USER validated by a domain controller: its SIDs, comma-separated */
 };
+
+/* The name attribute holding a domain user's SIDs (gss-ntlmssp's name, for its users). */
+#define NTLM_ATTR_SIDS "urn:gssntlmssp:sids"
 
 uint32_t ntlm_name_new(enum ntlm_name_kind kind, const char *user, const char *domain,
                        struct ntlm_name **out);
 uint32_t ntlm_name_copy(const struct ntlm_name *in, struct ntlm_name **out);
+uint32_t ntlm_name_set_sids(struct ntlm_name *name, const char *sids);
 void ntlm_name_free(struct ntlm_name *name);
 /* "DOMAIN\user", "user" or "service@host", malloc'd. */
 uint32_t ntlm_name_to_string(const struct ntlm_name *name, char **out);
@@ -120,6 +125,9 @@ OM_uint32 ntlm_gss_localname(OM_uint32 *minor, const gss_name_t name, gss_const_
                              gss_buffer_t localname);
 OM_uint32 ntlm_gss_inquire_name(OM_uint32 *minor, gss_name_t name, int *name_is_mn,
                                 gss_OID *mn_mech, gss_buffer_set_t *attrs);
+OM_uint32 ntlm_gss_get_name_attribute(OM_uint32 *minor, gss_name_t name, gss_buffer_t attr,
+                                      int *authenticated, int *complete, gss_buffer_t value,
+                                      gss_buffer_t display_value, int *more);
 
 OM_uint32 ntlm_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name, OM_uint32 time_req,
                                      gss_OID_set desired_mechs, gss_cred_usage_t usage,

@@ -27,9 +27,30 @@ nomem:
 }
 
 uint32_t
+ntlm_name_set_sids(struct ntlm_name *name, const char *sids)
+{
+    char *copy = strdup(sids);
+
+    if (copy == NULL)
+        return NTLM_ERR_NOMEM;
+    free(name->sids);
+    name->sids = copy;
+    return 0;
+}
+
+uint32_t
 ntlm_name_copy(const struct ntlm_name *in, struct ntlm_name **out)
 {
-    return ntlm_name_new(in->kind, in->user, in->domain, out);
+    uint32_t ret = ntlm_name_new(in->kind, in->user, in->domain, out);
+
+    if (ret == 0 && in->sids != NULL) {
+        ret = ntlm_name_set_sids(*out, in->sids);
+        if (ret) {
+            ntlm_name_free(*out);
+            *out = NULL;
+        }
+    }
+    return ret;
 }
 
 void
@@ -39,6 +60,7 @@ ntlm_name_free(struct ntlm_name *name)
         return;
     free(name->user);
     free(name->domain);
+    free(name->sids);
     free(name);
 }
 
@@ -368,5 +390,53 @@ ntlm_gss_inquire_name(OM_uint32 *minor, gss_name_t in, int *name_is_mn, gss_OID 
         *mn_mech = NTLM_MECH_OID;
     if (attrs != NULL)
         *attrs = GSS_C_NO_BUFFER_SET;
+    if (attrs != NULL && ((const struct ntlm_name *)in)->sids != NULL) {
+        gss_buffer_desc attr = {sizeof(NTLM_ATTR_SIDS) - 1, (void *)NTLM_ATTR_SIDS};
+
+        return gss_add_buffer_set_member(minor, &attr, attrs);
+    }
+    return GSS_S_COMPLETE;
+}
+
+/*
+ * The SID list of a user a domain controller validated: one value, authenticated (it came
+ * from the DC through winbindd, not from the client) and complete.
+ */
+OM_uint32
+ntlm_gss_get_name_attribute(OM_uint32 *minor, gss_name_t in, gss_buffer_t attr, int *authenticated,
+                            int *complete, gss_buffer_t value, gss_buffer_t display_value,
+                            int *more)
+{
+    const struct ntlm_name *name = (const struct ntlm_name *)in;
+    OM_uint32 major;
+
+    if (name == NULL)
+        return ntlm_gss_error(minor, GSS_S_BAD_NAME, NTLM_ERR_BAD_NAME);
+    if (attr == GSS_C_NO_BUFFER || attr->length != sizeof(NTLM_ATTR_SIDS) - 1 ||
+        memcmp(attr->value, NTLM_ATTR_SIDS, attr->length) != 0 || name->sids == NULL ||
+        (more != NULL && *more != -1)) {
+        *minor = 0;
+        return GSS_S_UNAVAILABLE;
+    }
+    if (authenticated != NULL)
+        *authenticated = 1;
+    if (complete != NULL)
+        *complete = 1;
+    if (more != NULL)
+        *more = 0;
+    if (value != GSS_C_NO_BUFFER) {
+        major = ntlm_gss_buffer_set(minor, value, name->sids, strlen(name->sids));
+        if (major != GSS_S_COMPLETE)
+            return major;
+    }
+    if (display_value != GSS_C_NO_BUFFER) {
+        major = ntlm_gss_buffer_set(minor, display_value, name->sids, strlen(name->sids));
+        if (major != GSS_S_COMPLETE) {
+            if (value != GSS_C_NO_BUFFER)
+                gss_release_buffer(minor, value);
+            return major;
+        }
+    }
+    *minor = 0;
     return GSS_S_COMPLETE;
 }

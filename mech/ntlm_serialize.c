@@ -5,7 +5,7 @@
  *
  *  offset  size  field
  *  0       4     "SGNX"
- *  4       4     format version (1)
+ *  4       4     format version (2; 1 is read too: its names have no SID list)
  *  8       1     1 when the context is the initiator
  *  9       4     negotiated NTLMSSP flags
  *  13      4     granted GSS flags
@@ -15,8 +15,9 @@
  *  45      4     receive sequence number
  *  49      8     send RC4 position
  *  57      8     receive RC4 position
- *  65      ...   source name, then target name: kind (1; 0xff = none), user, domain, each
- *                string a 4-byte length (0xffffffff = none) and its bytes
+ *  65      ...   source name, then target name: kind (1; 0xff = none), user, domain, SID
+ *                list (version 2), each string a 4-byte length (0xffffffff = none) and its
+ *                bytes
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +27,12 @@
 #include "ntlm_reader.h"
 
 #define EXPORT_MAGIC "SGNX"
-#define EXPORT_VERSION 1
+#define EXPORT_VERSION 2
+#define EXPORT_VERSION_NO_SIDS 1
 #define NO_NAME 0xff
 #define NO_STRING 0xffffffffu
-#define MAX_STRING 4096
+/* Room for the SID list of a user in a thousand groups. */
+#define MAX_STRING 65536
 
 static void
 put_string(struct ntlm_buf *b, const char *s)
@@ -52,6 +55,7 @@ put_name(struct ntlm_buf *b, const struct ntlm_name *name)
     ntlm_buf_add_u8(b, (uint8_t)name->kind);
     put_string(b, name->user);
     put_string(b, name->domain);
+    put_string(b, name->sids);
 }
 
 static uint64_t
@@ -120,10 +124,10 @@ get_string(struct ntlm_reader *r, char **out)
 }
 
 static uint32_t
-get_name(struct ntlm_reader *r, struct ntlm_name **out)
+get_name(struct ntlm_reader *r, uint32_t version, struct ntlm_name **out)
 {
     uint8_t kind = ntlm_read_u8(r);
-    char *user = NULL, *domain = NULL;
+    char *user = NULL, *domain = NULL, *sids = NULL;
     uint32_t ret;
 
     *out = NULL;
@@ -136,12 +140,17 @@ get_name(struct ntlm_reader *r, struct ntlm_name **out)
     ret = get_string(r, &user);
     if (ret == 0)
         ret = get_string(r, &domain);
+    if (ret == 0 && version != EXPORT_VERSION_NO_SIDS)
+        ret = get_string(r, &sids);
     if (ret == 0 && user == NULL && kind != NTLM_NAME_ANONYMOUS)
         ret = NTLM_ERR_BAD_EXPORT;
     if (ret == 0)
         ret = ntlm_name_new((enum ntlm_name_kind)kind, user, domain, out);
+    if (ret == 0 && sids != NULL)
+        ret = ntlm_name_set_sids(*out, sids);
     free(user);
     free(domain);
+    free(sids);
     return ret;
 }
 
@@ -179,11 +188,12 @@ import_body(struct ntlm_reader *r, struct ntlm_ctx *ctx)
     recv_seq = ntlm_read_le32(r);
     send_pos = ntlm_read_le64(r);
     recv_pos = ntlm_read_le64(r);
-    if (r->err || memcmp(magic, EXPORT_MAGIC, 4) != 0 || version != EXPORT_VERSION)
+    if (r->err || memcmp(magic, EXPORT_MAGIC, 4) != 0 ||
+        (version != EXPORT_VERSION && version != EXPORT_VERSION_NO_SIDS))
         return NTLM_ERR_BAD_EXPORT;
-    ret = get_name(r, &ctx->src_name);
+    ret = get_name(r, version, &ctx->src_name);
     if (ret == 0)
-        ret = get_name(r, &ctx->targ_name);
+        ret = get_name(r, version, &ctx->targ_name);
     if (ret == 0 && ntlm_reader_remaining(r) != 0)
         ret = NTLM_ERR_BAD_EXPORT;
     if (ret == 0)

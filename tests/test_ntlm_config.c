@@ -153,9 +153,12 @@ test_policy_keys_default_to_the_secure_settings(void)
     CU_ASSERT_EQUAL(cfg.user_file_permissions, NTLM_PERMISSIONS_STRICT);
     CU_ASSERT_EQUAL(cfg.audit, NTLM_AUDIT_SYSLOG);
     CU_ASSERT_PTR_NULL(cfg.audit_file);
+    CU_ASSERT_EQUAL(cfg.winbind, NTLM_WINBIND_NO);
+    CU_ASSERT_EQUAL(cfg.winbind_timeout, 15);
     ntlm_config_clear(&cfg);
     ntlm_config_init(&cfg);
     CU_ASSERT_EQUAL(cfg.replay_window, NTLM_DEFAULT_REPLAY_WINDOW);
+    CU_ASSERT_EQUAL(cfg.winbind_timeout, NTLM_DEFAULT_WINBIND_TIMEOUT);
     CU_ASSERT_EQUAL(cfg.audit, NTLM_AUDIT_SYSLOG);
     ntlm_config_clear(&cfg);
 }
@@ -232,6 +235,40 @@ test_parse_accepts_each_policy_value_in_any_case(void)
     cfg = parse_one("audit = Syslog");
     CU_ASSERT_EQUAL(cfg.audit, NTLM_AUDIT_SYSLOG);
     ntlm_config_clear(&cfg);
+}
+
+/* winbind modes other than "no" exist only in builds with libwbclient. */
+static void
+test_parse_reads_the_winbind_keys(void)
+{
+    struct ntlm_config cfg = parse_one("winbind_timeout = 300");
+
+    CU_ASSERT_EQUAL(cfg.winbind_timeout, 300);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("winbind_timeout = 1");
+    CU_ASSERT_EQUAL(cfg.winbind_timeout, 1);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("winbind = No");
+    CU_ASSERT_EQUAL(cfg.winbind, NTLM_WINBIND_NO);
+    ntlm_config_clear(&cfg);
+#ifdef HAVE_WBCLIENT
+    cfg = parse_one("winbind = fallback");
+    CU_ASSERT_EQUAL(cfg.winbind, NTLM_WINBIND_FALLBACK);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("winbind = ONLY");
+    CU_ASSERT_EQUAL(cfg.winbind, NTLM_WINBIND_ONLY);
+    ntlm_config_clear(&cfg);
+#else
+    check_parse_error("winbind = only\n", "test.conf:1: winbind: this build has no winbind "
+                                          "support (configure --with-wbclient)");
+#endif
+    check_parse_error("winbind = yes\n", "test.conf:1: winbind: expected no, fallback or only");
+    check_parse_error("winbind_timeout = 0\n",
+                      "test.conf:1: winbind_timeout: expected a number of seconds from 1 to 300");
+    check_parse_error("winbind_timeout = 301\n",
+                      "test.conf:1: winbind_timeout: expected a number of seconds from 1 to 300");
+    check_parse_error("winbind_timeout = 2s\n",
+                      "test.conf:1: winbind_timeout: expected a number of seconds from 1 to 300");
 }
 
 static void
@@ -490,6 +527,7 @@ main(void)
          test_parse_reads_every_policy_key_in_its_other_setting},
         {"parse accepts each policy value in any case",
          test_parse_accepts_each_policy_value_in_any_case},
+        {"parse reads the winbind keys", test_parse_reads_the_winbind_keys},
         {"parse rejects bad policy values naming source and line",
          test_parse_rejects_bad_policy_values_naming_source_and_line},
         {"failed parse replaces earlier settings with the error",

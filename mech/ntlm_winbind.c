@@ -1,0 +1,335 @@
+/*
+ * Domain logons through libwbclient. libwbclient has no timeout of its own below five minutes
+ * (it polls winbindd's socket in 5-second steps up to 300 s), so each logon runs on a worker
+ * thread with its own wbcContext, and the acceptor waits for it at most the configured time.
+ * A worker that answers too late finds nobody waiting, drops the answer and frees the job:
+ * the job is shared by reference count, so neither side frees what the other still reads.
+ */
+#include "ntlm_winbind.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <wbclient.h>
+
+#include "ntlm_crypto.h"
+#include "ntlm_debug.h"
+#include "ntlm_errors.h"
+
+/* NT status codes a logon can end with (MS-ERREF 2.3.1). */
+#define NT_STATUS_ACCESS_DENIED 0xC0000022u
+#define NT_STATUS_NO_LOGON_SERVERS 0xC000005Eu
+#define NT_STATUS_NO_SUCH_USER 0xC0000064u
+#define NT_STATUS_WRONG_PASSWORD 0xC000006Au
+#define NT_STATUS_LOGON_FAILURE 0xC000006Du
+#define NT_STATUS_ACCOUNT_RESTRICTION 0xC000006Eu
+#define NT_STATUS_INVALID_LOGON_HOURS 0xC000006Fu
+#define NT_STATUS_INVALID_WORKSTATION 0xC0000070u
+#define NT_STATUS_PASSWORD_EXPIRED 0xC0000071u
+#define NT_STATUS_ACCOUNT_DISABLED 0xC0000072u
+#define NT_STATUS_IO_TIMEOUT 0xC00000B5u
+#define NT_STATUS_CANT_ACCESS_DOMAIN_INFO 0xC00000DAu
+#define NT_STATUS_NO_SUCH_DOMAIN 0xC00000DFu
+#define NT_STATUS_TRUSTED_DOMAIN_FAILURE 0xC000018Cu
+#define NT_STATUS_TRUSTED_RELATIONSHIP_FAILURE 0xC000018Du
+#define NT_STATUS_NETLOGON_NOT_STARTED 0xC0000192u
+#define NT_STATUS_ACCOUNT_EXPIRED 0xC0000193u
+#define NT_STATUS_PASSWORD_MUST_CHANGE 0xC0000224u
+#define NT_STATUS_DOMAIN_CONTROLLER_NOT_FOUND 0xC0000233u
+#define NT_STATUS_ACCOUNT_LOCKED_OUT 0xC0000234u
+#define NT_STATUS_LOGON_TYPE_NOT_GRANTED 0xC000015Bu
+
+struct logon_job {
+    pthread_mutex_t lock;
+    pthread_cond_t answered;
+    int refs; /* the waiting acceptor and the worker */
+    bool done;
+    /* the request, copied: the caller may be gone when the worker reads it */
+    char *user, *domain, *workstation;
+    uint8_t challenge[8];
+    uint8_t *nt_response, *lm_response;
+    size_t nt_response_len, lm_response_len;
+    /* the answer */
+    uint32_t ret;
+    struct ntlm_domain_user result;
+};
+
+static void
+job_free(struct logon_job *job)
+{
+    pthread_mutex_destroy(&job->lock);
+    pthread_cond_destroy(&job->answered);
+    free(job->user);
+    free(job->domain);
+    free(job->workstation);
+    free(job->nt_response);
+    free(job->lm_response);
+    ntlm_domain_user_clear(&job->result);
+    ntlm_wipe(job, sizeof(*job));
+    free(job);
+}
+
+static void
+job_release(struct logon_job *job)
+{
+    bool last;
+
+    pthread_mutex_lock(&job->lock);
+    last = --job->refs == 0;
+    pthread_mutex_unlock(&job->lock);
+    if (last)
+        job_free(job);
+}
+
+static uint8_t *
+copy_bytes(const uint8_t *p, size_t len)
+{
+    uint8_t *copy = malloc(len > 0 ? len : 1);
+
+    if (copy != NULL && len > 0)
+        memcpy(copy, p, len);
+    return copy;
+}
+
+static uint32_t
+error_from_nt_status(uint32_t status)
+{
+    switch (status) {
+    case NT_STATUS_NO_SUCH_USER:
+        return NTLM_ERR_UNKNOWN_USER;
+    case NT_STATUS_WRONG_PASSWORD:
+    case NT_STATUS_LOGON_FAILURE:
+        return NTLM_ERR_WRONG_PASSWORD;
+    case NT_STATUS_ACCOUNT_DISABLED:
+        return NTLM_ERR_ACCOUNT_DISABLED;
+    case NT_STATUS_ACCOUNT_EXPIRED:
+        return NTLM_ERR_ACCOUNT_EXPIRED;
+    case NT_STATUS_PASSWORD_EXPIRED:
+    case NT_STATUS_PASSWORD_MUST_CHANGE:
+        return NTLM_ERR_PASSWORD_EXPIRED;
+    case NT_STATUS_ACCOUNT_LOCKED_OUT:
+        return NTLM_ERR_ACCOUNT_LOCKED;
+    case NT_STATUS_ACCOUNT_RESTRICTION:
+    case NT_STATUS_INVALID_LOGON_HOURS:
+    case NT_STATUS_INVALID_WORKSTATION:
+    case NT_STATUS_LOGON_TYPE_NOT_GRANTED:
+        return NTLM_ERR_ACCOUNT_RESTRICTED;
+    case NT_STATUS_NO_LOGON_SERVERS:
+    case NT_STATUS_IO_TIMEOUT:
+    case NT_STATUS_CANT_ACCESS_DOMAIN_INFO:
+    case NT_STATUS_NO_SUCH_DOMAIN:
+    case NT_STATUS_TRUSTED_DOMAIN_FAILURE:
+    case NT_STATUS_TRUSTED_RELATIONSHIP_FAILURE:
+    case NT_STATUS_NETLOGON_NOT_STARTED:
+    case NT_STATUS_DOMAIN_CONTROLLER_NOT_FOUND:
+    /* winbindd's answer to a caller outside winbindd_priv asking for a session key */
+    case NT_STATUS_ACCESS_DENIED:
+        return NTLM_ERR_DOMAIN_UNAVAILABLE;
+    default:
+        return NTLM_ERR_DOMAIN_REFUSED;
+    }
+}
+
+/* "S-1-5-21-...,S-1-5-21-...": every SID of the logon, in winbindd's order. */
+static char *
+sid_list(const struct wbcAuthUserInfo *info)
+{
+    char one[WBC_SID_STRING_BUFLEN];
+    size_t len = 0, n;
+    uint32_t i;
+    char *list = malloc((size_t)info->num_sids * WBC_SID_STRING_BUFLEN + 1);
+
+    if (list == NULL)
+        return NULL;
+    list[0] = '\0';
+    for (i = 0; i < info->num_sids; i++) {
+        if (wbcSidToStringBuf(&info->sids[i].sid, one, sizeof(one)) <= 0)
+            continue;
+        n = strnlen(one, sizeof(one) - 1);
+        if (len > 0)
+            list[len++] = ',';
+        memcpy(list + len, one, n);
+        len += n;
+        list[len] = '\0';
+    }
+    return list;
+}
+
+static uint32_t
+take_answer(const struct wbcAuthUserInfo *info, struct ntlm_domain_user *out)
+{
+    memcpy(out->session_base_key, info->user_session_key, 16);
+    out->user = strdup(info->account_name != NULL ? info->account_name : "");
+    out->domain = strdup(info->domain_name != NULL ? info->domain_name : "");
+    out->sids = sid_list(info);
+    if (out->user == NULL || out->domain == NULL || out->sids == NULL)
+        return NTLM_ERR_NOMEM;
+    return 0;
+}
+
+/* The worker's half: one request to winbindd on a context of its own. */
+static uint32_t
+ask_winbindd(struct logon_job *job)
+{
+    struct wbcAuthUserParams params = {0};
+    struct wbcAuthUserInfo *info = NULL;
+    struct wbcAuthErrorInfo *error = NULL;
+    struct wbcContext *wb;
+    wbcErr err;
+    uint32_t ret;
+
+    wb = wbcCtxCreate();
+    if (wb == NULL)
+        return NTLM_ERR_NOMEM;
+    params.account_name = job->user;
+    params.domain_name = job->domain;
+    params.workstation_name = job->workstation;
+    params.level = WBC_AUTH_USER_LEVEL_RESPONSE;
+    memcpy(params.password.response.challenge, job->challenge, 8);
+    params.password.response.nt_data = job->nt_response;
+    params.password.response.nt_length = (uint32_t)job->nt_response_len;
+    params.password.response.lm_data = job->lm_response;
+    params.password.response.lm_length = (uint32_t)job->lm_response_len;
+    err = wbcCtxAuthenticateUserEx(wb, &params, &info, &error);
+    if (err == WBC_ERR_SUCCESS) {
+        ret = take_answer(info, &job->result);
+        ntlm_debug("winbind: logon of \"%s\" in \"%s\" validated, %u SIDs", job->user,
+                   job->domain, (unsigned)info->num_sids);
+    } else if (err == WBC_ERR_AUTH_ERROR && error != NULL) {
+        ret = error_from_nt_status(error->nt_status);
+        ntlm_debug("winbind: logon of \"%s\" in \"%s\" refused: %s (0x%08x) %s", job->user,
+                   job->domain, error->nt_string != NULL ? error->nt_string : "?",
+                   (unsigned)error->nt_status,
+                   error->display_string != NULL ? error->display_string : "");
+    } else if (err == WBC_ERR_NO_MEMORY) {
+        ret = NTLM_ERR_NOMEM;
+    } else {
+        ret = NTLM_ERR_DOMAIN_UNAVAILABLE;
+        ntlm_debug("winbind: logon of \"%s\" in \"%s\" not possible: %s", job->user, job->domain,
+                   wbcErrorString(err));
+    }
+    if (info != NULL) {
+        ntlm_wipe(info->user_session_key, sizeof(info->user_session_key));
+        ntlm_wipe(info->lm_session_key, sizeof(info->lm_session_key));
+    }
+    wbcFreeMemory(info);
+    wbcFreeMemory(error);
+    wbcCtxFree(wb);
+    return ret;
+}
+
+static void *
+worker(void *arg)
+{
+    struct logon_job *job = arg;
+    uint32_t ret = ask_winbindd(job);
+
+    pthread_mutex_lock(&job->lock);
+    job->ret = ret;
+    job->done = true;
+    pthread_cond_signal(&job->answered);
+    pthread_mutex_unlock(&job->lock);
+    job_release(job);
+    return NULL;
+}
+
+static struct logon_job *
+job_new(const struct ntlm_domain_logon *in)
+{
+    struct logon_job *job = calloc(1, sizeof(*job));
+    pthread_condattr_t attr;
+
+    if (job == NULL)
+        return NULL;
+    job->user = strdup(in->user);
+    job->domain = strdup(in->domain);
+    job->workstation = strdup(in->workstation);
+    job->nt_response = copy_bytes(in->nt_response, in->nt_response_len);
+    job->lm_response = copy_bytes(in->lm_response, in->lm_response_len);
+    job->nt_response_len = in->nt_response_len;
+    job->lm_response_len = in->lm_response_len;
+    memcpy(job->challenge, in->challenge, 8);
+    job->refs = 2;
+    pthread_mutex_init(&job->lock, NULL);
+    /* The deadline is on the monotonic clock: setting the date must not stretch it. */
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&job->answered, &attr);
+    pthread_condattr_destroy(&attr);
+    if (job->user == NULL || job->domain == NULL || job->workstation == NULL ||
+        job->nt_response == NULL || job->lm_response == NULL) {
+        job_free(job);
+        return NULL;
+    }
+    return job;
+}
+
+/* A detached worker with every signal blocked: a SIGPIPE from a dying winbindd socket, or a
+ * signal meant for the server, must not be handled on it. */
+static int
+start_worker(struct logon_job *job)
+{
+    pthread_attr_t attr;
+    pthread_t thread;
+    sigset_t all, old;
+    int err;
+
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    err = pthread_create(&thread, &attr, worker, job);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&attr);
+    return err;
+}
+
+uint32_t
+ntlm_domain_logon(const struct ntlm_domain_logon *in, struct ntlm_domain_user *out)
+{
+    struct logon_job *job = job_new(in);
+    struct timespec deadline;
+    uint32_t ret;
+    int err = 0;
+
+    if (job == NULL)
+        return NTLM_ERR_NOMEM;
+    if (start_worker(job) != 0) {
+        job_free(job);
+        return NTLM_ERR_NOMEM;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += in->timeout;
+    pthread_mutex_lock(&job->lock);
+    while (!job->done && err != ETIMEDOUT)
+        err = pthread_cond_timedwait(&job->answered, &job->lock, &deadline);
+    if (job->done) {
+        ret = job->ret;
+        if (ret == 0) {
+            *out = job->result;
+            memset(&job->result, 0, sizeof(job->result));
+        }
+    } else {
+        ret = NTLM_ERR_DOMAIN_TIMEOUT;
+        ntlm_debug("winbind: no answer for \"%s\" in \"%s\" within %u s", in->user, in->domain,
+                   in->timeout);
+    }
+    pthread_mutex_unlock(&job->lock);
+    job_release(job);
+    return ret;
+}
+
+void
+ntlm_domain_user_clear(struct ntlm_domain_user *user)
+{
+    ntlm_wipe(user->session_base_key, sizeof(user->session_base_key));
+    free(user->user);
+    free(user->domain);
+    free(user->sids);
+    memset(user, 0, sizeof(*user));
+}

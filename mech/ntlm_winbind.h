@@ -1,0 +1,47 @@
+/*
+ * Domain logons: an NTLM response the user file cannot check, handed to winbindd (Samba's
+ * libwbclient) so that a domain controller validates it, as a Windows member server passes
+ * logons through NETLOGON. Built with libwbclient (configure --with-wbclient) in
+ * ntlm_winbind.c; without it ntlm_winbind_none.c answers NTLM_ERR_DOMAIN_UNSUPPORTED.
+ */
+#ifndef NTLM_WINBIND_H
+#define NTLM_WINBIND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One logon attempt, as the AUTHENTICATE message carried it (names in UTF-8). */
+struct ntlm_domain_logon {
+    const char *user;
+    const char *domain;
+    const char *workstation;
+    uint8_t challenge[8]; /* what the responses answer (NTLMv1 with ESS: the mixed one) */
+    const uint8_t *nt_response;
+    size_t nt_response_len;
+    const uint8_t *lm_response;
+    size_t lm_response_len;
+    unsigned timeout; /* seconds to wait for winbindd before giving up */
+};
+
+/* What the domain controller answered for a valid response. */
+struct ntlm_domain_user {
+    uint8_t session_base_key[16]; /* the user session key of the logon */
+    char *user;                   /* the account and domain as the directory spells them */
+    char *domain;
+    char *sids; /* the user's SID, its primary group's, then every group's, comma-separated */
+};
+
+/*
+ * Asks winbindd to validate the logon, waiting at most in->timeout seconds; a late answer is
+ * dropped. Errors: NTLM_ERR_UNKNOWN_USER, NTLM_ERR_WRONG_PASSWORD, NTLM_ERR_ACCOUNT_DISABLED,
+ * NTLM_ERR_ACCOUNT_EXPIRED, NTLM_ERR_PASSWORD_EXPIRED, NTLM_ERR_ACCOUNT_LOCKED,
+ * NTLM_ERR_ACCOUNT_RESTRICTED, NTLM_ERR_DOMAIN_REFUSED (another NT status),
+ * NTLM_ERR_DOMAIN_UNAVAILABLE, NTLM_ERR_DOMAIN_TIMEOUT, NTLM_ERR_DOMAIN_UNSUPPORTED,
+ * NTLM_ERR_NOMEM. Safe to call from any number of threads at once.
+ */
+uint32_t ntlm_domain_logon(const struct ntlm_domain_logon *in, struct ntlm_domain_user *out);
+
+/* Wipes the key and frees the strings; the struct can be reused. */
+void ntlm_domain_user_clear(struct ntlm_domain_user *user);
+
+#endif
