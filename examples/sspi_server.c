@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <sspi.h>
+#include <sspi_linux.h>
 
 #include "sspi_example_common.h"
 #include "sspi_http.h"
@@ -164,6 +165,27 @@ accept_step(struct server_cred *cred, PCtxtHandle ctx, bool *have_ctx, ULONG req
     return status;
 }
 
+/*
+ * The SIDs of the client's token, when a domain controller vouched for it. Where Windows code
+ * calls GetTokenInformation(TokenUser, TokenGroups), libsspi has SspiGetTokenSids.
+ */
+static void
+report_sids(PCtxtHandle ctx)
+{
+    void *token = NULL;
+    char **sids = NULL;
+    ULONG count = 0, i;
+
+    if (QuerySecurityContextToken(ctx, &token) != SEC_E_OK)
+        return;
+    if (SspiGetTokenSids(token, &count, &sids) == SEC_E_OK) {
+        for (i = 0; i < count; i++)
+            example_print_name(i == 0 ? "user SID:" : "group SID:", sids[i]);
+        FreeContextBuffer(sids);
+    }
+    FreeContextBuffer(token);
+}
+
 /* Prints who logged in, with which package and flags; keeps the names for the caller. */
 static int
 report_login(PCtxtHandle ctx, ULONG attrs, struct example_peer *peer)
@@ -173,6 +195,7 @@ report_login(PCtxtHandle ctx, ULONG attrs, struct example_peer *peer)
     example_print_name("authenticated:", peer->user);
     example_print_name("package:", peer->package);
     example_print_flags("context flags:", attrs, true);
+    report_sids(ctx);
     return 0;
 }
 

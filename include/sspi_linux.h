@@ -7,7 +7,10 @@
  * The token QuerySecurityContextToken returns is one block of memory: release it with
  * FreeContextBuffer (Linux has no CloseHandle). The account is found by gss_localname() on the
  * authenticated client name (NTLM: the user part of DOMAIN\user; Kerberos: the krb5.conf
- * auth_to_local rules), then looked up through NSS (getpwnam_r, getgrouplist).
+ * auth_to_local rules), then looked up through NSS (getpwnam_r, getgrouplist). A client a
+ * domain controller validated also has SIDs (its own, its primary group's, its groups'), taken
+ * from the mechanism's authenticated name attribute urn:gssntlmssp:sids; such a client without
+ * a local account still gets a token, with SIDs only.
  *
  * ImpersonateSecurityContext changes the effective user, group and supplementary groups of the
  * calling thread only, keeping its real and saved ids, so it needs a privileged server (root or
@@ -34,11 +37,22 @@ extern "C" {
  * the caller and freed with FreeContextBuffer. Outputs are set only on success.
  *
  * SEC_E_INVALID_HANDLE when Token is NULL or not a token from QuerySecurityContextToken;
+ * SEC_E_NO_IMPERSONATION when the client has SIDs but no local account;
  * SEC_E_INSUFFICIENT_MEMORY when the copies cannot be made.
  */
 SSPI_API SECURITY_STATUS SEC_ENTRY SspiGetTokenUnixIdentity(void *Token, uid_t *uid, gid_t *gid,
                                                             ULONG *GroupCount, gid_t **Groups,
                                                             char **UserName);
+
+/*
+ * Reads the SIDs of a token, in string form ("S-1-5-21-..."): the user's first, then its
+ * primary group's, then its other groups' (what TokenUser and TokenGroups hold on Windows).
+ * *Sids is a NULL-terminated array of *SidCount strings in one block, freed with
+ * FreeContextBuffer; zero SIDs for a client the mechanism gave none (a local NTLM user, a
+ * Kerberos client). SEC_E_INVALID_HANDLE for a token not from QuerySecurityContextToken,
+ * SEC_E_INVALID_PARAMETER for a NULL output, SEC_E_INSUFFICIENT_MEMORY.
+ */
+SSPI_API SECURITY_STATUS SEC_ENTRY SspiGetTokenSids(void *Token, ULONG *SidCount, char ***Sids);
 
 #ifdef __cplusplus
 }

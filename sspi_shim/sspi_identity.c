@@ -1,7 +1,8 @@
 /*
  * QuerySecurityContextToken, ImpersonateSecurityContext and RevertSecurityContext: the client an
- * acceptor authenticated, mapped to a local account (gss_localname, then NSS), handed out as a
- * token or put on the calling thread's credentials until the thread reverts.
+ * acceptor authenticated, mapped to a local account (gss_localname, then NSS) and with the SIDs
+ * a domain controller gave for it, handed out as a token or put on the calling thread's
+ * credentials until the thread reverts.
  */
 #include <errno.h>
 #include <grp.h>
@@ -34,18 +35,22 @@
 
 #define TOKEN_MAGIC 0x4b4f5453u /* "STOK" */
 #define MAX_NSS_BUFFER (1u << 20)
+/* The name attribute in which NTLM mechanisms (ours, gss-ntlmssp) give a domain user's SIDs. */
+#define SIDS_ATTRIBUTE "urn:gssntlmssp:sids"
 
 /*
  * What QuerySecurityContextToken returns: one allocation holding the struct, then the group
- * list, then the user name, so FreeContextBuffer (free) releases all of it.
+ * list, the user name and the SID list, so FreeContextBuffer (free) releases all of it.
  */
 struct sspi_token {
     uint32_t magic;
+    bool has_account; /* the client maps to a local account: uid..user are set */
     uid_t uid;
     gid_t gid;
     ULONG group_count;
     gid_t *groups; /* sorted, no duplicates */
     char *user;
+    char *sids; /* comma-separated; empty when the mechanism gave none */
 };
 
 /*
@@ -151,61 +156,109 @@ lookup_groups(const char *user, gid_t gid, gid_t **out, size_t *count)
 }
 
 /*
- * The local account of the client an established acceptor context authenticated. An initiator
- * context has no client to map, and a name gss_localname cannot map (the mechanism has no rule
- * for it) or that names no account on this machine cannot be impersonated: Windows says
- * SEC_E_NO_IMPERSONATION when it has no token for the client, and so does this.
+ * The SIDs the mechanism vouches for (an authenticated name attribute), or an empty string:
+ * a client without them (a local or Kerberos user here) simply has none.
+ */
+static SECURITY_STATUS
+peer_sids(const struct sspi_ctx *ctx, char **out)
+{
+    gss_buffer_desc attr = {sizeof(SIDS_ATTRIBUTE) - 1, (void *)SIDS_ATTRIBUTE};
+    gss_buffer_desc value = GSS_C_EMPTY_BUFFER;
+    int authenticated = 0, complete = 0, more = -1;
+    OM_uint32 major, minor;
+
+    major = gss_get_name_attribute(&minor, ctx->peer, &attr, &authenticated, &complete, &value,
+                                   NULL, &more);
+    if (major == GSS_S_COMPLETE && authenticated && !memchr(value.value, '\0', value.length))
+        *out = strndup(value.value, value.length);
+    else
+        *out = strdup("");
+    gss_release_buffer(&minor, &value);
+    return *out == NULL ? SEC_E_INSUFFICIENT_MEMORY : SEC_E_OK;
+}
+
+/*
+ * The local account a client maps to: *user (malloc'd) and its passwd entry in *pwbuf, or
+ * SEC_E_NO_IMPERSONATION when gss_localname has no rule for the name or NSS no such account.
+ */
+static SECURITY_STATUS
+peer_account(const struct sspi_ctx *ctx, char **user, struct passwd *pw, char **pwbuf)
+{
+    gss_buffer_desc local = GSS_C_EMPTY_BUFFER;
+    SECURITY_STATUS status;
+    OM_uint32 major, minor;
+
+    major = gss_localname(&minor, ctx->peer, ctx->mech, &local);
+    if (major != GSS_S_COMPLETE || local.length == 0 || memchr(local.value, '\0', local.length)) {
+        gss_release_buffer(&minor, &local);
+        return SEC_E_NO_IMPERSONATION;
+    }
+    *user = strndup(local.value, local.length);
+    gss_release_buffer(&minor, &local);
+    if (*user == NULL)
+        return SEC_E_INSUFFICIENT_MEMORY;
+    status = lookup_user(*user, pw, pwbuf);
+    if (status != SEC_E_OK) {
+        free(*user);
+        *user = NULL;
+    }
+    return status;
+}
+
+/*
+ * The client an established acceptor context authenticated: its local account and its SIDs.
+ * An initiator context has no client; a client with neither a local account nor SIDs has no
+ * token: Windows says SEC_E_NO_IMPERSONATION when it has none, and so does this. A domain user
+ * without a local account gets a token with SIDs only, which cannot be impersonated.
  */
 static SECURITY_STATUS
 token_for_peer(const struct sspi_ctx *ctx, struct sspi_token **out)
 {
-    gss_buffer_desc local = GSS_C_EMPTY_BUFFER;
     struct passwd pw;
     struct sspi_token *token;
-    char *user = NULL, *pwbuf = NULL;
+    char *user = NULL, *pwbuf = NULL, *sids = NULL;
     gid_t *groups = NULL;
-    size_t group_count = 0, user_len;
+    size_t group_count = 0, user_len = 0, sids_len;
     SECURITY_STATUS status;
-    OM_uint32 major, minor;
 
     if (ctx->initiator || !ctx->established || ctx->peer == GSS_C_NO_NAME)
         return SEC_E_NO_IMPERSONATION;
-    major = gss_localname(&minor, ctx->peer, ctx->mech, &local);
-    if (major != GSS_S_COMPLETE || local.length == 0 || memchr(local.value, '\0', local.length)) {
-        status = SEC_E_NO_IMPERSONATION;
-        goto done;
-    }
-    user = strndup(local.value, local.length);
-    if (user == NULL) {
-        status = SEC_E_INSUFFICIENT_MEMORY;
-        goto done;
-    }
-    status = lookup_user(user, &pw, &pwbuf);
+    status = peer_sids(ctx, &sids);
+    if (status != SEC_E_OK)
+        return status;
+    status = peer_account(ctx, &user, &pw, &pwbuf);
+    if (status == SEC_E_OK)
+        status = lookup_groups(user, pw.pw_gid, &groups, &group_count);
+    else if (status == SEC_E_NO_IMPERSONATION && sids[0] != '\0')
+        status = SEC_E_OK;
     if (status != SEC_E_OK)
         goto done;
-    status = lookup_groups(user, pw.pw_gid, &groups, &group_count);
-    if (status != SEC_E_OK)
-        goto done;
-    user_len = strlen(user);
-    token = malloc(sizeof(*token) + group_count * sizeof(gid_t) + user_len + 1);
+    if (user != NULL)
+        user_len = strlen(user);
+    sids_len = strlen(sids);
+    token = malloc(sizeof(*token) + group_count * sizeof(gid_t) + user_len + 1 + sids_len + 1);
     if (token == NULL) {
         status = SEC_E_INSUFFICIENT_MEMORY;
         goto done;
     }
     token->magic = TOKEN_MAGIC;
-    token->uid = pw.pw_uid;
-    token->gid = pw.pw_gid;
+    token->has_account = user != NULL;
+    token->uid = user != NULL ? pw.pw_uid : (uid_t)-1;
+    token->gid = user != NULL ? pw.pw_gid : (gid_t)-1;
     token->group_count = (ULONG)group_count;
     token->groups = (gid_t *)(token + 1);
     token->user = (char *)(token->groups + group_count);
-    memcpy(token->groups, groups, group_count * sizeof(gid_t));
-    memcpy(token->user, user, user_len + 1);
+    token->sids = token->user + user_len + 1;
+    if (group_count > 0)
+        memcpy(token->groups, groups, group_count * sizeof(gid_t));
+    memcpy(token->user, user != NULL ? user : "", user_len + 1);
+    memcpy(token->sids, sids, sids_len + 1);
     *out = token;
 done:
     free(groups);
     free(pwbuf);
     free(user);
-    gss_release_buffer(&minor, &local);
+    free(sids);
     return status;
 }
 
@@ -236,6 +289,8 @@ SspiGetTokenUnixIdentity(void *Token, uid_t *uid, gid_t *gid, ULONG *GroupCount,
 
     if (token == NULL || token->magic != TOKEN_MAGIC)
         return SEC_E_INVALID_HANDLE;
+    if (!token->has_account)
+        return SEC_E_NO_IMPERSONATION;
     if (Groups != NULL) {
         groups = malloc(token->group_count * sizeof(gid_t) + 1);
         if (groups == NULL)
@@ -256,6 +311,41 @@ SspiGetTokenUnixIdentity(void *Token, uid_t *uid, gid_t *gid, ULONG *GroupCount,
         *Groups = groups;
     if (UserName != NULL)
         *UserName = user;
+    return SEC_E_OK;
+}
+
+SECURITY_STATUS SEC_ENTRY
+SspiGetTokenSids(void *Token, ULONG *SidCount, char ***Sids)
+{
+    const struct sspi_token *token = Token;
+    size_t count = 0, len, i;
+    char **list, *text;
+    const char *p;
+
+    if (token == NULL || token->magic != TOKEN_MAGIC)
+        return SEC_E_INVALID_HANDLE;
+    if (SidCount == NULL || Sids == NULL)
+        return SEC_E_INVALID_PARAMETER;
+    len = strlen(token->sids);
+    if (len > 0) {
+        count = 1;
+        for (p = token->sids; *p != '\0'; p++)
+            count += *p == ',';
+    }
+    /* One block: the pointer array, then the strings, so FreeContextBuffer frees it all. */
+    list = malloc((count + 1) * sizeof(char *) + len + 1);
+    if (list == NULL)
+        return SEC_E_INSUFFICIENT_MEMORY;
+    text = (char *)(list + count + 1);
+    memcpy(text, token->sids, len + 1);
+    for (i = 0; i < count; i++) {
+        list[i] = text;
+        text += strcspn(text, ",");
+        *text++ = '\0';
+    }
+    list[count] = NULL;
+    *SidCount = (ULONG)count;
+    *Sids = list;
     return SEC_E_OK;
 }
 
@@ -421,6 +511,10 @@ ImpersonateSecurityContext(PCtxtHandle phContext)
     status = token_for_peer(ctx, &token);
     if (status != SEC_E_OK)
         goto done;
+    if (!token->has_account) {
+        status = SEC_E_NO_IMPERSONATION;
+        goto done;
+    }
     status = become(token, &imp);
     if (status == SEC_E_OK || imp.set_uid || imp.set_gid || imp.set_groups) {
         /* Also when a failed switch could not be undone, so that a revert retries it. */

@@ -6,6 +6,8 @@
 #include <gssapi/gssapi_ext.h>
 #include <krb5/krb5.h>
 
+#include "sspigss_ntlm.h"
+
 struct flag_pair {
     ULONG sspi;
     OM_uint32 gss;
@@ -95,10 +97,15 @@ sspi_gss_to_asc_ret(OM_uint32 gss_flags)
     return from_gss(asc_ret, COUNT(asc_ret), gss_flags);
 }
 
-/* Kerberos minor codes that name a more precise SSPI status than their major does. */
+/*
+ * Minor codes that name a more precise SSPI status than their major does: Kerberos', and the
+ * NTLM module's "no domain controller could be asked" (its other minors refine nothing).
+ */
 static SECURITY_STATUS
-status_from_krb5_minor(OM_uint32 minor)
+status_from_minor(OM_uint32 minor)
 {
+    if (minor == SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE || minor == SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT)
+        return SEC_E_NO_AUTHENTICATING_AUTHORITY;
     switch ((krb5_error_code)minor) {
     case KRB5_KDC_UNREACH:
     case KRB5_REALM_UNKNOWN:
@@ -171,8 +178,8 @@ sspi_status_from_gss(OM_uint32 major, OM_uint32 minor, enum sspi_call call)
     if (calling != 0)
         return SEC_E_INVALID_PARAMETER;
     if (routine != 0) {
-        /* Kerberos minors refine failures to authenticate, not message checks. */
-        precise = call == SSPI_CALL_MESSAGE ? SEC_E_OK : status_from_krb5_minor(minor);
+        /* Minors refine failures to authenticate, not message checks. */
+        precise = call == SSPI_CALL_MESSAGE ? SEC_E_OK : status_from_minor(minor);
         if (precise != SEC_E_OK)
             return precise;
         return status_from_routine_error(routine, call);

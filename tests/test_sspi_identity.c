@@ -148,17 +148,45 @@ test_query_token_maps_client_to_local_account(void)
     sspi_pair_free(&p);
 }
 
+/* A user of the local user file has no SIDs (only a domain controller gives them). */
+static void
+test_token_of_a_local_user_has_no_sids(void)
+{
+    struct sspi_pair p;
+    void *token = NULL;
+    char **sids = NULL;
+    ULONG count = 99;
+
+    establish_or_fail("NTLM", account, &p);
+    CU_ASSERT_EQUAL_FATAL(QuerySecurityContextToken(&p.server, &token), SEC_E_OK);
+    CU_ASSERT_EQUAL(SspiGetTokenSids(token, &count, &sids), SEC_E_OK);
+    CU_ASSERT_EQUAL(count, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sids);
+    CU_ASSERT_PTR_NULL(sids[0]);
+    FreeContextBuffer(sids);
+    CU_ASSERT_EQUAL(SspiGetTokenSids(token, NULL, &sids), SEC_E_INVALID_PARAMETER);
+    CU_ASSERT_EQUAL(SspiGetTokenSids(token, &count, NULL), SEC_E_INVALID_PARAMETER);
+    FreeContextBuffer(token);
+    sspi_pair_free(&p);
+}
+
 static void
 test_token_accessor_rejects_what_is_not_a_token(void)
 {
     uint32_t not_a_token[16] = {0};
     uid_t uid = 4242;
+    ULONG count = 7;
+    char **sids = NULL;
 
     CU_ASSERT_EQUAL(SspiGetTokenUnixIdentity(NULL, &uid, NULL, NULL, NULL, NULL),
                     SEC_E_INVALID_HANDLE);
     CU_ASSERT_EQUAL(SspiGetTokenUnixIdentity(not_a_token, &uid, NULL, NULL, NULL, NULL),
                     SEC_E_INVALID_HANDLE);
     CU_ASSERT_EQUAL(uid, 4242);
+    CU_ASSERT_EQUAL(SspiGetTokenSids(not_a_token, &count, &sids), SEC_E_INVALID_HANDLE);
+    CU_ASSERT_EQUAL(SspiGetTokenSids(NULL, &count, &sids), SEC_E_INVALID_HANDLE);
+    CU_ASSERT_EQUAL(count, 7);
+    CU_ASSERT_PTR_NULL(sids);
 }
 
 static void
@@ -723,6 +751,7 @@ test_function_tables_hold_the_exported_functions_in_windows_order(void)
 static CU_TestInfo tests[] = {
     {"query token maps the client to a local account",
      test_query_token_maps_client_to_local_account},
+    {"token of a local user has no SIDs", test_token_of_a_local_user_has_no_sids},
     {"token accessor rejects what is not a token", test_token_accessor_rejects_what_is_not_a_token},
     {"query token refuses a client without a local account",
      test_query_token_refuses_client_without_local_account},

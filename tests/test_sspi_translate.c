@@ -1,6 +1,8 @@
 /* Flag and status tables: ISC and ASC differ above 0x800, and statuses depend on the call. */
 #include <krb5/krb5.h>
 
+#include "sspigss_ntlm.h"
+
 #include <gssapi/gssapi_ext.h>
 
 #include "sspi_translate.h"
@@ -125,6 +127,23 @@ test_kerberos_minor_codes_do_not_rename_message_failures(void)
                     SEC_E_MESSAGE_ALTERED);
 }
 
+/* The NTLM module's "no domain controller" minors, on ASC's last leg where a logon fails. */
+static void
+test_ntlm_domain_minor_codes_name_no_authority(void)
+{
+    CU_ASSERT_EQUAL(sspi_status_from_gss(GSS_S_FAILURE, SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE,
+                                         SSPI_CALL_ACCEPT_FINAL),
+                    SEC_E_NO_AUTHENTICATING_AUTHORITY);
+    CU_ASSERT_EQUAL(sspi_status_from_gss(GSS_S_FAILURE, SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT,
+                                         SSPI_CALL_ACCEPT),
+                    SEC_E_NO_AUTHENTICATING_AUTHORITY);
+    /* Any other minor of the module leaves the major's meaning: a failed logon. */
+    CU_ASSERT_EQUAL(sspi_status_from_gss(GSS_S_DEFECTIVE_CREDENTIAL,
+                                         SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT + 1,
+                                         SSPI_CALL_ACCEPT_FINAL),
+                    SEC_E_LOGON_DENIED);
+}
+
 static void
 test_timestamps_are_filetime_in_local_time(void)
 {
@@ -155,6 +174,7 @@ static CU_TestInfo tests[] = {
      test_kerberos_minor_codes_name_the_precise_failure},
     {"Kerberos minor codes do not rename message failures",
      test_kerberos_minor_codes_do_not_rename_message_failures},
+    {"NTLM domain minor codes name no authority", test_ntlm_domain_minor_codes_name_no_authority},
     {"timestamps are FILETIME in local time", test_timestamps_are_filetime_in_local_time},
     CU_TEST_INFO_NULL,
 };
