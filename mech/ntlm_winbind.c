@@ -135,7 +135,28 @@ error_from_nt_status(uint32_t status)
     }
 }
 
-/* "S-1-5-21-...,S-1-5-21-...": every SID of the logon, in winbindd's order. */
+/* Whether the comma-separated list already holds the SID one (n bytes). */
+static bool
+list_has(const char *list, const char *one, size_t n)
+{
+    const char *p = list;
+
+    while (*p != '\0') {
+        size_t len = strcspn(p, ",");
+
+        if (len == n && memcmp(p, one, n) == 0)
+            return true;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return false;
+}
+
+/*
+ * "S-1-5-21-...,S-1-5-21-...": every SID of the logon once, in winbindd's order (the primary
+ * group comes back again among the groups).
+ */
 static char *
 sid_list(const struct wbcAuthUserInfo *info)
 {
@@ -151,6 +172,8 @@ sid_list(const struct wbcAuthUserInfo *info)
         if (wbcSidToStringBuf(&info->sids[i].sid, one, sizeof(one)) <= 0)
             continue;
         n = strnlen(one, sizeof(one) - 1);
+        if (list_has(list, one, n))
+            continue;
         if (len > 0)
             list[len++] = ',';
         memcpy(list + len, one, n);
@@ -191,9 +214,10 @@ ask_winbindd(struct logon_job *job)
     params.workstation_name = job->workstation;
     params.level = WBC_AUTH_USER_LEVEL_RESPONSE;
     memcpy(params.password.response.challenge, job->challenge, 8);
-    params.password.response.nt_data = job->nt_response;
+    /* libwbclient refuses a data pointer with a zero length, and the reverse. */
+    params.password.response.nt_data = job->nt_response_len > 0 ? job->nt_response : NULL;
     params.password.response.nt_length = (uint32_t)job->nt_response_len;
-    params.password.response.lm_data = job->lm_response;
+    params.password.response.lm_data = job->lm_response_len > 0 ? job->lm_response : NULL;
     params.password.response.lm_length = (uint32_t)job->lm_response_len;
     err = wbcCtxAuthenticateUserEx(wb, &params, &info, &error);
     if (err == WBC_ERR_SUCCESS) {
