@@ -206,8 +206,9 @@ initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, 
                                  have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS, &in, &ctx->mech, &out,
                                  &ret_flags, &time_rec);
     if (GSS_ERROR(major)) {
+        /* Translated before the release, which would overwrite the minor code. */
+        status = sspi_status_from_gss_in(major, minor, SSPI_CALL_INITIATE, ctx->pkg->mech);
         gss_release_buffer(&minor, &out);
-        status = sspi_status_from_gss(major, minor, SSPI_CALL_INITIATE);
         goto done;
     }
     ctx->gss_flags = ret_flags;
@@ -343,9 +344,10 @@ AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext, PSecBuffe
                                    have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS, &peer, &ctx->mech,
                                    &out, &ret_flags, &time_rec, &delegated);
     if (GSS_ERROR(major)) {
+        /* Translated before the release, which would overwrite the minor code. */
+        status = sspi_status_from_gss_in(
+            major, minor, first ? SSPI_CALL_ACCEPT : SSPI_CALL_ACCEPT_FINAL, ctx->pkg->mech);
         gss_release_buffer(&minor, &out);
-        status =
-            sspi_status_from_gss(major, minor, first ? SSPI_CALL_ACCEPT : SSPI_CALL_ACCEPT_FINAL);
         goto done;
     }
     /* The mechglue names the mechanism once the context is complete. */

@@ -1,11 +1,13 @@
 /* SSPI <-> GSS-API flag and status tables. */
 #include "sspi_translate.h"
 
+#include <string.h>
 #include <time.h>
 
 #include <gssapi/gssapi_ext.h>
 #include <krb5/krb5.h>
 
+#include "sspi_packages.h"
 #include "sspigss_ntlm.h"
 
 struct flag_pair {
@@ -101,29 +103,76 @@ sspi_gss_to_asc_ret(OM_uint32 gss_flags)
  * Minor codes that name a more precise SSPI status than their major does: Kerberos', and the
  * NTLM module's "no domain controller could be asked" (its other minors refine nothing).
  */
-static SECURITY_STATUS
-status_from_minor(OM_uint32 minor)
+struct precise_minor {
+    OM_uint32 minor;
+    const gss_OID *mech; /* the mechanism that defines it */
+    SECURITY_STATUS status;
+};
+
+static const struct precise_minor precise_minors[] = {
+    {(OM_uint32)KRB5_KDC_UNREACH, &sspi_mech_krb5, SEC_E_NO_AUTHENTICATING_AUTHORITY},
+    {(OM_uint32)KRB5_REALM_UNKNOWN, &sspi_mech_krb5, SEC_E_NO_AUTHENTICATING_AUTHORITY},
+    {(OM_uint32)KRB5_REALM_CANT_RESOLVE, &sspi_mech_krb5, SEC_E_NO_AUTHENTICATING_AUTHORITY},
+    {(OM_uint32)KRB5KRB_AP_ERR_SKEW, &sspi_mech_krb5, SEC_E_TIME_SKEW},
+    {(OM_uint32)KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN, &sspi_mech_krb5, SEC_E_TARGET_UNKNOWN},
+    {(OM_uint32)KRB5KDC_ERR_PREAUTH_FAILED, &sspi_mech_krb5, SEC_E_LOGON_DENIED},
+    {(OM_uint32)KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN, &sspi_mech_krb5, SEC_E_LOGON_DENIED},
+    {(OM_uint32)KRB5KRB_AP_ERR_BAD_INTEGRITY, &sspi_mech_krb5, SEC_E_LOGON_DENIED},
+    {(OM_uint32)KRB5KRB_AP_ERR_MODIFIED, &sspi_mech_krb5, SEC_E_INVALID_TOKEN},
+    {SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE, &sspi_mech_ntlm, SEC_E_NO_AUTHENTICATING_AUTHORITY},
+    {SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT, &sspi_mech_ntlm, SEC_E_NO_AUTHENTICATING_AUTHORITY},
+};
+
+#define PRECISE_COUNT (sizeof(precise_minors) / sizeof(precise_minors[0]))
+
+/* The mechglue's text for a minor code of mech, or an empty buffer. */
+static void
+minor_text(OM_uint32 minor, gss_OID mech, gss_buffer_t text)
 {
-    if (minor == SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE || minor == SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT)
-        return SEC_E_NO_AUTHENTICATING_AUTHORITY;
-    switch ((krb5_error_code)minor) {
-    case KRB5_KDC_UNREACH:
-    case KRB5_REALM_UNKNOWN:
-    case KRB5_REALM_CANT_RESOLVE:
-        return SEC_E_NO_AUTHENTICATING_AUTHORITY;
-    case KRB5KRB_AP_ERR_SKEW:
-        return SEC_E_TIME_SKEW;
-    case KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN:
-        return SEC_E_TARGET_UNKNOWN;
-    case KRB5KDC_ERR_PREAUTH_FAILED:
-    case KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN:
-    case KRB5KRB_AP_ERR_BAD_INTEGRITY:
-        return SEC_E_LOGON_DENIED;
-    case KRB5KRB_AP_ERR_MODIFIED:
-        return SEC_E_INVALID_TOKEN;
-    default:
-        return SEC_E_OK;
+    OM_uint32 tmp, more = 0;
+
+    if (gss_display_status(&tmp, minor, GSS_C_MECH_CODE, mech, &more, text) != GSS_S_COMPLETE)
+        *text = (gss_buffer_desc)GSS_C_EMPTY_BUFFER;
+}
+
+/*
+ * Under SPNEGO the mechglue hands the caller a number of its own for the inner mechanism's
+ * minor code (the code is already taken by that mechanism), so the inner code is recognised
+ * by the text the mechglue shows for it, which it takes from the inner mechanism.
+ */
+static SECURITY_STATUS
+status_from_spnego_minor(OM_uint32 minor, gss_OID mech)
+{
+    gss_buffer_desc got = GSS_C_EMPTY_BUFFER, known;
+    SECURITY_STATUS status = SEC_E_OK;
+    OM_uint32 tmp;
+    size_t i;
+
+    minor_text(minor, mech, &got);
+    for (i = 0; i < PRECISE_COUNT && got.length > 0 && status == SEC_E_OK; i++) {
+        minor_text(precise_minors[i].minor, *precise_minors[i].mech, &known);
+        if (known.length == got.length && memcmp(known.value, got.value, got.length) == 0)
+            status = precise_minors[i].status;
+        gss_release_buffer(&tmp, &known);
     }
+    gss_release_buffer(&tmp, &got);
+    return status;
+}
+
+/* SEC_E_OK when the minor code refines nothing. mech: the context's, or GSS_C_NO_OID. */
+static SECURITY_STATUS
+status_from_minor(OM_uint32 minor, gss_OID mech)
+{
+    size_t i;
+
+    for (i = 0; i < PRECISE_COUNT; i++) {
+        if (precise_minors[i].minor == minor)
+            return precise_minors[i].status;
+    }
+    if (minor != 0 && mech != GSS_C_NO_OID && mech->length == sspi_mech_spnego->length &&
+        memcmp(mech->elements, sspi_mech_spnego->elements, mech->length) == 0)
+        return status_from_spnego_minor(minor, mech);
+    return SEC_E_OK;
 }
 
 static SECURITY_STATUS
@@ -171,6 +220,12 @@ status_from_routine_error(OM_uint32 routine, enum sspi_call call)
 SECURITY_STATUS
 sspi_status_from_gss(OM_uint32 major, OM_uint32 minor, enum sspi_call call)
 {
+    return sspi_status_from_gss_in(major, minor, call, GSS_C_NO_OID);
+}
+
+SECURITY_STATUS
+sspi_status_from_gss_in(OM_uint32 major, OM_uint32 minor, enum sspi_call call, gss_OID mech)
+{
     OM_uint32 routine = GSS_ROUTINE_ERROR(major), calling = GSS_CALLING_ERROR(major);
     OM_uint32 supplementary = GSS_SUPPLEMENTARY_INFO(major);
     SECURITY_STATUS precise;
@@ -179,7 +234,7 @@ sspi_status_from_gss(OM_uint32 major, OM_uint32 minor, enum sspi_call call)
         return SEC_E_INVALID_PARAMETER;
     if (routine != 0) {
         /* Minors refine failures to authenticate, not message checks. */
-        precise = call == SSPI_CALL_MESSAGE ? SEC_E_OK : status_from_minor(minor);
+        precise = call == SSPI_CALL_MESSAGE ? SEC_E_OK : status_from_minor(minor, mech);
         if (precise != SEC_E_OK)
             return precise;
         return status_from_routine_error(routine, call);

@@ -26,6 +26,9 @@ ULONG sspi_gss_to_isc_ret(OM_uint32 gss_flags);
 ULONG sspi_gss_to_asc_ret(OM_uint32 gss_flags);
 
 SECURITY_STATUS sspi_status_from_gss(OM_uint32 major, OM_uint32 minor, enum sspi_call call);
+/* The same for a context of mechanism mech (SPNEGO's minor codes need it). */
+SECURITY_STATUS sspi_status_from_gss_in(OM_uint32 major, OM_uint32 minor, enum sspi_call call,
+                                        gss_OID mech);
 
 /* Windows TimeStamp for "now + seconds", in local time, 100 ns since 1601-01-01. */
 void sspi_timestamp_in(OM_uint32 seconds, TimeStamp *ts);
