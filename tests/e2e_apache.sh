@@ -6,64 +6,23 @@
 # scheme/mechanism httpd logged. Ends with the report table and a scan for worker crashes.
 . "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
 . "${SSPIGSS_SRCDIR:-.}/tests/kdc.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/httpd.sh"
 
-APACHE=/usr/sbin/apache2
-APACHE_MODULES=/usr/lib/apache2/modules
 PY=/usr/bin/python3
 E2E=${SSPIGSS_SRCDIR:-.}/tests/e2e
 EXAMPLES=${SSPIGSS_EXAMPLES_DIR:-$SSPIGSS_BUILDDIR/examples}
 A=$W/apache
-HTTPD_PID=
-HTTP_PORT=
+HTTPD_DIR=$A
 CASES=0
 ALICE='TESTDOM\alice'
 PW='Passw0rd!'
 NO_TICKET=FILE:$W/no-ccache
 TICKET=
 
-if [ ! -x "$APACHE" ]; then
-    echo "SKIP: Apache is not installed (apt-get install apache2)"
+if ! httpd_available; then
+    echo "SKIP: $HTTPD_SKIP_REASON"
     exit 77
 fi
-if [ ! -f "$APACHE_MODULES/mod_auth_gssapi.so" ]; then
-    echo "SKIP: mod_auth_gssapi is not installed (apt-get install libapache2-mod-auth-gssapi)"
-    exit 77
-fi
-if ! command -v curl > /dev/null 2>&1; then
-    echo "SKIP: curl is not installed (it probes the server and is most of the clients)"
-    exit 77
-fi
-
-# The process exists and is not a zombie.
-alive() {
-    kill -0 "$1" 2>/dev/null && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null
-}
-
-# httpd's workers: the processes whose parent is httpd.
-httpd_children() {
-    grep -l "^PPid:[[:space:]]*$HTTPD_PID\$" /proc/[0-9]*/status 2> /dev/null | cut -d/ -f3
-}
-
-# Stops httpd by pid: TERM (it stops its workers), at most 5 s, then KILL it and its workers.
-apache_stop() {
-    [ -n "$HTTPD_PID" ] || return 0
-    kill -TERM "$HTTPD_PID" 2>/dev/null
-    n=0
-    while alive "$HTTPD_PID" && [ $n -lt 100 ]; do
-        sleep 0.05
-        n=$((n + 1))
-    done
-    if alive "$HTTPD_PID"; then
-        echo "httpd $HTTPD_PID ignored TERM for 5 s; killing it"
-        for child in $(httpd_children); do
-            kill -KILL "$child" 2>/dev/null
-        done
-        kill -KILL "$HTTPD_PID" 2>/dev/null
-    fi
-    wait "$HTTPD_PID" 2>/dev/null
-    HTTPD_PID=
-}
-trap 'apache_stop; cleanup' EXIT
 
 # SKIP lines are visible and go into the report, but count as neither pass nor failure.
 skip() {
@@ -90,22 +49,10 @@ printf 'TESTDOM:alice:Passw0rd!\nTESTDOM:carol:Other-3\n' > "$A/keyfile-users"
 chmod 600 "$A/keyfile-users"
 cp "$KRB5_CONFIG" "$A/krb5.conf"
 
-# The gss-ntlmssp initiator's user files, MD4 for python's ntlm-auth, an empty mech list.
+# The gss-ntlmssp initiator's user files and an empty mech list.
 printf 'TESTDOM:alice:Passw0rd!\n' > "$W/cli-users"
 printf 'TESTDOM:alice:wrong\n' > "$W/cli-users-bad"
 : > "$W/no-mechs.conf"
-cat > "$W/openssl-legacy.cnf" << 'EOF'
-openssl_conf = openssl_init
-[openssl_init]
-providers = provider_sect
-[provider_sect]
-default = default_sect
-legacy = legacy_sect
-[default_sect]
-activate = 1
-[legacy_sect]
-activate = 1
-EOF
 
 if ! kdc_available; then
     skip "Kerberos cases: no MIT KDC (apt-get install krb5-kdc krb5-admin-server krb5-user)"
@@ -127,39 +74,9 @@ if [ "$(id -u)" = 0 ]; then
     chown -R "nobody:$(id -g nobody)" "$A" || exit 99
 fi
 
-# Starts httpd in the foreground (so $! is its pid) on a random free port, a few tries.
-apache_start() {
-    for attempt in 1 2 3 4 5; do
-        HTTP_PORT=$(kdc_random_port)
-        rm -f "$A/httpd.pid"
-        set -- env -i PATH=/usr/bin:/bin LANG=C E2E_DIR="$A" HTTP_PORT="$HTTP_PORT" \
-            GSS_MECH_CONFIG="$A/mech.conf" NTLM_USER_FILE="$A/ntlm-users" \
-            SSPIGSS_NTLM_CONFIG="$A/ntlm.conf" KRB5_CONFIG="$A/krb5.conf" \
-            KRB5RCACHEDIR="$A/run" "$APACHE" -f "$A/httpd.conf" -DFOREGROUND
-        if [ "$(id -u)" = 0 ]; then
-            set -- setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups \
-                -- "$@"
-        fi
-        "$@" >> "$W/httpd.out" 2>&1 &
-        HTTPD_PID=$!
-        n=0
-        while [ $n -lt 100 ] && alive "$HTTPD_PID"; do
-            if [ "$(cat "$A/httpd.pid" 2>/dev/null)" = "$HTTPD_PID" ] &&
-                [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
-                    "http://127.0.0.1:$HTTP_PORT/")" != 000 ]; then
-                return 0
-            fi
-            sleep 0.05
-            n=$((n + 1))
-        done
-        apache_stop
-        echo "httpd did not come up on 127.0.0.1:$HTTP_PORT (attempt $attempt)"
-    done
-    sed 's/^/    /' "$W/httpd.out" "$A/error.log" 2>/dev/null | tail -n 20
-    return 1
-}
-
-if ! apache_start; then
+HTTPD_ENV="GSS_MECH_CONFIG=$A/mech.conf NTLM_USER_FILE=$A/ntlm-users \
+SSPIGSS_NTLM_CONFIG=$A/ntlm.conf KRB5_CONFIG=$A/krb5.conf KRB5RCACHEDIR=$A/run"
+if ! httpd_start "$A/httpd.conf"; then
     fail "httpd did not start"
     finish
     exit
@@ -258,7 +175,7 @@ curl_basic() {
 
 # python3-requests-ntlm. USER PASSWORD
 requests_ntlm() {
-    OPENSSL_CONF=$W/openssl-legacy.cnf timeout 30 "$PY" "$E2E/req_ntlm.py" "$URL" "$1" "$2"
+    OPENSSL_CONF=$E2E/openssl-legacy.cnf timeout 30 "$PY" "$E2E/req_ntlm.py" "$URL" "$1" "$2"
 }
 
 # Samba ntlm_auth as the token source. PROTOCOL PASSWORD
@@ -385,7 +302,7 @@ else
     fail "httpd loaded the module under test, not gss-ntlmssp"
 fi
 
-apache_stop
+httpd_stop
 if grep -E 'Segmentation fault|exit signal|free\(\): ' "$A/error.log"; then
     rc_result=FAIL
     fail "no worker crash in error.log"

@@ -3,17 +3,23 @@
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/sspigss-test.XXXXXX") || exit 99
 PIDS=""
+# Functions that helpers sourced later (samba_dc.sh) add to run first: a daemon that must be
+# waited for, a network namespace to delete.
+CLEANUP_HOOKS=""
 PASSED=0
 FAILED=0
 
 cleanup() {
+    for hook in $CLEANUP_HOOKS; do
+        "$hook"
+    done
     for pid in $PIDS; do
         kill "$pid" 2>/dev/null
     done
     rm -rf "$W"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' HUP INT PIPE TERM
 
 : "${SSPIGSS_MODULE:?run through make check}"
 
