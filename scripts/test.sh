@@ -22,7 +22,9 @@ fi
 # The release tarball: builds, passes its tests, installs and uninstalls cleanly.
 dpass=0
 dfail=1
-if [ -f Makefile ] && make -j2 distcheck > distcheck.log 2>&1; then
+# The domain (Samba AD DC) tests ran in make check above; once is enough.
+if [ -f Makefile ] && SSPIGSS_SKIP_DC_TESTS="the domain tests ran in make check" \
+    make -j2 distcheck > distcheck.log 2>&1; then
     echo "PASS: make distcheck"
     dpass=1
     dfail=0

@@ -6,6 +6,9 @@
  *
  *   gss_peer init|accept ntlm|spnego [user password]
  *
+ * The acceptor prints the name it authenticated and, when the mechanism vouches for them, the
+ * SIDs a domain controller gave for it (name attribute urn:gssntlmssp:sids).
+ *
  * Without user/password the initiator uses default credentials (NTLMUSER, NTLM_USER_FILE).
  */
 #include <stdbool.h>
@@ -135,6 +138,22 @@ initiate(gss_OID mech, gss_cred_id_t cred, gss_ctx_id_t *ctx)
     return ok;
 }
 
+/* The SIDs a domain controller gave for the client, when the mechanism vouches for them. */
+static void
+print_sids(gss_name_t src)
+{
+    gss_buffer_desc attr = {sizeof("urn:gssntlmssp:sids") - 1, "urn:gssntlmssp:sids"};
+    gss_buffer_desc value = GSS_C_EMPTY_BUFFER;
+    int authenticated = 0, complete = 0, more = -1;
+    OM_uint32 maj, min;
+
+    maj = gss_get_name_attribute(&min, src, &attr, &authenticated, &complete, &value, NULL, &more);
+    if (maj == GSS_S_COMPLETE)
+        fprintf(stderr, "%s: sids%s %.*s\n", role, authenticated ? " (authenticated)" : "",
+                (int)value.length, (char *)value.value);
+    gss_release_buffer(&min, &value);
+}
+
 static bool
 accept(gss_ctx_id_t *ctx)
 {
@@ -162,6 +181,7 @@ accept(gss_ctx_id_t *ctx)
         fprintf(stderr, "%s: authenticated %.*s\n", role, (int)text.length, (char *)text.value);
         gss_release_buffer(&min, &text);
     }
+    print_sids(src);
     gss_release_name(&min, &src);
     return true;
 }
