@@ -116,7 +116,8 @@ dc_netns_create() {
 }
 
 # The domain, with every path Samba would otherwise take from its build (testparm -sv lists
-# them) inside $DC_DIR. The empty -s file keeps /etc/samba/smb.conf out of the new smb.conf.
+# them) inside $DC_DIR. "ntlm auth = yes" lets NTLMv1 responses through (Samba's default is
+# NTLMv2 only), so that the module's NTLMv1 domain path can be checked too. The empty -s file keeps /etc/samba/smb.conf out of the new smb.conf.
 dc_provision() {
     : > "$DC_DIR/empty.conf"
     samba-tool domain provision -s "$DC_DIR/empty.conf" \
@@ -134,6 +135,7 @@ dc_provision() {
         --option="bind interfaces only = yes" \
         --option="server services = rpc, winbindd" \
         --option="dcerpc endpoint servers = epmapper, samr, netlogon, lsarpc" \
+        --option="ntlm auth = yes" \
         > "$DC_DIR/provision.log" 2>&1
 }
 

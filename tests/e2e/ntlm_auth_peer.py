@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """HTTP NTLM/Negotiate client whose tokens come from Samba's ntlm_auth helper (no DC needed).
 
-usage: ntlm_auth_peer.py URL {ntlmssp-client-1|gss-spnego-client} DOMAIN USER PASSWORD
+usage: ntlm_auth_peer.py URL {ntlmssp-client-1|gss-spnego-client} DOMAIN USER PASSWORD [OPTION...]
 
 ntlmssp-client-1 gives raw NTLMSSP (the "NTLM" scheme), gss-spnego-client Samba's own SPNEGO
 ("Negotiate"). One keep-alive connection, bounded rounds; prints each exchange and a last line
-"status=NNN"; exits 0 only on 200."""
+"status=NNN"; exits 0 only on 200. OPTIONs go to ntlm_auth as --option=OPTION (for example
+"client ntlmv2 auth = no" for NTLMv1 with extended session security)."""
 import base64
 import http.client
 import subprocess
@@ -18,10 +19,11 @@ MAX_ROUNDS = 4
 class Helper:
     """One ntlm_auth process speaking the squid-style line protocol."""
 
-    def __init__(self, proto, domain, user, password):
+    def __init__(self, proto, domain, user, password, options):
         self.proc = subprocess.Popen(
             ['ntlm_auth', '--helper-protocol=' + proto, '--username=' + user,
-             '--password=' + password, '--domain=' + domain],
+             '--password=' + password, '--domain=' + domain] +
+            ['--option=' + option for option in options],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
 
     def talk(self, line):
@@ -48,14 +50,15 @@ def token_of(answer):
 
 
 def main():
-    if len(sys.argv) != 6:
+    if len(sys.argv) < 6:
         sys.exit(__doc__)
     url, proto, domain, user, password = sys.argv[1:6]
+    options = sys.argv[6:]
     scheme = 'NTLM' if proto == 'ntlmssp-client-1' else 'Negotiate'
     u = urllib.parse.urlsplit(url)
     target = u.path + ('?' + u.query if u.query else '')
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
-    helper = Helper(proto, domain, user, password)
+    helper = Helper(proto, domain, user, password, options)
     verified = True
 
     def get(auth=None):
