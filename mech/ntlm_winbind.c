@@ -44,6 +44,9 @@
 #define NT_STATUS_ACCOUNT_LOCKED_OUT 0xC0000234u
 #define NT_STATUS_LOGON_TYPE_NOT_GRANTED 0xC000015Bu
 
+/* The size of the name fields in winbindd's requests (fstring). */
+#define NAME_FIELD 256
+
 struct logon_job {
     pthread_mutex_t lock;
     pthread_cond_t answered;
@@ -183,12 +186,18 @@ sid_list(const struct wbcAuthUserInfo *info)
     return list;
 }
 
+/* The directory's spelling of the names, or the client's where the answer has none. */
 static uint32_t
-take_answer(const struct wbcAuthUserInfo *info, struct ntlm_domain_user *out)
+take_answer(const struct logon_job *job, const struct wbcAuthUserInfo *info,
+            struct ntlm_domain_user *out)
 {
     memcpy(out->session_base_key, info->user_session_key, 16);
-    out->user = strdup(info->account_name != NULL ? info->account_name : "");
-    out->domain = strdup(info->domain_name != NULL ? info->domain_name : "");
+    out->user = strdup(info->account_name != NULL && info->account_name[0] != '\0'
+                           ? info->account_name
+                           : job->user);
+    out->domain = strdup(info->domain_name != NULL && info->domain_name[0] != '\0'
+                             ? info->domain_name
+                             : job->domain);
     out->sids = sid_list(info);
     if (out->user == NULL || out->domain == NULL || out->sids == NULL)
         return NTLM_ERR_NOMEM;
@@ -221,7 +230,7 @@ ask_winbindd(struct logon_job *job)
     params.password.response.lm_length = (uint32_t)job->lm_response_len;
     err = wbcCtxAuthenticateUserEx(wb, &params, &info, &error);
     if (err == WBC_ERR_SUCCESS) {
-        ret = take_answer(info, &job->result);
+        ret = take_answer(job, info, &job->result);
         ntlm_debug("winbind: logon of \"%s\" in \"%s\" validated, %u SIDs", job->user,
                    job->domain, (unsigned)info->num_sids);
     } else if (err == WBC_ERR_AUTH_ERROR && error != NULL) {
@@ -272,7 +281,8 @@ job_new(const struct ntlm_domain_logon *in)
         return NULL;
     job->user = strdup(in->user);
     job->domain = strdup(in->domain);
-    job->workstation = strdup(in->workstation);
+    /* The workstation only informs the DC's logs: a name too long for the field goes empty. */
+    job->workstation = strdup(strlen(in->workstation) < NAME_FIELD ? in->workstation : "");
     job->nt_response = copy_bytes(in->nt_response, in->nt_response_len);
     job->lm_response = copy_bytes(in->lm_response, in->lm_response_len);
     job->nt_response_len = in->nt_response_len;
@@ -316,11 +326,18 @@ start_worker(struct logon_job *job)
 uint32_t
 ntlm_domain_logon(const struct ntlm_domain_logon *in, struct ntlm_domain_user *out)
 {
-    struct logon_job *job = job_new(in);
+    struct logon_job *job;
     struct timespec deadline;
     uint32_t ret;
     int err = 0;
 
+    /* winbindd's request has 256-byte name fields that libwbclient fills with strncpy: a
+     * longer name would be cut and checked as another one. No account has such a name. */
+    if (strlen(in->user) >= NAME_FIELD || strlen(in->domain) >= NAME_FIELD) {
+        ntlm_debug("winbind: a user or domain name of 256 bytes or more is no account's");
+        return NTLM_ERR_UNKNOWN_USER;
+    }
+    job = job_new(in);
     if (job == NULL)
         return NTLM_ERR_NOMEM;
     if (start_worker(job) != 0) {

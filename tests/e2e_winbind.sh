@@ -166,6 +166,10 @@ gss_refused "wrong password" ntlm "$W/only.conf" "$OURS" "$DU" 'Wrong-Passw0rd1'
     'Invalid credential was supplied' 'wrong password'
 gss_refused "unknown user" ntlm "$W/only.conf" "$OURS" "$DC_DOMAIN\\nosuchuser" "$PW" \
     'Invalid credential was supplied' 'wrong password|unknown user'
+LONG_USER=$(printf "$DC_USER%0300d" 0)
+gss_refused "a 306-byte user name (winbindd would cut it)" ntlm \
+    "$W/only.conf" "$OURS" "$DC_DOMAIN\\$LONG_USER" "$PW" 'Invalid credential was supplied' \
+    'unknown user'
 gss_refused "disabled account" ntlm "$W/only.conf" "$OURS" "$DC_DOMAIN\\$DC_DISABLED_USER" \
     "$PW" 'Invalid credential was supplied' 'the domain account is disabled'
 gss_refused "expired account" ntlm "$W/only.conf" "$OURS" "$DC_DOMAIN\\$DC_EXPIRED_USER" "$PW" \
