@@ -396,6 +396,24 @@ fi
 # A DC that does not answer, then none at all
 # ---------------------------------------------------------------------------------------------
 
+# The deadline on its own, under valgrind when there is one: the abandoned worker must free
+# its job when the late answer comes, and the next logon must be answered.
+WPID=$(dc_winbindd_pid)
+LATE="$SSPIGSS_BUILDDIR/tests/winbind_late_answer"
+if [ -x "$LATE" ] && [ -n "$WPID" ]; then
+    # shellcheck disable=SC2086
+    dc_client ${VALGRIND:+$VALGRIND -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        --error-exitcode=9} "$LATE" "$WPID" "$DC_DOMAIN" "$DC_USER" > "$W/late.log" 2>&1
+    late_rc=$?
+    if [ $late_rc -eq 0 ] && [ "$(grep -c '^ok: ' "$W/late.log")" -eq 2 ]; then
+        pass "a late answer after the deadline is dropped cleanly${VALGRIND:+ (valgrind)}:" \
+            "$(sed -n 's/^ok: //p' "$W/late.log" | tr '\n' ';')"
+    else
+        fail "late answer: exit $late_rc"
+        sed 's/^/    /' "$W/late.log"
+    fi
+fi
+
 WPID=$(dc_winbindd_pid)
 if [ -n "$WPID" ] && kill -STOP "$WPID"; then
     echo "winbindd $WPID stopped (SIGSTOP): logons must fail after winbind_timeout = $TIMEOUT s"
