@@ -77,6 +77,11 @@ dc_available() {
         return 1
     fi
     dc_sock=$(dc_builtin_socket_dir)
+    # The directory the mount covers; Samba's daemons make it at their first start, so a
+    # machine that has never run one may lack it: make it as they would (empty, 0755).
+    if [ -n "$dc_sock" ] && [ ! -d "$(dirname "$dc_sock")" ]; then
+        mkdir -p -m 755 "$(dirname "$dc_sock")" 2> /dev/null
+    fi
     if [ -z "$dc_sock" ] || [ ! -d "$(dirname "$dc_sock")" ]; then
         DC_SKIP_REASON="no parent to mount over libwbclient's socket directory ${dc_sock:-?}"
         return 1
