@@ -31,8 +31,8 @@
 #define EXPORT_VERSION_NO_SIDS 1
 #define NO_NAME 0xff
 #define NO_STRING 0xffffffffu
-/* Room for the SID list of a user in a thousand groups. */
-#define MAX_STRING 65536
+/* Room for the SID list of a user in thousands of groups (about 60 bytes a SID). */
+#define MAX_STRING (1u << 20)
 
 static void
 put_string(struct ntlm_buf *b, const char *s)
