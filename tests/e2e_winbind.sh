@@ -145,6 +145,18 @@ PW=$DC_PASSWORD
 
 gss_ok "raw NTLM, winbind = only" ntlm "$W/only.conf" "$OURS" "$DU" "$PW" "$DU"
 gss_ok "SPNEGO, winbind = only" spnego "$W/only.conf" "$OURS" "$DU" "$PW" "$DU"
+# Export and import keep the name and its SIDs, and the imported context protects messages.
+GSS_PEER_REIMPORT=1
+export GSS_PEER_REIMPORT
+gss_ok "raw NTLM, context exported and imported" ntlm "$W/only.conf" "$OURS" "$DU" "$PW" "$DU"
+unset GSS_PEER_REIMPORT
+if grep -qxF "accept: reimported: authenticated $DU" "$W/accept.log" &&
+    grep -q "^accept: reimported: sids (authenticated) $USER_SID,.*$GROUP_SID" "$W/accept.log"; then
+    pass "the imported context names $DU with its SIDs"
+else
+    fail "the imported context lost the name or the SIDs"
+    show_gss_logs
+fi
 gss_ok "raw NTLM, user name in lower case" ntlm "$W/only.conf" "$OURS" \
     "sspigss\\$DC_USER" "$PW" "$DU"
 if [ -n "$INCUMBENT" ]; then

@@ -140,7 +140,7 @@ initiate(gss_OID mech, gss_cred_id_t cred, gss_ctx_id_t *ctx)
 
 /* The SIDs a domain controller gave for the client, when the mechanism vouches for them. */
 static void
-print_sids(gss_name_t src)
+print_sids(gss_name_t src, const char *label)
 {
     gss_buffer_desc attr = {sizeof("urn:gssntlmssp:sids") - 1, "urn:gssntlmssp:sids"};
     gss_buffer_desc value = GSS_C_EMPTY_BUFFER;
@@ -149,9 +149,47 @@ print_sids(gss_name_t src)
 
     maj = gss_get_name_attribute(&min, src, &attr, &authenticated, &complete, &value, NULL, &more);
     if (maj == GSS_S_COMPLETE)
-        fprintf(stderr, "%s: sids%s %.*s\n", role, authenticated ? " (authenticated)" : "",
+        fprintf(stderr, "%s: %ssids%s %.*s\n", role, label, authenticated ? " (authenticated)" : "",
                 (int)value.length, (char *)value.value);
     gss_release_buffer(&min, &value);
+}
+
+/*
+ * GSS_PEER_REIMPORT set: the established context goes through gss_export_sec_context and
+ * gss_import_sec_context, and the messages then use the imported one; its client is printed
+ * again, prefixed "reimported".
+ */
+static bool
+reimport(gss_ctx_id_t *ctx)
+{
+    gss_buffer_desc token = GSS_C_EMPTY_BUFFER, text;
+    gss_name_t src = GSS_C_NO_NAME;
+    OM_uint32 maj, min;
+
+    maj = gss_export_sec_context(&min, ctx, &token);
+    if (maj != GSS_S_COMPLETE) {
+        report("export_sec_context", maj, min, &ntlm_oid);
+        return false;
+    }
+    maj = gss_import_sec_context(&min, &token, ctx);
+    gss_release_buffer(&min, &token);
+    if (maj != GSS_S_COMPLETE) {
+        report("import_sec_context", maj, min, &ntlm_oid);
+        return false;
+    }
+    maj = gss_inquire_context(&min, *ctx, &src, NULL, NULL, NULL, NULL, NULL, NULL);
+    if (maj != GSS_S_COMPLETE) {
+        report("inquire_context", maj, min, &ntlm_oid);
+        return false;
+    }
+    if (gss_display_name(&min, src, &text, NULL) == GSS_S_COMPLETE) {
+        fprintf(stderr, "%s: reimported: authenticated %.*s\n", role, (int)text.length,
+                (char *)text.value);
+        gss_release_buffer(&min, &text);
+    }
+    print_sids(src, "reimported: ");
+    gss_release_name(&min, &src);
+    return true;
 }
 
 static bool
@@ -181,8 +219,10 @@ accept(gss_ctx_id_t *ctx)
         fprintf(stderr, "%s: authenticated %.*s\n", role, (int)text.length, (char *)text.value);
         gss_release_buffer(&min, &text);
     }
-    print_sids(src);
+    print_sids(src, "");
     gss_release_name(&min, &src);
+    if (getenv("GSS_PEER_REIMPORT") != NULL)
+        return reimport(ctx);
     return true;
 }
 
