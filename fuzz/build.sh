@@ -70,7 +70,7 @@ compile() {
 rm -f "$obj"/core/*.o "$obj"/module/*.o "$obj/libcore.a"
 for src in "$srcdir"/mech/*.c; do
     name=$(basename "$src" .c)
-    # No winbindd to fuzz against: domain logons get the build-without-libwbclient stub.
+    # No winbindd to fuzz against: the fuzzed module is built as without libwbclient.
     [ "$name" != ntlm_winbind ] || continue
     if grep -q '#include "ntlm_gss.h"' "$src"; then
         compile "$src" "$obj/module/$name.o"
