@@ -209,34 +209,54 @@ verify_v2(struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth, const uint
     return ret;
 }
 
+/* The challenge an NTLMv1 response answers: the server's, or with ESS the one mixed with the
+ * client's (the first 8 bytes of its LM response field). */
+static uint32_t
+v1_challenge(const struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth,
+             uint8_t challenge[8])
+{
+    if (!(ctx->neg_flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
+        memcpy(challenge, ctx->server_challenge, 8);
+        return 0;
+    }
+    if (auth->lm_response_len < 8)
+        return NTLM_ERR_NT_RESPONSE_SHORT;
+    return ntlm_v1_ess_challenge(ctx->server_challenge, auth->lm_response, challenge);
+}
+
+/* An NTLMv1 KXKEY from the session base key. LM_KEY and NON_NT_SESSION_KEY are never granted,
+ * so no LM hash is needed. */
+static uint32_t
+v1_kxkey(const struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth,
+         const uint8_t base[16], uint8_t kxkey[16])
+{
+    static const uint8_t no_lm_hash[16];
+
+    if (auth->lm_response_len != 24) {
+        memcpy(kxkey, base, 16);
+        return 0;
+    }
+    return ntlm_v1_kxkey(ctx->neg_flags, base, auth->lm_response, no_lm_hash,
+                         ctx->server_challenge, kxkey);
+}
+
 /* NTLMv1 (policy permitting): DESL over the server or ESS challenge. */
 static uint32_t
 verify_v1(struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth, const uint8_t nt_hash[16],
           uint8_t kxkey[16])
 {
-    static const uint8_t no_lm_hash[16];
     uint8_t challenge[8], expected[24], base[16];
-    uint32_t ret = 0;
+    uint32_t ret;
 
-    if (ctx->neg_flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) {
-        if (auth->lm_response_len < 8)
-            return NTLM_ERR_NT_RESPONSE_SHORT;
-        ret = ntlm_v1_ess_challenge(ctx->server_challenge, auth->lm_response, challenge);
-    } else {
-        memcpy(challenge, ctx->server_challenge, 8);
-    }
+    ret = v1_challenge(ctx, auth, challenge);
     if (ret == 0)
         ret = ntlm_desl(nt_hash, challenge, expected);
     if (ret == 0 && !ntlm_ct_equal(expected, auth->nt_response, 24))
         ret = NTLM_ERR_WRONG_PASSWORD;
     if (ret == 0)
         ret = ntlm_v1_session_base_key(nt_hash, base);
-    /* LM_KEY and NON_NT_SESSION_KEY are never granted, so no LM hash is needed. */
-    if (ret == 0 && auth->lm_response_len == 24)
-        ret = ntlm_v1_kxkey(ctx->neg_flags, base, auth->lm_response, no_lm_hash,
-                            ctx->server_challenge, kxkey);
-    else if (ret == 0)
-        memcpy(kxkey, base, 16);
+    if (ret == 0)
+        ret = v1_kxkey(ctx, auth, base, kxkey);
     ntlm_wipe(expected, sizeof(expected));
     ntlm_wipe(base, sizeof(base));
     return ret;
@@ -387,7 +407,6 @@ check_with_domain(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
                   const struct ntlm_authenticate *auth, bool v2, uint8_t kxkey[16],
                   struct ntlm_name **who)
 {
-    static const uint8_t no_lm_hash[16];
     struct ntlm_domain_logon in = {0};
     struct ntlm_domain_user dc = {0};
     uint32_t ret = 0;
@@ -398,13 +417,10 @@ check_with_domain(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     in.nt_response = auth->nt_response;
     in.nt_response_len = auth->nt_response_len;
     in.timeout = cfg->winbind_timeout;
-    if (!v2 && (ctx->neg_flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
-        if (auth->lm_response_len < 8)
-            return NTLM_ERR_NT_RESPONSE_SHORT;
-        ret = ntlm_v1_ess_challenge(ctx->server_challenge, auth->lm_response, in.challenge);
-    } else {
+    if (v2)
         memcpy(in.challenge, ctx->server_challenge, 8);
-    }
+    else
+        ret = v1_challenge(ctx, auth, in.challenge);
     if (ret == 0)
         ret = ntlm_domain_logon(&in, &dc);
     ntlm_debug("accept: domain logon of \"%s\" in domain \"%s\" through winbind (%s): %s",
@@ -412,12 +428,11 @@ check_with_domain(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
                ret == 0 ? "ok" : ntlm_error_message(ret));
     if (ret)
         goto done;
-    /* The DC's user session key is the session base key; LM_KEY is never granted. */
-    if (v2 || auth->lm_response_len != 24)
+    /* The DC's user session key is the session base key, and NTLMv2's KXKEY. */
+    if (v2)
         memcpy(kxkey, dc.session_base_key, 16);
     else
-        ret = ntlm_v1_kxkey(ctx->neg_flags, dc.session_base_key, auth->lm_response, no_lm_hash,
-                            ctx->server_challenge, kxkey);
+        ret = v1_kxkey(ctx, auth, dc.session_base_key, kxkey);
     if (ret == 0)
         ret = ntlm_name_new(NTLM_NAME_USER, dc.user, dc.domain, who);
     if (ret == 0)
