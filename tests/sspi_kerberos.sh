@@ -24,6 +24,14 @@ if ! echo "$KDC_USER_PASSWORD" | KRB5CCNAME="$SSPIGSS_SHORT_CCACHE" \
     fail "kinit -l 4s user@KRBTEST.COM"
     cat "$W/short-kinit.log"
 fi
+# A ticket-granting ticket only, never used for a service ticket, for ISC without a KDC.
+SSPIGSS_TGT_CCACHE="FILE:$W/tgt-krb5cc"
+export SSPIGSS_TGT_CCACHE
+if ! echo "$KDC_USER_PASSWORD" | KRB5CCNAME="$SSPIGSS_TGT_CCACHE" \
+    "$(kdc_tool kinit)" "$KDC_USER@$KDC_REALM" > "$W/tgt-kinit.log" 2>&1; then
+    fail "kinit user@KRBTEST.COM into a second cache"
+    cat "$W/tgt-kinit.log"
+fi
 sed "s/127\.0\.0\.1:$KDC_PORT/127.0.0.1:1/g" "$KRB5_CONFIG" > "$W/dead-krb5.conf"
 SSPIGSS_DEAD_KDC_CONFIG="$W/dead-krb5.conf"
 export SSPIGSS_DEAD_KDC_CONFIG

@@ -126,6 +126,33 @@ test_an_unreachable_kdc_is_no_authenticating_authority(void)
     free(saved);
 }
 
+/*
+ * With a ticket-granting ticket but no KDC to give the service ticket, ISC itself fails and its
+ * Kerberos minor names the status. (Negotiate would fall back to NTLM here, as on Windows.)
+ */
+static void
+test_isc_without_a_kdc_is_no_authenticating_authority(void)
+{
+    struct sspi_pair p = {0};
+    const char *dead = getenv("SSPIGSS_DEAD_KDC_CONFIG"), *tgt = getenv("SSPIGSS_TGT_CCACHE");
+    char *saved = strdup(getenv("KRB5_CONFIG")), *saved_ccache = strdup(getenv("KRB5CCNAME"));
+
+    /* tests/sspi_kerberos.sh got this cache's TGT; nothing else ever uses it. */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dead);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tgt);
+    setenv("KRB5_CONFIG", dead, 1);
+    setenv("KRB5CCNAME", tgt, 1);
+    CU_ASSERT_EQUAL_FATAL(sspi_pair_credentials(&p, "Kerberos", "Kerberos", NULL, NULL, NULL),
+                          SEC_E_OK);
+    CU_ASSERT_FALSE(sspi_pair_establish(&p, TARGET, CLIENT_REQ, ASC_REQ_CONNECTION));
+    CU_ASSERT_EQUAL(p.client_status, SEC_E_NO_AUTHENTICATING_AUTHORITY);
+    sspi_pair_free(&p);
+    setenv("KRB5_CONFIG", saved, 1);
+    setenv("KRB5CCNAME", saved_ccache, 1);
+    free(saved);
+    free(saved_ccache);
+}
+
 static void
 test_a_context_past_its_ticket_is_context_expired(void)
 {
@@ -163,6 +190,8 @@ static CU_TestInfo tests[] = {
     {"delegation gives the server a credential", test_delegation_gives_the_server_a_credential},
     {"a password identity gets a ticket, and a wrong one is SEC_E_LOGON_DENIED",
      test_password_identity_gets_a_ticket_and_a_wrong_one_is_logon_denied},
+    {"ISC without a KDC is SEC_E_NO_AUTHENTICATING_AUTHORITY",
+     test_isc_without_a_kdc_is_no_authenticating_authority},
     {"an unreachable KDC is SEC_E_NO_AUTHENTICATING_AUTHORITY",
      test_an_unreachable_kdc_is_no_authenticating_authority},
     CU_TEST_INFO_NULL,
