@@ -44,6 +44,8 @@
 #define NT_STATUS_ACCOUNT_LOCKED_OUT 0xC0000234u
 #define NT_STATUS_LOGON_TYPE_NOT_GRANTED 0xC000015Bu
 
+static pthread_once_t name_once = PTHREAD_ONCE_INIT;
+
 /* The size of the name fields in winbindd's requests (fstring). */
 #define NAME_FIELD 256
 
@@ -303,6 +305,17 @@ job_new(const struct ntlm_domain_logon *in)
     return job;
 }
 
+/*
+ * libwbclient names the client in each request after the program, filling its static copy of
+ * the name on first use without a lock: workers starting together would race on it. It is set
+ * once, to the same name, before the first worker.
+ */
+static void
+name_client(void)
+{
+    wbcSetClientProcessName(program_invocation_short_name);
+}
+
 /* A detached worker with every signal blocked: a SIGPIPE from a dying winbindd socket, or a
  * signal meant for the server, must not be handled on it. */
 static int
@@ -337,6 +350,7 @@ ntlm_domain_logon(const struct ntlm_domain_logon *in, struct ntlm_domain_user *o
         ntlm_debug("winbind: a user or domain name of 256 bytes or more is no account's");
         return NTLM_ERR_UNKNOWN_USER;
     }
+    pthread_once(&name_once, name_client);
     job = job_new(in);
     if (job == NULL)
         return NTLM_ERR_NOMEM;
