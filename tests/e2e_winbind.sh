@@ -399,6 +399,27 @@ KRB5_CONFIG=$KRB5_CONFIG KRB5_KTNAME=$KRB5_KTNAME"
         run_http "sspi_client --http Negotiate" 200 sspi_http Negotiate "$DU" "$PW"
         run_http "20 concurrent curl --ntlm logons" 200 parallel_curl 20
         grep -h 'concurrent logons took' "$W/http.log"
+        # The operator's likely mistake: httpd outside winbindd_priv. Logons fail, and the
+        # error log says why.
+        httpd_stop
+        HTTPD_GROUP=$(id -gn nobody)
+        if ! httpd_start "$A/httpd.conf"; then
+            fail "httpd did not start in group $HTTPD_GROUP"
+        else
+            run_http "curl --ntlm, httpd not in winbindd_priv" 401 curl_ntlm "$DU" "$PW"
+            if grep -q 'may not use its privileged pipe (group winbindd_priv)' "$A/error.log"
+            then
+                pass "httpd's error log names the missing winbindd_priv membership"
+            else
+                fail "httpd's error log does not say why the domain logon failed"
+            fi
+            httpd_stop
+        fi
+        HTTPD_GROUP=winbindd_priv
+        if ! httpd_start "$A/httpd.conf"; then
+            HTTPD_STARTED=no
+            fail "httpd did not start again"
+        fi
     else
         fail "httpd did not start"
     fi
