@@ -408,7 +408,7 @@ ntlm_gss_get_name_attribute(OM_uint32 *minor, gss_name_t in, gss_buffer_t attr, 
                             int *more)
 {
     const struct ntlm_name *name = (const struct ntlm_name *)in;
-    OM_uint32 major;
+    OM_uint32 major, tmp;
 
     if (name == NULL)
         return ntlm_gss_error(minor, GSS_S_BAD_NAME, NTLM_ERR_BAD_NAME);
@@ -433,7 +433,7 @@ ntlm_gss_get_name_attribute(OM_uint32 *minor, gss_name_t in, gss_buffer_t attr, 
         major = ntlm_gss_buffer_set(minor, display_value, name->sids, strlen(name->sids));
         if (major != GSS_S_COMPLETE) {
             if (value != GSS_C_NO_BUFFER)
-                gss_release_buffer(minor, value);
+                gss_release_buffer(&tmp, value);
             return major;
         }
     }
