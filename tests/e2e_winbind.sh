@@ -11,12 +11,11 @@
 . "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
 . "${SSPIGSS_SRCDIR:-.}/tests/samba_dc.sh"
 . "${SSPIGSS_SRCDIR:-.}/tests/httpd.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/sspi_examples.sh"
 
 PEER="$SSPIGSS_BUILDDIR/tests/gss_peer"
 GP_WRAP=
-EXAMPLES=${SSPIGSS_EXAMPLES_DIR:-$SSPIGSS_BUILDDIR/examples}
 PY=/usr/bin/python3
-MESSAGE='Hello from the SSPI client'
 # A response the DC cannot check in time fails after this many seconds (winbind_timeout).
 TIMEOUT=2
 
@@ -100,7 +99,7 @@ show_gss_logs() {
 # MIC both ways), naming WANT_NAME; a domain user must also carry its and its group's SIDs.
 gss_ok() {
     gss_pair "$@"
-    if [ $GRC = pass ] && grep -qxF "accept: authenticated $7" "$W/accept.log"; then
+    if [ $GRC = pass ] && has "$W/accept.log" "accept: authenticated $7"; then
         case "$7" in
         "$DU")
             if grep -q "^accept: sids (authenticated) $USER_SID,.*$GROUP_SID" "$W/accept.log"; then
@@ -150,7 +149,7 @@ GSS_PEER_REIMPORT=1
 export GSS_PEER_REIMPORT
 gss_ok "raw NTLM, context exported and imported" ntlm "$W/only.conf" "$OURS" "$DU" "$PW" "$DU"
 unset GSS_PEER_REIMPORT
-if grep -qxF "accept: reimported: authenticated $DU" "$W/accept.log" &&
+if has "$W/accept.log" "accept: reimported: authenticated $DU" &&
     grep -q "^accept: reimported: sids (authenticated) $USER_SID,.*$GROUP_SID" "$W/accept.log"; then
     pass "the imported context names $DU with its SIDs"
 else
@@ -199,37 +198,27 @@ gss_refused "password that must be changed" ntlm "$W/only.conf" "$OURS" \
 sspi_pair() {
     sp_name=$1 sp_expect=$2
     rm -f "$W/server.log" "$W/client.log"
-    SSPIGSS_NTLM_CONFIG=$3 NTLM_USER_FILE=$W/users GSS_MECH_CONFIG=$OURS \
-        dc_client timeout 60 "$EXAMPLES/sspi_server" --package "$4" --once --port 0 \
-        > "$W/server.log" 2>&1 &
-    sp_spid=$!
-    sp_port=
-    n=0
-    while [ -z "$sp_port" ] && [ $n -lt 200 ] && kill -0 "$sp_spid" 2>/dev/null; do
-        sleep 0.05
-        sp_port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$W/server.log")
-        n=$((n + 1))
-    done
-    if [ -z "$sp_port" ]; then
+    if ! start_server "$W/server.log" dc_client env SSPIGSS_NTLM_CONFIG="$3" \
+        NTLM_USER_FILE="$W/users" GSS_MECH_CONFIG="$OURS" timeout 60 "$SERVER" --package "$4"
+    then
         fail "$sp_name (the server did not start)"
-        sed 's/^/    server: /' "$W/server.log"
-        kill "$sp_spid" 2>/dev/null
+        show_logs
         return
     fi
     sp_start=$(date +%s)
-    GSS_MECH_CONFIG=$OURS NTLM_USER_FILE=$W/no-users timeout 60 "$EXAMPLES/sspi_client" \
-        --port "$sp_port" --package "$4" --user "$5" --password "$6" > "$W/client.log" 2>&1
+    GSS_MECH_CONFIG=$OURS NTLM_USER_FILE=$W/no-users timeout 60 "$CLIENT" \
+        --port "$SPORT" --package "$4" --user "$5" --password "$6" > "$W/client.log" 2>&1
     sp_crc=$?
-    wait "$sp_spid"
+    wait "$SPID"
     sp_src=$?
     sp_elapsed=$(($(date +%s) - sp_start))
     reply="Hello $DU, the server read your ${#MESSAGE}-byte message"
     if [ "$sp_expect" = pass ] && [ $sp_crc -eq 0 ] && [ $sp_src -eq 0 ] &&
-        grep -qxF "authenticated: $DU" "$W/server.log" &&
-        grep -qxF "user SID: $USER_SID" "$W/server.log" &&
-        grep -qxF "group SID: $GROUP_SID" "$W/server.log" &&
-        grep -qxF "received sealed message: \"$MESSAGE\"" "$W/server.log" &&
-        grep -qxF "received sealed reply: \"$reply\"" "$W/client.log"; then
+        has "$W/server.log" "authenticated: $DU" &&
+        has "$W/server.log" "user SID: $USER_SID" &&
+        has "$W/server.log" "group SID: $GROUP_SID" &&
+        has "$W/server.log" "received sealed message: \"$MESSAGE\"" &&
+        has "$W/client.log" "received sealed reply: \"$reply\""; then
         pass "$sp_name: $DU, token SIDs $USER_SID ... $GROUP_SID, sealed both ways"
     elif [ "$sp_expect" = fail ] && [ $sp_crc -ne 0 ] && [ $sp_src -ne 0 ] &&
         grep -q "AcceptSecurityContext failed: .*($7)" "$W/server.log" &&
@@ -237,12 +226,11 @@ sspi_pair() {
         pass "$sp_name: both sides report $7 (${sp_elapsed} s)"
     else
         fail "$sp_name: want $sp_expect ${7:-}; client $sp_crc, server $sp_src"
-        sed 's/^/    server: /' "$W/server.log"
-        sed 's/^/    client: /' "$W/client.log"
+        show_logs
     fi
 }
 
-if [ -x "$EXAMPLES/sspi_server" ] && [ -x "$EXAMPLES/sspi_client" ]; then
+if [ -x "$SERVER" ] && [ -x "$CLIENT" ]; then
     sspi_pair "SSPI examples, NTLM" pass "$W/only.conf" NTLM "$DU" "$PW"
     sspi_pair "SSPI examples, Negotiate" pass "$W/only.conf" Negotiate "$DU" "$PW"
     sspi_pair "SSPI examples, Negotiate, fallback" pass "$W/fallback.conf" Negotiate "$DU" "$PW"
@@ -253,7 +241,7 @@ if [ -x "$EXAMPLES/sspi_server" ] && [ -x "$EXAMPLES/sspi_client" ]; then
     sspi_pair "SSPI examples, expired account" fail "$W/only.conf" Negotiate \
         "$DC_DOMAIN\\$DC_EXPIRED_USER" "$PW" SEC_E_LOGON_DENIED
 else
-    echo "SKIP: SSPI examples: $EXAMPLES/sspi_server or sspi_client is not built"
+    echo "SKIP: SSPI examples: $SERVER or $CLIENT is not built"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -313,7 +301,7 @@ ntlm_auth_client() {
 }
 
 sspi_http() {
-    GSS_MECH_CONFIG=$OURS NTLM_USER_FILE=$W/no-users timeout 30 "$EXAMPLES/sspi_client" \
+    GSS_MECH_CONFIG=$OURS NTLM_USER_FILE=$W/no-users timeout 30 "$CLIENT" \
         --host localhost --port "$HTTP_PORT" --target HTTP/localhost --http "$REQ_PATH" \
         --package "$1" --user "$2" --password "$3"
 }

@@ -4,13 +4,9 @@
 # KDC, a wrong password, the HTTP mode reached by curl, and the pair over gss-ntlmssp.
 . "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
 . "${SSPIGSS_SRCDIR:-.}/tests/kdc.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/sspi_examples.sh"
 
-# SSPIGSS_EXAMPLES_DIR overrides where the two programs are (libtool wrappers are fine).
-EXAMPLES=${SSPIGSS_EXAMPLES_DIR:-$SSPIGSS_BUILDDIR/examples}
-SERVER=$EXAMPLES/sspi_server
-CLIENT=$EXAMPLES/sspi_client
 USER_ARGS='--user TESTDOM\alice --password Passw0rd!'
-MESSAGE='Hello from the SSPI client'
 
 if [ ! -x "$SERVER" ] || [ ! -x "$CLIENT" ]; then
     echo "ERROR: $SERVER or $CLIENT is missing (build the examples first)"
@@ -19,39 +15,6 @@ fi
 
 skip() {
     echo "SKIP: $*"
-}
-
-# start_server LOG COMMAND...: runs COMMAND --once --port 0 in the background and waits (at
-# most 10 s) for its "listening on 127.0.0.1:PORT" line; sets SPID and SPORT.
-start_server() {
-    slog=$1
-    shift
-    "$@" --once --port 0 > "$slog" 2>&1 &
-    SPID=$!
-    PIDS="$PIDS $SPID"
-    SPORT=
-    n=0
-    while [ $n -lt 200 ]; do
-        SPORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$slog")
-        [ -n "$SPORT" ] && return 0
-        kill -0 "$SPID" 2>/dev/null || break
-        sleep 0.05
-        n=$((n + 1))
-    done
-    kill "$SPID" 2>/dev/null
-    wait "$SPID" 2>/dev/null
-    return 1
-}
-
-show_logs() {
-    sed 's/^/    server: /' "$W/server.log"
-    [ -f "$W/client.log" ] && sed 's/^/    client: /' "$W/client.log"
-    return 0
-}
-
-# has FILE LINE: FILE has exactly LINE as one of its lines.
-has() {
-    grep -qxF -- "$2" "$1"
 }
 
 # run_pair NAME EXPECT USER PACKAGE SERVER_PACKAGE SERVER_CONF CLIENT_CONF CCACHE [CLIENT ARGS]
