@@ -692,6 +692,15 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
             ntlm_ctx_free(ctx);
             return major;
         }
+        /*
+         * RFC 2743 1.2.7: flags given before completion (without PROT_READY) say what the
+         * context is to offer: what the CHALLENGE grants, which the AUTHENTICATE may still
+         * narrow. MIT's mechglue drops ret_flags on CONTINUE_NEEDED, so gss_inquire_context is
+         * how callers read them (libsspi does, as Windows reports them at this leg).
+         */
+        ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, 0);
+        if (ret_flags != NULL)
+            *ret_flags = ctx->ret_flags;
         *context = (gss_ctx_id_t)ctx;
         return GSS_S_CONTINUE_NEEDED;
     }
