@@ -28,7 +28,7 @@ SECURITY_STATUS sspi_channel_bindings(PSecBufferDesc input, struct gss_channel_b
  * Puts token into the output desc's SECBUFFER_TOKEN: into memory allocated for the caller
  * when allocate (freed with FreeContextBuffer), else into the caller's buffer when it is large
  * enough. SEC_E_BUFFER_TOO_SMALL leaves the token with the caller of this function.
- * An empty token sets cbBuffer to 0.
+ * An empty token sets cbBuffer to 0, and needs no SECBUFFER_TOKEN at all.
  */
 SECURITY_STATUS sspi_deliver_token(PSecBufferDesc output, bool allocate, const gss_buffer_t token);
 

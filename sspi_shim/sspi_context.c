@@ -15,6 +15,7 @@
 #include "sspi_objects.h"
 #include "sspi_strings.h"
 #include "sspi_translate.h"
+#include "sspigss_ntlm.h"
 
 /* Context requirements a peer must meet, checked once the context is complete. */
 #define ISC_ENFORCED (ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY)
@@ -23,6 +24,10 @@
 #define ASC_ENFORCED (ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY)
 
 static const unsigned char ntlmssp_signature[8] = "NTLMSSP";
+
+/* The query MIT's SPNEGO makes of an NTLM mechanism after each step (include/sspigss_ntlm.h). */
+static gss_OID_desc require_mic_oid = {SSPIGSS_NTLM_SAMBA_OID_LEN,
+                                       (void *)SSPIGSS_NTLM_REQUIRE_MIC_OID_DER};
 
 static bool
 data_rep_valid(ULONG rep)
@@ -109,11 +114,11 @@ deliver(struct sspi_ctx *ctx, PSecBufferDesc output, bool allocate, gss_buffer_t
 /*
  * A later call: finds the context in its role. True when the call ends here with *status: a bad
  * handle (or a context exported away), a token held back for this retry, or a context already
- * complete.
+ * complete (unless it awaits SPNEGO's last token and final_token brings it).
  */
 static bool
-resume_context(PCtxtHandle phContext, bool initiator, PSecBufferDesc pOutput, bool allocate,
-               ULONG *attrs, struct sspi_ctx **out, SECURITY_STATUS *status)
+resume_context(PCtxtHandle phContext, bool initiator, bool final_token, PSecBufferDesc pOutput,
+               bool allocate, ULONG *attrs, struct sspi_ctx **out, SECURITY_STATUS *status)
 {
     struct sspi_ctx *ctx = sspi_ctx_from_handle(phContext);
 
@@ -125,12 +130,45 @@ resume_context(PCtxtHandle phContext, bool initiator, PSecBufferDesc pOutput, bo
         *status = deliver_pending(ctx, pOutput, allocate, attrs);
         return true;
     }
-    if (ctx->established) {
+    if (ctx->established && !(ctx->awaiting_final && final_token)) {
         *status = SEC_E_OK;
         return true;
     }
     *out = ctx;
     return false;
+}
+
+/* Whether the context's mechanism answers oid with a non-empty first buffer (wiped after). */
+static bool
+answers(const struct sspi_ctx *ctx, gss_OID oid)
+{
+    gss_buffer_set_t set = GSS_C_NO_BUFFER_SET;
+    OM_uint32 major, minor;
+    bool yes;
+    size_t i;
+
+    major = gss_inquire_sec_context_by_oid(&minor, ctx->gss, oid, &set);
+    yes = major == GSS_S_COMPLETE && set != GSS_C_NO_BUFFER_SET && set->count > 0 &&
+          set->elements[0].length > 0;
+    for (i = 0; set != GSS_C_NO_BUFFER_SET && i < set->count; i++)
+        explicit_bzero(set->elements[i].value, set->elements[i].length);
+    gss_release_buffer_set(&minor, &set);
+    return yes;
+}
+
+/*
+ * Windows' Negotiate client over NTLM returns SEC_E_OK with its AUTHENTICATE, on its second call
+ * (Wine's negotiate.c test_authentication stops once the server is done and expects the client
+ * to be); MIT's SPNEGO still waits for the acceptor's accept-completed negTokenResp and its
+ * mechListMIC (MS-SPNG 3.1.5.1, RFC 4178 5). That token is all that is left when the inner
+ * mechanism is an NTLM one (it answers the require-MIC query MIT's SPNEGO makes of NTLM
+ * mechanisms) and is complete (it has its session key).
+ */
+static bool
+only_spnego_final_left(const struct sspi_ctx *ctx)
+{
+    return ctx->pkg->id == SSPI_PKG_NEGOTIATE && answers(ctx, &require_mic_oid) &&
+           answers(ctx, GSS_C_INQ_SSPI_SESSION_KEY);
 }
 
 /* A context for the first call, holding a reference on a credential usable in its role. */
@@ -174,17 +212,25 @@ initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, 
     struct gss_channel_bindings_struct cb;
     gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
     struct sspi_ctx *ctx = NULL;
-    SecBuffer *token;
+    SecBuffer *token = sspi_find_buffer(pInput, SECBUFFER_TOKEN), *out_token;
     SECURITY_STATUS status;
     OM_uint32 major, minor, ret_flags = 0, time_rec = 0;
-    bool have_cb;
+    bool have_cb, final_leg = false, complete;
 
     if (!data_rep_valid(TargetDataRep) || phNewContext == NULL)
         return SEC_E_INVALID_PARAMETER;
-    if (!first && resume_context(phContext, true, pOutput, allocate, pfContextAttr, &ctx, &status))
+    if (!first && resume_context(phContext, true, token != NULL && token->cbBuffer > 0, pOutput,
+                                 allocate, pfContextAttr, &ctx, &status))
         return status;
-    if (sspi_find_buffer(pOutput, SECBUFFER_TOKEN) == NULL)
+    /* SPNEGO's last token brings no token back, so it needs no output buffer. */
+    final_leg = ctx != NULL && ctx->awaiting_final;
+    out_token = sspi_find_buffer(pOutput, SECBUFFER_TOKEN);
+    if (out_token == NULL && !final_leg)
         return SEC_E_BUFFER_TOO_SMALL;
+    /* A sized token buffer with no memory behind it is SEC_E_INTERNAL_ERROR on Windows (Wine's
+     * ntlm.c runClient; msv1_0 main.c checks the size first, then the pointer). */
+    if (out_token != NULL && !allocate && out_token->pvBuffer == NULL && out_token->cbBuffer > 0)
+        return SEC_E_INTERNAL_ERROR;
     status = sspi_channel_bindings(pInput, &cb, &have_cb);
     if (status != SEC_E_OK)
         return status;
@@ -198,23 +244,41 @@ initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, 
         if (status != SEC_E_OK)
             goto done;
     }
-    token = sspi_find_buffer(pInput, SECBUFFER_TOKEN);
     if (token != NULL)
         in = (gss_buffer_desc){token->cbBuffer, token->pvBuffer};
     major = gss_init_sec_context(&minor, ctx->cred->gss, &ctx->gss, ctx->target, ctx->pkg->mech,
                                  sspi_isc_req_to_gss(fContextReq), GSS_C_INDEFINITE,
                                  have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS, &in, &ctx->mech, &out,
                                  &ret_flags, &time_rec);
-    if (GSS_ERROR(major)) {
+    if (GSS_ERROR(major) || (final_leg && major != GSS_S_COMPLETE)) {
         /* Translated before the release, which would overwrite the minor code. */
-        status = sspi_status_from_gss_in(major, minor, SSPI_CALL_INITIATE, ctx->pkg->mech);
+        status = GSS_ERROR(major)
+                     ? sspi_status_from_gss_in(major, minor, SSPI_CALL_INITIATE, ctx->pkg->mech)
+                     : SEC_E_INVALID_TOKEN;
         gss_release_buffer(&minor, &out);
+        /* An acceptor's last token that does not verify leaves nothing usable behind. */
+        if (final_leg)
+            ctx->established = ctx->awaiting_final = false;
         goto done;
     }
+    complete = major == GSS_S_COMPLETE;
+    if (!complete && !first && out.length > 0 && only_spnego_final_left(ctx)) {
+        complete = ctx->awaiting_final = true;
+        ctx->mech = sspi_mech_ntlm;
+    }
+    if (major == GSS_S_COMPLETE)
+        ctx->awaiting_final = false;
     ctx->gss_flags = ret_flags;
-    ctx->attrs = sspi_gss_to_isc_ret(ret_flags) | (allocate ? ISC_RET_ALLOCATED_MEMORY : 0) |
+    /* Until the context is complete Windows reports what was asked for (issue 14). */
+    ctx->attrs = sspi_gss_to_isc_ret(ret_flags) |
+                 (complete ? 0 : sspi_isc_ret_requested(fContextReq)) |
+                 (allocate ? ISC_RET_ALLOCATED_MEMORY : 0) |
                  (fContextReq & ISC_REQ_CONNECTION ? ISC_RET_CONNECTION : 0);
-    if (major == GSS_S_COMPLETE) {
+    /* Windows' NTLM reports the mutual authentication it was asked for, which NTLM cannot give
+     * (Wine's msv1_0 main.c does the same in ntlm_SpInitLsaModeContext). */
+    if ((fContextReq & ISC_REQ_MUTUAL_AUTH) && sspi_ctx_package(ctx)->id == SSPI_PKG_NTLM)
+        ctx->attrs |= ISC_RET_MUTUAL_AUTH;
+    if (complete) {
         if ((fContextReq & ISC_ENFORCED) & ~ctx->attrs) {
             gss_release_buffer(&minor, &out);
             status = SEC_E_UNSUPPORTED_FUNCTION;
@@ -223,13 +287,13 @@ initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, 
         finish(ctx, time_rec, ptsExpiry);
     }
     /* A first call that cannot hand out its token leaves nothing behind, as on Windows. */
-    status = first ? sspi_deliver_token(pOutput, allocate, &out)
-                   : deliver(ctx, pOutput, allocate, &out,
-                             major == GSS_S_COMPLETE ? SEC_E_OK : SEC_I_CONTINUE_NEEDED);
+    status =
+        first ? sspi_deliver_token(pOutput, allocate, &out)
+              : deliver(ctx, pOutput, allocate, &out, complete ? SEC_E_OK : SEC_I_CONTINUE_NEEDED);
     if (first) {
         gss_release_buffer(&minor, &out);
         if (status == SEC_E_OK)
-            status = major == GSS_S_COMPLETE ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
+            status = complete ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
     }
     if (pfContextAttr != NULL)
         *pfContextAttr = ctx->attrs;
@@ -285,6 +349,23 @@ InitializeSecurityContextW(PCredHandle phCredential, PCtxtHandle phContext,
     return status;
 }
 
+/*
+ * Windows' acceptor reports at its first leg what the client asked for and it grants
+ * (issue 14). MIT's mechglue drops an acceptor's ret_flags with GSS_S_CONTINUE_NEEDED, so they
+ * are asked of the partial context (RFC 2743 1.2.7: they say what it is to offer); a mechanism
+ * that tells nothing yet (gss-ntlmssp gives only CONF and INTEG) leaves the rest unreported.
+ */
+static OM_uint32
+intended_flags(const struct sspi_ctx *ctx)
+{
+    OM_uint32 minor, flags = 0;
+
+    if (gss_inquire_context(&minor, ctx->gss, NULL, NULL, NULL, NULL, &flags, NULL, NULL) !=
+        GSS_S_COMPLETE)
+        return 0;
+    return flags & ~GSS_C_PROT_READY_FLAG;
+}
+
 /* The package's own mechanism must be the one the client used (Negotiate takes any). */
 static bool
 token_fits_package(const struct sspi_ctx *ctx, const gss_buffer_t in)
@@ -321,11 +402,13 @@ AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext, PSecBuffe
 
     if (!data_rep_valid(TargetDataRep) || phNewContext == NULL)
         return SEC_E_INVALID_PARAMETER;
-    if (!first && resume_context(phContext, false, pOutput, allocate, pfContextAttr, &ctx, &status))
+    if (!first &&
+        resume_context(phContext, false, false, pOutput, allocate, pfContextAttr, &ctx, &status))
         return status;
+    /* No output buffer is needed until a token must go out (deliver() says so then): Windows
+     * takes pOutput = NULL on the last NTLM leg and reports SEC_E_OK with the ASC_RET flags. */
     token = sspi_find_buffer(pInput, SECBUFFER_TOKEN);
-    if (token == NULL || token->pvBuffer == NULL ||
-        sspi_find_buffer(pOutput, SECBUFFER_TOKEN) == NULL)
+    if (token == NULL || token->pvBuffer == NULL)
         return SEC_E_INVALID_TOKEN;
     in = (gss_buffer_desc){token->cbBuffer, token->pvBuffer};
     status = sspi_channel_bindings(pInput, &cb, &have_cb);
@@ -366,6 +449,8 @@ AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext, PSecBuffe
         ctx->delegated = delegated;
         delegated = GSS_C_NO_CREDENTIAL;
     }
+    if (major == GSS_S_CONTINUE_NEEDED)
+        ret_flags = intended_flags(ctx);
     ctx->gss_flags = ret_flags;
     ctx->attrs = sspi_gss_to_asc_ret(ret_flags) | (allocate ? ASC_RET_ALLOCATED_MEMORY : 0) |
                  (fContextReq & ASC_REQ_CONNECTION ? ASC_RET_CONNECTION : 0) |

@@ -602,7 +602,9 @@ DecryptMessage(PCtxtHandle phContext, PSecBufferDesc pMessage, ULONG MessageSeqN
     } else if (m.stream >= 0) {
         status = point_data_into_stream(&m);
     }
-    if (status == SEC_E_OK && pfQOP != NULL)
+    /* Windows' NTLM leaves *pfQOP as the caller set it (Wine's ntlm.c test_Encrypt checks that
+     * it stays 0xdeadbeef); Kerberos says whether the message was sealed. */
+    if (status == SEC_E_OK && pfQOP != NULL && sspi_ctx_package(ctx)->id != SSPI_PKG_NTLM)
         *pfQOP = conf_state ? 0 : SECQOP_WRAP_NO_ENCRYPT;
 done:
     message_free(&m);

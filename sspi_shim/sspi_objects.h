@@ -37,6 +37,9 @@ struct sspi_ctx {
     gss_name_t peer;   /* acceptor: the authenticated client */
     gss_OID mech;      /* the mechanism that was negotiated (mechglue's static) */
     gss_cred_id_t delegated;
+    /* Negotiate initiator over NTLM: complete for the caller, as on Windows, while SPNEGO still
+     * expects the acceptor's last token (its mechListMIC), verified if the caller passes it. */
+    bool awaiting_final;
     ULONG req_flags;     /* ISC_REQ / ASC_REQ the caller asked for */
     ULONG attrs;         /* the last ISC_RET / ASC_RET reported */
     OM_uint32 gss_flags; /* GSS ret_flags */

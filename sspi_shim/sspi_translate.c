@@ -1,6 +1,8 @@
 /* SSPI <-> GSS-API flag and status tables. */
 #include "sspi_translate.h"
 
+#include <libintl.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
@@ -75,6 +77,17 @@ from_gss(const struct flag_pair *table, size_t n, OM_uint32 gss)
     return sspi;
 }
 
+ULONG
+sspi_isc_ret_requested(ULONG isc_req_flags)
+{
+    ULONG ret = from_gss(isc_ret, COUNT(isc_ret), to_gss(isc_req, COUNT(isc_req), isc_req_flags));
+
+    /* Sealing needs the signing keys, so Windows reports INTEGRITY with CONFIDENTIALITY. */
+    if (ret & ISC_RET_CONFIDENTIALITY)
+        ret |= ISC_RET_INTEGRITY;
+    return ret;
+}
+
 OM_uint32
 sspi_isc_req_to_gss(ULONG isc_req_flags)
 {
@@ -136,6 +149,39 @@ minor_text(OM_uint32 minor, gss_OID mech, gss_buffer_t text)
 }
 
 /*
+ * What MIT's SPNEGO says, as GSS_S_FAILURE, of a token it cannot parse (the generic "ggss"
+ * messages of MIT's src/lib/gssapi/generic/gssapi_err_generic.et): for a Windows caller that is
+ * SEC_E_INVALID_TOKEN, not an internal error. The mechglue shows the texts translated in the
+ * "mit-krb5" domain, so each is compared in English and as translated.
+ */
+static const char *const defective_token_texts[] = {
+    "Token header is malformed or corrupt",
+    "Token is missing data",
+    "Received token ID does not match expected token ID",
+};
+
+#define DEFECTIVE_COUNT (sizeof(defective_token_texts) / sizeof(defective_token_texts[0]))
+
+static bool
+text_is(const gss_buffer_desc *got, const char *text)
+{
+    return got->length == strlen(text) && memcmp(got->value, text, got->length) == 0;
+}
+
+static bool
+names_defective_token(const gss_buffer_desc *got)
+{
+    size_t i;
+
+    for (i = 0; i < DEFECTIVE_COUNT; i++) {
+        if (text_is(got, defective_token_texts[i]) ||
+            text_is(got, dgettext("mit-krb5", defective_token_texts[i])))
+            return true;
+    }
+    return false;
+}
+
+/*
  * Under SPNEGO the mechglue hands the caller a number of its own for the inner mechanism's
  * minor code (the code is already taken by that mechanism), so the inner code is recognised
  * by the text the mechglue shows for it, which it takes from the inner mechanism.
@@ -155,6 +201,8 @@ status_from_spnego_minor(OM_uint32 minor, gss_OID mech)
             status = precise_minors[i].status;
         gss_release_buffer(&tmp, &known);
     }
+    if (status == SEC_E_OK && got.length > 0 && names_defective_token(&got))
+        status = SEC_E_INVALID_TOKEN;
     gss_release_buffer(&tmp, &got);
     return status;
 }

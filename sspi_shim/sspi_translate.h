@@ -23,6 +23,11 @@ enum sspi_call {
 OM_uint32 sspi_isc_req_to_gss(ULONG isc_req);
 OM_uint32 sspi_asc_req_to_gss(ULONG asc_req);
 ULONG sspi_gss_to_isc_ret(OM_uint32 gss_flags);
+/*
+ * The ISC_RET bits Windows reports while a context is still being established: those the
+ * caller asked for (CONFIDENTIALITY bringing INTEGRITY), before the peer has agreed to them.
+ */
+ULONG sspi_isc_ret_requested(ULONG isc_req);
 ULONG sspi_gss_to_asc_ret(OM_uint32 gss_flags);
 
 SECURITY_STATUS sspi_status_from_gss(OM_uint32 major, OM_uint32 minor, enum sspi_call call);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The SSPI loop suite again, with gss-ntlmssp as the NTLM mechanism: libsspi speaks only the
+# The SSPI loop suites again, with gss-ntlmssp as the NTLM mechanism: libsspi speaks only the
 # public GSS-API, so every documented behaviour must hold over the incumbent too.
 . "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
 
@@ -7,9 +7,11 @@ if [ -z "$INCUMBENT" ]; then
     echo "SKIP: gss-ntlmssp is not installed (apt-get install gss-ntlmssp)"
     exit 77
 fi
-if SSPIGSS_MODULE="$INCUMBENT" "$SSPIGSS_BUILDDIR/tests/test_sspi_loop"; then
-    pass "tests/test_sspi_loop over gss-ntlmssp ($INCUMBENT)"
-else
-    fail "tests/test_sspi_loop over gss-ntlmssp ($INCUMBENT)"
-fi
+for suite in test_sspi_loop test_sspi_fidelity; do
+    if SSPIGSS_MODULE="$INCUMBENT" "$SSPIGSS_BUILDDIR/tests/$suite"; then
+        pass "tests/$suite over gss-ntlmssp ($INCUMBENT)"
+    else
+        fail "tests/$suite over gss-ntlmssp ($INCUMBENT)"
+    fi
+done
 finish

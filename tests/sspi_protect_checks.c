@@ -20,6 +20,17 @@
 
 struct sspi_check_limits sspi_check_limits;
 
+int
+sspi_check_limits_for_module(void)
+{
+    const char *module = getenv("SSPIGSS_MODULE");
+    int incumbent = module != NULL && strstr(module, "gssntlmssp") != NULL;
+
+    if (incumbent)
+        sspi_check_limits = (struct sspi_check_limits){1, 1};
+    return incumbent;
+}
+
 static const char hello[] = "Hello, world!";
 
 /* A message of up to four buffers, each with its own storage. Pass by pointer only. */
@@ -105,6 +116,16 @@ package_is(CtxtHandle *ctx, const char *name)
     same = strcmp(info.PackageInfo->Name, name) == 0;
     FreeContextBuffer(info.PackageInfo);
     return same;
+}
+
+/*
+ * *pfQOP after DecryptMessage of a sealed message: Windows' NTLM leaves it as the caller set it
+ * (Wine's ntlm.c test_Encrypt: still 0xdeadbeef), Kerberos writes 0 (sealed).
+ */
+static ULONG
+sealed_qop(CtxtHandle *to)
+{
+    return package_is(to, "NTLM") ? QOP_UNTOUCHED : 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -281,7 +302,7 @@ encryption_round_trip(CtxtHandle *from, CtxtHandle *to, ULONG trailer, int token
     CU_ASSERT_EQUAL(m.buf[d].cbBuffer, strlen(hello));
     CU_ASSERT(!buf_is(&m.buf[d], hello));
     CU_ASSERT_EQUAL(DecryptMessage(to, &m.desc, 0, &qop), SEC_E_OK);
-    CU_ASSERT_EQUAL(qop, 0);
+    CU_ASSERT_EQUAL(qop, sealed_qop(to));
     CU_ASSERT(buf_is(&m.buf[d], hello));
     return used;
 }
@@ -354,7 +375,7 @@ check_readonly_with_checksum(CtxtHandle *from, CtxtHandle *to, ULONG trailer, in
         msg_copy(&m, &saved);
     }
     CU_ASSERT_EQUAL(DecryptMessage(to, &m.desc, 0, &qop), SEC_E_OK);
-    CU_ASSERT_EQUAL(qop, 0);
+    CU_ASSERT_EQUAL(qop, sealed_qop(to));
     CU_ASSERT(buf_is(&m.buf[0], "header"));
     CU_ASSERT(buf_is(&m.buf[1], hello));
     CU_ASSERT(!four_buffers || buf_is(&m.buf[2], "trailer"));
@@ -408,7 +429,7 @@ check_stream(CtxtHandle *from, CtxtHandle *to, ULONG trailer)
     bufs[0] = (SecBuffer){len, SECBUFFER_STREAM, stream};
     bufs[1] = (SecBuffer){0, SECBUFFER_DATA, NULL};
     CU_ASSERT_EQUAL(DecryptMessage(to, &desc, 0, &qop), SEC_E_OK);
-    CU_ASSERT_EQUAL(qop, 0);
+    CU_ASSERT_EQUAL(qop, sealed_qop(to));
     data = bufs[1].pvBuffer;
     CU_ASSERT_FATAL(data >= stream && data + bufs[1].cbBuffer <= stream + len);
     CU_ASSERT(buf_is(&bufs[1], hello));

@@ -23,6 +23,12 @@ struct sspi_check_limits {
 extern struct sspi_check_limits sspi_check_limits;
 
 /*
+ * Sets sspi_check_limits for the NTLM module the suite runs over (SSPIGSS_MODULE): gss-ntlmssp
+ * has no IOV calls and no sequence checks. Returns whether it is gss-ntlmssp.
+ */
+int sspi_check_limits_for_module(void);
+
+/*
  * MakeSignature at from, VerifySignature at to, and back; READONLY(_WITH_CHECKSUM) layouts;
  * a missing or short TOKEN; a tampered and a replayed message. Leaves the pair in step.
  */

@@ -119,6 +119,10 @@ test_tokens_go_to_caller_buffers_or_allocated_memory(void)
     buf.BufferType = SECBUFFER_DATA;
     CU_ASSERT_EQUAL(sspi_deliver_token(&desc, false, &token), SEC_E_BUFFER_TOO_SMALL);
     CU_ASSERT_EQUAL(sspi_deliver_token(NULL, true, &token), SEC_E_BUFFER_TOO_SMALL);
+    /* No token to hand out needs no token buffer: Windows' last AcceptSecurityContext leg
+     * takes pOutput = NULL (issue 14). */
+    CU_ASSERT_EQUAL(sspi_deliver_token(NULL, false, &empty), SEC_E_OK);
+    CU_ASSERT_EQUAL(sspi_deliver_token(&desc, false, &empty), SEC_E_OK);
 }
 
 static CU_TestInfo tests[] = {
