@@ -66,6 +66,7 @@ typedef int16_t SHORT;
 typedef uint16_t USHORT, *PUSHORT;
 typedef int32_t LONG, *PLONG;
 typedef uint32_t ULONG, *PULONG;
+typedef uint32_t DWORD, *PDWORD, *LPDWORD;
 typedef int64_t LONGLONG;
 typedef uint64_t ULONGLONG;
 typedef intptr_t LONG_PTR;
@@ -1150,6 +1151,16 @@ SSPI_API SECURITY_STATUS SEC_ENTRY ImportSecurityContextW(LPWSTR pszPackage,
                                                           PSecBuffer pPackedContext, void *Token,
                                                           PCtxtHandle phContext);
 
+/* Authentication identities as opaque blocks (sspi.h on Windows, since Windows 7) */
+SSPI_API SECURITY_STATUS SEC_ENTRY SspiEncodeStringsAsAuthIdentity(
+    PCWSTR pszUserName, PCWSTR pszDomainName, PCWSTR pszPackedCredentialsString,
+    PSEC_WINNT_AUTH_IDENTITY_OPAQUE *ppAuthIdentity);
+SSPI_API SECURITY_STATUS SEC_ENTRY
+SspiEncodeAuthIdentityAsStrings(PSEC_WINNT_AUTH_IDENTITY_OPAQUE pAuthIdentity, PCWSTR *ppszUserName,
+                                PCWSTR *ppszDomainName, PCWSTR *ppszPackedCredentialsString);
+SSPI_API VOID SEC_ENTRY SspiFreeAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
+SSPI_API VOID SEC_ENTRY SspiZeroAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
+
 /*
  * AddCredentials, SetCredentialsAttributes, ChangeAccountPassword, QueryContextAttributesEx and
  * QueryCredentialsAttributesEx have table slots and pointer types above but no prototypes:
@@ -1220,5 +1231,8 @@ SSPI_API SECURITY_STATUS SEC_ENTRY ImportSecurityContextW(LPWSTR pszPackage,
 #ifdef __cplusplus
 }
 #endif
+
+/* GetUserNameEx and GetComputerObjectName, which Windows programs get with security.h. */
+#include "secext.h"
 
 #endif /* SSPIGSS_SSPI_H */

@@ -56,8 +56,28 @@ SLOT_TYPE_IS(SecurityFunctionTableA, InitializeSecurityContextA, InitializeSecur
 SLOT_TYPE_IS(SecurityFunctionTableA, QueryContextAttributesA, QueryContextAttributesA);
 SLOT_TYPE_IS(SecurityFunctionTableA, FreeCredentialHandle, FreeCredentialsHandle);
 
+// secext.h and the opaque identity functions: Windows' prototypes, and the enum's SDK values.
+static_assert(std::is_same<decltype(&GetUserNameExW),
+                           BOOLEAN (*)(EXTENDED_NAME_FORMAT, LPWSTR, PULONG)>::value,
+              "GetUserNameExW prototype");
+static_assert(std::is_same<decltype(&GetComputerObjectNameA),
+                           BOOLEAN (*)(EXTENDED_NAME_FORMAT, LPSTR, PULONG)>::value,
+              "GetComputerObjectNameA prototype");
+static_assert(std::is_same<decltype(&SspiEncodeStringsAsAuthIdentity),
+                           SECURITY_STATUS (*)(PCWSTR, PCWSTR, PCWSTR,
+                                               PSEC_WINNT_AUTH_IDENTITY_OPAQUE *)>::value,
+              "SspiEncodeStringsAsAuthIdentity prototype");
+static_assert(
+    std::is_same<decltype(&SspiFreeAuthIdentity), void (*)(PSEC_WINNT_AUTH_IDENTITY_OPAQUE)>::value,
+    "SspiFreeAuthIdentity prototype");
+static_assert(std::is_same<decltype(&GetLastError), DWORD (*)()>::value, "GetLastError prototype");
+static_assert(NameSamCompatible == 2 && NameUserPrincipal == 8 && NameSurname == 14,
+              "EXTENDED_NAME_FORMAT values");
+// Windows' own code passes u"" literals where PCWSTR is expected.
+static const PCWSTR user_literal = u"alice";
+
 int
 main()
 {
-    return negotiate[0] == u'N' && ntlm[0] == u'N' ? 0 : 1;
+    return negotiate[0] == u'N' && ntlm[0] == u'N' && user_literal[0] == u'a' ? 0 : 1;
 }

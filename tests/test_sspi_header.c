@@ -816,6 +816,60 @@ test_package_names_are_narrow_without_unicode(void)
     CU_ASSERT_EQUAL(memcmp(MICROSOFT_KERBEROS_NAME, kerberos, sizeof(kerberos)), 0);
 }
 
+/* secext.h's EXTENDED_NAME_FORMAT and the winerror.h codes its functions set (SDK values). */
+static void
+test_secext_names_and_error_codes_have_documented_values(void)
+{
+    CU_ASSERT_EQUAL(sizeof(DWORD), 4);
+    CU_ASSERT_EQUAL(NameUnknown, 0);
+    CU_ASSERT_EQUAL(NameFullyQualifiedDN, 1);
+    CU_ASSERT_EQUAL(NameSamCompatible, 2);
+    CU_ASSERT_EQUAL(NameDisplay, 3);
+    CU_ASSERT_EQUAL(NameUniqueId, 6);
+    CU_ASSERT_EQUAL(NameCanonical, 7);
+    CU_ASSERT_EQUAL(NameUserPrincipal, 8);
+    CU_ASSERT_EQUAL(NameCanonicalEx, 9);
+    CU_ASSERT_EQUAL(NameServicePrincipal, 10);
+    CU_ASSERT_EQUAL(NameDnsDomain, 12);
+    CU_ASSERT_EQUAL(NameGivenName, 13);
+    CU_ASSERT_EQUAL(NameSurname, 14);
+    CU_ASSERT_EQUAL(ERROR_SUCCESS, 0);
+    CU_ASSERT_EQUAL(ERROR_NOT_ENOUGH_MEMORY, 8);
+    CU_ASSERT_EQUAL(ERROR_INVALID_PARAMETER, 87);
+    CU_ASSERT_EQUAL(ERROR_INSUFFICIENT_BUFFER, 122);
+    CU_ASSERT_EQUAL(ERROR_MORE_DATA, 234);
+    CU_ASSERT_EQUAL(ERROR_NONE_MAPPED, 1332);
+    CU_ASSERT_EQUAL(ERROR_CANT_ACCESS_DOMAIN_INFO, 1351);
+    CU_ASSERT_EQUAL(ERROR_NO_SUCH_DOMAIN, 1355);
+}
+
+/* The Windows prototypes: BOOLEAN returns and PULONG sizes; opaque identities as void *. */
+static void
+test_secext_and_identity_functions_have_windows_signatures(void)
+{
+    typedef BOOLEAN (*name_a)(EXTENDED_NAME_FORMAT, LPSTR, PULONG);
+    typedef BOOLEAN (*name_w)(EXTENDED_NAME_FORMAT, LPWSTR, PULONG);
+    typedef SECURITY_STATUS (*encode_strings)(PCWSTR, PCWSTR, PCWSTR,
+                                              PSEC_WINNT_AUTH_IDENTITY_OPAQUE *);
+    typedef SECURITY_STATUS (*encode_identity)(PSEC_WINNT_AUTH_IDENTITY_OPAQUE, PCWSTR *, PCWSTR *,
+                                               PCWSTR *);
+    typedef void (*identity_op)(PSEC_WINNT_AUTH_IDENTITY_OPAQUE);
+
+    CU_ASSERT_TRUE(SAME_TYPE(&GetUserNameExA, name_a));
+    CU_ASSERT_TRUE(SAME_TYPE(&GetUserNameExW, name_w));
+    CU_ASSERT_TRUE(SAME_TYPE(&GetComputerObjectNameA, name_a));
+    CU_ASSERT_TRUE(SAME_TYPE(&GetComputerObjectNameW, name_w));
+    CU_ASSERT_TRUE(SAME_TYPE(&GetUserNameEx, name_a));
+    CU_ASSERT_STRING_EQUAL(EXPANDED_NAME(GetComputerObjectName), "GetComputerObjectNameA");
+    CU_ASSERT_TRUE(SAME_TYPE(&SspiEncodeStringsAsAuthIdentity, encode_strings));
+    CU_ASSERT_TRUE(SAME_TYPE(&SspiEncodeAuthIdentityAsStrings, encode_identity));
+    CU_ASSERT_TRUE(SAME_TYPE(&SspiFreeAuthIdentity, identity_op));
+    CU_ASSERT_TRUE(SAME_TYPE(&SspiZeroAuthIdentity, identity_op));
+    CU_ASSERT_TRUE(SAME_TYPE(&GetLastError, DWORD(*)(void)));
+    CU_ASSERT_TRUE(SAME_TYPE(&SetLastError, void (*)(DWORD)));
+    CU_ASSERT_EQUAL(sizeof(BOOLEAN), 1);
+}
+
 static CU_TestInfo tests[] = {
     {"base types have windows llp64 widths", test_base_types_have_windows_llp64_widths},
     {"wchar is the type of utf16 literals", test_wchar_is_the_type_of_utf16_literals},
@@ -846,6 +900,10 @@ static CU_TestInfo tests[] = {
      test_function_table_slots_have_the_entry_point_types},
     {"without unicode unsuffixed names map to a", test_without_unicode_unsuffixed_names_map_to_a},
     {"package names are narrow without unicode", test_package_names_are_narrow_without_unicode},
+    {"secext names and error codes have documented values",
+     test_secext_names_and_error_codes_have_documented_values},
+    {"secext and identity functions have windows signatures",
+     test_secext_and_identity_functions_have_windows_signatures},
     {"unicode maps unsuffixed types to w", test_unicode_maps_unsuffixed_types_to_w},
     {"unicode maps unsuffixed functions to w", test_unicode_maps_unsuffixed_functions_to_w},
     {"unicode negossp name is a wide string", test_unicode_negossp_name_is_a_wide_string},

@@ -58,6 +58,8 @@ test_unicode_maps_unsuffixed_functions_to_w(void)
     CU_ASSERT_STRING_EQUAL(EXPANDED_NAME(QuerySecurityPackageInfo), "QuerySecurityPackageInfoW");
     CU_ASSERT_STRING_EQUAL(EXPANDED_NAME(ImportSecurityContext), "ImportSecurityContextW");
     CU_ASSERT_STRING_EQUAL(EXPANDED_NAME(InitSecurityInterface), "InitSecurityInterfaceW");
+    CU_ASSERT_STRING_EQUAL(EXPANDED_NAME(GetUserNameEx), "GetUserNameExW");
+    CU_ASSERT_STRING_EQUAL(EXPANDED_NAME(GetComputerObjectName), "GetComputerObjectNameW");
     CU_ASSERT_STRING_EQUAL(SECURITY_ENTRYPOINT_ANSI, "InitSecurityInterfaceW");
     /* Functions without a string parameter have one name in both modes. */
     CU_ASSERT_STRING_EQUAL(EXPANDED_NAME(AcceptSecurityContext), "AcceptSecurityContext");
