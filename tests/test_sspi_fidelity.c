@@ -354,6 +354,7 @@ test_negotiate_client_completes_on_its_second_call(void)
     static struct leg c, s, last;
     struct sspi_pair p = {0};
     unsigned char tampered[SPACE];
+    SecBufferDesc empty = {SECBUFFER_VERSION, 0, NULL};
 
     /* Without the last token: the client protects messages it sends. */
     negotiate_until_server_done(&p, &c, &s);
@@ -382,6 +383,7 @@ test_negotiate_client_completes_on_its_second_call(void)
     CU_ASSERT(last.status != SEC_E_OK && last.status != SEC_I_CONTINUE_NEEDED);
     isc(&p.client_cred, &p.client, false, SEAL_REQ, s.out, s.len, false, &last);
     CU_ASSERT(last.status != SEC_E_OK);
+    CU_ASSERT_EQUAL(EncryptMessage(&p.client, 0, &empty, 0), SEC_E_INVALID_HANDLE);
     sspi_pair_free(&p);
 }
 
