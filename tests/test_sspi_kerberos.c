@@ -178,7 +178,29 @@ test_a_context_past_its_ticket_is_context_expired(void)
     free(saved);
 }
 
+/*
+ * GetUserNameEx page: NameUserPrincipal is the user's principal name ("user@REALM"); here, the
+ * principal of the caller's Kerberos credentials, as a domain user's is its UPN.
+ */
+static void
+test_user_principal_name_is_the_ticket_principal(void)
+{
+    char name[128];
+    WCHAR wide[128];
+    ULONG size = sizeof(name), wsize = 128, i;
+
+    CU_ASSERT_TRUE_FATAL(GetUserNameExA(NameUserPrincipal, name, &size));
+    CU_ASSERT_STRING_EQUAL(name, KRB_USER);
+    CU_ASSERT_EQUAL(size, strlen(KRB_USER));
+    CU_ASSERT_TRUE_FATAL(GetUserNameExW(NameUserPrincipal, wide, &wsize));
+    CU_ASSERT_EQUAL(wsize, strlen(KRB_USER));
+    for (i = 0; i <= wsize; i++)
+        CU_ASSERT_EQUAL(wide[i], (WCHAR)KRB_USER[i]);
+}
+
 static CU_TestInfo tests[] = {
+    {"the user principal name is the ticket's principal",
+     test_user_principal_name_is_the_ticket_principal},
     {"a context past its ticket is SEC_E_CONTEXT_EXPIRED",
      test_a_context_past_its_ticket_is_context_expired},
     {"the Kerberos package authenticates mutually with a ticket",
