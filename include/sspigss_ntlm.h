@@ -33,4 +33,17 @@
 #define SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE (SSPIGSS_NTLM_MINOR_BASE + 59u)
 #define SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT (SSPIGSS_NTLM_MINOR_BASE + 60u)
 
+/*
+ * The acceptor's service binding (service_binding): the client's NTLMv2 target name names
+ * another service or host, or none where one is required. libsspi reports both as
+ * SEC_E_BAD_BINDINGS, the status of a failed Extended Protection check.
+ */
+#define SSPIGSS_NTLM_MINOR_TARGET_MISMATCH (SSPIGSS_NTLM_MINOR_BASE + 68u)
+#define SSPIGSS_NTLM_MINOR_TARGET_MISSING (SSPIGSS_NTLM_MINOR_BASE + 69u)
+/*
+ * NTLM reflection: the AUTHENTICATE answers a challenge of this acceptor that this process's
+ * own initiator answered for another target. libsspi reports it as SEC_E_LOGON_DENIED.
+ */
+#define SSPIGSS_NTLM_MINOR_REFLECTED (SSPIGSS_NTLM_MINOR_BASE + 70u)
+
 #endif

@@ -2,14 +2,16 @@
  * The acceptor state machine: NEGOTIATE -> CHALLENGE, then AUTHENTICATE verified against the
  * user database or by a domain controller through winbindd (NTLMv2; NTLMv1 only when
  * configured) or accepted as a NULL session (when configured), with key exchange, MIC, channel
- * bindings and freshness checked under the policies of ntlm_policy.h before the session keys
- * are derived, and one audit line.
+ * bindings, the target name (service binding and reflection, ntlm_binding.h) and freshness
+ * checked under the policies of ntlm_policy.h before the session keys are derived, and one
+ * audit line.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ntlm_audit.h"
 #include "ntlm_auth.h"
+#include "ntlm_binding.h"
 #include "ntlm_config.h"
 #include "ntlm_debug.h"
 #include "ntlm_errors.h"
@@ -64,10 +66,16 @@ accept_major(uint32_t ret)
     /* A response that is stale or already spent proves nothing about its sender. */
     case NTLM_ERR_TIMESTAMP_SKEW:
     case NTLM_ERR_REPLAYED_RESPONSE:
+    /* A reflected response is the victim's, not its sender's. */
+    case NTLM_ERR_REFLECTED:
         return GSS_S_DEFECTIVE_CREDENTIAL;
     case NTLM_ERR_CB_MISMATCH:
     case NTLM_ERR_CB_MISSING:
     case NTLM_ERR_CB_ADDRESSES:
+    /* The target name is Extended Protection's service binding, as the hash is its channel
+     * binding: both fail as bindings do. */
+    case NTLM_ERR_TARGET_MISMATCH:
+    case NTLM_ERR_TARGET_MISSING:
         return GSS_S_BAD_BINDINGS;
     case NTLM_ERR_OUT_OF_ORDER:
         return GSS_S_FAILURE;
@@ -350,6 +358,35 @@ check_mic(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffer_
     return ret;
 }
 
+/*
+ * The target name under service_binding, and reflection. av: the client's NTLMv2 AV pairs,
+ * NULL for NTLMv1, which has no room for a target name.
+ */
+static uint32_t
+check_target(const struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
+             const struct ntlm_av_info *av, struct ntlm_audit_record *rec)
+{
+    const char *target = av != NULL ? av->target_name : NULL;
+    bool untrusted = av != NULL && av->has_flags && (av->av_flags & NTLM_AVF_UNTRUSTED_SPN);
+    struct ntlm_acceptor_id id = {NULL, NULL};
+    bool answered_here;
+    uint32_t ret;
+
+    if (ctx->targ_name != NULL && ctx->targ_name->kind == NTLM_NAME_SERVICE)
+        id = (struct ntlm_acceptor_id){ctx->targ_name->user, ctx->targ_name->domain};
+    answered_here = ntlm_answered_take(ctx->server_challenge, time(NULL));
+    ret = ntlm_policy_target(cfg, &id, target, untrusted, answered_here, &rec->target_status);
+    ntlm_debug("accept: target name %s%s: %s (service_binding = %s%s)%s%s",
+               target != NULL ? target : "-", untrusted ? " (untrusted)" : "",
+               ntlm_audit_target_text(rec->target_status),
+               cfg->service_binding == NTLM_SB_NEVER      ? "never"
+               : cfg->service_binding == NTLM_SB_REQUIRED ? "required"
+                                                          : "when_present",
+               answered_here ? ", answered by this process's initiator" : "", ret ? ": " : "",
+               ret ? ntlm_error_message(ret) : "");
+    return ret;
+}
+
 /* The authenticated name: the user as the database spells it, in the client's domain. */
 static uint32_t
 authenticated_name(const struct ntlm_authenticate *auth, const struct ntlm_user_entry *entry,
@@ -545,6 +582,7 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
             ntlm_debug("accept: NTLMv2 client blob undecodable");
             goto done;
         }
+        ntlm_audit_set_target(rec, av.target_name);
         ntlm_debug("accept: NTLMv2 blob: MIC %s, channel bindings %s, target name %s",
                    av.has_flags && (av.av_flags & NTLM_AVF_MIC_PRESENT) ? "announced"
                                                                         : "not announced",
@@ -581,6 +619,8 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
                    bindings != GSS_C_NO_CHANNEL_BINDINGS ? "some" : "none", ret ? ": " : "",
                    ret ? ntlm_error_message(ret) : "");
     }
+    if (ret == 0)
+        ret = check_target(ctx, cfg, v2 ? &av : NULL, rec);
     /* Last: only a response that passed every other check is remembered as spent. */
     if (ret == 0 && v2) {
         ret = ntlm_policy_fresh_response(ntlm_replay_cache_process(), blob.proof, blob.timestamp,

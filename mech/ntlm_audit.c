@@ -114,6 +114,41 @@ ntlm_audit_cb_text(enum ntlm_cb_status s)
     }
 }
 
+const char *
+ntlm_audit_target_text(enum ntlm_target_status s)
+{
+    switch (s) {
+    case NTLM_TARGET_MATCHED:
+        return "matched";
+    case NTLM_TARGET_ABSENT:
+        return "absent";
+    case NTLM_TARGET_UNTRUSTED:
+        return "untrusted";
+    case NTLM_TARGET_MISMATCH:
+        return "mismatch";
+    case NTLM_TARGET_REQUIRED_MISSING:
+        return "required-missing";
+    case NTLM_TARGET_REFLECTED:
+        return "reflected";
+    default:
+        return "not-checked";
+    }
+}
+
+void
+ntlm_audit_set_target(struct ntlm_audit_record *rec, const char *target)
+{
+    size_t n;
+
+    rec->has_target = target != NULL;
+    rec->target[0] = '\0';
+    if (target == NULL)
+        return;
+    n = strnlen(target, sizeof(rec->target) - 1);
+    memcpy(rec->target, target, n);
+    rec->target[n] = '\0';
+}
+
 size_t
 ntlm_audit_format(const struct ntlm_audit_record *rec, time_t now, char *out, size_t size)
 {
@@ -153,6 +188,16 @@ ntlm_audit_format(const struct ntlm_audit_record *rec, time_t now, char *out, si
     line_str(&l, ntlm_audit_mic_text(rec->mic));
     line_str(&l, " cb=");
     line_str(&l, ntlm_audit_cb_text(rec->cb));
+    line_str(&l, " target=");
+    if (rec->has_target) {
+        line_str(&l, "\"");
+        line_escaped(&l, rec->target, NTLM_AUDIT_NAME_MAX);
+        line_str(&l, "\"");
+    } else {
+        line_str(&l, "-");
+    }
+    line_str(&l, " target_check=");
+    line_str(&l, ntlm_audit_target_text(rec->target_status));
     line_str(&l, rec->result == 0 ? " result=ok reason=\"" : " result=fail reason=\"");
     reason = rec->result != 0 ? ntlm_error_message(rec->result)
              : rec->by_domain ? "authenticated by a domain controller"

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "ntlm_binding.h"
 #include "ntlm_config.h"
 #include "ntlm_policy.h"
 
@@ -22,7 +23,10 @@ enum ntlm_audit_version {
     NTLM_AUDIT_ANONYMOUS,
 };
 
-/* Everything the line says; the strings are borrowed. */
+/* Bytes of each name logged; longer ones are cut and end in "...". */
+#define NTLM_AUDIT_NAME_MAX 64
+
+/* Everything the line says; the strings are borrowed, except target. */
 struct ntlm_audit_record {
     const char *workstation; /* as sent; NULL when unknown (undecodable message) */
     const char *domain;      /* likewise */
@@ -30,20 +34,24 @@ struct ntlm_audit_record {
     enum ntlm_audit_version version;
     enum ntlm_mic_status mic;
     enum ntlm_cb_status cb;
+    /* The client's MsvAvTargetName (a copy: the AV pairs it comes from are gone by the time
+     * the line is written), cut one byte past what the line shows so that the cut shows. */
+    char target[NTLM_AUDIT_NAME_MAX + 2];
+    bool has_target;
+    enum ntlm_target_status target_status;
     uint32_t result; /* 0, or the minor code the attempt failed with */
     bool by_domain;  /* the response went to a domain controller (winbind) */
 };
 
-/* Bytes of each name logged; longer ones are cut and end in "...". */
-#define NTLM_AUDIT_NAME_MAX 64
 /* Room for any line ntlm_audit_format writes, newline and NUL included. */
 #define NTLM_AUDIT_LINE_MAX 2048
 
 /*
  * The line, newline-terminated, for an attempt at time now:
  *   2024-05-01T12:00:00Z sspigss-ntlm: workstation="WS1" user="CORP\alice" version=v2
- *   mic=verified cb=absent result=ok reason="authenticated"
- * (one line). In the quoted values, bytes outside printable ASCII and the characters " % \
+ *   mic=verified cb=absent target="HTTP/www.example.com" target_check=matched result=ok
+ *   reason="authenticated"
+ * (one line; target=- when the client named none). In the quoted values, bytes outside printable ASCII and the characters " % \
  * are written %XX; the one bare backslash in user separates the domain from the user.
  * Returns the length (less than size), or 0 when size is under NTLM_AUDIT_LINE_MAX.
  */
@@ -61,6 +69,9 @@ int ntlm_audit_write(enum ntlm_audit_target target, const char *file,
 /* The words the line uses for a MIC and a channel-bindings outcome ("verified", "absent"...). */
 const char *ntlm_audit_mic_text(enum ntlm_mic_status s);
 const char *ntlm_audit_cb_text(enum ntlm_cb_status s);
+const char *ntlm_audit_target_text(enum ntlm_target_status s);
+/* Copies the client's target name (NULL: none) into rec, cut as the line would cut it. */
+void ntlm_audit_set_target(struct ntlm_audit_record *rec, const char *target);
 
 /*
  * The escaping of the quoted values above, shared with the debug trace: s, at most max bytes

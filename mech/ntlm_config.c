@@ -55,6 +55,8 @@ static const struct config_key config_keys[] = {
     {"mic", 0, false, false, 0, ntlm_config_value_mic},
     {"channel_bindings", 0, false, false, 0, ntlm_config_value_channel_bindings},
     {"replay_window", 0, false, false, 0, ntlm_config_value_replay_window},
+    {"service_binding", 0, false, false, 0, ntlm_config_value_service_binding},
+    {"service_names", 0, false, false, 0, ntlm_config_value_service_names},
     {"user_file_permissions", 0, false, false, 0, ntlm_config_value_user_file_permissions},
     {"audit", 0, false, false, 0, ntlm_config_value_audit},
     {"debug", 0, false, false, 0, ntlm_config_value_debug},
@@ -152,6 +154,8 @@ ntlm_config_init(struct ntlm_config *cfg)
     cfg->mic = NTLM_MIC_WHEN_PRESENT;
     cfg->channel_bindings = NTLM_CB_WHEN_SUPPORTED;
     cfg->replay_window = NTLM_DEFAULT_REPLAY_WINDOW;
+    cfg->service_binding = NTLM_SB_WHEN_PRESENT;
+    cfg->service_names = NULL;
     cfg->user_file_permissions = NTLM_PERMISSIONS_STRICT;
     cfg->audit = NTLM_AUDIT_SYSLOG;
     cfg->winbind = NTLM_WINBIND_NO;
@@ -312,6 +316,7 @@ ntlm_config_clear(struct ntlm_config *cfg)
     free(cfg->dns_domain);
     free(cfg->audit_file);
     free(cfg->debug_file);
+    ntlm_config_free_list(cfg->service_names);
     free(cfg->error);
     memset(cfg, 0, sizeof(*cfg));
 }

@@ -23,6 +23,17 @@ enum ntlm_cb_policy {
     NTLM_CB_ALWAYS,             /* both sides must have bindings, and they must match */
 };
 
+/*
+ * service_binding: whether the SPN the client meant (MsvAvTargetName in its NTLMv2 response)
+ * must name this acceptor: the relay defence of Extended Protection where no TLS channel
+ * bindings reach the acceptor (behind Apache they never do).
+ */
+enum ntlm_sb_policy {
+    NTLM_SB_WHEN_PRESENT = 0, /* a target name that is not ours fails (default) */
+    NTLM_SB_NEVER,            /* the target name is only logged */
+    NTLM_SB_REQUIRED,         /* a response without a (trusted) target name fails too */
+};
+
 /* audit: where the line per authentication attempt goes. */
 enum ntlm_audit_target {
     NTLM_AUDIT_SYSLOG = 0, /* syslog, facility authpriv (default) */
@@ -52,6 +63,9 @@ enum ntlm_winbind_mode {
 #define NTLM_DEFAULT_REPLAY_WINDOW 300
 #define NTLM_MAX_REPLAY_WINDOW 86400
 
+/* The most SPNs service_names may list. */
+#define NTLM_MAX_SERVICE_NAMES 64
+
 /*
  * Zero-initialised, every policy field below is its default except replay_window and
  * winbind_timeout: start from
@@ -71,9 +85,13 @@ struct ntlm_config {
     enum ntlm_mic_policy mic;             /* mic = when_present (default)|always */
     enum ntlm_cb_policy channel_bindings; /* channel_bindings = never|when_supported|always */
     unsigned replay_window;               /* replay_window = seconds (default 300; 0: off) */
+    enum ntlm_sb_policy service_binding;  /* service_binding = never|when_present|required */
+    /* service_names = SPN[, SPN...]: the target names that are ours, "class/host" each; NULL
+     * (the default) derives them from the acceptor credential's name and the host's names. */
+    char **service_names;
     enum ntlm_file_permissions user_file_permissions; /* = strict (default)|relaxed */
-    enum ntlm_audit_target audit; /* audit = none|syslog (default)|/absolute/path */
-    char *audit_file;             /* that path, when audit is NTLM_AUDIT_FILE */
+    enum ntlm_audit_target audit;   /* audit = none|syslog (default)|/absolute/path */
+    char *audit_file;               /* that path, when audit is NTLM_AUDIT_FILE */
     enum ntlm_winbind_mode winbind; /* winbind = no (default)|fallback|only */
     unsigned winbind_timeout;       /* winbind_timeout = 1..300 seconds (default 15) */
     /* debug = none (default)|/absolute/path: the step-by-step trace of ntlm_debug.h, never a

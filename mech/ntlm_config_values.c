@@ -208,3 +208,102 @@ ntlm_config_value_debug(const char *value, struct ntlm_config *cfg, const char *
     cfg->debug_file = strdup(value);
     return cfg->debug_file == NULL ? NTLM_ERR_NOMEM : 0;
 }
+
+uint32_t
+ntlm_config_value_service_binding(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    static const struct keyword words[] = {
+        {"never", NTLM_SB_NEVER},
+        {"when_present", NTLM_SB_WHEN_PRESENT},
+        {"required", NTLM_SB_REQUIRED},
+    };
+    int v = keyword_value(words, sizeof(words) / sizeof(words[0]), value);
+
+    if (v < 0) {
+        *reason = "expected never, when_present or required";
+        return NTLM_ERR_CONFIG;
+    }
+    cfg->service_binding = (enum ntlm_sb_policy)v;
+    return 0;
+}
+
+void
+ntlm_config_free_list(char **list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; list[i] != NULL; i++)
+        free(list[i]);
+    free(list);
+}
+
+/* "class/host": both parts non-empty, printable ASCII or UTF-8, no blank, no second class. */
+static bool
+spn_syntax_ok(const char *spn, size_t len)
+{
+    const char *slash = memchr(spn, '/', len);
+    size_t i;
+
+    if (slash == NULL || slash == spn || (size_t)(slash - spn) + 1 == len)
+        return false;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)spn[i];
+
+        if (c <= 0x20 || c == 0x7f || c == ',')
+            return false;
+    }
+    return true;
+}
+
+/* Comma-separated SPNs (MS-NLMP's MsvAvTargetName form, "HTTP/www.example.com"). */
+uint32_t
+ntlm_config_value_service_names(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    char **list = NULL;
+    const char *p = value;
+    size_t count = 0;
+    uint32_t ret = 0;
+
+    *reason = "expected SPNs of the form class/host, separated by commas";
+    for (;;) {
+        size_t len;
+        char **bigger;
+
+        while (*p == ' ' || *p == '\t')
+            p++;
+        len = strcspn(p, ",");
+        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if (!spn_syntax_ok(p, len) || count >= NTLM_MAX_SERVICE_NAMES) {
+            if (count >= NTLM_MAX_SERVICE_NAMES)
+                *reason = "more than 64 SPNs";
+            ret = NTLM_ERR_CONFIG;
+            goto done;
+        }
+        bigger = realloc(list, (count + 2) * sizeof(*list));
+        if (bigger == NULL) {
+            ret = NTLM_ERR_NOMEM;
+            goto done;
+        }
+        list = bigger;
+        list[count + 1] = NULL;
+        list[count] = strndup(p, len);
+        if (list[count] == NULL) {
+            ret = NTLM_ERR_NOMEM;
+            goto done;
+        }
+        count++;
+        p += strcspn(p, ",");
+        if (*p == '\0')
+            break;
+        p++;
+    }
+    ntlm_config_free_list(cfg->service_names);
+    cfg->service_names = list;
+    list = NULL;
+done:
+    ntlm_config_free_list(list);
+    return ret;
+}

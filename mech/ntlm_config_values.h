@@ -25,11 +25,16 @@ uint32_t ntlm_config_value_channel_bindings(const char *value, struct ntlm_confi
                                             const char **reason);
 uint32_t ntlm_config_value_replay_window(const char *value, struct ntlm_config *cfg,
                                          const char **reason);
+uint32_t ntlm_config_value_service_binding(const char *value, struct ntlm_config *cfg,
+                                           const char **reason);
+uint32_t ntlm_config_value_service_names(const char *value, struct ntlm_config *cfg,
+                                         const char **reason);
+/* Frees a NULL-terminated list such as service_names. */
+void ntlm_config_free_list(char **list);
 uint32_t ntlm_config_value_user_file_permissions(const char *value, struct ntlm_config *cfg,
                                                  const char **reason);
 uint32_t ntlm_config_value_audit(const char *value, struct ntlm_config *cfg, const char **reason);
-uint32_t ntlm_config_value_winbind(const char *value, struct ntlm_config *cfg,
-                                   const char **reason);
+uint32_t ntlm_config_value_winbind(const char *value, struct ntlm_config *cfg, const char **reason);
 uint32_t ntlm_config_value_winbind_timeout(const char *value, struct ntlm_config *cfg,
                                            const char **reason);
 uint32_t ntlm_config_value_debug(const char *value, struct ntlm_config *cfg, const char **reason);

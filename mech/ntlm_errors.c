@@ -132,6 +132,16 @@ static const char *const messages[NTLM_ERR_LAST - SSPIGSS_NTLM_MINOR_BASE] = {
         "type restriction)",
     [NTLM_ERR_DOMAIN_REFUSED - SSPIGSS_NTLM_MINOR_BASE] =
         "the domain controller refused the logon (the debug trace has its NT status)",
+    [NTLM_ERR_TARGET_MISMATCH - SSPIGSS_NTLM_MINOR_BASE] =
+        "the client authenticated for another service or host (its NTLMv2 target name is not "
+        "one of this acceptor's service_names): a relayed logon, or a name missing from "
+        "service_names",
+    [NTLM_ERR_TARGET_MISSING - SSPIGSS_NTLM_MINOR_BASE] =
+        "target name required but missing (service_binding = required and the client sent no "
+        "trusted MsvAvTargetName: NTLMv1, or a client that does not name its target)",
+    [NTLM_ERR_REFLECTED - SSPIGSS_NTLM_MINOR_BASE] =
+        "reflected logon refused: this process's own initiator answered this challenge for "
+        "another target",
 };
 
 const char *

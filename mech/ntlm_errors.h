@@ -84,12 +84,23 @@ enum ntlm_error {
     NTLM_ERR_ACCOUNT_LOCKED,
     NTLM_ERR_ACCOUNT_RESTRICTED,
     NTLM_ERR_DOMAIN_REFUSED,
+    /* service binding and reflection (issue 12); sspigss_ntlm.h publishes them */
+    NTLM_ERR_TARGET_MISMATCH,
+    NTLM_ERR_TARGET_MISSING,
+    NTLM_ERR_REFLECTED,
     NTLM_ERR_LAST
 };
 
 _Static_assert(NTLM_ERR_DOMAIN_UNAVAILABLE == SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE,
                "sspigss_ntlm.h publishes this code");
 _Static_assert(NTLM_ERR_DOMAIN_TIMEOUT == SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT,
+               "sspigss_ntlm.h publishes this code");
+
+_Static_assert(NTLM_ERR_TARGET_MISMATCH == SSPIGSS_NTLM_MINOR_TARGET_MISMATCH,
+               "sspigss_ntlm.h publishes this code");
+_Static_assert(NTLM_ERR_TARGET_MISSING == SSPIGSS_NTLM_MINOR_TARGET_MISSING,
+               "sspigss_ntlm.h publishes this code");
+_Static_assert(NTLM_ERR_REFLECTED == SSPIGSS_NTLM_MINOR_REFLECTED,
                "sspigss_ntlm.h publishes this code");
 
 /* A human sentence for a minor code of this module, or NULL when the code is not ours. */

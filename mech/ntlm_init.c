@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ntlm_auth.h"
+#include "ntlm_binding.h"
 #include "ntlm_config.h"
 #include "ntlm_debug.h"
 #include "ntlm_errors.h"
@@ -263,6 +264,11 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     if (ret)
         goto done;
     ctx->sent_mic = true;
+    /* Should this answer come back to our own acceptor, it was reflected there (unless we
+     * meant that acceptor). Kept while the answer's timestamp, the server's, stays fresh. */
+    ntlm_answered_note(chal.server_challenge,
+                       time(NULL) + (time_t)(cfg->replay_window != 0 ? cfg->replay_window
+                                                                     : NTLM_MAX_REPLAY_WINDOW));
     ntlm_debug("init: AUTHENTICATE built: user \"%s\" domain \"%s\" workstation \"%s\", "
                "NTLMv2 response %zu bytes, MIC, channel bindings %s, key exchange %s",
                auth.user, auth.domain, auth.workstation, auth.nt_response_len,

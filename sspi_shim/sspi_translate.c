@@ -114,7 +114,9 @@ sspi_gss_to_asc_ret(OM_uint32 gss_flags)
 
 /*
  * Minor codes that name a more precise SSPI status than their major does: Kerberos', and the
- * NTLM module's "no domain controller could be asked" (its other minors refine nothing).
+ * NTLM module's "no domain controller could be asked", service binding and reflection (its
+ * other minors refine nothing). The binding ones are listed although their major already
+ * says GSS_S_BAD_BINDINGS: under SPNEGO only the minor's text survives (see below).
  */
 struct precise_minor {
     OM_uint32 minor;
@@ -134,6 +136,12 @@ static const struct precise_minor precise_minors[] = {
     {(OM_uint32)KRB5KRB_AP_ERR_MODIFIED, &sspi_mech_krb5, SEC_E_INVALID_TOKEN},
     {SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE, &sspi_mech_ntlm, SEC_E_NO_AUTHENTICATING_AUTHORITY},
     {SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT, &sspi_mech_ntlm, SEC_E_NO_AUTHENTICATING_AUTHORITY},
+    /* A target name of another service or host fails Extended Protection's service binding,
+     * which Windows reports as it does a channel-binding mismatch (MS-NLMP 3.2.5.1.2). */
+    {SSPIGSS_NTLM_MINOR_TARGET_MISMATCH, &sspi_mech_ntlm, SEC_E_BAD_BINDINGS},
+    {SSPIGSS_NTLM_MINOR_TARGET_MISSING, &sspi_mech_ntlm, SEC_E_BAD_BINDINGS},
+    /* A reflected credential is a refused logon, as Windows refuses one since MS08-068. */
+    {SSPIGSS_NTLM_MINOR_REFLECTED, &sspi_mech_ntlm, SEC_E_LOGON_DENIED},
 };
 
 #define PRECISE_COUNT (sizeof(precise_minors) / sizeof(precise_minors[0]))

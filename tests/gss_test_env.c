@@ -60,7 +60,9 @@ gss_test_env_setup(void)
                    path, sizeof(path)) != 0)
         return NULL;
     setenv("NTLM_USER_FILE", path, 1);
-    if (write_file("ntlm.conf", "netbios_name = TESTHOST\nnetbios_domain = TESTDOM\naudit = none\n",
+    if (write_file("ntlm.conf",
+                   "netbios_name = TESTHOST\ndns_name = testhost.example\nnetbios_domain = "
+                   "TESTDOM\naudit = none\n",
                    path, sizeof(path)) != 0)
         return NULL;
     setenv("SSPIGSS_NTLM_CONFIG", path, 1);

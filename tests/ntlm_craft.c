@@ -7,6 +7,7 @@
 
 #include "gss_test_env.h"
 #include "ntlm_auth.h"
+#include "ntlm_errors.h"
 #include "ntlm_message.h"
 
 static const struct ntlm_version craft_version = {10, 0, 19041, 15};
@@ -48,8 +49,12 @@ craft_v2_responses(const struct craft *c, const struct ntlm_challenge *chal,
         ret = ntlm_random(client_challenge, sizeof(client_challenge));
     if (ret == 0)
         ret = ntlm_av_rewrite_for_client(chal->target_info, chal->target_info_len,
-                                         c->with_mic ? NTLM_AVF_MIC_PRESENT : 0, c->cb_hash,
-                                         "HTTP/testhost.example", &av);
+                                         (c->with_mic ? NTLM_AVF_MIC_PRESENT : 0) | c->av_flags,
+                                         c->cb_hash,
+                                         c->no_target        ? NULL
+                                         : c->target != NULL ? c->target
+                                                             : CRAFT_TARGET,
+                                         &av);
     if (ret == 0)
         ret = ntlm_v2_blob_encode(filetime_at(c->time_offset), client_challenge, av.data, av.len,
                                   &blob);
@@ -71,6 +76,38 @@ craft_v2_responses(const struct craft *c, const struct ntlm_challenge *chal,
     ntlm_buf_free(&av);
     ntlm_buf_free(&blob);
     ntlm_buf_free(&nt);
+    return ret;
+}
+
+/* NTLMv1 with extended session security: DESL over MD5(server || client challenge). */
+static uint32_t
+craft_v1_responses(const struct craft *c, const struct ntlm_challenge *chal,
+                   struct ntlm_authenticate *auth, uint8_t kxkey[16])
+{
+    static const uint8_t no_lm_hash[16];
+    uint8_t nt_hash[16], base[16], challenge[8];
+    uint32_t ret;
+
+    auth->lm_response = calloc(1, 24);
+    auth->nt_response = malloc(24);
+    if (auth->lm_response == NULL || auth->nt_response == NULL)
+        return NTLM_ERR_NOMEM;
+    auth->lm_response_len = 24;
+    auth->nt_response_len = 24;
+    ret = ntlm_nt_hash(c->password ? c->password : TEST_PASSWORD, nt_hash);
+    if (ret == 0)
+        ret = ntlm_random(auth->lm_response, 8);
+    if (ret == 0)
+        ret = ntlm_v1_ess_challenge(chal->server_challenge, auth->lm_response, challenge);
+    if (ret == 0)
+        ret = ntlm_desl(nt_hash, challenge, auth->nt_response);
+    if (ret == 0)
+        ret = ntlm_v1_session_base_key(nt_hash, base);
+    if (ret == 0)
+        ret = ntlm_v1_kxkey(chal->flags, base, auth->lm_response, no_lm_hash,
+                            chal->server_challenge, kxkey);
+    auth->user = strdup(c->user ? c->user : TEST_USER);
+    auth->domain = strdup(c->domain ? c->domain : TEST_DOMAIN);
     return ret;
 }
 
@@ -100,7 +137,8 @@ craft_authenticate(const struct craft *c, const struct ntlm_buf *negotiate,
         ret = ntlm_authenticate_encode(&auth, false, out);
         goto done;
     }
-    ret = craft_v2_responses(c, &chal, &auth, base_key);
+    ret = c->ntlmv1 ? craft_v1_responses(c, &chal, &auth, base_key)
+                    : craft_v2_responses(c, &chal, &auth, base_key);
     if (ret == 0)
         ret = ntlm_random(exported, sizeof(exported));
     if (ret)

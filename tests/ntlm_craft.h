@@ -22,10 +22,17 @@ struct craft {
     bool corrupt_mic;                     /* ... a wrong one */
     long time_offset;                     /* seconds from now for the blob timestamp */
     const uint8_t *cb_hash;               /* MsvAvChannelBindings, or none */
+    bool ntlmv1;                          /* an NTLMv1 response (with ESS): no AV pairs */
     bool anonymous;                       /* NULL session: no user, no NT response */
     size_t anonymous_lm_len;              /* its LM response: 0, 1 (a zero byte) or more */
     bool truncated;                       /* cut the message short */
+    const char *target;                   /* MsvAvTargetName: default HTTP/testhost.example */
+    bool no_target;                       /* ... or none at all */
+    uint32_t av_flags;                    /* MsvAvFlags bits besides the MIC's (untrusted SPN) */
 };
+
+/* The target name crafted responses carry unless told otherwise: the test acceptor's. */
+#define CRAFT_TARGET "HTTP/testhost.example"
 
 /* The NEGOTIATE to open with: Unicode, NTLM, ESS, signing, sealing, key exchange. */
 uint32_t craft_negotiate(struct ntlm_buf *out);

@@ -18,6 +18,7 @@
 
 #include "gss_test_env.h"
 #include "ntlm_auth.h"
+#include "ntlm_av.h"
 #include "ntlm_craft.h"
 #include "test_util.h"
 
@@ -89,12 +90,15 @@ login_free(struct login *l)
     memset(l, 0, sizeof(*l));
 }
 
-/* Our own initiator against our acceptor (raw NTLM), each side with its bindings. */
+/*
+ * Our own initiator, aiming at service ("HTTP@testhost.example"), against our acceptor (raw
+ * NTLM), each side with its bindings.
+ */
 static void
-gss_login(const char *user, const char *password, gss_channel_bindings_t icb,
-          gss_channel_bindings_t acb, struct login *l)
+gss_login_to(const char *service, const char *user, const char *password,
+             gss_channel_bindings_t icb, gss_channel_bindings_t acb, struct login *l)
 {
-    gss_buffer_desc nbuf = {21, "HTTP@testhost.example"};
+    gss_buffer_desc nbuf = {strlen(service), (void *)service};
     gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
     gss_cred_id_t cred = gss_test_password_cred(user, password);
     gss_ctx_id_t ictx = GSS_C_NO_CONTEXT;
@@ -128,13 +132,22 @@ gss_login(const char *user, const char *password, gss_channel_bindings_t icb,
     gss_release_name(&min, &target);
 }
 
+/* Our own initiator against our acceptor, aiming at the test acceptor's name. */
+static void
+gss_login(const char *user, const char *password, gss_channel_bindings_t icb,
+          gss_channel_bindings_t acb, struct login *l)
+{
+    gss_login_to("HTTP@testhost.example", user, password, icb, acb, l);
+}
+
 /*
- * NEGOTIATE, CHALLENGE, then the crafted AUTHENTICATE, against our acceptor; users_mode, when
- * not 0, is given to the user file between the two legs.
+ * NEGOTIATE, CHALLENGE, then the crafted AUTHENTICATE, against our acceptor with credential
+ * acred (GSS_C_NO_CREDENTIAL: the default); users_mode, when not 0, is given to the user file
+ * between the two legs.
  */
 static void
-crafted_login_chmod(const struct craft *c, gss_channel_bindings_t acb, mode_t users_mode,
-                    struct login *l)
+crafted_login_full(const struct craft *c, gss_cred_id_t acred, gss_channel_bindings_t acb,
+                   mode_t users_mode, struct login *l)
 {
     struct ntlm_buf negotiate = NTLM_BUF_INIT, auth = NTLM_BUF_INIT;
     gss_buffer_desc in, challenge = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
@@ -143,16 +156,16 @@ crafted_login_chmod(const struct craft *c, gss_channel_bindings_t acb, mode_t us
     memset(l, 0, sizeof(*l));
     CU_ASSERT_EQUAL_FATAL(craft_negotiate(&negotiate), 0);
     in = (gss_buffer_desc){negotiate.len, negotiate.data};
-    l->major = gss_accept_sec_context(&l->minor, &l->actx, GSS_C_NO_CREDENTIAL, &in, acb, NULL,
-                                      NULL, &challenge, NULL, NULL, NULL);
+    l->major = gss_accept_sec_context(&l->minor, &l->actx, acred, &in, acb, NULL, NULL, &challenge,
+                                      NULL, NULL, NULL);
     CU_ASSERT_EQUAL_FATAL(l->major, GSS_S_CONTINUE_NEEDED);
     CU_ASSERT_EQUAL_FATAL(
         craft_authenticate(c, &negotiate, challenge.value, challenge.length, &auth), 0);
     if (users_mode != 0)
         CU_ASSERT_EQUAL_FATAL(chmod(getenv("NTLM_USER_FILE"), users_mode), 0);
     in = (gss_buffer_desc){auth.len, auth.data};
-    l->major = gss_accept_sec_context(&l->minor, &l->actx, GSS_C_NO_CREDENTIAL, &in, acb, &l->src,
-                                      NULL, &out, &l->flags, NULL, NULL);
+    l->major = gss_accept_sec_context(&l->minor, &l->actx, acred, &in, acb, &l->src, NULL, &out,
+                                      &l->flags, NULL, NULL);
     gss_release_buffer(&min, &challenge);
     gss_release_buffer(&min, &out);
     ntlm_buf_free(&negotiate);
@@ -162,7 +175,7 @@ crafted_login_chmod(const struct craft *c, gss_channel_bindings_t acb, mode_t us
 static void
 crafted_login(const struct craft *c, gss_channel_bindings_t acb, struct login *l)
 {
-    crafted_login_chmod(c, acb, 0, l);
+    crafted_login_full(c, GSS_C_NO_CREDENTIAL, acb, 0, l);
 }
 
 /* Asserts a completed login as TESTDOM\alice (or another user). */
@@ -512,7 +525,7 @@ test_strict_permissions_refuse_a_user_file_others_can_read(void)
     login_free(&l);
     /* Also a file that becomes readable between the two legs, after it was loaded. */
     chmod_users(0600);
-    crafted_login_chmod(&c, GSS_C_NO_CHANNEL_BINDINGS, 0644, &l);
+    crafted_login_full(&c, GSS_C_NO_CREDENTIAL, GSS_C_NO_CHANNEL_BINDINGS, 0644, &l);
     check_refused(&l, GSS_S_FAILURE, "user database is readable or writable by others");
     login_free(&l);
     chmod_users(0620);
@@ -536,6 +549,223 @@ test_relaxed_permissions_accept_a_user_file_others_can_read(void)
     chmod_users(0666);
     CU_ASSERT_EQUAL(acquire_acceptor(&minor), GSS_S_COMPLETE);
     chmod_users(0600);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* service_binding and service_names                                                        */
+/* ---------------------------------------------------------------------------------------- */
+
+#define TARGET_MISMATCH "the client authenticated for another service or host"
+#define TARGET_MISSING "target name required but missing"
+#define TARGET_REFLECTED "reflected logon refused"
+
+/* A crafted logon as alice (with a MIC) whose response names target (NULL: none). */
+static void
+target_login(const char *target, gss_cred_id_t acred, struct login *l)
+{
+    struct craft c = {.with_mic = true, .target = target, .no_target = target == NULL};
+
+    crafted_login_full(&c, acred, GSS_C_NO_CHANNEL_BINDINGS, 0, l);
+}
+
+static void
+check_target_accepted(const char *target, gss_cred_id_t acred)
+{
+    struct login l;
+
+    target_login(target, acred, &l);
+    if (l.major != GSS_S_COMPLETE)
+        fprintf(stderr, "\n  target name %s refused", target != NULL ? target : "(none)");
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+}
+
+static void
+check_target_refused(const char *target, gss_cred_id_t acred, const char *want_minor)
+{
+    struct login l;
+
+    target_login(target, acred, &l);
+    if (l.major == GSS_S_COMPLETE)
+        fprintf(stderr, "\n  target name %s accepted", target != NULL ? target : "(none)");
+    check_refused(&l, GSS_S_BAD_BINDINGS, want_minor);
+    login_free(&l);
+}
+
+/* An acceptor credential for service ("HTTP@testhost.example"), as GssapiAcceptorName gets. */
+static gss_cred_id_t
+named_acceptor(const char *service)
+{
+    gss_buffer_desc b = {strlen(service), (void *)service};
+    gss_OID_set_desc mechs = {1, gss_test_ntlm_oid};
+    gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
+    gss_name_t name = GSS_C_NO_NAME;
+    OM_uint32 min;
+
+    CU_ASSERT_EQUAL_FATAL(gss_import_name(&min, &b, GSS_C_NT_HOSTBASED_SERVICE, &name),
+                          GSS_S_COMPLETE);
+    CU_ASSERT_EQUAL_FATAL(gss_acquire_cred(&min, name, 0, &mechs, GSS_C_ACCEPT, &cred, NULL, NULL),
+                          GSS_S_COMPLETE);
+    gss_release_name(&min, &name);
+    return cred;
+}
+
+static void
+test_binding_refuses_a_target_name_for_another_host(void)
+{
+    check_target_refused("HTTP/evil.example", GSS_C_NO_CREDENTIAL, TARGET_MISMATCH);
+    check_target_refused("cifs/evil.example", GSS_C_NO_CREDENTIAL, TARGET_MISMATCH);
+    check_target_refused("HTTP/testhost.example.evil.example", GSS_C_NO_CREDENTIAL,
+                         TARGET_MISMATCH);
+    check_target_refused("HTTP/evil.testhost.example", GSS_C_NO_CREDENTIAL, TARGET_MISMATCH);
+    check_target_refused("HTTP/evil.example/testhost.example", GSS_C_NO_CREDENTIAL,
+                         TARGET_MISMATCH);
+    check_target_refused("testhost.example", GSS_C_NO_CREDENTIAL, TARGET_MISMATCH);
+}
+
+/* The default credential (host@testhost.example) stands for every service of its host. */
+static void
+test_binding_accepts_the_acceptors_own_names_in_any_case(void)
+{
+    static const char *const ours[] = {
+        "HTTP/testhost.example",  "http/TESTHOST.Example",
+        "HTTP/TESTHOST",          "HTTP/testhost.example:8080",
+        "HTTP/testhost.example.", "cifs/testhost.example",
+        "HTTP/localhost",         "HTTP/127.0.0.1",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+        check_target_accepted(ours[i], GSS_C_NO_CREDENTIAL);
+}
+
+static void
+test_binding_accepts_a_response_without_target_name(void)
+{
+    check_target_accepted(NULL, GSS_C_NO_CREDENTIAL);
+}
+
+static void
+test_binding_with_a_named_acceptor_refuses_another_service(void)
+{
+    gss_cred_id_t cred = named_acceptor("HTTP@testhost.example");
+    OM_uint32 min;
+
+    check_target_accepted("HTTP/testhost.example", cred);
+    check_target_accepted("http/localhost", cred);
+    check_target_refused("cifs/testhost.example", cred, TARGET_MISMATCH);
+    check_target_refused("host/testhost.example", cred, TARGET_MISMATCH);
+    gss_release_cred(&min, &cred);
+}
+
+static void
+test_binding_accepts_an_untrusted_target_name_of_ours(void)
+{
+    struct craft c = {.with_mic = true, .av_flags = NTLM_AVF_UNTRUSTED_SPN};
+    struct login l;
+
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+}
+
+/*
+ * Our initiator aimed at evil.example, and its AUTHENTICATE came back to our acceptor, which
+ * issued the challenge it answers: NTLM reflection. The same initiator aimed at us logs in.
+ */
+static void
+test_binding_refuses_a_reflected_logon(void)
+{
+    struct login l;
+
+    gss_login_to("HTTP@evil.example", ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS,
+                 GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, TARGET_REFLECTED);
+    login_free(&l);
+    gss_login(ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+}
+
+static void
+test_binding_required_refuses_a_response_without_target_name(void)
+{
+    check_target_refused(NULL, GSS_C_NO_CREDENTIAL, TARGET_MISSING);
+    check_target_accepted("HTTP/testhost.example", GSS_C_NO_CREDENTIAL);
+}
+
+/* NTLMv1 has no AV pairs, so no room for a target name. */
+static void
+test_binding_required_refuses_ntlmv1(void)
+{
+    struct craft c = {.ntlmv1 = true};
+    struct login l;
+
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_BAD_BINDINGS, TARGET_MISSING);
+    login_free(&l);
+}
+
+static void
+test_binding_required_refuses_an_untrusted_target_name(void)
+{
+    struct craft c = {.with_mic = true, .av_flags = NTLM_AVF_UNTRUSTED_SPN};
+    struct login l;
+
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_BAD_BINDINGS, TARGET_MISSING);
+    login_free(&l);
+}
+
+/* A NULL session proves no identity a relay could steal: the binding does not apply. */
+static void
+test_binding_required_leaves_anonymous_logons_to_the_anonymous_key(void)
+{
+    struct craft c = {.anonymous = true, .anonymous_lm_len = 1};
+    struct login l;
+
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    CU_ASSERT_EQUAL(l.major, GSS_S_COMPLETE);
+    CU_ASSERT(l.flags & GSS_C_ANON_FLAG);
+    login_free(&l);
+}
+
+static void
+test_binding_ntlmv1_passes_when_present(void)
+{
+    struct craft c = {.ntlmv1 = true};
+    struct login l;
+
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+}
+
+static void
+test_binding_never_ignores_the_target_name(void)
+{
+    check_target_accepted("HTTP/evil.example", GSS_C_NO_CREDENTIAL);
+    check_target_accepted(NULL, GSS_C_NO_CREDENTIAL);
+}
+
+static void
+test_service_names_replace_the_derived_names(void)
+{
+    struct login l;
+
+    check_target_accepted("HTTP/www.example.com", GSS_C_NO_CREDENTIAL);
+    check_target_accepted("cifs/FILES.example.com", GSS_C_NO_CREDENTIAL);
+    check_target_refused("HTTP/files.example.com", GSS_C_NO_CREDENTIAL, TARGET_MISMATCH);
+    check_target_refused("HTTP/testhost.example", GSS_C_NO_CREDENTIAL, TARGET_MISMATCH);
+    check_target_refused("HTTP/localhost", GSS_C_NO_CREDENTIAL, TARGET_MISMATCH);
+    /* Our own initiator aimed at a name the list leaves out is a reflection too. */
+    gss_login(ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, TARGET_REFLECTED);
+    login_free(&l);
+    gss_login_to("HTTP@www.example.com", ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS,
+                 GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -637,14 +867,19 @@ test_audit_file_gets_one_line_per_attempt_without_secrets(void)
     CU_ASSERT_FATAL(nth_line(text, 0, line, sizeof(line)));
     CU_ASSERT(has_iso_time(line));
     CU_ASSERT_PTR_NOT_NULL(strstr(line, " workstation=\"TESTHOST\" user=\"TESTDOM\\alice\" "
-                                        "version=v2 mic=verified cb=absent result=ok "));
+                                        "version=v2 mic=verified cb=absent "
+                                        "target=\"HTTP/testhost.example\" "
+                                        "target_check=matched result=ok "));
     CU_ASSERT_FATAL(nth_line(text, 1, line, sizeof(line)));
     CU_ASSERT(has_iso_time(line));
     CU_ASSERT_PTR_NOT_NULL(strstr(line, " workstation=\"" CRAFT_WORKSTATION "\" "
                                         "user=\"TESTDOM\\bob\" version=v2 mic=not-checked "
-                                        "cb=not-checked result=fail reason=\"wrong password\""));
+                                        "cb=not-checked target=\"HTTP/testhost.example\" "
+                                        "target_check=not-checked result=fail "
+                                        "reason=\"wrong password\""));
     CU_ASSERT_FATAL(nth_line(text, 2, line, sizeof(line)));
     CU_ASSERT_PTR_NOT_NULL(strstr(line, " workstation=- user=- version=- "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " target=- target_check=not-checked "));
     CU_ASSERT_PTR_NOT_NULL(strstr(line, " result=fail reason=\"malformed"));
     CU_ASSERT_FALSE(nth_line(text, 3, line, sizeof(line)));
     check_no_secret(text, TEST_PASSWORD);
@@ -652,6 +887,44 @@ test_audit_file_gets_one_line_per_attempt_without_secrets(void)
     check_no_secret(text, "not-her-Secret");
     CU_ASSERT_EQUAL_FATAL(stat(audit_path, &st), 0);
     CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+}
+
+static void
+test_audit_line_records_the_target_name_and_the_verdict(void)
+{
+    char line[2048];
+    struct login l;
+    const char *text;
+
+    target_login("cifs/evil.example", GSS_C_NO_CREDENTIAL, &l);
+    CU_ASSERT_EQUAL(l.major, GSS_S_BAD_BINDINGS);
+    login_free(&l);
+    gss_login_to("HTTP@evil.example", ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS,
+                 GSS_C_NO_CHANNEL_BINDINGS, &l);
+    CU_ASSERT_EQUAL(l.major, GSS_S_DEFECTIVE_CREDENTIAL);
+    login_free(&l);
+    target_login(NULL, GSS_C_NO_CREDENTIAL, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+    target_login("HTTP/TestHost.example", GSS_C_NO_CREDENTIAL, &l);
+    check_logged_in(&l, ALICE);
+    login_free(&l);
+
+    text = read_audit();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_FATAL(nth_line(text, 0, line, sizeof(line)));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " target=\"cifs/evil.example\" target_check=mismatch "
+                                        "result=fail reason=\"the client authenticated for "
+                                        "another service or host"));
+    CU_ASSERT_FATAL(nth_line(text, 1, line, sizeof(line)));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " target=\"HTTP/evil.example\" target_check=reflected "
+                                        "result=fail reason=\"reflected logon refused"));
+    CU_ASSERT_FATAL(nth_line(text, 2, line, sizeof(line)));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " target=- target_check=absent result=ok "));
+    CU_ASSERT_FATAL(nth_line(text, 3, line, sizeof(line)));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(line, " target=\"HTTP/TestHost.example\" target_check=matched result=ok "));
+    CU_ASSERT_FALSE(nth_line(text, 4, line, sizeof(line)));
 }
 
 static void
@@ -742,6 +1015,62 @@ static struct policy_case cases[] = {
        test_anonymous_yes_still_refuses_an_lm_response},
       {"anonymous yes leaves user logons alone", test_anonymous_yes_leaves_user_logons_alone},
       CU_TEST_INFO_NULL}},
+    {"service_binding=default",
+     "",
+     false,
+     {{"binding refuses a target name for another host",
+       test_binding_refuses_a_target_name_for_another_host},
+      {"binding accepts the acceptors own names in any case",
+       test_binding_accepts_the_acceptors_own_names_in_any_case},
+      {"binding accepts a response without target name",
+       test_binding_accepts_a_response_without_target_name},
+      {"binding refuses a reflected logon", test_binding_refuses_a_reflected_logon},
+      CU_TEST_INFO_NULL}},
+    {"service_binding=when_present",
+     "service_binding = when_present\nntlmv1 = yes",
+     false,
+     {{"binding refuses a target name for another host",
+       test_binding_refuses_a_target_name_for_another_host},
+      {"binding accepts a response without target name",
+       test_binding_accepts_a_response_without_target_name},
+      {"binding with a named acceptor refuses another service",
+       test_binding_with_a_named_acceptor_refuses_another_service},
+      {"binding accepts an untrusted target name of ours",
+       test_binding_accepts_an_untrusted_target_name_of_ours},
+      {"binding ntlmv1 passes when present", test_binding_ntlmv1_passes_when_present},
+      {"binding refuses a reflected logon", test_binding_refuses_a_reflected_logon},
+      CU_TEST_INFO_NULL}},
+    {"service_binding=required",
+     "service_binding = required\nntlmv1 = yes\nanonymous = yes",
+     false,
+     {{"binding required refuses a response without target name",
+       test_binding_required_refuses_a_response_without_target_name},
+      {"binding required refuses ntlmv1", test_binding_required_refuses_ntlmv1},
+      {"binding required refuses an untrusted target name",
+       test_binding_required_refuses_an_untrusted_target_name},
+      {"binding required leaves anonymous logons to the anonymous key",
+       test_binding_required_leaves_anonymous_logons_to_the_anonymous_key},
+      {"binding refuses a target name for another host",
+       test_binding_refuses_a_target_name_for_another_host},
+      {"binding refuses a reflected logon", test_binding_refuses_a_reflected_logon},
+      CU_TEST_INFO_NULL}},
+    {"service_binding=never",
+     "service_binding = never",
+     false,
+     {{"binding never ignores the target name", test_binding_never_ignores_the_target_name},
+      {"binding refuses a reflected logon", test_binding_refuses_a_reflected_logon},
+      CU_TEST_INFO_NULL}},
+    {"service_names=list",
+     "service_names = HTTP/www.example.com, cifs/files.example.com",
+     false,
+     {{"service names replace the derived names", test_service_names_replace_the_derived_names},
+      CU_TEST_INFO_NULL}},
+    {"service_binding=audit",
+     "audit = ",
+     true,
+     {{"audit line records the target name and the verdict",
+       test_audit_line_records_the_target_name_and_the_verdict},
+      CU_TEST_INFO_NULL}},
     {"user_file_permissions=strict",
      "user_file_permissions = strict",
      false,
@@ -802,9 +1131,10 @@ main(int argc, char **argv)
     if (world == NULL)
         return 99;
     snprintf(audit_path, sizeof(audit_path), "%s/audit.log", world);
-    snprintf(config_text, sizeof(config_text),
-             "netbios_name = TESTHOST\nnetbios_domain = TESTDOM\n%s%s\n", c->setting,
-             c->append_audit_path ? audit_path : "");
+    snprintf(
+        config_text, sizeof(config_text),
+        "netbios_name = TESTHOST\ndns_name = testhost.example\nnetbios_domain = TESTDOM\n%s%s\n",
+        c->setting, c->append_audit_path ? audit_path : "");
     if (gss_test_env_write_config(config_text) == 0)
         status = test_run_suite(c->name, c->tests);
     unlink(audit_path);

@@ -19,7 +19,13 @@ record(const char *workstation, const char *domain, const char *user,
        enum ntlm_audit_version version, enum ntlm_mic_status mic, enum ntlm_cb_status cb,
        uint32_t result)
 {
-    return (struct ntlm_audit_record){workstation, domain, user, version, mic, cb, result};
+    return (struct ntlm_audit_record){.workstation = workstation,
+                                      .domain = domain,
+                                      .user = user,
+                                      .version = version,
+                                      .mic = mic,
+                                      .cb = cb,
+                                      .result = result};
 }
 
 static const char *
@@ -42,9 +48,12 @@ test_success_line_has_every_field(void)
     struct ntlm_audit_record rec =
         record("WS1", "CORP", "alice", NTLM_AUDIT_NTLMV2, NTLM_MIC_VERIFIED, NTLM_CB_MATCHED, 0);
 
+    ntlm_audit_set_target(&rec, "HTTP/www.example.com");
+    rec.target_status = NTLM_TARGET_MATCHED;
     CU_ASSERT_STRING_EQUAL(format(&rec),
                            "2024-05-01T12:34:56Z sspigss-ntlm: workstation=\"WS1\" "
-                           "user=\"CORP\\alice\" version=v2 mic=verified cb=matched result=ok "
+                           "user=\"CORP\\alice\" version=v2 mic=verified cb=matched "
+                           "target=\"HTTP/www.example.com\" target_check=matched result=ok "
                            "reason=\"authenticated\"\n");
 }
 
@@ -58,7 +67,8 @@ test_failure_line_gives_the_minor_message_as_reason(void)
     CU_ASSERT_STRING_EQUAL(format(&rec),
                            "2024-05-01T12:34:56Z sspigss-ntlm: workstation=\"WS1\" "
                            "user=\"CORP\\alice\" version=v2 mic=not-checked cb=not-checked "
-                           "result=fail reason=\"wrong password\"\n");
+                           "target=- target_check=not-checked result=fail "
+                           "reason=\"wrong password\"\n");
 }
 
 static void
@@ -69,7 +79,7 @@ test_every_status_has_its_word(void)
     const char *line;
 
     line = format(&rec);
-    CU_ASSERT_PTR_NOT_NULL(strstr(line, " version=v1 mic=absent cb=absent result=fail "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " version=v1 mic=absent cb=absent target=- "));
     rec.version = NTLM_AUDIT_ANONYMOUS;
     rec.mic = NTLM_MIC_REQUIRED_MISSING;
     rec.cb = NTLM_CB_MISMATCH;
@@ -90,7 +100,58 @@ test_undecodable_message_logs_dashes(void)
                NTLM_CB_NOT_CHECKED, NTLM_ERR_USER_FIELD);
 
     CU_ASSERT_PTR_NOT_NULL(strstr(format(&rec), "sspigss-ntlm: workstation=- user=- version=- "
-                                                "mic=not-checked cb=not-checked result=fail "));
+                                                "mic=not-checked cb=not-checked target=- "
+                                                "target_check=not-checked result=fail "));
+}
+
+static void
+test_every_target_verdict_has_its_word(void)
+{
+    static const struct {
+        enum ntlm_target_status status;
+        const char *word;
+    } verdicts[] = {
+        {NTLM_TARGET_NOT_CHECKED, " target_check=not-checked "},
+        {NTLM_TARGET_MATCHED, " target_check=matched "},
+        {NTLM_TARGET_ABSENT, " target_check=absent "},
+        {NTLM_TARGET_UNTRUSTED, " target_check=untrusted "},
+        {NTLM_TARGET_MISMATCH, " target_check=mismatch "},
+        {NTLM_TARGET_REQUIRED_MISSING, " target_check=required-missing "},
+        {NTLM_TARGET_REFLECTED, " target_check=reflected "},
+    };
+    struct ntlm_audit_record rec = record("WS1", "CORP", "alice", NTLM_AUDIT_NTLMV2,
+                                          NTLM_MIC_VERIFIED, NTLM_CB_ABSENT, NTLM_ERR_REFLECTED);
+    size_t i;
+
+    ntlm_audit_set_target(&rec, "cifs/evil.example");
+    for (i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++) {
+        rec.target_status = verdicts[i].status;
+        CU_ASSERT_PTR_NOT_NULL(strstr(format(&rec), verdicts[i].word));
+    }
+    CU_ASSERT_PTR_NOT_NULL(strstr(format(&rec), " target=\"cifs/evil.example\" "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(format(&rec), " reason=\"reflected logon refused"));
+}
+
+static void
+test_a_target_name_is_escaped_and_cut_like_the_other_names(void)
+{
+    char name[300], want[NTLM_AUDIT_NAME_MAX + 16];
+    struct ntlm_audit_record rec =
+        record("WS1", "CORP", "alice", NTLM_AUDIT_NTLMV2, NTLM_MIC_VERIFIED, NTLM_CB_ABSENT, 0);
+
+    ntlm_audit_set_target(&rec, "HTTP/x\" result=ok \nfake");
+    CU_ASSERT_PTR_NOT_NULL(strstr(format(&rec), " target=\"HTTP/x%22 result=ok %0Afake\" "));
+    memset(name, 'x', sizeof(name) - 1);
+    name[sizeof(name) - 1] = '\0';
+    ntlm_audit_set_target(&rec, name);
+    memset(want, 'x', NTLM_AUDIT_NAME_MAX);
+    strcpy(want + NTLM_AUDIT_NAME_MAX, "...\" ");
+    CU_ASSERT_PTR_NOT_NULL(strstr(format(&rec), want));
+    /* Exactly as long as the line shows: nothing cut, nothing marked. */
+    name[NTLM_AUDIT_NAME_MAX] = '\0';
+    ntlm_audit_set_target(&rec, name);
+    strcpy(want + NTLM_AUDIT_NAME_MAX, "\" ");
+    CU_ASSERT_PTR_NOT_NULL(strstr(format(&rec), want));
 }
 
 static void
@@ -205,6 +266,9 @@ main(void)
          test_failure_line_gives_the_minor_message_as_reason},
         {"every status has its word", test_every_status_has_its_word},
         {"undecodable message logs dashes", test_undecodable_message_logs_dashes},
+        {"every target verdict has its word", test_every_target_verdict_has_its_word},
+        {"a target name is escaped and cut like the other names",
+         test_a_target_name_is_escaped_and_cut_like_the_other_names},
         {"names are escaped so a client cannot forge a line",
          test_names_are_escaped_so_a_client_cannot_forge_a_line},
         {"long names are cut and marked", test_long_names_are_cut_and_marked},

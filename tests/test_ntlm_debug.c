@@ -24,7 +24,9 @@
 #include "ntlm_message.h"
 #include "test_util.h"
 
-#define DEFAULT_CONFIG "netbios_name = TESTHOST\nnetbios_domain = TESTDOM\naudit = none\n"
+#define DEFAULT_CONFIG                                                                             \
+    "netbios_name = TESTHOST\ndns_name = testhost.example\nnetbios_domain = TESTDOM\naudit = "     \
+    "none\n"
 
 static const char *env_dir;
 
