@@ -155,6 +155,8 @@ test_policy_keys_default_to_the_secure_settings(void)
     CU_ASSERT_PTR_NULL(cfg.audit_file);
     CU_ASSERT_EQUAL(cfg.winbind, NTLM_WINBIND_NO);
     CU_ASSERT_EQUAL(cfg.winbind_timeout, 15);
+    CU_ASSERT_EQUAL(cfg.service_binding, NTLM_SB_WHEN_PRESENT);
+    CU_ASSERT_PTR_NULL(cfg.service_names);
     ntlm_config_clear(&cfg);
     ntlm_config_init(&cfg);
     CU_ASSERT_EQUAL(cfg.replay_window, NTLM_DEFAULT_REPLAY_WINDOW);
@@ -238,6 +240,62 @@ test_parse_accepts_each_policy_value_in_any_case(void)
 }
 
 /* winbind modes other than "no" exist only in builds with libwbclient. */
+static void
+test_parse_reads_the_service_binding_keys(void)
+{
+    struct ntlm_config cfg;
+
+    cfg = parse_one("service_binding = never");
+    CU_ASSERT_EQUAL(cfg.service_binding, NTLM_SB_NEVER);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("service_binding = Required");
+    CU_ASSERT_EQUAL(cfg.service_binding, NTLM_SB_REQUIRED);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("service_binding = when_present");
+    CU_ASSERT_EQUAL(cfg.service_binding, NTLM_SB_WHEN_PRESENT);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("service_names = HTTP/www.example.com ,cifs/files.example.com:445,\t"
+                    "host/[::1]");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cfg.service_names);
+    CU_ASSERT_STRING_EQUAL(cfg.service_names[0], "HTTP/www.example.com");
+    CU_ASSERT_STRING_EQUAL(cfg.service_names[1], "cifs/files.example.com:445");
+    CU_ASSERT_STRING_EQUAL(cfg.service_names[2], "host/[::1]");
+    CU_ASSERT_PTR_NULL(cfg.service_names[3]);
+    ntlm_config_clear(&cfg);
+}
+
+static void
+test_parse_rejects_bad_service_names_naming_source_and_line(void)
+{
+    static const char *const bad[] = {
+        "service_names = HTTP",           "service_names = HTTP/",      "service_names = /www",
+        "service_names = HTTP/a,",        "service_names = ,HTTP/a",    "service_names = HTTP/a b",
+        "service_names = HTTP/a,,HTTP/b", "service_names = HTTP/a\x01",
+    };
+    char text[128];
+    size_t i;
+
+    check_parse_error("\nservice_binding = yes\n",
+                      "test.conf:2: service_binding: expected never, when_present or required");
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(text, sizeof(text), "\n%s\n", bad[i]);
+        check_parse_error(text, "test.conf:2: service_names: expected SPNs of the form "
+                                "class/host, separated by commas");
+    }
+}
+
+static void
+test_parse_rejects_more_than_the_most_service_names(void)
+{
+    char text[NTLM_MAX_SERVICE_NAMES * 16 + 64];
+    size_t i, len;
+
+    len = (size_t)snprintf(text, sizeof(text), "service_names = ");
+    for (i = 0; i <= NTLM_MAX_SERVICE_NAMES; i++)
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "%sHTTP/h%zu", i ? "," : "", i);
+    check_parse_error(text, "test.conf:1: service_names: more than 64 SPNs");
+}
+
 static void
 test_parse_reads_the_winbind_keys(void)
 {
@@ -527,6 +585,11 @@ main(void)
          test_parse_reads_every_policy_key_in_its_other_setting},
         {"parse accepts each policy value in any case",
          test_parse_accepts_each_policy_value_in_any_case},
+        {"parse reads the service binding keys", test_parse_reads_the_service_binding_keys},
+        {"parse rejects bad service names naming source and line",
+         test_parse_rejects_bad_service_names_naming_source_and_line},
+        {"parse rejects more than the most service names",
+         test_parse_rejects_more_than_the_most_service_names},
         {"parse reads the winbind keys", test_parse_reads_the_winbind_keys},
         {"parse rejects bad policy values naming source and line",
          test_parse_rejects_bad_policy_values_naming_source_and_line},

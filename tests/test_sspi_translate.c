@@ -144,6 +144,27 @@ test_ntlm_domain_minor_codes_name_no_authority(void)
                     SEC_E_LOGON_DENIED);
 }
 
+/*
+ * The NTLM module's service-binding minors name a failed Extended Protection check whatever
+ * major carries them (under SPNEGO only the minor is the module's); reflection, a failed logon.
+ */
+static void
+test_ntlm_binding_minor_codes_name_bad_bindings_and_reflection_a_failed_logon(void)
+{
+    CU_ASSERT_EQUAL(sspi_status_from_gss(GSS_S_BAD_BINDINGS, SSPIGSS_NTLM_MINOR_TARGET_MISMATCH,
+                                         SSPI_CALL_ACCEPT_FINAL),
+                    SEC_E_BAD_BINDINGS);
+    CU_ASSERT_EQUAL(sspi_status_from_gss(GSS_S_FAILURE, SSPIGSS_NTLM_MINOR_TARGET_MISMATCH,
+                                         SSPI_CALL_ACCEPT_FINAL),
+                    SEC_E_BAD_BINDINGS);
+    CU_ASSERT_EQUAL(sspi_status_from_gss(GSS_S_FAILURE, SSPIGSS_NTLM_MINOR_TARGET_MISSING,
+                                         SSPI_CALL_ACCEPT_FINAL),
+                    SEC_E_BAD_BINDINGS);
+    CU_ASSERT_EQUAL(
+        sspi_status_from_gss(GSS_S_FAILURE, SSPIGSS_NTLM_MINOR_REFLECTED, SSPI_CALL_ACCEPT_FINAL),
+        SEC_E_LOGON_DENIED);
+}
+
 static void
 test_timestamps_are_filetime_in_local_time(void)
 {
@@ -175,6 +196,8 @@ static CU_TestInfo tests[] = {
     {"Kerberos minor codes do not rename message failures",
      test_kerberos_minor_codes_do_not_rename_message_failures},
     {"NTLM domain minor codes name no authority", test_ntlm_domain_minor_codes_name_no_authority},
+    {"NTLM binding minor codes name bad bindings and reflection a failed logon",
+     test_ntlm_binding_minor_codes_name_bad_bindings_and_reflection_a_failed_logon},
     {"timestamps are FILETIME in local time", test_timestamps_are_filetime_in_local_time},
     CU_TEST_INFO_NULL,
 };
