@@ -161,6 +161,15 @@ curl_gssntlmssp() {
         "$URL"
 }
 
+# As curl_gssntlmssp, for a URL naming HOST (so gss-ntlmssp's target name is HTTP/HOST) but
+# connected to our httpd: what a client whose logon is relayed to us sends. HOST USER_FILE CCACHE
+curl_gssntlmssp_for() {
+    GSS_MECH_CONFIG=$W/theirs.conf NTLM_USER_FILE=$2 NTLMUSER=alice KRB5CCNAME=$3 \
+        curl -sS -f --max-time 20 -o "$W/body" -w 'status=%{http_code}\n' --negotiate -u : \
+        --connect-to "$1:$HTTP_PORT:127.0.0.1:$HTTP_PORT" \
+        "http://$1:$HTTP_PORT$REQ_PATH"
+}
+
 # curl --negotiate with only MIT's own mechanisms: Kerberos from CCACHE. CCACHE
 curl_krb5() {
     GSS_MECH_CONFIG=$W/no-mechs.conf KRB5CCNAME=$1 \
@@ -221,6 +230,10 @@ if [ -n "$INCUMBENT" ]; then
         curl_gssntlmssp "$W/cli-users" "$NO_TICKET"
     run_case "curl --negotiate (gss-ntlmssp), wrong password" /noname Negotiate 401 - \
         curl_gssntlmssp "$W/cli-users-bad" "$NO_TICKET"
+    # Service binding (default service_binding = when_present): the right password, but for
+    # another host's SPN, as a logon relayed from evil.example arrives.
+    run_case "curl --negotiate (gss-ntlmssp), SPN of another host" /ntlm Negotiate 401 - \
+        curl_gssntlmssp_for evil.example "$W/cli-users" "$NO_TICKET"
     if [ -n "$TICKET" ]; then
         # A ticket too: SPNEGO sends Kerberos first and the server steers it to NTLM.
         run_case "curl --negotiate (gss-ntlmssp + TGT)" /ntlm Negotiate "$ALICE" \
@@ -274,6 +287,12 @@ if [ -x "$EXAMPLES/sspi_client" ]; then
         sspi_client "$NO_TICKET" --package NTLM --user "$ALICE" --password "$PW"
     run_case "sspi_client NTLM, wrong password" /ntlm NTLM 401 - \
         sspi_client "$NO_TICKET" --package NTLM --user "$ALICE" --password wrong
+    run_case "sspi_client NTLM, SPN of another host" /ntlm NTLM 401 - \
+        sspi_client "$NO_TICKET" --package NTLM --user "$ALICE" --password "$PW" \
+        --target HTTP/evil.example
+    run_case "sspi_client NTLM, SPN of another service" /both NTLM 401 - \
+        sspi_client "$NO_TICKET" --package NTLM --user "$ALICE" --password "$PW" \
+        --target cifs/localhost
     run_case "sspi_client Negotiate" /ntlm Negotiate "$ALICE" Negotiate/NTLM \
         sspi_client "$NO_TICKET" --package Negotiate --user "$ALICE" --password "$PW"
     run_case "sspi_client NTLM" /both NTLM "$ALICE" NTLM/NTLM \
