@@ -58,6 +58,8 @@ conf() {
     printf 'netbios_name = WEB1\nnetbios_domain = %s\naudit = %s\nwinbind = %s\n' \
         "$DC_DOMAIN" "$W/audit.log" "$1" > "$W/$1.conf"
     printf 'winbind_timeout = %s\n' "$TIMEOUT" >> "$W/$1.conf"
+    # The name tests/gss_peer aims at, so that its target name is ours (service_binding).
+    printf 'dns_name = testhost.example\n' >> "$W/$1.conf"
 }
 conf only
 conf fallback

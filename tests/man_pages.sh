@@ -11,8 +11,8 @@ S=${SSPIGSS_SRCDIR:-.}
 KEYS=$(sed -n '/^static const struct config_key config_keys\[\] = {/,/^};/p' \
     "$S/mech/ntlm_config.c" | sed -n 's/^[[:space:]]*{"\([a-z_0-9]*\)",.*/\1/p')
 # The keys this test was written against, so that a broken extraction cannot pass silently.
-KNOWN="user_file netbios_name netbios_domain dns_name dns_domain ntlmv1 lm mic
-channel_bindings replay_window anonymous user_file_permissions audit"
+KNOWN="user_file netbios_name netbios_domain dns_name dns_domain ntlmv1 lm mic service_binding
+channel_bindings service_names replay_window anonymous user_file_permissions audit"
 
 if [ -z "$KEYS" ]; then
     fail "no configuration keys extracted from mech/ntlm_config.c"
