@@ -358,6 +358,38 @@ test_channel_bindings_must_match(void)
     free(b);
 }
 
+/*
+ * Our client aimed at another host whose answer reaches our own server: what an NTLM
+ * reflection looks like from inside the process. This module refuses it as a failed logon,
+ * under NTLM and under Negotiate; gss-ntlmssp has no such defence and completes it.
+ */
+static void
+test_a_loop_aimed_at_another_host_is_refused_as_reflection(void)
+{
+    static const char *const packages[] = {"NTLM", "Negotiate"};
+    struct sspi_pair p = {0};
+    size_t i;
+
+    for (i = 0; i < 2; i++) {
+        CU_ASSERT_EQUAL_FATAL(sspi_pair_credentials(&p, packages[i], packages[i], TEST_DOMAIN,
+                                                    TEST_USER, TEST_PASSWORD),
+                              SEC_E_OK);
+        if (incumbent) {
+            CU_ASSERT_TRUE(sspi_pair_establish(&p, "HTTP/evil.example", FULL_REQ, SERVER_REQ));
+        } else {
+            CU_ASSERT_FALSE(sspi_pair_establish(&p, "HTTP/evil.example", FULL_REQ, SERVER_REQ));
+            CU_ASSERT_EQUAL(p.server_status, SEC_E_LOGON_DENIED);
+        }
+        sspi_pair_free(&p);
+        /* The same loop aimed at us completes. */
+        CU_ASSERT_EQUAL_FATAL(sspi_pair_credentials(&p, packages[i], packages[i], TEST_DOMAIN,
+                                                    TEST_USER, TEST_PASSWORD),
+                              SEC_E_OK);
+        CU_ASSERT_TRUE(sspi_pair_establish(&p, TARGET, FULL_REQ, SERVER_REQ));
+        sspi_pair_free(&p);
+    }
+}
+
 static void
 test_packages_are_enumerated_and_described(void)
 {
@@ -455,6 +487,8 @@ static CU_TestInfo tests[] = {
     {"unmet context requirements fail the context",
      test_unmet_context_requirements_fail_the_context},
     {"channel bindings must match", test_channel_bindings_must_match},
+    {"a loop aimed at another host is refused as reflection",
+     test_a_loop_aimed_at_another_host_is_refused_as_reflection},
     {"packages are enumerated and described", test_packages_are_enumerated_and_described},
     CU_TEST_INFO_NULL,
 };
