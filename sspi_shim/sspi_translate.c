@@ -136,8 +136,9 @@ static const struct precise_minor precise_minors[] = {
     {(OM_uint32)KRB5KRB_AP_ERR_MODIFIED, &sspi_mech_krb5, SEC_E_INVALID_TOKEN},
     {SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE, &sspi_mech_ntlm, SEC_E_NO_AUTHENTICATING_AUTHORITY},
     {SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT, &sspi_mech_ntlm, SEC_E_NO_AUTHENTICATING_AUTHORITY},
-    /* A target name of another service or host fails Extended Protection's service binding,
-     * which Windows reports as it does a channel-binding mismatch (MS-NLMP 3.2.5.1.2). */
+    /* Service binding is Extended Protection's other half beside channel binding (IIS's
+     * extendedProtection element); MS-NLMP 3.2.1.2 leaves its check to the application, so
+     * no SSPI status is its own: it gets the channel-binding one. */
     {SSPIGSS_NTLM_MINOR_TARGET_MISMATCH, &sspi_mech_ntlm, SEC_E_BAD_BINDINGS},
     {SSPIGSS_NTLM_MINOR_TARGET_MISSING, &sspi_mech_ntlm, SEC_E_BAD_BINDINGS},
     /* A reflected credential is a refused logon, as Windows refuses one since MS08-068. */
