@@ -48,9 +48,27 @@ span_of(const char *s)
     return (struct span){s, strlen(s)};
 }
 
+/* ":digits", or nothing. */
+static bool
+is_port_or_empty(const char *p, size_t n)
+{
+    size_t i;
+
+    if (n == 0)
+        return true;
+    if (p[0] != ':' || n == 1)
+        return false;
+    for (i = 1; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+    }
+    return true;
+}
+
 /*
  * The bare host of "host", "host:port", "[v6]", "[v6]:port", "v6" or "host.": what names the
- * machine, not the port of one of its services. False for an empty host.
+ * machine, not the port of one of its services. False for an empty host or a port that is
+ * not digits.
  */
 static bool
 bare_host(const char *h, size_t n, struct span *out)
@@ -59,15 +77,18 @@ bare_host(const char *h, size_t n, struct span *out)
 
     if (n > 0 && h[0] == '[') {
         close = memchr(h, ']', n);
-        if (close == NULL)
+        if (close == NULL || !is_port_or_empty(close + 1, n - (size_t)(close + 1 - h)))
             return false;
         *out = (struct span){h + 1, (size_t)(close - h - 1)};
         return out->len > 0;
     }
     /* One colon is a port; more make an IPv6 literal without brackets. */
     colon = memchr(h, ':', n);
-    if (colon != NULL && memchr(colon + 1, ':', n - (size_t)(colon + 1 - h)) == NULL)
+    if (colon != NULL && memchr(colon + 1, ':', n - (size_t)(colon + 1 - h)) == NULL) {
+        if (!is_port_or_empty(colon, n - (size_t)(colon - h)))
+            return false;
         n = (size_t)(colon - h);
+    }
     if (n > 1 && h[n - 1] == '.')
         n--;
     *out = (struct span){h, n};

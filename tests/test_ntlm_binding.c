@@ -48,6 +48,9 @@ test_spn_match_refuses_another_class_host_or_shape(void)
     CU_ASSERT_FALSE(ntlm_spn_matches("HTTP/", "HTTP/www.example.com"));
     CU_ASSERT_FALSE(ntlm_spn_matches("/www.example.com", "HTTP/www.example.com"));
     CU_ASSERT_FALSE(ntlm_spn_matches("HTTP/[::1", "HTTP/::1"));
+    CU_ASSERT_FALSE(ntlm_spn_matches("HTTP/[::1]evil.example", "HTTP/::1"));
+    CU_ASSERT_FALSE(ntlm_spn_matches("HTTP/www.example.com:evil", "HTTP/www.example.com"));
+    CU_ASSERT_FALSE(ntlm_spn_matches("HTTP/www.example.com:", "HTTP/www.example.com"));
     CU_ASSERT_FALSE(ntlm_spn_matches(NULL, "HTTP/www.example.com"));
     /* Case folds in ASCII only: a non-ASCII byte is compared as it is. */
     CU_ASSERT_FALSE(ntlm_spn_matches("HTTP/\xc3\x89x", "HTTP/\xc3\xa9x"));
