@@ -74,6 +74,12 @@ WRAP_4244 = (unhex("54e50165bf1936dc996020c1811b0f06fb5f"), unhex("010000007fb38
 # curl's NEGOTIATE: TlRMTVNTUAABAAAABoIIAAAAAAAAAAAAAAAAAAAAAAA=
 NEGOTIATE_CURL = unhex("4e544c4d53535000010000000682080000000000000000000000000000000000")
 NEGOTIATE_LEGACY = unhex("4e544c4d535350000100000007820000")
+# Heimdal 7.8's GSS NTLM initiator: DomainName "TESTDOM" announced at offset 24, inside the
+# header, in UTF-16 (the acceptor ignores it); Apache HttpClient 4.5: no REQUEST_TARGET.
+NEGOTIATE_HEIMDAL = unhex("4e544c4d5353500001000000311208400e000e0018000000"
+                          "0000000000000000540045005300540044004f004d00")
+NEGOTIATE_HTTPCLIENT = unhex("4e544c4d5353500001000000018208a200000000280000000000000028000000"
+                             "0501280a0000000f")
 
 # Captured from the interop test pairs (TESTDOM\alice, Passw0rd!, acceptor TESTHOST/TESTDOM).
 CAPTURED = {
@@ -290,6 +296,7 @@ def pieces(*tokens):
 def message_seeds():
     neg_full = negotiate(0xE20882B7 | 0x3000, b"DOMAIN", b"WORKSTATION")
     for name, msg in [("curl", NEGOTIATE_CURL), ("legacy_16_bytes", NEGOTIATE_LEGACY),
+                      ("heimdal_7_8", NEGOTIATE_HEIMDAL), ("httpclient_4_5", NEGOTIATE_HTTPCLIENT),
                       ("with_fields_and_version", neg_full),
                       ("gssntlmssp", CAPTURED["negotiate_gssntlmssp"]),
                       ("sspigss", CAPTURED["negotiate_sspigss"])]:

@@ -183,6 +183,9 @@ accept_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const gss_b
         goto done;
     }
     ntlm_debug_flags("accept: NEGOTIATE received, client flags", neg.flags);
+    if (neg.ignored)
+        ntlm_debug("accept: NEGOTIATE domain, workstation and version ignored (%s)",
+                   ntlm_error_message(neg.ignored));
     ntlm_buf_add(&ctx->negotiate_msg, input->value, input->length);
     ret = ntlm_buf_status(&ctx->negotiate_msg);
     if (ret)

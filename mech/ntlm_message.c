@@ -247,12 +247,33 @@ negotiate_decode_fields(struct ntlm_reader *r, struct ntlm_negotiate *m)
     return ret;
 }
 
+/*
+ * NEGOTIATE_MESSAGE as read (MS-NLMP 2.2.1.1):
+ *
+ *   offset  size  field
+ *   ------  ----  ------------------------------------------------------------
+ *        0     8  Signature "NTLMSSP\0"                     required
+ *        8     4  MessageType = 1                           required
+ *       12     4  NegotiateFlags                            required
+ *       16     8  DomainNameFields  (len, maxlen, offset)   informational
+ *       24     8  WorkstationFields (likewise)              informational
+ *       32     8  Version, when VERSION is set and the payload leaves room  informational
+ *        -     -  Payload: DomainName, WorkstationName (OEM)
+ *
+ * A message may end after the flags (the 16-byte legacy form) or after the fields (curl's 32
+ * bytes). The server derives nothing from the informational part (MS-NLMP 3.2.5.1.1 builds
+ * the CHALLENGE from the flags alone), and real clients get it wrong: Heimdal 7.8 points
+ * DomainName at offset 24, inside the header, and writes it in UTF-16. So a malformed
+ * informational part is dropped whole (domain, workstation and version), the reason kept in
+ * `ignored` for the trace, and the message stands on its flags. The CHALLENGE and
+ * AUTHENTICATE decoders, whose fields carry the proof, stay strict.
+ */
 uint32_t
 ntlm_negotiate_decode(const uint8_t *msg, size_t len, struct ntlm_negotiate *out)
 {
     struct ntlm_negotiate m = {0};
     struct ntlm_reader r;
-    uint32_t ret;
+    uint32_t flags, ret;
 
     ret = message_open(&r, msg, len, NTLM_NEGOTIATE_TYPE);
     if (ret)
@@ -262,9 +283,16 @@ ntlm_negotiate_decode(const uint8_t *msg, size_t len, struct ntlm_negotiate *out
         ret = NTLM_ERR_TRUNCATED;
         goto done;
     }
-    /* The legacy form ends after the flags; anything longer carries the two fields. */
-    if (len > NEGOTIATE_LEGACY_LEN)
+    if (len > NEGOTIATE_LEGACY_LEN) {
         ret = negotiate_decode_fields(&r, &m);
+        if (ret != 0 && ret != NTLM_ERR_NOMEM) {
+            flags = m.flags;
+            ntlm_negotiate_free(&m);
+            m.flags = flags;
+            m.ignored = ret;
+            ret = 0;
+        }
+    }
 
 done:
     if (ret) {

@@ -52,10 +52,13 @@ struct ntlm_version {
 
 struct ntlm_negotiate {
     uint32_t flags;
-    char *domain;      /* OEM, as sent; NULL when absent */
+    char *domain;      /* OEM, as sent; NULL when absent or ignored */
     char *workstation; /* likewise */
     bool has_version;
     struct ntlm_version version;
+    /* Why domain, workstation and version were ignored (an NTLM_ERR_* code), 0 if they were
+     * taken; see ntlm_negotiate_decode. */
+    uint32_t ignored;
 };
 
 struct ntlm_challenge {

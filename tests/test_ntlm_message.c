@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntlm_endian.h"
 #include "ntlm_errors.h"
 #include "ntlm_message.h"
 #include "test_util.h"
@@ -71,6 +72,11 @@ lost_bytes(void)
 /* curl's NEGOTIATE: TlRMTVNTUAABAAAABoIIAAAAAAAAAAAAAAAAAAAAAAA= */
 #define NEGOTIATE_CURL "4e544c4d53535000010000000682080000000000000000000000000000000000"
 #define NEGOTIATE_LEGACY "4e544c4d535350000100000007820000"
+/* Heimdal 7.8's NEGOTIATE (its GSS NTLM initiator, target HTTP@www.testdom.test): the domain
+ * field says 14 bytes at offset 24, inside the header; "TESTDOM" in UTF-16 really sits at 32. */
+#define NEGOTIATE_HEIMDAL                                                                          \
+    "4e544c4d5353500001000000311208400e000e0018000000"                                             \
+    "0000000000000000540045005300540044004f004d00"
 
 static bool
 bytes_equal_hex(const uint8_t *got, size_t got_len, const char *hex)
@@ -876,22 +882,10 @@ static const struct bad_token bad_tokens[] = {
      NTLM_ERR_TRUNCATED},
     {"negotiate cut inside the flags", DEC_NEGOTIATE, NEGOTIATE_CURL, 15, 0, 0, NULL,
      NTLM_ERR_TRUNCATED},
-    {"negotiate cut inside the fields", DEC_NEGOTIATE, NEGOTIATE_CURL, 24, 0, 0, NULL,
-     NTLM_ERR_TRUNCATED},
     {"challenge cut inside the header", DEC_CHALLENGE, CHALLENGE_V2, 47, 0, 0, NULL,
      NTLM_ERR_TRUNCATED},
     {"authenticate cut inside the header", DEC_AUTHENTICATE, AUTHENTICATE_V2, 63, 0, 0, NULL,
      NTLM_ERR_TRUNCATED},
-    {"negotiate domain outside message", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 0, 16,
-     "01000100 20000000", NTLM_ERR_DOMAIN_FIELD},
-    {"negotiate workstation outside message", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 0, 24,
-     "01000100 20000000", NTLM_ERR_WORKSTATION_FIELD},
-    {"negotiate domain inside the header", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 0, 16,
-     "02000200 08000000", NTLM_ERR_HEADER_OVERLAP},
-    {"negotiate domain with embedded nul", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 34, 16,
-     "02000200 20000000", NTLM_ERR_EMBEDDED_NUL},
-    {"negotiate workstation with embedded nul after a good domain", DEC_NEGOTIATE, NEGOTIATE_CURL,
-     0, 36, 16, "02000200 20000000 02000200 22000000 4142 0000", NTLM_ERR_EMBEDDED_NUL},
     {"challenge target name outside message", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 12, "ff00ff00",
      NTLM_ERR_TARGET_NAME_FIELD},
     {"challenge target info outside message", DEC_CHALLENGE, CHALLENGE_V2, 0, 0, 44, "45000000",
@@ -1089,6 +1083,62 @@ test_decoders_reject_malformed_tokens_with_precise_errors(void)
     }
 }
 
+/*
+ * NEGOTIATEs whose informational part (domain, workstation, version) is malformed: accepted on
+ * their flags, that part dropped whole, `expected` the reason kept for the trace.
+ */
+static const struct bad_token lenient_negotiates[] = {
+    {"negotiate cut inside the fields", DEC_NEGOTIATE, NEGOTIATE_CURL, 24, 0, 0, NULL,
+     NTLM_ERR_TRUNCATED},
+    {"negotiate domain outside message", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 0, 16,
+     "01000100 20000000", NTLM_ERR_DOMAIN_FIELD},
+    {"negotiate workstation outside message", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 0, 24,
+     "01000100 20000000", NTLM_ERR_WORKSTATION_FIELD},
+    {"negotiate domain offset plus length wraps", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 0, 16,
+     "20002000f0ffffff", NTLM_ERR_DOMAIN_FIELD},
+    {"negotiate domain inside the header", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 0, 16,
+     "02000200 08000000", NTLM_ERR_HEADER_OVERLAP},
+    {"negotiate domain with embedded nul", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 34, 16,
+     "02000200 20000000", NTLM_ERR_EMBEDDED_NUL},
+    {"negotiate workstation with embedded nul after a good domain", DEC_NEGOTIATE, NEGOTIATE_CURL,
+     0, 36, 16, "02000200 20000000 02000200 22000000 4142 0000", NTLM_ERR_EMBEDDED_NUL},
+    {"negotiate with a version and a domain outside message", DEC_NEGOTIATE, NEGOTIATE_CURL, 0, 40,
+     12, "06820802 01000100 30000000 00000000 00000000 0a00614a0000000f", NTLM_ERR_DOMAIN_FIELD},
+    {"heimdal 7.8 negotiate", DEC_NEGOTIATE, NEGOTIATE_HEIMDAL, 0, 0, 0, NULL,
+     NTLM_ERR_HEADER_OVERLAP},
+};
+
+static void
+test_negotiate_with_malformed_informational_fields_stands_on_its_flags(void)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(lenient_negotiates) / sizeof(lenient_negotiates[0]); i++) {
+        const struct bad_token *t = &lenient_negotiates[i];
+        struct ntlm_negotiate m;
+        unsigned long lost_before;
+        size_t len;
+        uint8_t *msg = bad_token_bytes(t, &len);
+        uint32_t ret;
+
+        lost_before = lost_bytes();
+        memset(&m, 0xa5, sizeof(m));
+        ret = ntlm_negotiate_decode(msg, len, &m);
+        if (ret != 0 || m.ignored != t->expected)
+            fprintf(stderr, "\n  %s: got %#x, ignored %#x, want 0, ignored %#x\n", t->name, ret,
+                    ret == 0 ? m.ignored : 0, t->expected);
+        CU_ASSERT_EQUAL_FATAL(ret, 0);
+        CU_ASSERT_EQUAL(m.ignored, t->expected);
+        CU_ASSERT_EQUAL(m.flags, ntlm_get_le32(msg + 12));
+        CU_ASSERT_PTR_NULL(m.domain);
+        CU_ASSERT_PTR_NULL(m.workstation);
+        CU_ASSERT_FALSE(m.has_version);
+        ntlm_negotiate_free(&m);
+        CU_ASSERT_EQUAL(lost_bytes() - lost_before, 0);
+        free(msg);
+    }
+}
+
 static CU_TestInfo tests[] = {
     {"decodes ntlmv1 challenge vector", test_decodes_ntlmv1_challenge_vector},
     {"decodes ntlmv2 challenge vector", test_decodes_ntlmv2_challenge_vector},
@@ -1099,6 +1149,8 @@ static CU_TestInfo tests[] = {
      test_authenticate_vectors_reencode_byte_for_byte},
     {"authenticate encoder builds vector from fields",
      test_authenticate_encoder_builds_vector_from_fields},
+    {"a NEGOTIATE with malformed informational fields stands on its flags",
+     test_negotiate_with_malformed_informational_fields_stands_on_its_flags},
     {"negotiate round trips with version domain and workstation",
      test_negotiate_round_trips_with_version_domain_and_workstation},
     {"negotiate encoder clears supplied flags without strings",
