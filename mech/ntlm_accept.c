@@ -121,7 +121,15 @@ build_challenge(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     if (ret)
         goto done;
     chal.flags = flags;
-    chal.target_name = (flags & NTLMSSP_REQUEST_TARGET) ? cfg->netbios_domain : NULL;
+    /*
+     * TargetName names the realm whether or not the client asked for it (REQUEST_TARGET is
+     * echoed only when asked): Windows does so (the MS-NLMP 4.2.4 CHALLENGE carries TargetName
+     * "Server" under flags 0xe28a8233, without REQUEST_TARGET), and clients that never ask
+     * depend on it. Apache HttpClient 4.5 answers NTLMv2 only when TargetName is non-empty,
+     * NTLMv1 otherwise; go-ntlmssp and Heimdal take the AUTHENTICATE's domain from it.
+     * TARGET_TYPE_DOMAIN says the name is our domain.
+     */
+    chal.target_name = cfg->netbios_domain;
     memcpy(chal.server_challenge, ctx->server_challenge, 8);
     chal.target_info = ti.data;
     chal.target_info_len = ti.len;

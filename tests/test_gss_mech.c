@@ -374,11 +374,15 @@ accept_raw(const void *bytes, size_t len, gss_ctx_id_t *ctx, gss_buffer_t out, O
 }
 
 /* NEGOTIATEs real clients send. curl's has 32 bytes (no version); Heimdal 7.8's points its
- * DomainName at offset 24, inside the header, in UTF-16. */
+ * DomainName at offset 24, inside the header, in UTF-16; Apache HttpClient 4.5's does not set
+ * REQUEST_TARGET. */
 #define NEGOTIATE_CURL "4e544c4d53535000010000000682080000000000000000000000000000000000"
 #define NEGOTIATE_HEIMDAL                                                                          \
     "4e544c4d5353500001000000311208400e000e0018000000"                                             \
     "0000000000000000540045005300540044004f004d00"
+#define NEGOTIATE_HTTPCLIENT                                                                       \
+    "4e544c4d5353500001000000018208a200000000280000000000000028000000"                             \
+    "0501280a0000000f"
 
 static void
 test_real_clients_negotiates_reach_module_without_credential(void)
@@ -400,6 +404,60 @@ test_real_clients_negotiates_reach_module_without_credential(void)
         CU_ASSERT(out.length > 48 && memcmp(out.value, "NTLMSSP\0\2\0\0\0", 12) == 0);
         gss_release_buffer(&min, &out);
         gss_delete_sec_context(&min, &ctx, GSS_C_NO_BUFFER);
+        free(neg);
+    }
+}
+
+/*
+ * The CHALLENGE names our domain in TargetName whether or not the NEGOTIATE asked for it, and
+ * echoes REQUEST_TARGET only when asked. Apache HttpClient 4.5 never asks and answers NTLMv1
+ * (refused by default) to a CHALLENGE without TargetName; go-ntlmssp and Heimdal take their
+ * domain from it.
+ */
+static void
+test_challenge_names_the_domain_whether_or_not_the_client_asked(void)
+{
+    static const struct {
+        const char *name;
+        const char *negotiate;
+        bool asked;
+        const char *target_name; /* hex: UTF-16 under UNICODE, OEM (curl) otherwise */
+    } cases[] = {
+        {"HttpClient 4.5", NEGOTIATE_HTTPCLIENT, false, "540045005300540044004f004d00"},
+        {"curl", NEGOTIATE_CURL, true, "54455354444f4d"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
+        gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+        const uint8_t *chal;
+        uint32_t flags = 0, name_off = 0;
+        uint16_t name_len = 0;
+        OM_uint32 maj, min;
+        size_t len, want_len;
+        uint8_t *neg = test_hex(cases[i].negotiate, &len);
+        uint8_t *want = test_hex(cases[i].target_name, &want_len);
+
+        maj = accept_raw(neg, len, &ctx, &out, &min);
+        CU_ASSERT_EQUAL(maj, GSS_S_CONTINUE_NEEDED);
+        chal = out.value;
+        if (out.length >= 48) {
+            name_len = (uint16_t)(chal[12] | chal[13] << 8);
+            name_off = ntlm_get_le32(chal + 16);
+            flags = ntlm_get_le32(chal + 20);
+        }
+        if (name_len != want_len)
+            fprintf(stderr, "\n  %s: TargetName of %u bytes\n", cases[i].name, name_len);
+        CU_ASSERT_EQUAL(name_len, want_len);
+        CU_ASSERT(name_len == want_len && name_off <= out.length - name_len &&
+                  memcmp(chal + name_off, want, want_len) == 0);
+        /* TARGET_TYPE_DOMAIN, not TARGET_TYPE_SERVER; REQUEST_TARGET as asked. */
+        CU_ASSERT_EQUAL(flags & 0x00030000u, 0x00010000u);
+        CU_ASSERT_EQUAL((flags & 0x4u) != 0, cases[i].asked);
+        gss_release_buffer(&min, &out);
+        gss_delete_sec_context(&min, &ctx, GSS_C_NO_BUFFER);
+        free(want);
         free(neg);
     }
 }
@@ -694,6 +752,8 @@ static CU_TestInfo tests[] = {
      test_channel_bindings_match_binds_and_mismatch_fails},
     {"real clients' NEGOTIATEs (curl's 32 bytes, Heimdal's) reach the module without a credential",
      test_real_clients_negotiates_reach_module_without_credential},
+    {"the CHALLENGE names the domain whether or not the client asked",
+     test_challenge_names_the_domain_whether_or_not_the_client_asked},
     {"malformed first tokens get DEFECTIVE_TOKEN", test_malformed_first_tokens_get_defective_token},
     {"accept rejects a user field outside the message",
      test_accept_rejects_user_field_outside_message},
