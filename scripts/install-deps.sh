@@ -8,7 +8,8 @@ libunistring-dev libcunit1-dev libwbclient-dev"
 test="gss-ntlmssp valgrind krb5-kdc krb5-admin-server krb5-user curl apache2
 libapache2-mod-auth-gssapi winbind python3-requests-ntlm python3-gssapi python3-impacket clang
 libclang-rt-14-dev man-db samba samba-ad-dc samba-ad-provision samba-dsdb-modules iproute2
-util-linux"
+util-linux default-jdk-headless libhttpclient-java golang-go golang-github-azure-go-ntlmssp-dev
+heimdal-multidev"
 
 wanted=$build
 [ "${1:-}" = --test ] && wanted="$build $test"

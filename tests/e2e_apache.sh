@@ -1,12 +1,15 @@
 #!/bin/sh
 # Apache httpd 2.4 + mod_auth_gssapi with this module as its NTLM mechanism (GSS_MECH_CONFIG in
 # httpd's environment) and a throwaway KDC, against independent clients: curl's own NTLM, curl
-# Negotiate over gss-ntlmssp or a Kerberos ticket, requests-ntlm, Samba's ntlm_auth, HTTP Basic
-# and the SSPI example client. A case passes on the client's status and, for a 200, the user and
-# scheme/mechanism httpd logged. Ends with the report table and a scan for worker crashes.
+# Negotiate over gss-ntlmssp or a Kerberos ticket, requests-ntlm, Samba's ntlm_auth, HTTP Basic,
+# the SSPI example client, and Java's HttpClient, go-ntlmssp and Heimdal (tests/e2e/ntlm_clients.sh).
+# A case passes on the client's status and, for a 200, the user and scheme/mechanism httpd
+# logged; some also on the module's audit line (NTLM version, the domain the client sent). Ends
+# with the report table and a scan for worker crashes.
 . "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
 . "${SSPIGSS_SRCDIR:-.}/tests/kdc.sh"
 . "${SSPIGSS_SRCDIR:-.}/tests/httpd.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/e2e/ntlm_clients.sh"
 
 PY=/usr/bin/python3
 E2E=${SSPIGSS_SRCDIR:-.}/tests/e2e
@@ -42,7 +45,8 @@ cp "$E2E/httpd.conf" "$A/httpd.conf" || exit 99
 # A copy of the module, so that httpd's user can read it wherever the build tree is.
 cp "$SSPIGSS_MODULE" "$A/sspigss_ntlm.so" || exit 99
 printf 'sspigss_ntlm 1.3.6.1.4.1.311.2.2.10 %s\n' "$A/sspigss_ntlm.so" > "$A/mech.conf"
-cp "$W/ntlm.conf" "$A/ntlm.conf"
+# The audit line of each logon names the NTLM version and the domain as the client sent it.
+sed "s|^audit = .*|audit = $A/audit.log|" "$W/ntlm.conf" > "$A/ntlm.conf"
 # NTLM_USER_FILE (alice, bob) serves /ntlm; the cred-store keyfile (alice, carol) the others.
 cp "$W/users" "$A/ntlm-users"
 printf 'TESTDOM:alice:Passw0rd!\nTESTDOM:carol:Other-3\n' > "$A/keyfile-users"
@@ -144,6 +148,27 @@ run_case() {
         tail -n "+$((rc_errlines + 1))" "$A/error.log" | cut -c 1-300 | sed 's/^/    error.log: /'
     fi
     printf '%s|%s|%s|%s|%s\n' "$rc_result" "$rc_client" "$rc_loc" "$rc_scheme" "$rc_expect" \
+        >> "$W/report"
+}
+
+# run_audited_case FRAGMENT RESULT ARGS...: run_case ARGS; then an audit line written during the
+# case must contain FRAGMENT (say 'user="TESTDOM\alice" version=v2 ') and " RESULT " (result=ok
+# or result=fail).
+run_audited_case() {
+    ra_want=$1 ra_result=$2
+    shift 2
+    ra_before=$(cat "$A/audit.log" 2> /dev/null | wc -l)
+    run_case "$@"
+    if tail -n "+$((ra_before + 1))" "$A/audit.log" 2> /dev/null | grep -F -- "$ra_want" |
+        grep -qF -- " $ra_result "; then
+        rc_result=PASS
+        pass "$1 -> $2 ($3): audit line with $ra_want$ra_result"
+    else
+        rc_result=FAIL
+        fail "$1 -> $2 ($3): no audit line with $ra_want$ra_result"
+        tail -n "+$((ra_before + 1))" "$A/audit.log" 2> /dev/null | sed 's/^/    audit: /'
+    fi
+    printf '%s|%s|%s|%s|%s\n' "$rc_result" "$1 (audit)" "$2" "$3" "$ra_want$ra_result" \
         >> "$W/report"
 }
 
@@ -273,6 +298,41 @@ else
     skip "Samba ntlm_auth: not installed (apt-get install winbind)"
 fi
 
+# Clients that never set REQUEST_TARGET: the CHALLENGE's TargetName decides HttpClient's NTLM
+# version and go-ntlmssp's and Heimdal's domain, which only the audit line shows.
+V2_ALICE='user="TESTDOM\alice" version=v2 '
+if java_client_build; then
+    run_audited_case "$V2_ALICE" result=ok "Java HttpClient 4.5" /ntlm NTLM "$ALICE" NTLM/NTLM \
+        java_ntlm alice "$PW" JAVAWS TESTDOM
+    run_audited_case "$V2_ALICE" result=fail "Java HttpClient 4.5, wrong password" /ntlm NTLM 401 \
+        - java_ntlm alice wrong JAVAWS TESTDOM
+    run_audited_case "$V2_ALICE" result=ok "Java HttpClient 4.5" /both NTLM "$ALICE" NTLM/NTLM \
+        java_ntlm alice "$PW" JAVAWS TESTDOM
+else
+    client_unavailable $? "$JAVA_SKIP"
+fi
+if go_client_build; then
+    run_audited_case "$V2_ALICE" result=ok "go-ntlmssp" /ntlm NTLM "$ALICE" NTLM/NTLM \
+        go_ntlm "$ALICE" "$PW"
+    run_audited_case "$V2_ALICE" result=fail "go-ntlmssp, wrong password" /ntlm NTLM 401 - \
+        go_ntlm "$ALICE" wrong
+    run_audited_case "$V2_ALICE" result=ok "go-ntlmssp" /noname NTLM "$ALICE" NTLM/NTLM \
+        go_ntlm "$ALICE" "$PW"
+else
+    client_unavailable $? "$GO_SKIP"
+fi
+# Heimdal's GSS NTLM initiator only ever answers NTLMv1 (the NTLM2 session response): refused
+# here by default, allowed further down. Its NEGOTIATE puts the domain inside the header.
+printf 'TESTDOM:alice:Passw0rd!\n' > "$W/heimdal-users"
+printf 'TESTDOM:alice:wrong\n' > "$W/heimdal-users-bad"
+V1_ALICE='user="TESTDOM\alice" version=v1 '
+if heimdal_client_build; then
+    run_audited_case "$V1_ALICE" result=fail "Heimdal 7.8 (NTLMv1 refused)" /ntlm NTLM 401 - \
+        heimdal_ntlm "$W/heimdal-users"
+else
+    client_unavailable $? "$HEIMDAL_SKIP"
+fi
+
 if [ -n "$TICKET" ]; then
     run_case "curl --negotiate (Kerberos ticket)" /both Negotiate user@KRBTEST.COM \
         Negotiate/krb5 curl_krb5 "$TICKET"
@@ -305,6 +365,21 @@ if [ -x "$EXAMPLES/sspi_client" ]; then
     fi
 else
     skip "SSPI example client: $EXAMPLES/sspi_client is not built"
+fi
+
+# httpd again, its module configured with ntlmv1 = yes: Heimdal gets its 200.
+if [ -z "$HEIMDAL_SKIP" ]; then
+    httpd_stop
+    echo 'ntlmv1 = yes' >> "$A/ntlm.conf"
+    if httpd_start "$A/httpd.conf"; then
+        run_audited_case "$V1_ALICE" result=ok "Heimdal 7.8 (ntlmv1 = yes)" /ntlm NTLM "$ALICE" \
+            NTLM/NTLM heimdal_ntlm "$W/heimdal-users"
+        run_audited_case "$V1_ALICE" result=fail "Heimdal 7.8 (ntlmv1 = yes), wrong password" \
+            /ntlm NTLM 401 - heimdal_ntlm "$W/heimdal-users-bad"
+    else
+        fail "httpd did not start again with ntlmv1 = yes"
+        printf 'FAIL|httpd with ntlmv1 = yes|||did not start\n' >> "$W/report"
+    fi
 fi
 
 # ---------------------------------------------------------------------------------------------

@@ -6,9 +6,15 @@ usage: ntlm_auth_peer.py URL {ntlmssp-client-1|gss-spnego-client} DOMAIN USER PA
 ntlmssp-client-1 gives raw NTLMSSP (the "NTLM" scheme), gss-spnego-client Samba's own SPNEGO
 ("Negotiate"). One keep-alive connection, bounded rounds; prints each exchange and a last line
 "status=NNN"; exits 0 only on 200. OPTIONs go to ntlm_auth as --option=OPTION (for example
-"client ntlmv2 auth = no" for NTLMv1 with extended session security)."""
+"client ntlmv2 auth = no" for NTLMv1 with extended session security).
+
+NTLM_AUTH_PEER_HELPER, when set, is another program speaking the same line protocol (with its
+arguments, split on blanks), run instead of ntlm_auth: it gets its credentials its own way, and
+DOMAIN, USER, PASSWORD and the OPTIONs are not passed to it (tests/e2e/heimdal_client)."""
 import base64
 import http.client
+import os
+import shlex
 import subprocess
 import sys
 import urllib.parse
@@ -20,11 +26,13 @@ class Helper:
     """One ntlm_auth process speaking the squid-style line protocol."""
 
     def __init__(self, proto, domain, user, password, options):
-        self.proc = subprocess.Popen(
-            ['ntlm_auth', '--helper-protocol=' + proto, '--username=' + user,
-             '--password=' + password, '--domain=' + domain] +
-            ['--option=' + option for option in options],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        command = shlex.split(os.environ.get('NTLM_AUTH_PEER_HELPER', ''))
+        if not command:
+            command = (['ntlm_auth', '--helper-protocol=' + proto, '--username=' + user,
+                        '--password=' + password, '--domain=' + domain] +
+                       ['--option=' + option for option in options])
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, bufsize=1)
 
     def talk(self, line):
         self.proc.stdin.write(line + '\n')
