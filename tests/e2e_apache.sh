@@ -367,13 +367,21 @@ else
     skip "SSPI example client: $EXAMPLES/sspi_client is not built"
 fi
 
-# httpd again, its module configured with ntlmv1 = yes: Heimdal gets its 200.
+# httpd again, its module configured with ntlmv1 = yes and a debug trace: Heimdal gets its 200,
+# and the trace says why its NEGOTIATE's domain was ignored.
 if [ -z "$HEIMDAL_SKIP" ]; then
     httpd_stop
-    echo 'ntlmv1 = yes' >> "$A/ntlm.conf"
+    printf 'ntlmv1 = yes\ndebug = %s\n' "$A/trace.log" >> "$A/ntlm.conf"
     if httpd_start "$A/httpd.conf"; then
         run_audited_case "$V1_ALICE" result=ok "Heimdal 7.8 (ntlmv1 = yes)" /ntlm NTLM "$ALICE" \
             NTLM/NTLM heimdal_ntlm "$W/heimdal-users"
+        if grep -qF "accept: NEGOTIATE domain, workstation and version ignored (malformed \
+message: a payload field overlaps the fixed header)" "$A/trace.log" 2> /dev/null; then
+            pass "Heimdal's NEGOTIATE: the domain inside its header ignored, and traced"
+        else
+            fail "Heimdal's NEGOTIATE: no trace line saying its domain was ignored"
+            grep -F 'accept: NEGOTIATE' "$A/trace.log" 2> /dev/null | sed 's/^/    trace: /'
+        fi
         run_audited_case "$V1_ALICE" result=fail "Heimdal 7.8 (ntlmv1 = yes), wrong password" \
             /ntlm NTLM 401 - heimdal_ntlm "$W/heimdal-users-bad"
     else
