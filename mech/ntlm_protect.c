@@ -4,6 +4,7 @@
  * Sequence numbers are checked strictly in order; a failed check leaves the stream state as
  * it was, so a forged message cannot desynchronise the context.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,24 +81,17 @@ sign_out(struct ntlm_ctx *ctx, const struct ntlm_iov *macd, size_t n_macd, struc
     return ret;
 }
 
-/* Returns the receive direction's RC4 stream to where it was before a failed message. */
-static uint32_t
-rewind_recv(struct ntlm_ctx *ctx, uint64_t position)
+/*
+ * Returns the receive stream to `saved`, its state before a failed message (NULL: it had not
+ * started), so that a forged message costs the peer nothing but a struct copy.
+ */
+static void
+rewind_recv(struct ntlm_ctx *ctx, const struct ntlm_rc4 *saved)
 {
-    struct ntlm_sign_dir *dir = &ctx->sign.recv;
-    struct ntlm_rc4 *fresh = NULL;
-    uint32_t ret;
-
-    if (dir->rc4 == NULL || ntlm_rc4_position(dir->rc4) == position)
-        return 0;
-    ret = ntlm_rc4_restore(dir->seal_key, dir->seal_key_len, position, &fresh);
-    if (ret)
-        return ret;
-    ntlm_rc4_free(dir->rc4);
-    dir->rc4 = fresh;
-    if (dir->shared)
-        ctx->sign.send.rc4 = fresh;
-    return 0;
+    if (saved != NULL)
+        *ctx->sign.recv.rc4 = *saved;
+    else
+        ntlm_sign_state_set_stream(&ctx->sign, true, NULL);
 }
 
 /* The GSS status for a signature that did not verify, from its clear sequence field. */
@@ -137,7 +131,8 @@ verify_in(OM_uint32 *minor, struct ntlm_ctx *ctx, const struct ntlm_iov *macd, s
 {
     uint32_t *seq = seq_counter(ctx, true);
     uint8_t expected[SIG];
-    uint64_t position;
+    struct ntlm_rc4 saved;
+    bool started;
     OM_uint32 major;
     uint32_t ret, code;
     size_t i;
@@ -159,7 +154,9 @@ verify_in(OM_uint32 *minor, struct ntlm_ctx *ctx, const struct ntlm_iov *macd, s
         *minor = 0;
         return GSS_S_COMPLETE;
     }
-    position = ctx->sign.recv.rc4 != NULL ? ntlm_rc4_position(ctx->sign.recv.rc4) : 0;
+    started = ctx->sign.recv.rc4 != NULL;
+    if (started)
+        saved = *ctx->sign.recv.rc4;
     ret = 0;
     for (i = 0; ret == 0 && i < n_sealed; i++)
         ret = ntlm_sign_crypt(&ctx->sign.recv, (uint8_t *)sealed[i].data, sealed[i].len);
@@ -168,16 +165,18 @@ verify_in(OM_uint32 *minor, struct ntlm_ctx *ctx, const struct ntlm_iov *macd, s
     if (ret == 0 && ntlm_ct_equal(expected, sig, SIG)) {
         (*seq)++;
         *minor = 0;
-        return GSS_S_COMPLETE;
+        major = GSS_S_COMPLETE;
+        goto done;
     }
     major = ret ? GSS_S_FAILURE : mismatch_status(ctx, sig, *seq, &code);
     if (ret == 0)
         ret = code;
-    if (rewind_recv(ctx, position) != 0) {
-        ntlm_debug("protect: receive stream could not be rewound, context ended");
-        ctx->expiry = 0; /* the stream cannot be trusted any more: end the context */
-    }
-    return ntlm_gss_error(minor, major, ret);
+    rewind_recv(ctx, started ? &saved : NULL);
+    major = ntlm_gss_error(minor, major, ret);
+done:
+    if (started)
+        ntlm_wipe(&saved, sizeof(saved));
+    return major;
 }
 
 OM_uint32

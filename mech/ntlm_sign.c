@@ -150,6 +150,20 @@ done:
     return ret;
 }
 
+void
+ntlm_sign_state_set_stream(struct ntlm_sign_state *st, bool recv, struct ntlm_rc4 *rc4)
+{
+    struct ntlm_sign_dir *dir = recv ? &st->recv : &st->send;
+
+    ntlm_rc4_free(dir->rc4);
+    dir->rc4 = rc4;
+    /* Without ESS the one keystream serves both directions, so both move together. */
+    if (st->recv.shared) {
+        st->send.rc4 = rc4;
+        st->recv.rc4 = rc4;
+    }
+}
+
 uint32_t
 ntlm_sign_state_reset_rc4(struct ntlm_sign_state *st, bool recv)
 {
@@ -163,13 +177,7 @@ ntlm_sign_state_reset_rc4(struct ntlm_sign_state *st, bool recv)
     ret = ntlm_rc4_new(dir->seal_key, dir->seal_key_len, &fresh);
     if (ret)
         return ret;
-    ntlm_rc4_free(dir->rc4);
-    dir->rc4 = fresh;
-    /* Without ESS the one keystream serves both directions, so both restart. */
-    if (st->recv.shared) {
-        st->send.rc4 = fresh;
-        st->recv.rc4 = fresh;
-    }
+    ntlm_sign_state_set_stream(st, recv, fresh);
     return 0;
 }
 

@@ -41,6 +41,11 @@ uint32_t ntlm_sign_state_init(struct ntlm_sign_state *st, uint32_t flags,
                               const uint8_t exported_session_key[16], bool client);
 /* Re-keys one direction's RC4 from its seal key, sequence number kept (MS-SPNG 3.3.5.1). */
 uint32_t ntlm_sign_state_reset_rc4(struct ntlm_sign_state *st, bool recv);
+/*
+ * Puts rc4 (owned from now on; NULL: not started, keyed on first use) in place of one
+ * direction's stream, or of the one stream both share without ESS.
+ */
+void ntlm_sign_state_set_stream(struct ntlm_sign_state *st, bool recv, struct ntlm_rc4 *rc4);
 /* Wipes keys and frees RC4 state. Safe on a zeroed struct. */
 void ntlm_sign_state_free(struct ntlm_sign_state *st);
 

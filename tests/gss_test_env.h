@@ -28,6 +28,13 @@ int gss_test_env_run_suite(const char *name, CU_TestInfo *tests);
 /* An NTLM initiator credential for "DOMAIN\\user" and a password (asserts it was acquired). */
 gss_cred_id_t gss_test_password_cred(const char *user, const char *password);
 
+/*
+ * Runs a raw NTLM exchange (target HTTP@testhost.example, the default acceptor credential) to
+ * completion; returns whether both sides finished. The contexts are the caller's to delete.
+ */
+int gss_test_establish(gss_cred_id_t icred, OM_uint32 req_flags, gss_ctx_id_t *ictx,
+                       gss_ctx_id_t *actx);
+
 /* The mechanism OIDs, as gss_OIDs the tests can pass around. */
 extern gss_OID gss_test_ntlm_oid;
 extern gss_OID gss_test_spnego_oid;

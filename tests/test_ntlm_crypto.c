@@ -1,6 +1,6 @@
 /*
  * Tests for mech/ntlm_crypto.c: each primitive against its published vectors (RFC 1320,
- * RFC 1321, RFC 2202, RFC 6229) and the RC4 position bookkeeping used by context export.
+ * RFC 1321, RFC 2202, RFC 6229) and the RC4 state export used by context export.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -141,7 +141,6 @@ test_rc4_40_bit_key_matches_rfc_6229(void)
     /* Two updates: the second must continue the keystream, not restart it. */
     CU_ASSERT_EQUAL(ntlm_rc4_update(rc4, buf, buf, 7), 0);
     CU_ASSERT_EQUAL(ntlm_rc4_update(rc4, buf + 7, buf + 7, 25), 0);
-    CU_ASSERT_EQUAL(ntlm_rc4_position(rc4), 32);
     CU_ASSERT_TRUE(test_hex_equal(buf, 32,
                                   "b2396305f03dc027ccc3524a0a1118a8"
                                   "6982944f18fc82d589c403a47a0d0919"));
@@ -160,54 +159,58 @@ test_rc4_128_bit_key_matches_rfc_6229(void)
 }
 
 static void
-test_rc4_restore_matches_rfc_6229_at_offset_4096(void)
+test_rc4_skip_matches_rfc_6229_at_offset_4096(void)
 {
     const uint8_t key[5] = {1, 2, 3, 4, 5};
     uint8_t buf[16] = {0};
     struct ntlm_rc4 *rc4 = NULL;
 
-    CU_ASSERT_EQUAL_FATAL(ntlm_rc4_restore(key, sizeof(key), 4096, &rc4), 0);
-    CU_ASSERT_EQUAL(ntlm_rc4_position(rc4), 4096);
+    CU_ASSERT_EQUAL_FATAL(ntlm_rc4_new(key, sizeof(key), &rc4), 0);
+    ntlm_rc4_skip(rc4, 4096);
     CU_ASSERT_EQUAL(ntlm_rc4_update(rc4, buf, buf, sizeof(buf)), 0);
     CU_ASSERT_TRUE(test_hex_equal(buf, 16, "ff25b58995996707e51fbdf08b34d875"));
     ntlm_rc4_free(rc4);
 }
 
 static void
-test_rc4_restore_continues_the_original_stream(void)
+test_rc4_imported_state_continues_the_original_stream(void)
 {
     uint8_t key[16], data[5000] = {0}, a[64] = {0}, b[64] = {0};
+    uint8_t state[NTLM_RC4_STATE_SIZE];
     struct ntlm_rc4 *orig = NULL, *copy = NULL;
 
     memset(key, 0x55, sizeof(key));
     CU_ASSERT_EQUAL_FATAL(ntlm_rc4_new(key, sizeof(key), &orig), 0);
-    /* Uneven pieces, so the position is the sum of the lengths and not a multiple of them. */
+    /* Uneven pieces, so that the indices are somewhere in the middle of S. */
     CU_ASSERT_EQUAL(ntlm_rc4_update(orig, data, data, 1), 0);
     CU_ASSERT_EQUAL(ntlm_rc4_update(orig, data, data, 3333), 0);
     CU_ASSERT_EQUAL(ntlm_rc4_update(orig, data, data, 1666), 0);
-    CU_ASSERT_EQUAL_FATAL(ntlm_rc4_position(orig), 5000);
-    CU_ASSERT_EQUAL_FATAL(ntlm_rc4_restore(key, sizeof(key), ntlm_rc4_position(orig), &copy), 0);
+    ntlm_rc4_export(orig, state);
+    CU_ASSERT_EQUAL_FATAL(ntlm_rc4_import(state, &copy), 0);
     CU_ASSERT_EQUAL(ntlm_rc4_update(orig, a, a, sizeof(a)), 0);
     CU_ASSERT_EQUAL(ntlm_rc4_update(copy, b, b, sizeof(b)), 0);
     CU_ASSERT_EQUAL(memcmp(a, b, sizeof(a)), 0);
     /* Keystream at offset 5000 under 55..55, as `openssl enc -rc4` produces it. */
     CU_ASSERT_TRUE(test_hex_equal(a, 16, "bdd086ed347d36944bde2e5a99efc2df"));
-    CU_ASSERT_EQUAL(ntlm_rc4_position(copy), 5064);
     ntlm_rc4_free(copy);
     ntlm_rc4_free(orig);
 }
 
 static void
-test_rc4_restore_at_zero_is_a_fresh_stream(void)
+test_rc4_import_refuses_a_state_that_is_not_a_permutation(void)
 {
     const uint8_t key[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-    uint8_t buf[16] = {0};
+    uint8_t state[NTLM_RC4_STATE_SIZE];
     struct ntlm_rc4 *rc4 = NULL;
 
-    CU_ASSERT_EQUAL_FATAL(ntlm_rc4_restore(key, sizeof(key), 0, &rc4), 0);
-    CU_ASSERT_EQUAL(ntlm_rc4_update(rc4, buf, buf, sizeof(buf)), 0);
-    CU_ASSERT_TRUE(test_hex_equal(buf, 16, "9ac7cc9a609d1ef7b2932899cde41b97"));
+    CU_ASSERT_EQUAL_FATAL(ntlm_rc4_new(key, sizeof(key), &rc4), 0);
+    ntlm_rc4_export(rc4, state);
     ntlm_rc4_free(rc4);
+    rc4 = NULL;
+    /* One value twice, another missing: indices are free, but S must stay a permutation. */
+    state[2 + 7] = state[2 + 8];
+    CU_ASSERT_EQUAL(ntlm_rc4_import(state, &rc4), NTLM_ERR_INVALID_ARG);
+    CU_ASSERT_PTR_NULL(rc4);
 }
 
 static void
@@ -303,10 +306,11 @@ static CU_TestInfo tests[] = {
      test_des7_spreads_key_bits_like_openssl_with_parity_key},
     {"RC4 40-bit key matches RFC 6229", test_rc4_40_bit_key_matches_rfc_6229},
     {"RC4 128-bit key matches RFC 6229", test_rc4_128_bit_key_matches_rfc_6229},
-    {"RC4 restore matches RFC 6229 at offset 4096",
-     test_rc4_restore_matches_rfc_6229_at_offset_4096},
-    {"RC4 restore continues the original stream", test_rc4_restore_continues_the_original_stream},
-    {"RC4 restore at zero is a fresh stream", test_rc4_restore_at_zero_is_a_fresh_stream},
+    {"RC4 skip matches RFC 6229 at offset 4096", test_rc4_skip_matches_rfc_6229_at_offset_4096},
+    {"RC4 imported state continues the original stream",
+     test_rc4_imported_state_continues_the_original_stream},
+    {"RC4 import refuses a state that is not a permutation",
+     test_rc4_import_refuses_a_state_that_is_not_a_permutation},
     {"RC4 rejects an empty key", test_rc4_rejects_an_empty_key},
     {"RC4K round-trips in place", test_rc4k_round_trips_in_place},
     {"ct_equal tells equal from different buffers",
