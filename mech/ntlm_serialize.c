@@ -17,7 +17,8 @@
  *  45      4     receive sequence number
  *  49      1     send stream: 0 not started (keyed from the session key on first use), 1 state
  *  50      258   (state only) RC4 i, j, then S[0..255], a permutation
- *  ...     1+    receive stream, the same; always 0 without ESS, where one stream serves both
+ *  ...     1+    receive stream, the same. Without ESS one stream serves both directions: it
+ *                travels as the send stream (always a state) and this field is 0
  *  ...     ...   source name, then target name: kind (1; 0xff = none), user, domain, SID list,
  *                each string a 4-byte length (0xffffffff = none) and its bytes, no NUL
  *
@@ -258,14 +259,17 @@ get_stream(struct ntlm_reader *r, struct ntlm_rc4 **out)
     return ret == NTLM_ERR_INVALID_ARG ? NTLM_ERR_BAD_EXPORT : ret;
 }
 
-/* Versions 1 and 2: a stream keyed from its seal key and replayed to position (bounded). */
+/*
+ * Versions 1 and 2: a stream keyed from its seal key and replayed to position (bounded), or
+ * none at position 0 unless `keyed` (the shared stream without ESS always exists).
+ */
 static uint32_t
-legacy_stream(const struct ntlm_sign_dir *dir, uint64_t position, struct ntlm_rc4 **out)
+legacy_stream(const struct ntlm_sign_dir *dir, uint64_t position, bool keyed, struct ntlm_rc4 **out)
 {
     uint32_t ret;
 
     *out = NULL;
-    if (position == 0)
+    if (position == 0 && !keyed)
         return 0;
     if (position > LEGACY_MAX_POSITION)
         return NTLM_ERR_BAD_EXPORT;
@@ -324,8 +328,8 @@ get_streams(struct ntlm_reader *r, uint32_t version, const struct ntlm_sign_stat
         ret = get_stream(r, send);
         if (ret == 0)
             ret = get_stream(r, recv);
-        /* Without ESS the receive direction has no stream of its own to carry. */
-        if (ret == 0 && sign->recv.shared && *recv != NULL)
+        /* Without ESS the one shared stream, keyed at establishment, travels as the send one. */
+        if (ret == 0 && sign->recv.shared && (*send == NULL || *recv != NULL))
             ret = NTLM_ERR_BAD_EXPORT;
         return ret;
     }
@@ -334,9 +338,9 @@ get_streams(struct ntlm_reader *r, uint32_t version, const struct ntlm_sign_stat
     if (r->err)
         return NTLM_ERR_BAD_EXPORT;
     /* Without ESS both directions share one stream, whose position is the send one. */
-    ret = legacy_stream(&sign->send, send_pos, send);
+    ret = legacy_stream(&sign->send, send_pos, sign->recv.shared, send);
     if (ret == 0 && !sign->recv.shared)
-        ret = legacy_stream(&sign->recv, recv_pos, recv);
+        ret = legacy_stream(&sign->recv, recv_pos, false, recv);
     return ret;
 }
 
@@ -373,9 +377,7 @@ import_body(struct ntlm_reader *r, struct ntlm_ctx *ctx)
     }
     ctx->sign.send.seq = f.send_seq;
     ctx->sign.recv.seq = f.recv_seq;
-    /* Without ESS the send stream (started at keying) is the shared one: keep it unless given. */
-    if (send != NULL || !ctx->sign.recv.shared)
-        ntlm_sign_state_set_stream(&ctx->sign, false, send);
+    ntlm_sign_state_set_stream(&ctx->sign, false, send);
     send = NULL;
     if (!ctx->sign.recv.shared)
         ntlm_sign_state_set_stream(&ctx->sign, true, recv);

@@ -332,6 +332,12 @@ rc4_state_not_a_permutation(struct blob *b)
 }
 
 static void
+no_ess_but_a_stream_each_way(struct blob *b)
+{
+    ntlm_put_le32(field(b, OFF_NEG_FLAGS), ntlm_get_le32(field(b, OFF_NEG_FLAGS)) & ~0x00080000u);
+}
+
+static void
 unknown_name_kind(struct blob *b)
 {
     *field(b, names_offset(b)) = 7;
@@ -381,6 +387,7 @@ static const struct blob_lie lies[] = {
     {"negative expiry", negative_expiry},
     {"unknown stream tag", unknown_stream_tag},
     {"RC4 state not a permutation", rc4_state_not_a_permutation},
+    {"no ESS but a stream each way", no_ess_but_a_stream_each_way},
     {"unknown name kind", unknown_name_kind},
     {"user length past the end", user_length_past_the_end},
     {"user with a NUL", user_with_a_nul},
