@@ -106,6 +106,13 @@ compile "$srcdir/sspi_shim/sspi_buffers.c" "$obj/fuzz/sspi_buffers.o"
 compile "$srcdir/fuzz/fuzz_sspi_buffers.c" "$obj/fuzz/fuzz_sspi_buffers.o"
 link_target fuzz_sspi_buffers "$obj/fuzz/sspi_buffers.o"
 
+# The importer is called directly in the module's own objects; the exported gss_* wrappers stay
+# out, so that nothing in the target shadows the mechglue's names.
+compile "$srcdir/fuzz/fuzz_import.c" "$obj/fuzz/fuzz_import.o"
+# shellcheck disable=SC2086
+link_target fuzz_import $(ls "$obj"/module/*.o | grep -v '/ntlm_exports\.o$') "$obj/libcore.a" \
+    $gss_libs $core_libs
+
 # RAND_bytes is exported so that the module's calls bind to the target's deterministic one.
 compile "$srcdir/fuzz/fuzz_gss_accept.c" "$obj/fuzz/fuzz_gss_accept.o" \
     -DSSPIGSS_FUZZ_MODULE="\"$outdir/sspigss_ntlm.so\""

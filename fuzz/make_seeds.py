@@ -4,7 +4,8 @@
 Seeds come from the published MS-NLMP 4.2 example messages, real-world shapes (curl's
 NEGOTIATE, the Linux cifs AUTHENTICATE), tokens captured from the interop test pairs
 (tests/interop_gssntlmssp.sh: gss-ntlmssp and sspigss initiators against the sspigss acceptor)
-and samples of the user-file and configuration formats. Signatures and SPNEGO tokens are
+samples of the user-file and configuration formats, and context blobs the module exported
+(written back in the older formats too). Signatures and SPNEGO tokens are
 computed here with a small model of MS-NLMP 3.4, checked against the spec's examples first.
 
 Run with python3 from anywhere; it rewrites its own seeds and leaves other files alone.
@@ -129,6 +130,51 @@ CAPTURED = {
     "mic_gssntlmssp": unhex("01000000c7b0f973f3e344ae01000000"),
     "wrap_sspigss_server": unhex(
         "0100000036b42c0b5ee4248d0000000020352e5842afc73ec1142c835dfdb8ab81"),
+}
+
+# Exported by the module (tests/test_gss_export.c's pair: TESTDOM\alice to HTTP@testhost.example,
+# sign and seal), in format 3 without the mechglue's OID prefix: fresh contexts (streams not
+# started) and contexts after five sealed messages each way (both RC4 states present).
+EXPORTED = {
+    "acceptor_fresh": unhex("""
+        53474e580300000000358289e23c010000aabc166b0000000067abe33fc6c2468da16782bb46390a41000000
+        000000000000000005000000616c6963650700000054455354444f4dffffffff0104000000686f7374020000
+        00766dffffffff"""),
+    "initiator_fresh": unhex("""
+        53474e580300000001358208e23c010000aabc166b0000000067abe33fc6c2468da16782bb46390a41000000
+        000000000000000005000000616c6963650700000054455354444f4dffffffff010400000048545450100000
+        0074657374686f73742e6578616d706c65ffffffff"""),
+    "acceptor_after_messages": unhex("""
+        53474e580300000000358289e23c010000aabc166b000000002e1040ef01b7dd5ab3962444bea94f4b050000
+        000500000001befa6c588892da0e65fcdbe3b789a5de1755275dd9098f0fadce210291778aa1231f74a7b6c4
+        d6346b7897f1be29f324f8526438cc69fbf571c27b0adf62766f597e3573bf56ddbdd416c99e1be4c1f696e1
+        402a10acefa20c721848d58ecf7db4468d1422c3ec455e5f790432191aa842bc995b4f1ca0e830ca5181fac0
+        47ff36a339e67c670105b1eefd114cb5d0d23c2b3aaa4a8206f0f4c63749b88cbbb9fe680d61d73eea136e31
+        5ad8d3d1f2a49a90ba448084e7afb30b93c5dc9f2d4bc741f94e2c9cae8754034da65c081e077ff77a53e09d
+        8b2660e2ed638685008320e9a92f50eb9b3b57c895e528941d6612152e433dcd9875b26a3f70b06dab3325cb
+        01b4cda05c7ad2376810f5054f3ac019428e53c2ec0247de76f018831e8036d9abcc79e6620ec1041245209f
+        d3484ea3ce7e7061715932e1c3e21695bbb89d74c41c8f0d77672ad54d1b913975e3922208d43cadfe0315ee
+        8c936d7fe45144a66582552ec6521a3d8d8950874c29a71ff25f852717f1b32d88bffb49d098b0da4a267dd1
+        13ac3ef441e08694663b060beb38ea000aaab235f6116a4657e86ec8306b28235b4031aed7f3642bedba0fa5
+        21a9545e3369b68a0cdf07b9db6c9ad699bdaf96a8097858979e8481cdc90125ca435d5ab5facff973fc2f2c
+        dd8bffb4efd8f81dbe9be5e9e77c6ff734a1149cdc63bc903f7bb1244bfda460b756c5cbc7a2720005000000
+        616c6963650700000054455354444f4dffffffff0104000000686f737402000000766dffffffff"""),
+    "initiator_after_messages": unhex("""
+        53474e580300000001358208e23c010000aabc166b000000002e1040ef01b7dd5ab3962444bea94f4b050000
+        000500000001b4cda05c7ad2376810f5054f3ac019428e53c2ec0247de76f018831e8036d9abcc79e6620ec1
+        041245209fd3484ea3ce7e7061715932e1c3e21695bbb89d74c41c8f0d77672ad54d1b913975e3922208d43c
+        adfe0315ee8c936d7fe45144a66582552ec6521a3d8d8950874c29a71ff25f852717f1b32d88bffb49d098b0
+        da4a267dd113ac3ef441e08694663b060beb38ea000aaab235f6116a4657e86ec8306b28235b4031aed7f364
+        2bedba0fa521a9545e3369b68a0cdf07b9db6c9ad699bdaf96a8097858979e8481cdc90125ca435d5ab5facf
+        f973fc2f2cdd8bffb4efd8f81dbe9be5e9e77c6ff734a1149cdc63bc903f7bb1244bfda460b756c5cbc7a272
+        01befa6c588892da0e65fcdbe3b789a5de1755275dd9098f0fadce210291778aa1231f74a7b6c4d6346b7897
+        f1be29f324f8526438cc69fbf571c27b0adf62766f597e3573bf56ddbdd416c99e1be4c1f696e1402a10acef
+        a20c721848d58ecf7db4468d1422c3ec455e5f790432191aa842bc995b4f1ca0e830ca5181fac047ff36a339
+        e67c670105b1eefd114cb5d0d23c2b3aaa4a8206f0f4c63749b88cbbb9fe680d61d73eea136e315ad8d3d1f2
+        a49a90ba448084e7afb30b93c5dc9f2d4bc741f94e2c9cae8754034da65c081e077ff77a53e09d8b2660e2ed
+        638685008320e9a92f50eb9b3b57c895e528941d6612152e433dcd9875b26a3f70b06dab3325cb0005000000
+        616c6963650700000054455354444f4dffffffff0104000000485454501000000074657374686f73742e6578
+        616d706c65ffffffff"""),
 }
 
 
@@ -413,6 +459,63 @@ def gss_accept_seeds():
     seed("fuzz_gss_accept", "curl_negotiate", b"\0" + pieces(NEGOTIATE_CURL))
 
 
+def legacy_blob(blob, version, send_pos=0, recv_pos=0):
+    """A format-3 blob rewritten as format 2 (or 1: names without a SID list), with keystream
+    positions where format 3 has stream states (mech/ntlm_serialize.c)."""
+    off = 49
+    for _ in range(2):
+        off += 1 + 258 if blob[off] == 1 else 1
+    names = blob[off:]
+    if version == 1:
+        names = drop_sid_lists(names)
+    return (blob[:4] + struct.pack("<I", version) + blob[8:49] +
+            struct.pack("<QQ", send_pos, recv_pos) + names)
+
+
+def name_fields(names):
+    """Splits the two names of a blob into (kind, [strings]) pairs, strings as raw fields."""
+    out, off = [], 0
+    for _ in range(2):
+        kind = names[off]
+        off += 1
+        fields = []
+        if kind != 0xFF:
+            for _ in range(3):
+                (length,) = struct.unpack_from("<I", names, off)
+                size = 4 + (0 if length == 0xFFFFFFFF else length)
+                fields.append(names[off:off + size])
+                off += size
+        out.append((kind, fields))
+    return out
+
+
+def drop_sid_lists(names):
+    return b"".join(bytes([kind]) + b"".join(fields[:2]) for kind, fields in name_fields(names))
+
+
+def with_sids(blob, sids):
+    """The blob with a SID list on its source name (as winbind gives a domain user's)."""
+    off = 49
+    for _ in range(2):
+        off += 1 + 258 if blob[off] == 1 else 1
+    (kind, fields), (tkind, tfields) = name_fields(blob[off:])
+    fields[2] = struct.pack("<I", len(sids)) + sids
+    return (blob[:off] + bytes([kind]) + b"".join(fields) + bytes([tkind]) +
+            b"".join(tfields))
+
+
+def import_seeds():
+    for name, blob in EXPORTED.items():
+        seed("fuzz_import", name, blob)
+    seed("fuzz_import", "acceptor_with_sids",
+         with_sids(EXPORTED["acceptor_fresh"], b"S-1-5-21-1-2-3-1104,S-1-5-32-545"))
+    seed("fuzz_import", "acceptor_version_2",
+         legacy_blob(EXPORTED["acceptor_fresh"], 2))
+    seed("fuzz_import", "initiator_version_2_replayed",
+         legacy_blob(EXPORTED["initiator_fresh"], 2, send_pos=300, recv_pos=200))
+    seed("fuzz_import", "acceptor_version_1", legacy_blob(EXPORTED["acceptor_fresh"], 1))
+
+
 def main():
     check_model()
     message_seeds()
@@ -422,6 +525,7 @@ def main():
     signature_seeds()
     sspi_buffer_seeds()
     gss_accept_seeds()
+    import_seeds()
     print("make_seeds.py: wrote %d seeds under %s" % (written, CORPUS))
 
 
