@@ -1,7 +1,8 @@
 /*
  * QueryContextAttributes and SetContextAttributes: each SECPKG_ATTR level answered from the
  * context object or asked of GSS (gss_inquire_context, gss_inquire_sec_context_by_oid, the IOV
- * length calls). Every string and block handed out is one malloc, freed with FreeContextBuffer.
+ * length calls). Every string and block handed out is one context buffer, freed (and wiped)
+ * with FreeContextBuffer.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include <gssapi/gssapi_ext.h>
 
+#include "sspi_buffers.h"
 #include "sspi_objects.h"
 #include "sspi_strings.h"
 #include "sspi_translate.h"
@@ -63,11 +65,11 @@ query_status(OM_uint32 major, OM_uint32 minor)
     return status == SEC_E_OK ? SEC_E_INTERNAL_ERROR : status;
 }
 
-/* A strings are UTF-8 copies, W strings UTF-16: one malloc each, for FreeContextBuffer. */
+/* A strings are UTF-8 copies, W strings UTF-16: one context buffer each. */
 static void *
 out_string(const char *utf8, bool wide)
 {
-    return wide ? (void *)sspi_wide_from_utf8(utf8, NULL) : (void *)strdup(utf8);
+    return wide ? (void *)sspi_wide_buffer_from_utf8(utf8) : (void *)sspi_utf8_buffer_dup(utf8);
 }
 
 /* The display form of name as a malloc'd string, or NULL. */
@@ -158,8 +160,8 @@ query_native_names(const struct sspi_ctx *ctx, void *buffer, bool wide)
     free(client);
     free(server);
     if (c == NULL || s == NULL) {
-        free(c);
-        free(s);
+        FreeContextBuffer(c);
+        FreeContextBuffer(s);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
     if (wide) {
@@ -230,7 +232,7 @@ query_session_key(const struct sspi_ctx *ctx, SecPkgContext_SessionKey *out)
     if (set == GSS_C_NO_BUFFER_SET || set->count < 1 || set->elements[0].length == 0 ||
         set->elements[0].length > 0xffffffffu)
         status = SEC_E_INTERNAL_ERROR;
-    else if ((key = malloc(set->elements[0].length)) == NULL)
+    else if ((key = sspi_context_buffer_alloc(set->elements[0].length)) == NULL)
         status = SEC_E_INSUFFICIENT_MEMORY;
     if (status == SEC_E_OK) {
         memcpy(key, set->elements[0].value, set->elements[0].length);
@@ -369,8 +371,8 @@ query_key_info(const struct sspi_ctx *ctx, void *buffer, bool wide)
     sign = out_string(ki.sign_name, wide);
     encrypt = out_string(ki.encrypt_name, wide);
     if (sign == NULL || encrypt == NULL) {
-        free(sign);
-        free(encrypt);
+        FreeContextBuffer(sign);
+        FreeContextBuffer(encrypt);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
     if (wide) {

@@ -1,8 +1,41 @@
 /* SecBufferDesc parsing, channel bindings, output tokens and FreeContextBuffer. */
 #include "sspi_buffers.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* In front of each context buffer: its size, padded so the caller's pointer is aligned as
+ * malloc's. */
+union context_header {
+    size_t size;
+    max_align_t align;
+};
+
+void *
+sspi_context_buffer_alloc(size_t size)
+{
+    union context_header *h;
+
+    if (size > SIZE_MAX - sizeof(*h))
+        return NULL;
+    h = malloc(sizeof(*h) + size);
+    if (h == NULL)
+        return NULL;
+    h->size = size;
+    return h + 1;
+}
+
+void *
+sspi_context_buffer_dup(const void *data, size_t len)
+{
+    void *p = sspi_context_buffer_alloc(len);
+
+    if (p != NULL && len > 0)
+        memcpy(p, data, len);
+    return p;
+}
 
 bool
 sspi_desc_valid(const SecBufferDesc *desc)
@@ -76,7 +109,7 @@ sspi_deliver_token(PSecBufferDesc output, bool allocate, const gss_buffer_t toke
         buf->cbBuffer = 0;
         if (token->length == 0)
             return SEC_E_OK;
-        buf->pvBuffer = malloc(token->length);
+        buf->pvBuffer = sspi_context_buffer_alloc(token->length);
         if (buf->pvBuffer == NULL)
             return SEC_E_INSUFFICIENT_MEMORY;
     } else if (token->length > 0 && (buf->pvBuffer == NULL || buf->cbBuffer < token->length)) {
@@ -88,9 +121,20 @@ sspi_deliver_token(PSecBufferDesc output, bool allocate, const gss_buffer_t toke
     return SEC_E_OK;
 }
 
+/*
+ * Windows frees what the package allocated; here that is always a context buffer, whose header
+ * gives the size to wipe: a session key or a packed context must not outlive the call in freed
+ * memory.
+ */
 SECURITY_STATUS SEC_ENTRY
 FreeContextBuffer(PVOID pvContextBuffer)
 {
-    free(pvContextBuffer);
+    union context_header *h;
+
+    if (pvContextBuffer == NULL)
+        return SEC_E_OK;
+    h = (union context_header *)pvContextBuffer - 1;
+    explicit_bzero(h, sizeof(*h) + h->size);
+    free(h);
     return SEC_E_OK;
 }

@@ -1,11 +1,13 @@
 /*
  * SecBufferDesc handling: finding buffers by type, SECBUFFER_CHANNEL_BINDINGS into GSS channel
- * bindings, and handing output tokens to callers (their buffer or ALLOCATE_MEMORY).
+ * bindings, handing output tokens to callers (their buffer or ALLOCATE_MEMORY), and the
+ * context buffers FreeContextBuffer releases.
  */
 #ifndef SSPI_BUFFERS_H
 #define SSPI_BUFFERS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <gssapi/gssapi.h>
 
@@ -31,5 +33,15 @@ SECURITY_STATUS sspi_channel_bindings(PSecBufferDesc input, struct gss_channel_b
  * An empty token sets cbBuffer to 0, and needs no SECBUFFER_TOKEN at all.
  */
 SECURITY_STATUS sspi_deliver_token(PSecBufferDesc output, bool allocate, const gss_buffer_t token);
+
+/*
+ * Context buffers: every block libsspi hands a caller to release with FreeContextBuffer (tokens,
+ * packed contexts, session keys, names, package lists). Each records its size in a header in
+ * front of the caller's pointer, so that FreeContextBuffer, which is given only the pointer,
+ * wipes all of it before freeing. Nothing else may free them.
+ */
+void *sspi_context_buffer_alloc(size_t size);
+/* A context-buffer copy of len bytes (len may be 0), or NULL without memory. */
+void *sspi_context_buffer_dup(const void *data, size_t len);
 
 #endif

@@ -304,14 +304,17 @@ query_names(PCredHandle phCredential, ULONG ulAttribute, void *pBuffer, bool wid
     if (wide) {
         SecPkgCredentials_NamesW *names = pBuffer;
 
-        names->sUserName = sspi_wide_from_utf8(user, NULL);
-        status = names->sUserName != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
-        free(user);
+        names->sUserName = sspi_wide_buffer_from_utf8(user);
+        if (names->sUserName == NULL)
+            status = SEC_E_INSUFFICIENT_MEMORY;
     } else {
         SecPkgCredentials_NamesA *names = pBuffer;
 
-        names->sUserName = user;
+        names->sUserName = sspi_utf8_buffer_dup(user);
+        if (names->sUserName == NULL)
+            status = SEC_E_INSUFFICIENT_MEMORY;
     }
+    free(user);
     return status;
 }
 

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sspi_buffers.h"
 #include "sspi_handles.h"
 #include "sspi_objects.h"
 #include "sspi_strings.h"
@@ -179,7 +180,7 @@ ExportSecurityContext(PCtxtHandle phContext, ULONG fFlags, PSecBuffer pPackedCon
     if (GSS_ERROR(major))
         return sspi_status_from_gss(major, minor, SSPI_CALL_QUERY);
     packed = token.length <= UINT32_MAX - PACKED_HEADER_SIZE
-                 ? malloc(PACKED_HEADER_SIZE + token.length)
+                 ? sspi_context_buffer_alloc(PACKED_HEADER_SIZE + token.length)
                  : NULL;
     if (packed == NULL) {
         /* Take the context back, so a failed export leaves the handle as it was. */
@@ -209,6 +210,9 @@ ExportSecurityContext(PCtxtHandle phContext, ULONG fFlags, PSecBuffer pPackedCon
     if (fFlags & SECPKG_CONTEXT_EXPORT_DELETE_OLD)
         sspi_ctx_free(sspi_handle_remove(phContext, SSPI_HANDLE_CONTEXT));
 done:
+    /* The token holds the session key; the mechglue would free it as it is. */
+    if (token.value != NULL)
+        explicit_bzero(token.value, token.length);
     gss_release_buffer(&minor, &token);
     return status;
 }

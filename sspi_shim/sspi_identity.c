@@ -15,8 +15,10 @@
 
 #include <gssapi/gssapi_ext.h>
 
+#include "sspi_buffers.h"
 #include "sspi_linux.h"
 #include "sspi_objects.h"
+#include "sspi_strings.h"
 
 /*
  * The raw system calls change the calling thread only: glibc's setresuid() and friends change
@@ -40,7 +42,7 @@
 
 /*
  * What QuerySecurityContextToken returns: one allocation holding the struct, then the group
- * list, the user name and the SID list, so FreeContextBuffer (free) releases all of it.
+ * list, the user name and the SID list: one context buffer, which FreeContextBuffer releases.
  */
 struct sspi_token {
     uint32_t magic;
@@ -236,7 +238,8 @@ token_for_peer(const struct sspi_ctx *ctx, struct sspi_token **out)
     if (user != NULL)
         user_len = strlen(user);
     sids_len = strlen(sids);
-    token = malloc(sizeof(*token) + group_count * sizeof(gid_t) + user_len + 1 + sids_len + 1);
+    token = sspi_context_buffer_alloc(sizeof(*token) + group_count * sizeof(gid_t) + user_len + 1 +
+                                      sids_len + 1);
     if (token == NULL) {
         status = SEC_E_INSUFFICIENT_MEMORY;
         goto done;
@@ -292,13 +295,13 @@ SspiGetTokenUnixIdentity(void *Token, uid_t *uid, gid_t *gid, ULONG *GroupCount,
     if (!token->has_account)
         return SEC_E_NO_IMPERSONATION;
     if (Groups != NULL) {
-        groups = malloc(token->group_count * sizeof(gid_t) + 1);
+        groups = sspi_context_buffer_alloc(token->group_count * sizeof(gid_t) + 1);
         if (groups == NULL)
             return SEC_E_INSUFFICIENT_MEMORY;
         memcpy(groups, token->groups, token->group_count * sizeof(gid_t));
     }
-    if (UserName != NULL && (user = strdup(token->user)) == NULL) {
-        free(groups);
+    if (UserName != NULL && (user = sspi_utf8_buffer_dup(token->user)) == NULL) {
+        FreeContextBuffer(groups);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
     if (uid != NULL)
@@ -333,7 +336,7 @@ SspiGetTokenSids(void *Token, ULONG *SidCount, char ***Sids)
             count += *p == ',';
     }
     /* One block: the pointer array, then the strings, so FreeContextBuffer frees it all. */
-    list = malloc((count + 1) * sizeof(char *) + len + 1);
+    list = sspi_context_buffer_alloc((count + 1) * sizeof(char *) + len + 1);
     if (list == NULL)
         return SEC_E_INSUFFICIENT_MEMORY;
     text = (char *)(list + count + 1);
@@ -527,7 +530,7 @@ ImpersonateSecurityContext(PCtxtHandle phContext)
         __atomic_store_n(&ctx->impersonating, true, __ATOMIC_RELAXED);
 done:
     free(imp.groups);
-    free(token);
+    FreeContextBuffer(token);
     return status;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sspi_buffers.h"
 #include "sspi_strings.h"
 
 /* wRPCID values; Windows declares them in rpcdce.h, which ported code does not need here. */
@@ -94,7 +95,7 @@ SecPkgInfoA *
 sspi_package_info_a(const struct sspi_package *pkg)
 {
     size_t name_len = strlen(pkg->name) + 1, comment_len = strlen(pkg->comment) + 1;
-    SecPkgInfoA *info = malloc(sizeof(*info) + name_len + comment_len);
+    SecPkgInfoA *info = sspi_context_buffer_alloc(sizeof(*info) + name_len + comment_len);
     char *strings;
 
     if (info == NULL)
@@ -117,7 +118,8 @@ sspi_package_info_w(const struct sspi_package *pkg)
 
     if (name == NULL || comment == NULL)
         goto done;
-    info = malloc(sizeof(*info) + (name_len + 1 + comment_len + 1) * sizeof(SEC_WCHAR));
+    info = sspi_context_buffer_alloc(sizeof(*info) +
+                                     (name_len + 1 + comment_len + 1) * sizeof(SEC_WCHAR));
     if (info == NULL)
         goto done;
     strings = (SEC_WCHAR *)(info + 1);
@@ -142,7 +144,7 @@ EnumerateSecurityPackagesA(ULONG *pcPackages, PSecPkgInfoA *ppPackageInfo)
         return SEC_E_INVALID_PARAMETER;
     for (i = 0; i < SSPI_PKG_COUNT; i++)
         size += strlen(packages[i].name) + 1 + strlen(packages[i].comment) + 1;
-    list = malloc(size);
+    list = sspi_context_buffer_alloc(size);
     if (list == NULL)
         return SEC_E_INSUFFICIENT_MEMORY;
     strings = (char *)(list + SSPI_PKG_COUNT);
@@ -178,7 +180,7 @@ EnumerateSecurityPackagesW(ULONG *pcPackages, PSecPkgInfoW *ppPackageInfo)
             goto done;
         size += (len[i][0] + 1 + len[i][1] + 1) * sizeof(SEC_WCHAR);
     }
-    list = malloc(size);
+    list = sspi_context_buffer_alloc(size);
     if (list == NULL)
         goto done;
     strings = (SEC_WCHAR *)(list + SSPI_PKG_COUNT);

@@ -1,6 +1,8 @@
 /* UTF-16 (WCHAR) and UTF-8 conversions for the A and W entry points, on libunistring. */
 #include "sspi_strings.h"
 
+#include "sspi_buffers.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +87,25 @@ sspi_wide_from_utf8(const char *s, size_t *units)
     if (units != NULL)
         *units = len;
     return (SEC_WCHAR *)term;
+}
+
+SEC_WCHAR *
+sspi_wide_buffer_from_utf8(const char *s)
+{
+    size_t units;
+    SEC_WCHAR *w = sspi_wide_from_utf8(s, &units), *out;
+
+    if (w == NULL)
+        return NULL;
+    out = sspi_context_buffer_dup(w, (units + 1) * sizeof(*w));
+    free(w);
+    return out;
+}
+
+char *
+sspi_utf8_buffer_dup(const char *s)
+{
+    return sspi_context_buffer_dup(s, strlen(s) + 1);
 }
 
 void

@@ -17,6 +17,10 @@ char *sspi_utf8_from_wide(const SEC_WCHAR *s, size_t len);
 char *sspi_utf8_from_ansi(const char *s, size_t len);
 /* malloc'd NUL-terminated UTF-16 of a UTF-8 string; *units (if not NULL) gets its length. */
 SEC_WCHAR *sspi_wide_from_utf8(const char *s, size_t *units);
+/* The same as a context buffer (released with FreeContextBuffer), for handing to a caller. */
+SEC_WCHAR *sspi_wide_buffer_from_utf8(const char *s);
+/* A context-buffer copy of a UTF-8 string, or NULL. */
+char *sspi_utf8_buffer_dup(const char *s);
 /* Wipes a NUL-terminated string (for passwords) and frees it. */
 void sspi_free_secret(char *s);
 
