@@ -7,7 +7,7 @@
  *
  *  offset  size  field (little-endian)
  *  0       4     "SGNX"
- *  4       4     format version (3; 1 and 2 are read too, see legacy_streams)
+ *  4       4     format version (3; 1 and 2 are read too, see legacy_stream)
  *  8       1     1 when the context is the initiator, else 0
  *  9       4     negotiated NTLMSSP flags (only bits MS-NLMP 2.2.2.5 defines)
  *  13      4     granted GSS flags (only those these NTLMSSP flags can grant)
@@ -36,7 +36,6 @@
 
 #define EXPORT_MAGIC "SGNX"
 #define EXPORT_VERSION 3
-#define EXPORT_VERSION_POSITIONS 2
 #define EXPORT_VERSION_NO_SIDS 1
 #define NO_NAME 0xff
 #define NO_STRING 0xffffffffu
