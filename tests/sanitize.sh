@@ -50,7 +50,7 @@ configure_in() {
 
 asan_tests="tests/test_ntlm_reader tests/test_ntlm_buf tests/test_ntlm_message \
 tests/test_ntlm_crypto tests/test_ntlm_auth tests/test_ntlm_sign tests/test_ntlm_userdb \
-tests/test_ntlm_config tests/test_gss_mech tests/interop_gssntlmssp.sh tests/test_sspi_handles \
+tests/test_ntlm_config tests/test_gss_mech tests/test_gss_export tests/interop_gssntlmssp.sh tests/test_sspi_handles \
 tests/test_sspi_translate tests/test_sspi_buffers tests/test_sspi_header tests/test_sspi_loop \
 tests/test_sspi_fidelity tests/test_sspi_secext tests/test_sspi_identity tests/sspi_over_gssntlmssp.sh \
 tests/sspi_kerberos.sh \

@@ -11,7 +11,7 @@ fi
 for suite in test_ntlm_reader test_ntlm_buf test_ntlm_message test_ntlm_crypto test_ntlm_auth \
     test_ntlm_sign test_ntlm_userdb test_ntlm_config test_ntlm_policy test_ntlm_binding \
     test_ntlm_audit \
-    test_gss_mech test_sspi_handles \
+    test_gss_mech test_gss_export test_sspi_handles \
     test_sspi_translate test_sspi_buffers test_sspi_loop test_sspi_fidelity test_sspi_secext; do
     if "$SSPIGSS_BUILDDIR/libtool" --mode=execute "$VALGRIND" --quiet --leak-check=full \
         --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
