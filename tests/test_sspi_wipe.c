@@ -8,7 +8,8 @@
  * pattern at that moment. What it cannot: blocks released by realloc or never freed, copies on
  * stacks or in registers, derived keys that do not contain the pattern, and the module's own
  * export token, which MIT's mechglue copies and frees with free() unwiped (not ours to fix; see
- * docs/malformed-input.md).
+ * docs/malformed-input.md). The export check uses the NTLM package: under Negotiate, MIT's
+ * SPNEGO layer frees the inner interprocess token unwiped as well, and the check would see it.
  */
 #include <malloc.h>
 #include <stdbool.h>
