@@ -191,6 +191,33 @@ test_an_imported_context_exports_the_same_blob_again(void)
 }
 
 static void
+test_a_context_without_ess_travels_with_its_one_shared_stream(void)
+{
+    gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
+    struct pair p;
+    struct blob b, again;
+    size_t recv = OFF_STREAMS + 1 + RC4_STATE_SIZE, tail;
+    uint32_t flags;
+
+    pair_start(&p);
+    CU_ASSERT(talks(p.ictx, p.actx, "so that both stream fields carry a state"));
+    CU_ASSERT(talks(p.actx, p.ictx, "so that both stream fields carry a state"));
+    export_into(&p.actx, &b);
+    CU_ASSERT_FATAL(*field(&b, OFF_STREAMS) == 1 && *field(&b, recv) == 1);
+    /* The same context as if negotiated without ESS: one stream, sent as the send one. */
+    flags = ntlm_get_le32(field(&b, OFF_NEG_FLAGS)) & ~(0x00080000u | 0x40000000u);
+    ntlm_put_le32(field(&b, OFF_NEG_FLAGS), flags);
+    tail = b.len - b.module - recv - 1 - RC4_STATE_SIZE;
+    *field(&b, recv) = 0;
+    memmove(field(&b, recv + 1), field(&b, recv + 1 + RC4_STATE_SIZE), tail);
+    b.len -= RC4_STATE_SIZE;
+    CU_ASSERT_EQUAL_FATAL(import_from(&b, &ctx), GSS_S_COMPLETE);
+    export_into(&ctx, &again);
+    CU_ASSERT(b.len == again.len && memcmp(b.data, again.data, b.len) == 0);
+    pair_free(&p);
+}
+
+static void
 test_import_refuses_an_old_blob_with_a_huge_rc4_position(void)
 {
     gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
@@ -428,6 +455,8 @@ static CU_TestInfo tests[] = {
      test_contexts_that_sealed_many_messages_keep_talking_after_import},
     {"an imported context exports the same blob again",
      test_an_imported_context_exports_the_same_blob_again},
+    {"a context without ESS travels with its one shared stream",
+     test_a_context_without_ess_travels_with_its_one_shared_stream},
     {"import refuses an old blob with a huge RC4 position",
      test_import_refuses_an_old_blob_with_a_huge_rc4_position},
     {"import still reads version 2 blobs within the replay bound",
