@@ -1,6 +1,8 @@
 /*
  * libFuzzer target: the user database parser (ntlm_userdb_parse, all three line formats) and
  * lookups in what it built, by fixed names and by names taken from the input's first line.
+ * Invariants: an error names a line and a reason; an entry found is the user asked for, has
+ * names an account can have and is never a machine or trust account ("...$").
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -9,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntlm_errors.h"
 #include "ntlm_unicode.h"
 #include "ntlm_userdb.h"
 #include "fuzz_check.h"
@@ -27,6 +30,10 @@ lookup(const struct ntlm_userdb_index *index, const char *user, const char *doma
         return;
     check(entry.user != NULL && entry.domain != NULL, "a found entry has names");
     check(ntlm_utf8_case_equal(entry.user, user), "the entry is the user asked for");
+    check(ntlm_account_name_valid(entry.user) && ntlm_account_name_valid(entry.domain),
+          "an entry's names have no backslash and no control character");
+    check(entry.user[0] != '\0' && entry.user[strlen(entry.user) - 1] != '$',
+          "a machine or trust account never logs on");
     if (domain != NULL && domain[0] != '\0' && entry.domain[0] != '\0')
         check(ntlm_utf8_case_equal(entry.domain, domain), "the entry is in the domain asked for");
     ntlm_user_entry_clear(&entry);
@@ -55,10 +62,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char first[NAME_MAX_LEN + 1], second[NAME_MAX_LEN + 1];
     const char *backslash;
     unsigned bad_line = 0;
+    const char *reason = NULL;
     uint8_t hash[16];
+    uint32_t ret;
 
     (void)ntlm_nt_hash_from_hex((const char *)data, size, hash);
-    if (ntlm_userdb_parse((const char *)data, size, &index, &bad_line) != 0)
+    ret = ntlm_userdb_parse((const char *)data, size, &index, &bad_line, &reason);
+    if (ret == NTLM_ERR_USERDB_SYNTAX)
+        check(bad_line > 0 && reason != NULL && reason[0] != '\0',
+              "a syntax error names its line and what is wrong");
+    if (ret != 0)
         return 0;
     lookup(index, "User", "Domain");
     lookup(index, "user", "");

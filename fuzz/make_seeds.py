@@ -388,6 +388,19 @@ def userdb_seeds():
          b"[DU         ]:LCT-5F5E1000:\n"
          b"nohash:1003:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:"
          b"[U          ]:LCT-5F5E1000:\n")
+    # What must never log on: no password needed (N), trust accounts (W, S, I), a locked
+    # account, a machine account, and an old file's line without account flags.
+    seed("fuzz_userdb", "smbpasswd_never_log_on",
+         b"nopw:1000:NO PASSWORDXXXXXXXXXXXXXXXXXXXXX:NO PASSWORDXXXXXXXXXXXXXXXXXXXXX:"
+         b"[NU         ]:LCT-5F5E1000:\n"
+         b"WS1$:1001:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:E19CCF75EE54E06B06A5907AF13CEF42:"
+         b"[W          ]:LCT-5F5E1000:\n"
+         b"PARTNER$:1002:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:E19CCF75EE54E06B06A5907AF13CEF42:"
+         b"[I          ]:LCT-5F5E1000:\n"
+         b"locked:1003:********************************:E19CCF75EE54E06B06A5907AF13CEF42:"
+         b"[LU         ]:LCT-5F5E1000:\n"
+         b"old:1004:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:A4F49C406510BDCAB6824EE7C30FD852:"
+         b"Old User:/home/old:/bin/sh\n")
 
 
 def config_seeds():

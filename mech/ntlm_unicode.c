@@ -218,3 +218,19 @@ ntlm_utf8_case_equal(const char *a, const char *b)
     }
     return *p == '\0' && *q == '\0';
 }
+
+bool
+ntlm_account_name_valid(const char *s)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    ucs4_t c;
+
+    while (*p != '\0') {
+        if (next_code_point(&p, &c))
+            return false;
+        /* C0, DEL and C1 controls, and the separator of DOMAIN\user. */
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\\')
+            return false;
+    }
+    return true;
+}

@@ -30,5 +30,11 @@ uint32_t ntlm_utf8_to_oem(const char *in, bool upper, uint8_t **out, size_t *out
 uint32_t ntlm_utf8_upper(const char *in, char **out);
 /* Windows-style case-insensitive equality of two UTF-8 strings (false on invalid UTF-8). */
 bool ntlm_utf8_case_equal(const char *a, const char *b);
+/*
+ * Whether a user or domain name is one an account can have: valid UTF-8 without a backslash
+ * (it would make "DOMAIN\user" ambiguous) or a control character (C0, DEL, C1), which could
+ * forge lines in logs and files. The empty string is valid (no domain).
+ */
+bool ntlm_account_name_valid(const char *s);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 #include <unistr.h>
 
@@ -68,6 +69,17 @@ struct ntlm_userdb {
     uint32_t error;                  /* why index is NULL */
     bool have_identity;              /* id describes the file index (or error) came from */
     struct file_identity id;
+    /* The line a syntax error is on and why, not yet logged when report_pending. */
+    unsigned bad_line;
+    const char *bad_line_reason;
+    bool report_pending;
+};
+
+/* A syntax error to log, taken from a database under the lock and logged after it. */
+struct syntax_report {
+    char *path; /* NULL: nothing to report */
+    unsigned line;
+    const char *reason;
 };
 
 /* The one lock: it guards the cache list, every database in it and their indexes. */
@@ -306,21 +318,38 @@ ntlm_nt_hash_from_hex(const char *hex, size_t len, uint8_t out[16])
     return true;
 }
 
+/* Machine and trust accounts are named after the computer or domain with a '$' appended. */
 static bool
-all_digits(const char *s)
+is_machine_account(const char *user)
 {
-    if (*s == '\0')
-        return false;
-    for (; *s != '\0'; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
+    size_t len = strlen(user);
+
+    return len > 0 && user[len - 1] == '$';
+}
+
+/*
+ * Adds the user one line defines, every format alike: the names must be ones an account can
+ * have (else the line is an error), and a line for an account that must never log on (no
+ * password, disabled, locked, a machine or trust account) defines nobody, which makes that
+ * user unknown. Machine and trust accounts authenticate a computer or a domain to a domain
+ * controller, never a person to this server.
+ */
+static uint32_t
+add_entry(struct ntlm_userdb_index *idx, const char *user, const char *domain,
+          const uint8_t nt_hash[16], bool may_log_on, const char **why)
+{
+    if (*user == '\0' || !ntlm_account_name_valid(user) || !ntlm_account_name_valid(domain)) {
+        *why = "an empty user, or a user or domain with a backslash or a control character";
+        return NTLM_ERR_USERDB_SYNTAX;
     }
-    return true;
+    if (!may_log_on || is_machine_account(user))
+        return 0;
+    return index_add(idx, user, domain, nt_hash);
 }
 
 /* Splits line in place at its first two colons. Returns false when it has fewer. */
 static bool
-split_three(char *line, char **domain, char **user, char **rest)
+split_three(char *line, char **first, char **second, char **rest)
 {
     char *c1 = strchr(line, ':'), *c2;
 
@@ -331,116 +360,180 @@ split_three(char *line, char **domain, char **user, char **rest)
         return false;
     *c1 = '\0';
     *c2 = '\0';
-    *domain = line;
-    *user = c1 + 1;
+    *first = line;
+    *second = c1 + 1;
     *rest = c2 + 1;
     return true;
 }
 
 /* Our own format: DOMAIN:USER:NTHASH. */
 static uint32_t
-parse_own_line(struct ntlm_userdb_index *idx, char *line)
+parse_own_line(struct ntlm_userdb_index *idx, char *line, const char **why)
 {
     char *domain, *user, *hex;
     uint8_t nt_hash[16];
     uint32_t ret;
 
-    if (!split_three(line, &domain, &user, &hex) || *user == '\0' ||
-        !ntlm_nt_hash_from_hex(hex, strlen(hex), nt_hash))
+    if (!split_three(line, &domain, &user, &hex) ||
+        !ntlm_nt_hash_from_hex(hex, strlen(hex), nt_hash)) {
+        *why = "not DOMAIN:USER:NTHASH with 32 hexadecimal digits";
         return NTLM_ERR_USERDB_SYNTAX;
-    ret = index_add(idx, user, domain, nt_hash);
+    }
+    ret = add_entry(idx, user, domain, nt_hash, true, why);
     explicit_bzero(nt_hash, sizeof(nt_hash));
     return ret;
 }
 
 /*
- * smbpasswd: USER:UID:LMHASH:NTHASH:[FLAGS]:LCT-XXXXXXXX:... once split_three has cut off
- * USER and UID; rest starts at LMHASH. Returns false when the line is not in this format.
- * *skip is set for entries that must not authenticate: no NT hash (32 'X') or the D
- * (disabled) account flag; skipping them makes such users unknown.
+ * smbpasswd(5): NAME:UID:LMHASH:NTHASH:[FLAGS]:LCT-XXXXXXXX:, or in files older than account
+ * flags NAME:UID:LMHASH:NTHASH:GECOS:HOME:SHELL. A line has this shape when its second field
+ * is a decimal UID and it has at least four colons; it is then read as smbpasswd or refused,
+ * never read again as DOMAIN:USER:PASSWORD (that once turned "nopw:1000:NO PASSWORD..." into
+ * user "1000" of domain "nopw" with the rest of the line as its password).
  */
 static bool
-parse_smbpasswd_rest(const char *uid, const char *rest, uint8_t nt_hash[16], bool *skip)
+has_smbpasswd_shape(const char *line)
 {
-    const char *nt, *nt_end, *flags, *flags_end, *flags_close;
+    const char *uid = strchr(line, ':'), *uid_end, *p;
+    unsigned colons = 0;
 
-    if (!all_digits(uid))
+    if (uid == NULL)
         return false;
-    nt = strchr(rest, ':');
-    if (nt == NULL)
+    uid++;
+    uid_end = strchr(uid, ':');
+    if (uid_end == NULL || uid_end == uid || strspn(uid, "0123456789") != (size_t)(uid_end - uid))
         return false;
-    nt++;
-    nt_end = strchr(nt, ':');
-    if (nt_end == NULL || nt_end - nt != NT_HASH_HEX_LEN)
-        return false;
-    flags = nt_end + 1;
-    flags_end = strchr(flags, ':');
-    /* The colon after FLAGS makes the sixth field (LCT) exist. */
-    if (flags_end == NULL)
-        return false;
-    if (strspn(nt, "X") == NT_HASH_HEX_LEN) {
-        *skip = true;
-        return true;
-    }
-    if (!ntlm_nt_hash_from_hex(nt, NT_HASH_HEX_LEN, nt_hash))
-        return false;
-    /* Account flags look like "[UD         ]"; older files put other text here. */
-    flags_close = memchr(flags, ']', (size_t)(flags_end - flags));
-    *skip = *flags == '[' && flags_close != NULL &&
-            memchr(flags, 'D', (size_t)(flags_close - flags)) != NULL;
-    return true;
+    for (p = line; *p != '\0'; p++)
+        colons += *p == ':';
+    return colons >= 4;
 }
 
-/* smbpasswd's USER may be DOMAIN\USER; without a domain the entry matches any domain. */
-static uint32_t
-add_smbpasswd_user(struct ntlm_userdb_index *idx, char *name, const uint8_t nt_hash[16], bool skip)
-{
-    char *sep = strchr(name, '\\');
-    const char *domain = "", *user = name;
+enum smbpasswd_hash { HASH_BAD, HASH_SET, HASH_NONE };
 
-    if (sep != NULL) {
-        *sep = '\0';
-        domain = name;
-        user = sep + 1;
-    }
-    if (*user == '\0')
-        return NTLM_ERR_USERDB_SYNTAX;
-    return skip ? 0 : index_add(idx, user, domain, nt_hash);
+/*
+ * An LMHASH or NTHASH field: 32 hexadecimal digits; or what Samba writes for an account
+ * without that password: 32 'X' (or '*' in old files), or "NO PASSWORD" then 21 'X' for an
+ * account that needs none (flag N).
+ */
+static enum smbpasswd_hash
+smbpasswd_hash(const char *field, uint8_t out[16])
+{
+    static const char no_password[] = "NO PASSWORD";
+    size_t len = strlen(field), skip = 0;
+
+    if (len != NT_HASH_HEX_LEN)
+        return HASH_BAD;
+    if (ntlm_nt_hash_from_hex(field, len, out))
+        return HASH_SET;
+    if (strncmp(field, no_password, sizeof(no_password) - 1) == 0)
+        skip = sizeof(no_password) - 1;
+    if (strspn(field + skip, "X") == len - skip || (skip == 0 && strspn(field, "*") == len))
+        return HASH_NONE;
+    return HASH_BAD;
 }
 
 /*
- * A line of a file without our header: smbpasswd when it has that shape, else gss-ntlmssp's
- * DOMAIN:USER:PASSWORD, where the password is everything after the second colon.
+ * Whether the account flags let the account log on: not disabled (D) or auto-locked (L), and
+ * not a workstation (W), server (S) or interdomain (I) trust account. Flags look like
+ * "[UX         ]"; *ok is false when the field starts like flags but is not.
  */
-static uint32_t
-parse_foreign_line(struct ntlm_userdb_index *idx, char *line)
+static bool
+smbpasswd_flags_allow(const char *field, bool *ok)
 {
-    char *first, *second, *rest;
-    uint8_t nt_hash[16];
-    bool skip = false;
+    const char *close;
+    size_t len;
+
+    *ok = true;
+    if (*field != '[')
+        return true; /* a file older than account flags: GECOS */
+    close = strchr(field, ']');
+    len = close != NULL ? (size_t)(close - field - 1) : 0;
+    if (close == NULL || strspn(field + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ ") != len) {
+        *ok = false;
+        return false;
+    }
+    return strcspn(field + 1, "DLWSI") >= len;
+}
+
+/* An smbpasswd line (has_smbpasswd_shape). NAME may be DOMAIN\USER; without a domain the
+ * entry matches any domain. */
+static uint32_t
+parse_smbpasswd_line(struct ntlm_userdb_index *idx, char *line, const char **why)
+{
+    char *fields[5], *sep, *p = line;
+    const char *user, *domain = "";
+    uint8_t lm_hash[16], nt_hash[16];
+    enum smbpasswd_hash lm, nt;
+    bool allowed, flags_ok;
+    size_t i;
     uint32_t ret;
 
-    if (!split_three(line, &first, &second, &rest))
-        return NTLM_ERR_USERDB_SYNTAX;
-    if (parse_smbpasswd_rest(second, rest, nt_hash, &skip)) {
-        ret = add_smbpasswd_user(idx, first, nt_hash, skip);
-        goto done;
+    for (i = 0; i < 5; i++) {
+        fields[i] = p;
+        p += strcspn(p, ":");
+        if (*p != '\0')
+            *p++ = '\0';
     }
-    if (*second == '\0') {
+    lm = smbpasswd_hash(fields[2], lm_hash);
+    nt = smbpasswd_hash(fields[3], nt_hash);
+    explicit_bzero(lm_hash, sizeof(lm_hash));
+    allowed = smbpasswd_flags_allow(fields[4], &flags_ok);
+    if (lm == HASH_BAD || nt == HASH_BAD || !flags_ok) {
+        *why = "an smbpasswd line (NAME:UID:...) whose hash or flags field is not as "
+               "smbpasswd(5) writes it";
         ret = NTLM_ERR_USERDB_SYNTAX;
         goto done;
     }
-    ret = ntlm_nt_hash(rest, nt_hash);
-    /* The password is not needed past this point; the caller wipes the rest of the line. */
-    explicit_bzero(rest, strlen(rest));
-    if (ret == NTLM_ERR_BAD_UTF8)
-        ret = NTLM_ERR_USERDB_SYNTAX;
-    if (ret)
-        goto done;
-    ret = index_add(idx, second, first, nt_hash);
+    user = fields[0];
+    sep = strchr(fields[0], '\\');
+    if (sep != NULL) {
+        *sep = '\0';
+        domain = fields[0];
+        user = sep + 1;
+        if (*domain == '\0') {
+            *why = "an smbpasswd NAME of the form \\USER";
+            ret = NTLM_ERR_USERDB_SYNTAX;
+            goto done;
+        }
+    }
+    ret = add_entry(idx, user, domain, nt_hash, nt == HASH_SET && allowed, why);
 done:
     explicit_bzero(nt_hash, sizeof(nt_hash));
     return ret;
+}
+
+/* gss-ntlmssp's DOMAIN:USER:PASSWORD, the password being everything after the second colon. */
+static uint32_t
+parse_password_line(struct ntlm_userdb_index *idx, char *line, const char **why)
+{
+    char *domain, *user, *password;
+    uint8_t nt_hash[16];
+    uint32_t ret;
+
+    if (!split_three(line, &domain, &user, &password)) {
+        *why = "fits no format: not DOMAIN:USER:PASSWORD nor an smbpasswd line";
+        return NTLM_ERR_USERDB_SYNTAX;
+    }
+    ret = ntlm_nt_hash(password, nt_hash);
+    /* The password is not needed past this point; the caller wipes the rest of the line. */
+    explicit_bzero(password, strlen(password));
+    if (ret == NTLM_ERR_BAD_UTF8) {
+        *why = "a password that is not UTF-8";
+        ret = NTLM_ERR_USERDB_SYNTAX;
+    }
+    if (ret == 0)
+        ret = add_entry(idx, user, domain, nt_hash, true, why);
+    explicit_bzero(nt_hash, sizeof(nt_hash));
+    return ret;
+}
+
+/* A line of a file without our header, in the format its shape says. */
+static uint32_t
+parse_foreign_line(struct ntlm_userdb_index *idx, char *line, const char **why)
+{
+    if (has_smbpasswd_shape(line))
+        return parse_smbpasswd_line(idx, line, why);
+    return parse_password_line(idx, line, why);
 }
 
 static bool
@@ -452,13 +545,14 @@ is_blank_or_comment(const char *line)
 
 uint32_t
 ntlm_userdb_parse(const char *text, size_t len, struct ntlm_userdb_index **index,
-                  unsigned *bad_line)
+                  unsigned *bad_line, const char **reason)
 {
     struct ntlm_userdb_index *idx = NULL;
     struct line_buf line = {NULL, 0};
     bool own_format = false;
     unsigned line_no = 0;
     size_t pos = 0;
+    const char *why = "not UTF-8 text";
     uint32_t ret = 0;
 
     idx = calloc(1, sizeof(*idx));
@@ -476,6 +570,7 @@ ntlm_userdb_parse(const char *text, size_t len, struct ntlm_userdb_index **index
         if (n > 0 && start[n - 1] == '\r')
             n--;
         if (memchr(start, '\0', n) != NULL) {
+            why = "a NUL byte";
             ret = NTLM_ERR_USERDB_SYNTAX;
             goto done;
         }
@@ -488,6 +583,7 @@ ntlm_userdb_parse(const char *text, size_t len, struct ntlm_userdb_index **index
         }
         /* A header of a version we do not know must not be taken for a comment. */
         if (line_no == 1 && strncmp(line.data, OWN_FORMAT_PREFIX, strlen(OWN_FORMAT_PREFIX)) == 0) {
+            why = "a header of an unknown version";
             ret = NTLM_ERR_USERDB_SYNTAX;
             goto done;
         }
@@ -497,7 +593,8 @@ ntlm_userdb_parse(const char *text, size_t len, struct ntlm_userdb_index **index
             ret = NTLM_ERR_USERDB_SYNTAX;
             goto done;
         }
-        ret = own_format ? parse_own_line(idx, line.data) : parse_foreign_line(idx, line.data);
+        ret = own_format ? parse_own_line(idx, line.data, &why)
+                         : parse_foreign_line(idx, line.data, &why);
         if (ret)
             goto done;
     }
@@ -508,6 +605,8 @@ done:
         ntlm_userdb_index_free(idx);
         if (ret == NTLM_ERR_USERDB_SYNTAX && bad_line != NULL)
             *bad_line = line_no;
+        if (ret == NTLM_ERR_USERDB_SYNTAX && reason != NULL)
+            *reason = why;
     } else {
         *index = idx;
     }
@@ -714,13 +813,22 @@ userdb_load(struct ntlm_userdb *db)
     struct file_identity id;
     char *text = NULL;
     size_t len = 0;
+    unsigned bad_line = 0;
+    const char *why = "";
     uint32_t ret;
 
     db->have_identity = false;
     ret = read_user_file(db->path, &text, &len, &id);
     if (ret)
         goto done;
-    ret = ntlm_userdb_parse(text, len, &index, NULL);
+    ret = ntlm_userdb_parse(text, len, &index, &bad_line, &why);
+    /* Reported once per change of the file (the error stays until it changes again), by
+     * report_syntax_error once the lock is released. */
+    if (ret == NTLM_ERR_USERDB_SYNTAX) {
+        db->bad_line = bad_line;
+        db->bad_line_reason = why;
+        db->report_pending = true;
+    }
     /* A syntax error stays until the file changes; other failures are retried next time. */
     if (ret == 0 || ret == NTLM_ERR_USERDB_SYNTAX) {
         db->id = id;
@@ -820,9 +928,40 @@ cache_get(const char *path, struct ntlm_userdb **out)
     return 0;
 }
 
+/* Takes the pending syntax error of db, if any. Called with cache_lock held. */
+static void
+take_report(struct ntlm_userdb *db, struct syntax_report *report)
+{
+    if (!db->report_pending)
+        return;
+    report->path = strdup(db->path);
+    report->line = db->bad_line;
+    report->reason = db->bad_line_reason;
+    db->report_pending = false;
+}
+
+/*
+ * Logs a syntax error with the file and line to syslog (authpriv), where an administrator
+ * learns which line to fix. Not to the debug trace: its first use loads the configuration,
+ * which sets this file's permission policy (ntlm_userdb_set_strict_permissions), and the
+ * database must not change its own policy by reporting an error. Called without cache_lock.
+ */
+static void
+log_report(struct syntax_report *report)
+{
+    if (report->path == NULL)
+        return;
+    syslog(LOG_AUTHPRIV | LOG_ERR,
+           "sspigss-ntlm: user file %s, line %u: %s; no logon uses the file until it is fixed",
+           report->path, report->line, report->reason);
+    free(report->path);
+    report->path = NULL;
+}
+
 uint32_t
 ntlm_userdb_open(const char *path, struct ntlm_userdb **db)
 {
+    struct syntax_report report = {NULL, 0, NULL};
     struct ntlm_userdb *found = NULL;
     uint32_t ret;
 
@@ -833,6 +972,7 @@ ntlm_userdb_open(const char *path, struct ntlm_userdb **db)
     if (ret)
         goto done;
     ret = userdb_refresh(found);
+    take_report(found, &report);
     if (ret)
         goto done;
     found->refs++;
@@ -841,6 +981,7 @@ done:
     /* Drops, among others, the entry just made for a file that failed to load. */
     cache_trim();
     pthread_mutex_unlock(&cache_lock);
+    log_report(&report);
     return ret;
 }
 
@@ -848,15 +989,18 @@ uint32_t
 ntlm_userdb_lookup(struct ntlm_userdb *db, const char *user, const char *domain,
                    struct ntlm_user_entry *entry)
 {
+    struct syntax_report report = {NULL, 0, NULL};
     uint32_t ret;
 
     if (db == NULL)
         return NTLM_ERR_INVALID_ARG;
     pthread_mutex_lock(&cache_lock);
     ret = userdb_refresh(db);
+    take_report(db, &report);
     if (ret == 0)
         ret = ntlm_userdb_index_lookup(db->index, user, domain, entry);
     pthread_mutex_unlock(&cache_lock);
+    log_report(&report);
     return ret;
 }
 

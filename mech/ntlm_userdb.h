@@ -3,11 +3,17 @@
  * (user, domain), compared case-insensitively the Windows way, re-read only when the file
  * changes. Shared between threads: one cache entry per path behind a lock.
  *
- * Accepted line formats (see doc in README / sspigss-users(5)):
+ * Accepted line formats (see sspigss-users(5)), each recognised by its shape, never one read
+ * as another when it does not fit:
  *   - our own:          a first line "#sspigss-users 1", then "DOMAIN:USER:NTHASH" with the
  *                       NT hash as 32 hex digits; an empty DOMAIN matches any domain;
- *   - gss-ntlmssp:      "DOMAIN:USER:PASSWORD" (the password is hashed at load and not kept);
- *   - smbpasswd:        "USER:UID:LMHASH:NTHASH:[FLAGS]:LCT-...:" where USER may be DOMAIN\USER.
+ *   - smbpasswd:        "USER:UID:LMHASH:NTHASH:[FLAGS]:LCT-...:" where USER may be DOMAIN\USER:
+ *                       any line without our header whose second field is a decimal UID and
+ *                       that has at least four colons;
+ *   - gss-ntlmssp:      "DOMAIN:USER:PASSWORD" (the password is hashed at load and not kept).
+ * Users and domains with a backslash or a control character are errors. Accounts that must
+ * never log on (no password, disabled or locked, names ending in '$': machine and trust
+ * accounts) are left out, so they are unknown users.
  * Blank lines and lines starting with '#' are ignored.
  */
 #ifndef NTLM_USERDB_H
@@ -54,11 +60,12 @@ void ntlm_user_entry_clear(struct ntlm_user_entry *entry);
 
 /*
  * Parses file contents (exposed for tests and fuzzing). On a syntax error *bad_line is the
- * 1-based line number.
+ * 1-based line number and *reason (a static string) what is wrong with it; either may be NULL.
+ * ntlm_userdb_open and ntlm_userdb_lookup log both, with the path, to syslog (authpriv).
  */
 struct ntlm_userdb_index;
 uint32_t ntlm_userdb_parse(const char *text, size_t len, struct ntlm_userdb_index **index,
-                           unsigned *bad_line);
+                           unsigned *bad_line, const char **reason);
 uint32_t ntlm_userdb_index_lookup(const struct ntlm_userdb_index *index, const char *user,
                                   const char *domain, struct ntlm_user_entry *entry);
 size_t ntlm_userdb_index_count(const struct ntlm_userdb_index *index);

@@ -59,7 +59,7 @@ parse_ok(const char *text)
     struct ntlm_userdb_index *index = NULL;
     unsigned bad_line = 0;
 
-    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_parse(text, strlen(text), &index, &bad_line), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_parse(text, strlen(text), &index, &bad_line, NULL), 0);
     CU_ASSERT_FATAL(index != NULL);
     return index;
 }
@@ -70,9 +70,13 @@ parse_bad_line_n(const char *text, size_t len)
 {
     struct ntlm_userdb_index *index = NULL;
     unsigned bad_line = 0;
+    const char *reason = NULL;
 
-    CU_ASSERT_EQUAL(ntlm_userdb_parse(text, len, &index, &bad_line), NTLM_ERR_USERDB_SYNTAX);
+    CU_ASSERT_EQUAL(ntlm_userdb_parse(text, len, &index, &bad_line, &reason),
+                    NTLM_ERR_USERDB_SYNTAX);
     CU_ASSERT_PTR_NULL(index);
+    /* The log names the line and says what is wrong with it. */
+    CU_ASSERT(reason != NULL && reason[0] != '\0');
     return bad_line;
 }
 
@@ -207,6 +211,89 @@ test_smbpasswd_accounts_without_password_or_disabled_are_unknown(void)
     check_index_unknown(index, "off", "");
     check_index_entry(index, "on", "", HASH_2, "");
     ntlm_userdb_index_free(index);
+}
+
+/* What Samba writes for an account flagged N (no password needed): smbpasswd(5). */
+#define SMB_NO_PASSWORD "NO PASSWORDXXXXXXXXXXXXXXXXXXXXX"
+#define SMB_X32 "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
+
+static void
+test_smbpasswd_no_password_line_is_never_read_as_a_password_line(void)
+{
+    static const char line[] =
+        "nopw:1000:" SMB_NO_PASSWORD ":" SMB_NO_PASSWORD ":[NU         ]:LCT-5F3A1B2C:\n";
+    struct ntlm_userdb_index *index = parse_ok(line);
+
+    /* Once user "1000" of domain "nopw", whose password was the rest of the line. */
+    CU_ASSERT_EQUAL(ntlm_userdb_index_count(index), 0);
+    check_index_unknown(index, "1000", "nopw");
+    check_index_unknown(index, "nopw", "");
+    ntlm_userdb_index_free(index);
+}
+
+static void
+test_machine_trust_locked_and_disabled_accounts_never_log_on(void)
+{
+    struct ntlm_userdb_index *index =
+        parse_ok("ws1$:1000:" SMB_X32 ":" HASH_1 ":[W          ]:LCT-5F3A1B2C:\n"
+                 "srv:1001:" SMB_X32 ":" HASH_1 ":[S          ]:LCT-5F3A1B2C:\n"
+                 "PARTNER:1002:" SMB_X32 ":" HASH_1 ":[I          ]:LCT-5F3A1B2C:\n"
+                 "locked:1003:" SMB_X32 ":" HASH_1 ":[UL         ]:LCT-5F3A1B2C:\n"
+                 "off:1004:" SMB_X32 ":" HASH_1 ":[DU         ]:LCT-5F3A1B2C:\n"
+                 "host$:1005:" SMB_X32 ":" HASH_1 ":[U          ]:LCT-5F3A1B2C:\n"
+                 "CORP:pc$:Password\n"
+                 "CORP:on:Password\n");
+    struct ntlm_userdb_index *own =
+        parse_ok("#sspigss-users 1\nCORP:pc$:" HASH_1 "\nCORP:on:" HASH_2 "\n");
+    static const char *const never[] = {"ws1$", "srv", "PARTNER", "locked", "off", "host$", "pc$"};
+    size_t i;
+
+    for (i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+        check_index_unknown(index, never[i], "CORP");
+    CU_ASSERT_EQUAL(ntlm_userdb_index_count(index), 1);
+    check_index_entry(index, "on", "CORP", PASSWORD_NT_HASH, "CORP");
+    check_index_unknown(own, "pc$", "CORP");
+    check_index_entry(own, "on", "CORP", HASH_2, "CORP");
+    ntlm_userdb_index_free(own);
+    ntlm_userdb_index_free(index);
+}
+
+/* A line has one format, by its shape; a line that fits none is an error, never a guess. */
+static void
+test_a_line_that_fits_no_format_is_an_error_naming_it(void)
+{
+    struct ntlm_userdb_index *index;
+
+    /* smbpasswd's shape (a numeric UID, four colons or more) with fields smbpasswd never writes. */
+    CU_ASSERT_EQUAL(parse_bad_line("CORP:a:Password\nnopw:1000:NO PASSWORD:NO PASSWORD:[NU]:\n"),
+                    2);
+    CU_ASSERT_EQUAL(parse_bad_line("u:1000:" SMB_X32 ":" HASH_1 "0:[U          ]:LCT-1:\n"), 1);
+    CU_ASSERT_EQUAL(parse_bad_line("u:1000:" SMB_X32 ":" HASH_1 ":[U          :LCT-1:\n"), 1);
+    CU_ASSERT_EQUAL(parse_bad_line("u:1000:" SMB_X32 ":" HASH_1 ":[u          ]:LCT-1:\n"), 1);
+    CU_ASSERT_EQUAL(
+        parse_bad_line("u:1000:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX1:" HASH_1 ":[U          ]:LCT-1:\n"),
+        1);
+    CU_ASSERT_EQUAL(parse_bad_line("\\u:1000:" SMB_X32 ":" HASH_1 ":[U          ]:LCT-1:\n"), 1);
+    /* A password line stays one even when its password has colons, if the user is no UID. */
+    index = parse_ok("CORP:u:a:b:c:d\n");
+    /* The NT hash of "a:b:c:d". */
+    check_index_entry(index, "u", "CORP", "5a31502b03937a57a143cffb279d59cc", "CORP");
+    ntlm_userdb_index_free(index);
+}
+
+/* A backslash or a control character in a name would make the authenticated name ambiguous
+ * or forge log lines: in every format, such a line is an error. */
+static void
+test_names_with_a_backslash_or_control_character_are_errors(void)
+{
+    CU_ASSERT_EQUAL(parse_bad_line("CORP:a\\b:Password\n"), 1);
+    CU_ASSERT_EQUAL(parse_bad_line("CO\\RP:a:Password\n"), 1);
+    CU_ASSERT_EQUAL(parse_bad_line("CORP:a\tb:Password\n"), 1);
+    CU_ASSERT_EQUAL(parse_bad_line("CORP:a\x7f:Password\n"), 1);
+    CU_ASSERT_EQUAL(parse_bad_line("CORP:a\xc2\x85:Password\n"), 1);
+    CU_ASSERT_EQUAL(parse_bad_line("#sspigss-users 1\nCO\x1bRP:a:" HASH_1 "\n"), 2);
+    CU_ASSERT_EQUAL(parse_bad_line("A\\b\\c:1000:" SMB_X32 ":" HASH_1 ":[U          ]:LCT-1:\n"),
+                    1);
 }
 
 static void
@@ -381,7 +468,7 @@ test_index_of_100000_entries_finds_every_user(void)
     len = (size_t)snprintf(text, cap, "#sspigss-users 1\n");
     for (i = 0; i < count; i++)
         len += (size_t)snprintf(text + len, cap - len, "DOM%zu:user%zu:%032zx\n", i % 7, i, i);
-    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_parse(text, len, &index, &bad_line), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_parse(text, len, &index, &bad_line, NULL), 0);
     CU_ASSERT_EQUAL(ntlm_userdb_index_count(index), count);
     for (i = 0; i < count; i++) {
         struct ntlm_user_entry entry = {0};
@@ -595,6 +682,14 @@ main(void)
          test_smbpasswd_lines_take_an_optional_domain_prefix},
         {"smbpasswd accounts without password or disabled are unknown",
          test_smbpasswd_accounts_without_password_or_disabled_are_unknown},
+        {"smbpasswd NO PASSWORD line is never read as a password line",
+         test_smbpasswd_no_password_line_is_never_read_as_a_password_line},
+        {"machine, trust, locked and disabled accounts never log on",
+         test_machine_trust_locked_and_disabled_accounts_never_log_on},
+        {"a line that fits no format is an error naming it",
+         test_a_line_that_fits_no_format_is_an_error_naming_it},
+        {"names with a backslash or control character are errors",
+         test_names_with_a_backslash_or_control_character_are_errors},
         {"lookup ignores the case of user and domain beyond ASCII",
          test_lookup_ignores_the_case_of_user_and_domain_beyond_ascii},
         {"any-domain entry matches every domain", test_any_domain_entry_matches_every_domain},

@@ -76,8 +76,14 @@ expect_rc "a user name with a newline is refused" 1 'control character' \
 expect_rc "a user name in invalid UTF-8 is refused" 1 'not valid UTF-8' \
     "$TOOL" -f "$F" del "$(printf 'e\377ve')"
 expect_rc "a 300-byte user name is refused" 1 'longer than 256' "$TOOL" -f "$F" del "$long"
+expect_rc "a machine account name is refused" 1 "ends in '\\$'" \
+    sh -c 'printf "x\n" | "$1" -f "$2" add "TESTDOM\\host$"' sh "$TOOL" "$F"
 expect_rc "an unknown command is refused" 1 'unknown command' "$TOOL" -f "$F" frob
 cmp -s "$F" "$W/before" && pass "refused input left the file as it was" || fail "file changed"
+
+printf '#sspigss-users 1\nTEST\033DOM:x:%s\n' "$(printf '%032d' 0)" > "$W/escape-users"
+expect_rc "a file with a control character in a name is refused" 1 'escape-users:2: a name with' \
+    "$TOOL" -f "$W/escape-users" del x
 
 printf 'TESTDOM:frank:Passw0rd!\n' > "$W/gss-ntlmssp-users"
 expect_rc "a gss-ntlmssp file is refused" 1 'not an sspigss user file' \

@@ -105,6 +105,10 @@ check_name(const char *what, const char *s)
         if (uc < 0x20 || (uc >= 0x7f && uc <= 0x9f))
             return complain(ST_USER, "the %s name contains a control character", what);
     }
+    /* The module leaves such entries out (sspigss-users(5)): one could never log on. */
+    if (strcmp(what, "user") == 0 && s[len - 1] == '$')
+        return complain(ST_USER, "the user name ends in '$', as machine and trust accounts do, "
+                                 "which never log on");
     return ST_OK;
 }
 
@@ -334,7 +338,8 @@ is_blank_or_comment(const char *line)
 
 /*
  * Copies the domain and user of entry line i, checking the line as the module would parse it
- * (DOMAIN:USER:NTHASH, non-empty USER, 32 hex digits): a file it rejects is not modified.
+ * (DOMAIN:USER:NTHASH, non-empty USER, 32 hex digits, no backslash or control character in
+ * the names): a file it rejects is not modified.
  */
 static enum status
 entry_at(const struct user_file *uf, size_t i, const char *path, char **domain, char **user)
@@ -354,6 +359,14 @@ entry_at(const struct user_file *uf, size_t i, const char *path, char **domain, 
         free(*domain);
         free(*user);
         return complain(ST_SYSTEM, "out of memory");
+    }
+    if (!ntlm_account_name_valid(*domain) || !ntlm_account_name_valid(*user)) {
+        free(*domain);
+        free(*user);
+        return complain(ST_USER,
+                        "%s:%zu: a name with a backslash or a control character; fix the file "
+                        "first",
+                        path, i + 1);
     }
     return ST_OK;
 }
