@@ -18,6 +18,7 @@
 #include "ntlm_gss.h"
 #include "ntlm_message.h"
 #include "ntlm_policy.h"
+#include "ntlm_unicode.h"
 #include "ntlm_userdb.h"
 #include "ntlm_winbind.h"
 
@@ -60,6 +61,8 @@ accept_major(uint32_t ret)
     case NTLM_ERR_ACCOUNT_LOCKED:
     case NTLM_ERR_ACCOUNT_RESTRICTED:
     case NTLM_ERR_DOMAIN_REFUSED:
+    /* No account has such a name, as for an unknown user. */
+    case NTLM_ERR_BAD_ACCOUNT_NAME:
     case NTLM_ERR_NTLMV1_DISABLED:
     case NTLM_ERR_LM_DISABLED:
     case NTLM_ERR_ANONYMOUS_DISABLED:
@@ -398,14 +401,18 @@ check_target(const struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     return ret;
 }
 
-/* The authenticated name: the user as the database spells it, in the client's domain. */
+/*
+ * The authenticated name: the user as the database spells it, in the entry's domain, or for
+ * an entry that matches any domain in the acceptor's own NetBIOS domain, as Windows names a
+ * local account (COMPUTER\user) whatever domain the client typed. Never the client's domain:
+ * CORP\carol and BANK\carol would otherwise be two names for one account, the client
+ * choosing which (and gss_localname's domain rule would follow the client's choice).
+ */
 static uint32_t
-authenticated_name(const struct ntlm_authenticate *auth, const struct ntlm_user_entry *entry,
-                   const struct ntlm_config *cfg, struct ntlm_name **out)
+authenticated_name(const struct ntlm_user_entry *entry, const struct ntlm_config *cfg,
+                   struct ntlm_name **out)
 {
-    const char *domain = entry->domain[0] != '\0'  ? entry->domain
-                         : auth->domain[0] != '\0' ? auth->domain
-                                                   : cfg->netbios_domain;
+    const char *domain = entry->domain[0] != '\0' ? entry->domain : cfg->netbios_domain;
 
     return ntlm_name_new(NTLM_NAME_USER, entry->user, domain, out);
 }
@@ -438,7 +445,7 @@ check_with_user_file(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     ntlm_debug("accept: password verification (%s): %s", blob != NULL ? "NTLMv2" : "NTLMv1",
                ret == 0 ? "ok" : ntlm_error_message(ret));
     if (ret == 0)
-        ret = authenticated_name(auth, &entry, cfg, who);
+        ret = authenticated_name(&entry, cfg, who);
 done:
     ntlm_user_entry_clear(&entry);
     ntlm_userdb_release(db);
@@ -694,8 +701,16 @@ accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
         rec.user = auth.user;
         if (auth.flags != 0)
             ctx->neg_flags &= auth.flags | ~SESSION_FLAGS;
-        ret = is_anonymous(&auth) ? accept_anonymous(ctx, cfg, &auth, bindings, &rec)
-                                  : accept_user(ctx, cfg, input, &auth, bindings, &rec);
+        /* A backslash would make DOMAIN\user ambiguous, a control character forge lines in
+         * logs; no Windows account has either (the AD schema forbids \ in sAMAccountName). */
+        if (!ntlm_account_name_valid(auth.user) || !ntlm_account_name_valid(auth.domain)) {
+            ntlm_debug("accept: user or domain name with a backslash or a control character");
+            ret = NTLM_ERR_BAD_ACCOUNT_NAME;
+        } else if (is_anonymous(&auth)) {
+            ret = accept_anonymous(ctx, cfg, &auth, bindings, &rec);
+        } else {
+            ret = accept_user(ctx, cfg, input, &auth, bindings, &rec);
+        }
     }
     rec.result = ret;
     /* The attempt's outcome does not depend on whether the log could be written. */

@@ -142,6 +142,16 @@ static const char *const messages[NTLM_ERR_LAST - SSPIGSS_NTLM_MINOR_BASE] = {
     [NTLM_ERR_REFLECTED - SSPIGSS_NTLM_MINOR_BASE] =
         "reflected logon refused: this process's own initiator answered this challenge for "
         "another target",
+    [NTLM_ERR_BAD_ACCOUNT_NAME - SSPIGSS_NTLM_MINOR_BASE] =
+        "the user or domain name contains a backslash or a control character",
+    [NTLM_ERR_LOCAL_DOMAIN - SSPIGSS_NTLM_MINOR_BASE] =
+        "no local account: the name's domain is neither the acceptor's own nor listed in "
+        "local_map_domains",
+    [NTLM_ERR_LOCAL_UID - SSPIGSS_NTLM_MINOR_BASE] =
+        "no local account: the account's uid is below local_uid_min (root and system accounts "
+        "are never mapped by default)",
+    [NTLM_ERR_LOCAL_LOOKUP - SSPIGSS_NTLM_MINOR_BASE] =
+        "no local account: the account database (NSS or winbindd) could not be asked",
 };
 
 const char *

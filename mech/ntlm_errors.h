@@ -88,6 +88,11 @@ enum ntlm_error {
     NTLM_ERR_TARGET_MISMATCH,
     NTLM_ERR_TARGET_MISSING,
     NTLM_ERR_REFLECTED,
+    /* names and local accounts (issue 12) */
+    NTLM_ERR_BAD_ACCOUNT_NAME,
+    NTLM_ERR_LOCAL_DOMAIN,
+    NTLM_ERR_LOCAL_UID,
+    NTLM_ERR_LOCAL_LOOKUP,
     NTLM_ERR_LAST
 };
 
