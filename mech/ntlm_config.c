@@ -20,6 +20,7 @@
 
 #include "ntlm_config_values.h"
 #include "ntlm_errors.h"
+#include "ntlm_unicode.h"
 #include "ntlm_userdb.h"
 
 #ifndef SYSCONFDIR
@@ -62,6 +63,8 @@ static const struct config_key config_keys[] = {
     {"debug", 0, false, false, 0, ntlm_config_value_debug},
     {"winbind", 0, false, false, 0, ntlm_config_value_winbind},
     {"winbind_timeout", 0, false, false, 0, ntlm_config_value_winbind_timeout},
+    {"local_uid_min", 0, false, false, 0, ntlm_config_value_local_uid_min},
+    {"local_map_domains", 0, false, false, 0, ntlm_config_value_local_map_domains},
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -160,6 +163,7 @@ ntlm_config_init(struct ntlm_config *cfg)
     cfg->audit = NTLM_AUDIT_SYSLOG;
     cfg->winbind = NTLM_WINBIND_NO;
     cfg->winbind_timeout = NTLM_DEFAULT_WINBIND_TIMEOUT;
+    cfg->local_uid_min = NTLM_DEFAULT_LOCAL_UID_MIN;
 }
 
 /*
@@ -317,8 +321,27 @@ ntlm_config_clear(struct ntlm_config *cfg)
     free(cfg->audit_file);
     free(cfg->debug_file);
     ntlm_config_free_list(cfg->service_names);
+    ntlm_config_free_list(cfg->local_map_domains);
     free(cfg->error);
     memset(cfg, 0, sizeof(*cfg));
+}
+
+bool
+ntlm_config_domain_maps_locally(const struct ntlm_config *cfg, const char *domain)
+{
+    char *const *listed;
+
+    if (domain == NULL || *domain == '\0' || cfg->local_map_any_domain)
+        return true;
+    if ((cfg->netbios_domain != NULL && ntlm_utf8_case_equal(domain, cfg->netbios_domain)) ||
+        (cfg->dns_domain != NULL && cfg->dns_domain[0] != '\0' &&
+         ntlm_utf8_case_equal(domain, cfg->dns_domain)))
+        return true;
+    for (listed = cfg->local_map_domains; listed != NULL && *listed != NULL; listed++) {
+        if (ntlm_utf8_case_equal(domain, *listed))
+            return true;
+    }
+    return false;
 }
 
 /*

@@ -59,6 +59,10 @@ enum ntlm_winbind_mode {
 #define NTLM_DEFAULT_WINBIND_TIMEOUT 15
 #define NTLM_MAX_WINBIND_TIMEOUT 300
 
+/* Local accounts below this uid are never an authenticated name's (local_uid_min): root and
+ * the system accounts. 1000 is Debian's first regular user (adduser.conf FIRST_UID). */
+#define NTLM_DEFAULT_LOCAL_UID_MIN 1000
+
 /* The client timestamp window and replay cache lifetime, in seconds (replay_window). */
 #define NTLM_DEFAULT_REPLAY_WINDOW 300
 #define NTLM_MAX_REPLAY_WINDOW 86400
@@ -67,8 +71,8 @@ enum ntlm_winbind_mode {
 #define NTLM_MAX_SERVICE_NAMES 64
 
 /*
- * Zero-initialised, every policy field below is its default except replay_window and
- * winbind_timeout: start from
+ * Zero-initialised, every policy field below is its default except replay_window,
+ * winbind_timeout and local_uid_min: start from
  * ntlm_config_init() (ntlm_config_parse and ntlm_config_get do).
  */
 struct ntlm_config {
@@ -94,6 +98,13 @@ struct ntlm_config {
     char *audit_file;               /* that path, when audit is NTLM_AUDIT_FILE */
     enum ntlm_winbind_mode winbind; /* winbind = no (default)|fallback|only */
     unsigned winbind_timeout;       /* winbind_timeout = 1..300 seconds (default 15) */
+    /* gss_localname: the lowest uid a name maps to (local_uid_min, default 1000; 0 lets
+     * names map to root), and the domains besides our own whose users map to the local
+     * account of their user part (local_map_domains = DOM[, DOM...], or * for any; default
+     * none). Users a domain controller validated map as winbindd names them instead. */
+    unsigned long local_uid_min;
+    char **local_map_domains; /* NULL-terminated; NULL when none */
+    bool local_map_any_domain;
     /* debug = none (default)|/absolute/path: the step-by-step trace of ntlm_debug.h, never a
      * secret; NULL when none. The SSPIGSS_NTLM_DEBUG environment variable overrides it. */
     char *debug_file;
@@ -115,5 +126,11 @@ uint32_t ntlm_config_parse(const char *text, const char *source, struct ntlm_con
 /* Fills defaults for the fields the file left unset. */
 uint32_t ntlm_config_defaults(struct ntlm_config *cfg);
 void ntlm_config_clear(struct ntlm_config *cfg);
+/*
+ * Whether users of domain (an authenticated name's, NULL or "" for none) map to the local
+ * account of their user part: no domain, the acceptor's own (netbios_domain or dns_domain),
+ * or one local_map_domains lists, compared case-insensitively.
+ */
+bool ntlm_config_domain_maps_locally(const struct ntlm_config *cfg, const char *domain);
 
 #endif

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "ntlm_errors.h"
+#include "ntlm_unicode.h"
 
 bool
 ntlm_config_parse_bool(const char *value, bool *out)
@@ -227,6 +228,26 @@ ntlm_config_value_service_binding(const char *value, struct ntlm_config *cfg, co
     return 0;
 }
 
+/* Decimal digits up to 4294967295 (uid_t is 32 bits on Linux); 0 lets names map to root. */
+uint32_t
+ntlm_config_value_local_uid_min(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    unsigned long uid = 0;
+    const char *p;
+
+    for (p = value; *p >= '0' && *p <= '9'; p++) {
+        uid = uid * 10 + (unsigned long)(*p - '0');
+        if (uid > 4294967295ul)
+            break;
+    }
+    if (p == value || *p != '\0') {
+        *reason = "expected a uid from 0 to 4294967295";
+        return NTLM_ERR_CONFIG;
+    }
+    cfg->local_uid_min = uid;
+    return 0;
+}
+
 void
 ntlm_config_free_list(char **list)
 {
@@ -302,6 +323,65 @@ ntlm_config_value_service_names(const char *value, struct ntlm_config *cfg, cons
     }
     ntlm_config_free_list(cfg->service_names);
     cfg->service_names = list;
+    list = NULL;
+done:
+    ntlm_config_free_list(list);
+    return ret;
+}
+
+/* Trims spaces and tabs around [start, end) and copies what is left. */
+static char *
+trimmed_copy(const char *start, const char *end)
+{
+    while (start < end && (*start == ' ' || *start == '\t'))
+        start++;
+    while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    return strndup(start, (size_t)(end - start));
+}
+
+/*
+ * "DOM[, DOM...]": NetBIOS or DNS domain names whose users map to local accounts, "*" for any
+ * domain (the behaviour before this key existed), or nothing for none (the default). Each
+ * must be a name an account's domain can have; an empty item is an error, so a stray comma
+ * is noticed.
+ */
+uint32_t
+ntlm_config_value_local_map_domains(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    char **list = NULL, *item;
+    size_t count = 1, n = 0;
+    const char *p, *end;
+    uint32_t ret = 0;
+
+    if (strcmp(value, "*") == 0) {
+        cfg->local_map_any_domain = true;
+        return 0;
+    }
+    if (*value == '\0')
+        return 0;
+    for (p = value; *p != '\0'; p++)
+        count += *p == ',';
+    list = calloc(count + 1, sizeof(*list));
+    if (list == NULL)
+        return NTLM_ERR_NOMEM;
+    for (p = value; n < count; p = end + 1) {
+        end = p + strcspn(p, ",");
+        item = trimmed_copy(p, end);
+        if (item == NULL) {
+            ret = NTLM_ERR_NOMEM;
+            goto done;
+        }
+        list[n++] = item;
+        if (*item == '\0' || strcmp(item, "*") == 0 || !ntlm_account_name_valid(item)) {
+            *reason = "expected *, or domain names separated by commas (no empty name, "
+                      "backslash or control character)";
+            ret = NTLM_ERR_CONFIG;
+            goto done;
+        }
+    }
+    ntlm_config_free_list(cfg->local_map_domains);
+    cfg->local_map_domains = list;
     list = NULL;
 done:
     ntlm_config_free_list(list);

@@ -29,7 +29,7 @@ uint32_t ntlm_config_value_service_binding(const char *value, struct ntlm_config
                                            const char **reason);
 uint32_t ntlm_config_value_service_names(const char *value, struct ntlm_config *cfg,
                                          const char **reason);
-/* Frees a NULL-terminated list such as service_names. */
+/* Frees a NULL-terminated list such as service_names or local_map_domains (NULL is fine). */
 void ntlm_config_free_list(char **list);
 uint32_t ntlm_config_value_user_file_permissions(const char *value, struct ntlm_config *cfg,
                                                  const char **reason);
@@ -38,5 +38,9 @@ uint32_t ntlm_config_value_winbind(const char *value, struct ntlm_config *cfg, c
 uint32_t ntlm_config_value_winbind_timeout(const char *value, struct ntlm_config *cfg,
                                            const char **reason);
 uint32_t ntlm_config_value_debug(const char *value, struct ntlm_config *cfg, const char **reason);
+uint32_t ntlm_config_value_local_uid_min(const char *value, struct ntlm_config *cfg,
+                                         const char **reason);
+uint32_t ntlm_config_value_local_map_domains(const char *value, struct ntlm_config *cfg,
+                                             const char **reason);
 
 #endif

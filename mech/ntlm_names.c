@@ -1,10 +1,21 @@
 /* GSS names of the NTLM mechanism: users ("DOMAIN\user", "user@DOMAIN"), host-based services
- * ("HTTP@host") and the anonymous name. */
+ * ("HTTP@host") and the anonymous name, and the local account a user name maps to. */
+#include <errno.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "ntlm_config.h"
+#include "ntlm_debug.h"
 #include "ntlm_errors.h"
 #include "ntlm_gss.h"
+#include "ntlm_winbind.h"
+
+/* RFC 6680 section 7.3's name attribute (GSS_C_ATTR_LOCAL_LOGIN_USER in MIT's gssapi_ext.h). */
+#define LOCAL_LOGIN_USER "local-login-user"
+/* getpwnam_r buffers grow to this at most. */
+#define LOCAL_LOOKUP_BUFFER_MAX (1u << 20)
 
 uint32_t
 ntlm_name_new(enum ntlm_name_kind kind, const char *user, const char *domain,
@@ -365,16 +376,122 @@ ntlm_gss_export_name(OM_uint32 *minor, const gss_name_t in, gss_buffer_t out)
     return major;
 }
 
-/* The local account is the user part, as authenticated (a domain map is the caller's policy). */
+/* A name that maps to no account is GSS_S_UNAVAILABLE (RFC 6680's "no such mapping"). */
+static OM_uint32
+localname_major(uint32_t ret)
+{
+    switch (ret) {
+    case NTLM_ERR_BAD_NAME:
+        return GSS_S_BAD_NAME;
+    case NTLM_ERR_NOMEM:
+    case NTLM_ERR_CONFIG:
+        return GSS_S_FAILURE;
+    default:
+        return GSS_S_UNAVAILABLE;
+    }
+}
+
+/*
+ * Looks up a local account by name through NSS: *found false when there is none. Errors:
+ * NTLM_ERR_LOCAL_LOOKUP (NSS failed: refusing is safer than guessing), NTLM_ERR_NOMEM.
+ */
+static uint32_t
+local_uid(const char *user, bool *found, uid_t *uid)
+{
+    long hint = sysconf(_SC_GETPW_R_SIZE_MAX);
+    size_t size = hint > 0 ? (size_t)hint : 1024;
+    struct passwd pw, *result = NULL;
+    char *buf = NULL, *bigger;
+    int err;
+
+    for (;;) {
+        bigger = realloc(buf, size);
+        if (bigger == NULL) {
+            free(buf);
+            return NTLM_ERR_NOMEM;
+        }
+        buf = bigger;
+        err = getpwnam_r(user, &pw, buf, size, &result);
+        if (err != ERANGE || size >= LOCAL_LOOKUP_BUFFER_MAX)
+            break;
+        size *= 2;
+    }
+    *found = result != NULL;
+    if (result != NULL)
+        *uid = pw.pw_uid;
+    free(buf);
+    /* getpwnam_r(3): 0, ENOENT, ESRCH, EBADF and EPERM all mean "no such user". */
+    if (result != NULL || err == 0 || err == ENOENT || err == ESRCH || err == EBADF || err == EPERM)
+        return 0;
+    return err == ENOMEM ? NTLM_ERR_NOMEM : NTLM_ERR_LOCAL_LOOKUP;
+}
+
+/*
+ * The local account an authenticated name maps to, under the configuration's rules:
+ *  - a user a domain controller validated (it has SIDs) maps to the account winbindd gives its
+ *    SID, named as winbindd's NSS module names it: never to a local account that merely shares
+ *    its user part;
+ *  - any other user maps to the account named like its user part, only when the name has no
+ *    domain or the acceptor's own or one local_map_domains lists: PARTNER\daemon is not the
+ *    local daemon;
+ *  - either way, never to an existing account whose uid is below local_uid_min (root and the
+ *    system accounts, by default). A user part that names no account maps to itself, which
+ *    gives access to no account (libsspi, for one, then finds none).
+ */
+static uint32_t
+local_account(const struct ntlm_name *name, char **out)
+{
+    const struct ntlm_config *cfg;
+    char *account = NULL;
+    bool found = true;
+    uid_t uid = 0;
+    uint32_t ret;
+
+    if (name == NULL || name->kind != NTLM_NAME_USER)
+        return NTLM_ERR_BAD_NAME;
+    ret = ntlm_config_get(&cfg);
+    if (ret)
+        return ret;
+    if (name->sids != NULL && name->sids[0] != '\0') {
+        char *user_sid = strndup(name->sids, strcspn(name->sids, ","));
+
+        if (user_sid == NULL)
+            return NTLM_ERR_NOMEM;
+        ret = ntlm_domain_local_account(user_sid, &account, &uid);
+        free(user_sid);
+    } else if (!ntlm_config_domain_maps_locally(cfg, name->domain)) {
+        ret = NTLM_ERR_LOCAL_DOMAIN;
+    } else {
+        account = strdup(name->user);
+        ret = account == NULL ? NTLM_ERR_NOMEM : local_uid(account, &found, &uid);
+    }
+    if (ret == 0 && found && (unsigned long)uid < cfg->local_uid_min)
+        ret = NTLM_ERR_LOCAL_UID;
+    ntlm_debug("localname: \"%s\" in domain \"%s\": %s%s", name->user,
+               name->domain != NULL ? name->domain : "", ret == 0 ? "maps to " : "",
+               ret == 0 ? account : ntlm_error_message(ret));
+    if (ret) {
+        free(account);
+        return ret;
+    }
+    *out = account;
+    return 0;
+}
+
 OM_uint32
 ntlm_gss_localname(OM_uint32 *minor, const gss_name_t in, gss_const_OID mech,
                    gss_buffer_t localname)
 {
-    const struct ntlm_name *name = (const struct ntlm_name *)in;
+    char *account = NULL;
+    OM_uint32 major;
+    uint32_t ret;
 
-    if (name == NULL || name->kind != NTLM_NAME_USER)
-        return ntlm_gss_error(minor, GSS_S_BAD_NAME, NTLM_ERR_BAD_NAME);
-    return ntlm_gss_buffer_set(minor, localname, name->user, strlen(name->user));
+    ret = local_account((const struct ntlm_name *)in, &account);
+    if (ret)
+        return ntlm_gss_error(minor, localname_major(ret), ret);
+    major = ntlm_gss_buffer_set(minor, localname, account, strlen(account));
+    free(account);
+    return major;
 }
 
 OM_uint32
@@ -398,9 +515,52 @@ ntlm_gss_inquire_name(OM_uint32 *minor, gss_name_t in, int *name_is_mn, gss_OID 
     return GSS_S_COMPLETE;
 }
 
+static bool
+attr_is(const gss_buffer_t attr, const char *want)
+{
+    return attr != GSS_C_NO_BUFFER && attr->length == strlen(want) &&
+           memcmp(attr->value, want, attr->length) == 0;
+}
+
+/*
+ * RFC 6680's local-login-user: the mechglue asks for it when gss_localname failed, and
+ * whatever it answers is what the caller gets. It answers with the same mapping, so a refusal
+ * reaches the caller with its own minor code ("below local_uid_min", ...) instead of this
+ * attribute's absence.
+ */
+static OM_uint32
+local_login_user(OM_uint32 *minor, const struct ntlm_name *name, int *authenticated, int *complete,
+                 gss_buffer_t value, gss_buffer_t display_value, int *more)
+{
+    char *account = NULL;
+    OM_uint32 major, tmp;
+    uint32_t ret;
+
+    ret = local_account(name, &account);
+    if (ret)
+        return ntlm_gss_error(minor, localname_major(ret), ret);
+    major = value != GSS_C_NO_BUFFER ? ntlm_gss_buffer_set(minor, value, account, strlen(account))
+                                     : GSS_S_COMPLETE;
+    if (major == GSS_S_COMPLETE && display_value != GSS_C_NO_BUFFER) {
+        major = ntlm_gss_buffer_set(minor, display_value, account, strlen(account));
+        if (major != GSS_S_COMPLETE && value != GSS_C_NO_BUFFER)
+            gss_release_buffer(&tmp, value);
+    }
+    free(account);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    if (authenticated != NULL)
+        *authenticated = 1;
+    if (complete != NULL)
+        *complete = 1;
+    if (more != NULL)
+        *more = 0;
+    return GSS_S_COMPLETE;
+}
+
 /*
  * The SID list of a user a domain controller validated: one value, authenticated (it came
- * from the DC through winbindd, not from the client) and complete.
+ * from the DC through winbindd, not from the client) and complete. And local-login-user.
  */
 OM_uint32
 ntlm_gss_get_name_attribute(OM_uint32 *minor, gss_name_t in, gss_buffer_t attr, int *authenticated,
@@ -412,9 +572,10 @@ ntlm_gss_get_name_attribute(OM_uint32 *minor, gss_name_t in, gss_buffer_t attr, 
 
     if (name == NULL)
         return ntlm_gss_error(minor, GSS_S_BAD_NAME, NTLM_ERR_BAD_NAME);
-    if (attr == GSS_C_NO_BUFFER || attr->length != sizeof(NTLM_ATTR_SIDS) - 1 ||
-        memcmp(attr->value, NTLM_ATTR_SIDS, attr->length) != 0 || name->sids == NULL ||
-        (more != NULL && *more != -1)) {
+    if (attr_is(attr, LOCAL_LOGIN_USER) && name->kind == NTLM_NAME_USER &&
+        (more == NULL || *more == -1))
+        return local_login_user(minor, name, authenticated, complete, value, display_value, more);
+    if (!attr_is(attr, NTLM_ATTR_SIDS) || name->sids == NULL || (more != NULL && *more != -1)) {
         *minor = 0;
         return GSS_S_UNAVAILABLE;
     }

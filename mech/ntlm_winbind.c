@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -387,4 +388,36 @@ ntlm_domain_user_clear(struct ntlm_domain_user *user)
     free(user->domain);
     free(user->sids);
     memset(user, 0, sizeof(*user));
+}
+
+uint32_t
+ntlm_domain_local_account(const char *sid, char **name, uid_t *uid)
+{
+    struct wbcDomainSid parsed;
+    struct wbcContext *wb = NULL;
+    struct passwd *pw = NULL;
+    wbcErr err;
+    uint32_t ret = NTLM_ERR_LOCAL_LOOKUP;
+
+    if (wbcStringToSid(sid, &parsed) != WBC_ERR_SUCCESS)
+        return NTLM_ERR_LOCAL_LOOKUP;
+    pthread_once(&name_once, name_client);
+    wb = wbcCtxCreate();
+    if (wb == NULL)
+        return NTLM_ERR_NOMEM;
+    /* By SID, not by name: the account is the one the DC vouched for, and the name comes back
+     * spelled the way winbindd's idmap and NSS module spell it. */
+    err = wbcCtxGetpwsid(wb, &parsed, &pw);
+    ntlm_debug("winbind: local account of %s: %s", sid,
+               err == WBC_ERR_SUCCESS ? pw->pw_name : wbcErrorString(err));
+    if (err == WBC_ERR_NO_MEMORY) {
+        ret = NTLM_ERR_NOMEM;
+    } else if (err == WBC_ERR_SUCCESS && pw->pw_name != NULL && pw->pw_name[0] != '\0') {
+        *name = strdup(pw->pw_name);
+        *uid = pw->pw_uid;
+        ret = *name != NULL ? 0 : NTLM_ERR_NOMEM;
+    }
+    wbcFreeMemory(pw);
+    wbcCtxFree(wb);
+    return ret;
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* One logon attempt, as the AUTHENTICATE message carried it (names in UTF-8). */
 struct ntlm_domain_logon {
@@ -43,5 +44,14 @@ uint32_t ntlm_domain_logon(const struct ntlm_domain_logon *in, struct ntlm_domai
 
 /* Wipes the key and frees the strings; the struct can be reused. */
 void ntlm_domain_user_clear(struct ntlm_domain_user *user);
+
+/*
+ * The local account winbindd maps the domain user with this SID ("S-1-5-21-...") to, named as
+ * winbindd's NSS module names it (DOMAIN<separator>user, or user alone under "winbind use
+ * default domain"): *name (malloc'd) and *uid. Errors: NTLM_ERR_LOCAL_LOOKUP (winbindd has
+ * no account for it or cannot be asked), NTLM_ERR_NOMEM. Waits as long as libwbclient does,
+ * like an NSS lookup through winbind.
+ */
+uint32_t ntlm_domain_local_account(const char *sid, char **name, uid_t *uid);
 
 #endif

@@ -17,3 +17,10 @@ ntlm_domain_user_clear(struct ntlm_domain_user *user)
 {
     memset(user, 0, sizeof(*user));
 }
+
+/* No domain user can have logged on in such a build; an imported name gets no account. */
+uint32_t
+ntlm_domain_local_account(const char *sid, char **name, uid_t *uid)
+{
+    return NTLM_ERR_LOCAL_LOOKUP;
+}

@@ -1,8 +1,8 @@
 /*
  * QuerySecurityContextToken, ImpersonateSecurityContext and RevertSecurityContext: the client an
- * acceptor authenticated, mapped to a local account (gss_localname, then NSS) and with the SIDs
- * a domain controller gave for it, handed out as a token or put on the calling thread's
- * credentials until the thread reverts.
+ * acceptor authenticated, mapped to a local account (gss_localname, then NSS, never below a uid
+ * floor) and with the SIDs a domain controller gave for it, handed out as a token or put on the
+ * calling thread's credentials until the thread reverts.
  */
 #include <errno.h>
 #include <grp.h>
@@ -36,6 +36,7 @@
 #endif
 
 #define TOKEN_MAGIC 0x4b4f5453u /* "STOK" */
+#define SSPI_DEFAULT_LOCAL_UID_MIN 1000
 #define MAX_NSS_BUFFER (1u << 20)
 /* The name attribute in which NTLM mechanisms (ours, gss-ntlmssp) give a domain user's SIDs. */
 #define SIDS_ATTRIBUTE "urn:gssntlmssp:sids"
@@ -180,8 +181,34 @@ peer_sids(const struct sspi_ctx *ctx, char **out)
 }
 
 /*
+ * The lowest uid a client may map to: LIBSSPI_LOCAL_UID_MIN (decimal, read with secure_getenv
+ * at each call), else 1000, Debian's first regular user. The mechanism decides which account
+ * a name maps to (gss_localname: our NTLM module's domain rules and its own local_uid_min,
+ * krb5's auth_to_local rules, gss-ntlmssp's getpwnam), but only this library knows it is
+ * about to hand out a token or take on the account's uid, and it works over mechanisms that
+ * have no such floor: krb5's default rule maps root@REALM to root, gss-ntlmssp maps
+ * ANYDOMAIN\root to root. So it refuses root and the system accounts itself, whatever the
+ * mechanism; LIBSSPI_LOCAL_UID_MIN=0 lets a server that really means to act as them do so.
+ */
+static unsigned long
+local_uid_min(void)
+{
+    const char *env = secure_getenv("LIBSSPI_LOCAL_UID_MIN");
+    unsigned long min = 0;
+    const char *p;
+
+    if (env == NULL || *env == '\0')
+        return SSPI_DEFAULT_LOCAL_UID_MIN;
+    for (p = env; *p >= '0' && *p <= '9' && min <= UINT32_MAX; p++)
+        min = min * 10 + (unsigned long)(*p - '0');
+    /* A value that is not a number keeps the default rather than open the floor. */
+    return *p == '\0' && min <= UINT32_MAX ? min : SSPI_DEFAULT_LOCAL_UID_MIN;
+}
+
+/*
  * The local account a client maps to: *user (malloc'd) and its passwd entry in *pwbuf, or
- * SEC_E_NO_IMPERSONATION when gss_localname has no rule for the name or NSS no such account.
+ * SEC_E_NO_IMPERSONATION when gss_localname has no rule for the name, NSS no such account, or
+ * the account's uid is below local_uid_min().
  */
 static SECURITY_STATUS
 peer_account(const struct sspi_ctx *ctx, char **user, struct passwd *pw, char **pwbuf)
@@ -200,6 +227,11 @@ peer_account(const struct sspi_ctx *ctx, char **user, struct passwd *pw, char **
     if (*user == NULL)
         return SEC_E_INSUFFICIENT_MEMORY;
     status = lookup_user(*user, pw, pwbuf);
+    if (status == SEC_E_OK && (unsigned long)pw->pw_uid < local_uid_min()) {
+        free(*pwbuf);
+        *pwbuf = NULL;
+        status = SEC_E_NO_IMPERSONATION;
+    }
     if (status != SEC_E_OK) {
         free(*user);
         *user = NULL;

@@ -5,6 +5,7 @@
  * our initiator never sends (no MIC, an old timestamp, a NULL session) come from
  * tests/ntlm_craft.c.
  */
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -939,6 +940,206 @@ test_audit_none_writes_no_file(void)
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* Authenticated names and local accounts (local_uid_min, local_map_domains)                 */
+/* ---------------------------------------------------------------------------------------- */
+
+/* Adds a line to the world's user file (the module re-reads it when it changes). */
+static void
+add_user_line(const char *line)
+{
+    FILE *f = fopen(getenv("NTLM_USER_FILE"), "a");
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fprintf(f, "%s\n", line);
+    CU_ASSERT_EQUAL_FATAL(fclose(f), 0);
+}
+
+/* What gss_localname gives for the NTLM name text: the local account, or NULL with *major
+ * and *minor saying why not. */
+static char *
+localname_of(const char *text, OM_uint32 *major, OM_uint32 *minor)
+{
+    gss_buffer_desc in = {strlen(text), (void *)text}, out = GSS_C_EMPTY_BUFFER;
+    gss_name_t name = GSS_C_NO_NAME, mn = GSS_C_NO_NAME;
+    OM_uint32 min;
+    char *account = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(gss_import_name(&min, &in, GSS_C_NT_USER_NAME, &name), GSS_S_COMPLETE);
+    CU_ASSERT_EQUAL_FATAL(gss_canonicalize_name(&min, name, gss_test_ntlm_oid, &mn),
+                          GSS_S_COMPLETE);
+    *major = gss_localname(minor, mn, gss_test_ntlm_oid, &out);
+    if (*major == GSS_S_COMPLETE)
+        account = strndup(out.value, out.length);
+    gss_release_buffer(&min, &out);
+    gss_release_name(&min, &mn);
+    gss_release_name(&min, &name);
+    return account;
+}
+
+static void
+check_maps_to(const char *name, const char *want)
+{
+    OM_uint32 major, minor;
+    char *account = localname_of(name, &major, &minor);
+
+    CU_ASSERT_EQUAL(major, GSS_S_COMPLETE);
+    if (account == NULL || strcmp(account, want) != 0) {
+        fprintf(stderr, "\n  %s maps to %s, wanted %s\n", name, account ? account : "nothing",
+                want);
+        CU_FAIL("unexpected local account");
+    }
+    free(account);
+}
+
+static void
+check_maps_to_nothing(const char *name, const char *want_minor)
+{
+    OM_uint32 major, minor;
+    char *account = localname_of(name, &major, &minor);
+
+    if (account != NULL)
+        fprintf(stderr, "\n  %s maps to %s, wanted none\n", name, account);
+    CU_ASSERT_PTR_NULL(account);
+    CU_ASSERT_EQUAL(major, GSS_S_UNAVAILABLE);
+    check_minor(minor, want_minor);
+    free(account);
+}
+
+#define BELOW_UID_MIN "no local account: the account's uid is below local_uid_min"
+#define FOREIGN_DOMAIN "no local account: the name's domain is neither the acceptor's own"
+
+/* "nobody" where it is a regular-range account (65534 on Debian), else NULL: its checks skip. */
+static const char *
+regular_account(void)
+{
+    const struct passwd *pw = getpwnam("nobody");
+
+    return pw != NULL && pw->pw_uid >= 1000 ? "nobody" : NULL;
+}
+
+static void
+test_a_user_without_a_domain_authenticates_in_the_acceptor_domain(void)
+{
+    struct login l;
+
+    add_user_line(":carol:" TEST_PASSWORD);
+    /* The domain the client sends chooses nothing: one account, one name. */
+    gss_login("CORP\\carol", TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS,
+              &l);
+    check_logged_in(&l, "TESTDOM\\carol");
+    login_free(&l);
+    gss_login("BANK\\carol", TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS,
+              &l);
+    check_logged_in(&l, "TESTDOM\\carol");
+    login_free(&l);
+    /* An entry with a domain keeps its own. */
+    add_user_line("BANK:dave:" TEST_PASSWORD);
+    gss_login("bank\\dave", TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS,
+              &l);
+    check_logged_in(&l, "BANK\\dave");
+    login_free(&l);
+}
+
+static void
+test_a_name_with_a_backslash_or_control_character_is_refused(void)
+{
+    static const char *const domains[] = {"TEST\\DOM", "TESTDOM\x01", "TESTDOM\n", "\xc2\x9b"};
+    struct craft c = {0};
+    struct login l;
+    size_t i;
+
+    for (i = 0; i < sizeof(domains) / sizeof(domains[0]); i++) {
+        c.domain = domains[i];
+        crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+        check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL,
+                      "the user or domain name contains a backslash or a control character");
+        login_free(&l);
+    }
+    c.domain = NULL;
+    c.user = "al\\ice";
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, "the user or domain name contains");
+    login_free(&l);
+}
+
+static void
+test_localname_refuses_root_system_accounts_and_foreign_domains(void)
+{
+    const char *regular = regular_account();
+    char name[64];
+
+    check_maps_to_nothing("TESTDOM\\root", BELOW_UID_MIN);
+    check_maps_to_nothing("root", BELOW_UID_MIN);
+    check_maps_to_nothing("ANYDOMAIN\\root", FOREIGN_DOMAIN);
+    if (getpwnam("daemon") != NULL)
+        check_maps_to_nothing("TESTDOM\\daemon", BELOW_UID_MIN);
+    /* A name that is no account's maps to itself: it opens no account. */
+    check_maps_to("TESTDOM\\sspigss-no-such-account", "sspigss-no-such-account");
+    check_maps_to("alice@testdom", "alice");
+    if (regular == NULL)
+        return;
+    snprintf(name, sizeof(name), "TESTDOM\\%s", regular);
+    check_maps_to(name, regular);
+    snprintf(name, sizeof(name), "PARTNER\\%s", regular);
+    check_maps_to_nothing(name, FOREIGN_DOMAIN);
+}
+
+static void
+test_an_authenticated_user_maps_in_the_acceptor_domain(void)
+{
+    gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+    struct login l;
+    OM_uint32 min;
+
+    add_user_line(":erin:" TEST_PASSWORD);
+    gss_login("PARTNER\\erin", TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS,
+              &l);
+    check_logged_in(&l, "TESTDOM\\erin");
+    CU_ASSERT_EQUAL(gss_localname(&min, l.src, gss_test_ntlm_oid, &out), GSS_S_COMPLETE);
+    CU_ASSERT(out.length == 4 && memcmp(out.value, "erin", 4) == 0);
+    gss_release_buffer(&min, &out);
+    login_free(&l);
+}
+
+static void
+test_local_uid_min_zero_maps_root_in_our_domain_only(void)
+{
+    check_maps_to("TESTDOM\\root", "root");
+    check_maps_to("root", "root");
+    check_maps_to_nothing("ANYDOMAIN\\root", FOREIGN_DOMAIN);
+}
+
+static void
+test_local_map_domains_adds_the_domains_listed(void)
+{
+    const char *regular = regular_account();
+    char name[64];
+
+    check_maps_to_nothing("PARTNER\\root", BELOW_UID_MIN);
+    if (regular == NULL)
+        return;
+    snprintf(name, sizeof(name), "partner\\%s", regular);
+    check_maps_to(name, regular);
+    snprintf(name, sizeof(name), "%s@CORP.EXAMPLE", regular);
+    check_maps_to(name, regular);
+    snprintf(name, sizeof(name), "OTHER\\%s", regular);
+    check_maps_to_nothing(name, FOREIGN_DOMAIN);
+}
+
+static void
+test_local_map_domains_star_maps_every_domain_above_the_floor(void)
+{
+    const char *regular = regular_account();
+    char name[64];
+
+    check_maps_to_nothing("ANYDOMAIN\\root", BELOW_UID_MIN);
+    if (regular == NULL)
+        return;
+    snprintf(name, sizeof(name), "ANYDOMAIN\\%s", regular);
+    check_maps_to(name, regular);
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* The cases                                                                                */
 /* ---------------------------------------------------------------------------------------- */
 
@@ -1093,6 +1294,35 @@ static struct policy_case cases[] = {
      "audit = none",
      false,
      {{"audit none writes no file", test_audit_none_writes_no_file}, CU_TEST_INFO_NULL}},
+    {"names",
+     "# local_uid_min and local_map_domains at their defaults",
+     false,
+     {{"a user without a domain authenticates in the acceptor domain",
+       test_a_user_without_a_domain_authenticates_in_the_acceptor_domain},
+      {"a name with a backslash or control character is refused",
+       test_a_name_with_a_backslash_or_control_character_is_refused},
+      {"localname refuses root, system accounts and foreign domains",
+       test_localname_refuses_root_system_accounts_and_foreign_domains},
+      {"an authenticated user maps in the acceptor domain",
+       test_an_authenticated_user_maps_in_the_acceptor_domain},
+      CU_TEST_INFO_NULL}},
+    {"local_uid_min=0",
+     "local_uid_min = 0",
+     false,
+     {{"local_uid_min zero maps root in our domain only",
+       test_local_uid_min_zero_maps_root_in_our_domain_only},
+      CU_TEST_INFO_NULL}},
+    {"local_map_domains=PARTNER,corp.example",
+     "local_map_domains = PARTNER, corp.example",
+     false,
+     {{"local_map_domains adds the domains listed", test_local_map_domains_adds_the_domains_listed},
+      CU_TEST_INFO_NULL}},
+    {"local_map_domains=*",
+     "local_map_domains = *",
+     false,
+     {{"local_map_domains star maps every domain above the floor",
+       test_local_map_domains_star_maps_every_domain_above_the_floor},
+      CU_TEST_INFO_NULL}},
 };
 
 #define CASE_COUNT (sizeof(cases) / sizeof(cases[0]))

@@ -329,6 +329,73 @@ test_parse_reads_the_winbind_keys(void)
                       "test.conf:1: winbind_timeout: expected a number of seconds from 1 to 300");
 }
 
+#define DOMAINS_ERROR                                                                              \
+    "test.conf:1: local_map_domains: expected *, or domain names separated by commas (no empty "   \
+    "name, backslash or control character)"
+
+static void
+test_parse_reads_the_local_account_keys(void)
+{
+    struct ntlm_config cfg = parse_one("# defaults");
+
+    /* Root and system accounts never, and no domain but our own. */
+    CU_ASSERT_EQUAL(cfg.local_uid_min, NTLM_DEFAULT_LOCAL_UID_MIN);
+    CU_ASSERT_EQUAL(NTLM_DEFAULT_LOCAL_UID_MIN, 1000);
+    CU_ASSERT_PTR_NULL(cfg.local_map_domains);
+    CU_ASSERT_FALSE(cfg.local_map_any_domain);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("local_uid_min = 0");
+    CU_ASSERT_EQUAL(cfg.local_uid_min, 0);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("local_uid_min = 4294967295");
+    CU_ASSERT_EQUAL(cfg.local_uid_min, 4294967295ul);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("local_map_domains = PARTNER ,corp.example.com,\tOTHER");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cfg.local_map_domains);
+    CU_ASSERT_STRING_EQUAL(cfg.local_map_domains[0], "PARTNER");
+    CU_ASSERT_STRING_EQUAL(cfg.local_map_domains[1], "corp.example.com");
+    CU_ASSERT_STRING_EQUAL(cfg.local_map_domains[2], "OTHER");
+    CU_ASSERT_PTR_NULL(cfg.local_map_domains[3]);
+    CU_ASSERT_FALSE(cfg.local_map_any_domain);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("local_map_domains = *");
+    CU_ASSERT_TRUE(cfg.local_map_any_domain);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("local_map_domains =");
+    CU_ASSERT_PTR_NULL(cfg.local_map_domains);
+    CU_ASSERT_FALSE(cfg.local_map_any_domain);
+    ntlm_config_clear(&cfg);
+    check_parse_error("local_uid_min = 4294967296\n",
+                      "test.conf:1: local_uid_min: expected a uid from 0 to 4294967295");
+    check_parse_error("local_uid_min = -1\n",
+                      "test.conf:1: local_uid_min: expected a uid from 0 to 4294967295");
+    check_parse_error("local_uid_min = 1000 # regular users\n",
+                      "test.conf:1: local_uid_min: expected a uid from 0 to 4294967295");
+    check_parse_error("local_map_domains = A,,B\n", DOMAINS_ERROR);
+    check_parse_error("local_map_domains = A,\n", DOMAINS_ERROR);
+    check_parse_error("local_map_domains = A, *\n", DOMAINS_ERROR);
+    check_parse_error("local_map_domains = CORP\\SUB\n", DOMAINS_ERROR);
+}
+
+static void
+test_own_and_listed_domains_map_locally(void)
+{
+    struct ntlm_config cfg = parse_one("netbios_domain = CORP\ndns_domain = corp.example.com\n"
+                                       "local_map_domains = Partner");
+
+    CU_ASSERT_TRUE(ntlm_config_domain_maps_locally(&cfg, NULL));
+    CU_ASSERT_TRUE(ntlm_config_domain_maps_locally(&cfg, ""));
+    CU_ASSERT_TRUE(ntlm_config_domain_maps_locally(&cfg, "corp"));
+    CU_ASSERT_TRUE(ntlm_config_domain_maps_locally(&cfg, "CORP.EXAMPLE.COM"));
+    CU_ASSERT_TRUE(ntlm_config_domain_maps_locally(&cfg, "PARTNER"));
+    CU_ASSERT_FALSE(ntlm_config_domain_maps_locally(&cfg, "OTHER"));
+    CU_ASSERT_FALSE(ntlm_config_domain_maps_locally(&cfg, "CORP.EXAMPLE"));
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("netbios_domain = CORP\ndns_domain =");
+    CU_ASSERT_FALSE(ntlm_config_domain_maps_locally(&cfg, "PARTNER"));
+    ntlm_config_clear(&cfg);
+}
+
 static void
 test_parse_rejects_bad_policy_values_naming_source_and_line(void)
 {
@@ -591,6 +658,8 @@ main(void)
         {"parse rejects more than the most service names",
          test_parse_rejects_more_than_the_most_service_names},
         {"parse reads the winbind keys", test_parse_reads_the_winbind_keys},
+        {"parse reads the local account keys", test_parse_reads_the_local_account_keys},
+        {"own and listed domains map locally", test_own_and_listed_domains_map_locally},
         {"parse rejects bad policy values naming source and line",
          test_parse_rejects_bad_policy_values_naming_source_and_line},
         {"failed parse replaces earlier settings with the error",

@@ -3,7 +3,7 @@
  * sspi_table.c) through the public API, over our NTLM module in MIT's mechglue. The client
  * authenticates as an NTLM user named like an account that exists on every system ("nobody",
  * else "daemon"), so that gss_localname (the user part for NTLM) maps it to a local account
- * without the test touching /etc/passwd.
+ * without the test touching /etc/passwd; and as root and daemon, which libsspi refuses.
  */
 #include <grp.h>
 #include <pthread.h>
@@ -39,6 +39,18 @@ static char account[64];
 static uid_t account_uid;
 static gid_t account_gid;
 static char user_file[512];
+/* LIBSSPI_LOCAL_UID_MIN for the suite: empty for the default floor. */
+static char suite_floor[16];
+
+/* Puts LIBSSPI_LOCAL_UID_MIN back as the suite runs with it. */
+static void
+restore_floor(void)
+{
+    if (suite_floor[0] != '\0')
+        setenv("LIBSSPI_LOCAL_UID_MIN", suite_floor, 1);
+    else
+        unsetenv("LIBSSPI_LOCAL_UID_MIN");
+}
 
 /* TESTDOM\user with the test password. */
 static bool
@@ -202,6 +214,59 @@ test_query_token_refuses_client_without_local_account(void)
     CU_ASSERT_EQUAL(ImpersonateSecurityContext(&p.server), SEC_E_NO_IMPERSONATION);
     CU_ASSERT_EQUAL(thread_euid(), geteuid());
     sspi_pair_free(&p);
+}
+
+/*
+ * The module here maps every account (local_uid_min = 0, see main), as krb5's auth_to_local
+ * maps root@REALM to root and gss-ntlmssp ANYDOMAIN\\root to root: libsspi still refuses root
+ * and the system accounts itself, unless LIBSSPI_LOCAL_UID_MIN lowers its floor.
+ */
+static void
+test_token_refuses_root_and_system_accounts_the_mechanism_maps(void)
+{
+    static const char *const low[] = {"root", "daemon"};
+    struct sspi_pair p;
+    void *token = NULL;
+    uid_t before = thread_euid();
+    size_t i;
+
+    unsetenv("LIBSSPI_LOCAL_UID_MIN");
+    for (i = 0; i < sizeof(low) / sizeof(low[0]); i++) {
+        if (getpwnam(low[i]) == NULL)
+            continue;
+        establish_or_fail("NTLM", low[i], &p);
+        CU_ASSERT_EQUAL(QuerySecurityContextToken(&p.server, &token), SEC_E_NO_IMPERSONATION);
+        CU_ASSERT_PTR_NULL(token);
+        CU_ASSERT_EQUAL(ImpersonateSecurityContext(&p.server), SEC_E_NO_IMPERSONATION);
+        CU_ASSERT_EQUAL(thread_euid(), before);
+        sspi_pair_free(&p);
+    }
+    /* A floor that is not a number keeps the default one. */
+    setenv("LIBSSPI_LOCAL_UID_MIN", "0x0", 1);
+    establish_or_fail("NTLM", "root", &p);
+    CU_ASSERT_EQUAL(QuerySecurityContextToken(&p.server, &token), SEC_E_NO_IMPERSONATION);
+    sspi_pair_free(&p);
+    restore_floor();
+}
+
+static void
+test_local_uid_min_zero_lets_a_client_map_to_root(void)
+{
+    struct sspi_pair p;
+    void *token = NULL;
+    uid_t uid = 4242;
+    char *name = NULL;
+
+    setenv("LIBSSPI_LOCAL_UID_MIN", "0", 1);
+    establish_or_fail("NTLM", "root", &p);
+    CU_ASSERT_EQUAL_FATAL(QuerySecurityContextToken(&p.server, &token), SEC_E_OK);
+    CU_ASSERT_EQUAL(SspiGetTokenUnixIdentity(token, &uid, NULL, NULL, NULL, &name), SEC_E_OK);
+    CU_ASSERT_EQUAL(uid, 0);
+    CU_ASSERT_STRING_EQUAL(name, "root");
+    FreeContextBuffer(name);
+    FreeContextBuffer(token);
+    sspi_pair_free(&p);
+    restore_floor();
 }
 
 static void
@@ -755,6 +820,10 @@ static CU_TestInfo tests[] = {
     {"token accessor rejects what is not a token", test_token_accessor_rejects_what_is_not_a_token},
     {"query token refuses a client without a local account",
      test_query_token_refuses_client_without_local_account},
+    {"token refuses root and system accounts the mechanism maps",
+     test_token_refuses_root_and_system_accounts_the_mechanism_maps},
+    {"LIBSSPI_LOCAL_UID_MIN zero lets a client map to root",
+     test_local_uid_min_zero_lets_a_client_map_to_root},
     {"query token refuses initiator and bad handles",
      test_query_token_refuses_initiator_and_bad_handles},
     {"query token refuses an unfinished context", test_query_token_refuses_unfinished_context},
@@ -794,24 +863,40 @@ identity_setup(const char *dir)
 
     for (i = 0; pw == NULL && i < sizeof(candidates) / sizeof(candidates[0]); i++)
         pw = getpwnam(candidates[i]);
-    if (pw == NULL || getpwnam(NO_SUCH_ACCOUNT) != NULL) {
+    if (pw == NULL) {
         fprintf(stderr, "no usable local account for the identity tests\n");
         return false;
     }
+    /* Copied before the next lookup, which may reuse getpwnam's static entry. */
     snprintf(account, sizeof(account), "%s", pw->pw_name);
     account_uid = pw->pw_uid;
     account_gid = pw->pw_gid;
+    if (getpwnam(NO_SUCH_ACCOUNT) != NULL) {
+        fprintf(stderr, "%s exists: the identity tests need it not to\n", NO_SUCH_ACCOUNT);
+        return false;
+    }
+    /* libsspi maps no account below its floor (1000 by default): lower it to the account's
+     * uid where the one found is a system account ("nobody" is 65534 on Debian). */
+    if (account_uid < 1000) {
+        snprintf(suite_floor, sizeof(suite_floor), "%u", (unsigned)account_uid);
+        setenv("LIBSSPI_LOCAL_UID_MIN", suite_floor, 1);
+    }
     snprintf(user_file, sizeof(user_file), "%s/identity-users", dir);
     f = fopen(user_file, "w");
     if (f == NULL)
         return false;
     fprintf(f, "%s:%s:%s\n%s:%s:%s\n", TEST_DOMAIN, account, TEST_PASSWORD, TEST_DOMAIN,
             NO_SUCH_ACCOUNT, TEST_PASSWORD);
+    fprintf(f, "%s:root:%s\n%s:daemon:%s\n", TEST_DOMAIN, TEST_PASSWORD, TEST_DOMAIN,
+            TEST_PASSWORD);
     if (fclose(f) != 0 || chmod(user_file, 0600) != 0)
         return false;
     /* Read by the module when it first loads its user database, after this. */
     setenv("NTLM_USER_FILE", user_file, 1);
-    return true;
+    /* The module maps root and the system accounts too: what libsspi does with them is what
+     * the floor tests check, as for a mechanism without such rules. */
+    return gss_test_env_write_config("netbios_name = TESTHOST\nnetbios_domain = TESTDOM\n"
+                                     "audit = none\nlocal_uid_min = 0\n") == 0;
 }
 
 int
