@@ -1048,6 +1048,9 @@ test_a_name_with_a_backslash_or_control_character_is_refused(void)
     struct login l;
     size_t i;
 
+    /* An entry for any domain, which the client's domain cannot miss. */
+    add_user_line(":frank:" TEST_PASSWORD);
+    c.user = "frank";
     for (i = 0; i < sizeof(domains) / sizeof(domains[0]); i++) {
         c.domain = domains[i];
         crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
@@ -1056,7 +1059,7 @@ test_a_name_with_a_backslash_or_control_character_is_refused(void)
         login_free(&l);
     }
     c.domain = NULL;
-    c.user = "al\\ice";
+    c.user = "fr\\ank";
     crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
     check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, "the user or domain name contains");
     login_free(&l);
