@@ -53,6 +53,12 @@ S-1-5-21-*S-1-5-21-*) echo "user SID $USER_SID, group $DC_GROUP SID $GROUP_SID" 
     ;;
 esac
 
+# The local account winbindd gives the user's SID, as its NSS module names it: what
+# gss_localname must answer for a domain user (never a local account named like its user part).
+DU_ACCOUNT=$(dc_client wbinfo -i "$DU" | cut -d: -f1)
+DU_UID=$(dc_client wbinfo -i "$DU" | cut -d: -f3)
+echo "winbindd maps $DU to local account '$DU_ACCOUNT' (uid $DU_UID)"
+
 # Module configurations: domain only, and the user file first (TESTDOM\alice) then the domain.
 conf() {
     printf 'netbios_name = WEB1\nnetbios_domain = %s\naudit = %s\nwinbind = %s\n' \
@@ -104,10 +110,12 @@ gss_ok() {
     if [ $GRC = pass ] && has "$W/accept.log" "accept: authenticated $7"; then
         case "$7" in
         "$DU")
-            if grep -q "^accept: sids (authenticated) $USER_SID,.*$GROUP_SID" "$W/accept.log"; then
-                pass "$1: $7, SIDs $USER_SID ... $GROUP_SID"
+            if grep -q "^accept: sids (authenticated) $USER_SID,.*$GROUP_SID" "$W/accept.log" &&
+                [ -n "$DU_ACCOUNT" ] && has "$W/accept.log" "accept: local account $DU_ACCOUNT"
+            then
+                pass "$1: $7, SIDs $USER_SID ... $GROUP_SID, local account $DU_ACCOUNT"
             else
-                fail "$1: $7 authenticated, but not with its SIDs"
+                fail "$1: $7 authenticated, but not with its SIDs and winbindd's account"
                 show_gss_logs
             fi
             ;;

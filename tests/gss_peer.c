@@ -7,7 +7,8 @@
  *   gss_peer init|accept ntlm|spnego [user password]
  *
  * The acceptor prints the name it authenticated and, when the mechanism vouches for them, the
- * SIDs a domain controller gave for it (name attribute urn:gssntlmssp:sids).
+ * SIDs a domain controller gave for it (name attribute urn:gssntlmssp:sids), then the local
+ * account it maps to (gss_localname) or why none.
  *
  * Without user/password the initiator uses default credentials (NTLMUSER, NTLM_USER_FILE).
  */
@@ -154,6 +155,25 @@ print_sids(gss_name_t src, const char *label)
     gss_release_buffer(&min, &value);
 }
 
+/* The local account the client maps to (gss_localname), or why there is none. */
+static void
+print_local_account(gss_name_t src)
+{
+    gss_buffer_desc local = GSS_C_EMPTY_BUFFER, text = GSS_C_EMPTY_BUFFER;
+    OM_uint32 maj, min, tmp, more = 0;
+
+    maj = gss_localname(&min, src, GSS_C_NO_OID, &local);
+    if (maj == GSS_S_COMPLETE) {
+        fprintf(stderr, "%s: local account %.*s\n", role, (int)local.length, (char *)local.value);
+    } else {
+        gss_display_status(&tmp, min, GSS_C_MECH_CODE, &ntlm_oid, &more, &text);
+        fprintf(stderr, "%s: no local account (%.*s)\n", role, (int)text.length,
+                (char *)text.value);
+    }
+    gss_release_buffer(&tmp, &text);
+    gss_release_buffer(&tmp, &local);
+}
+
 /*
  * GSS_PEER_REIMPORT set: the established context goes through gss_export_sec_context and
  * gss_import_sec_context, and the messages then use the imported one; its client is printed
@@ -220,6 +240,7 @@ accept(gss_ctx_id_t *ctx)
         gss_release_buffer(&min, &text);
     }
     print_sids(src, "");
+    print_local_account(src);
     gss_release_name(&min, &src);
     if (getenv("GSS_PEER_REIMPORT") != NULL)
         return reimport(ctx);

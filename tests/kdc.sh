@@ -70,11 +70,14 @@ EOF
 EOF
 }
 
-# The database, the user and the HTTP/localhost service with its keytab.
+# The database, the user, root (which krb5's default auth_to_local rule maps to the local root:
+# libsspi must refuse it) and the HTTP/localhost service with its keytab.
 kdc_create_realm() {
     kdc_kadmin=$(kdc_tool kadmin.local)
     "$(kdc_tool kdb5_util)" -r "$KDC_REALM" create -s -P masterpw >> "$KDC_DIR/setup.log" 2>&1 &&
         "$kdc_kadmin" -r "$KDC_REALM" -q "addprinc -pw $KDC_USER_PASSWORD $KDC_USER" \
+            >> "$KDC_DIR/setup.log" 2>&1 &&
+        "$kdc_kadmin" -r "$KDC_REALM" -q "addprinc -pw $KDC_USER_PASSWORD root" \
             >> "$KDC_DIR/setup.log" 2>&1 &&
         "$kdc_kadmin" -r "$KDC_REALM" -q "addprinc -randkey HTTP/localhost" \
             >> "$KDC_DIR/setup.log" 2>&1 &&

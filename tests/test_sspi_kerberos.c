@@ -2,7 +2,8 @@
  * libsspi over MIT's Kerberos against a real KDC on 127.0.0.1 (tests/sspi_kerberos.sh starts
  * it and exports KRB5_CONFIG, a keytab for HTTP/localhost and a ticket for user@KRBTEST.COM):
  * the Kerberos package, Negotiate choosing Kerberos when a ticket exists and NTLM when none
- * does, mutual authentication, delegation, and the KDC failure codes.
+ * does, mutual authentication, delegation, the KDC failure codes, and libsspi's uid floor
+ * over krb5's own local account rules.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "sspi.h"
+#include "sspi_linux.h"
 #include "sspi_loop.h"
 #include "sspi_protect_checks.h"
 #include "test_util.h"
@@ -198,6 +200,34 @@ test_user_principal_name_is_the_ticket_principal(void)
         CU_ASSERT_EQUAL(wide[i], (WCHAR)KRB_USER[i]);
 }
 
+/*
+ * krb5's default auth_to_local rule maps root@KRBTEST.COM (the default realm) to the local
+ * root: libsspi refuses it whatever the mechanism says, unless LIBSSPI_LOCAL_UID_MIN is 0.
+ */
+static void
+test_root_principal_gets_no_root_token_unless_the_floor_is_zero(void)
+{
+    struct sspi_pair p = {0};
+    void *token = NULL;
+    uid_t uid = 4242;
+
+    unsetenv("LIBSSPI_LOCAL_UID_MIN");
+    CU_ASSERT_EQUAL_FATAL(
+        sspi_pair_credentials(&p, "Kerberos", "Kerberos", "KRBTEST.COM", "root", "userpw"),
+        SEC_E_OK);
+    CU_ASSERT_TRUE_FATAL(sspi_pair_establish(&p, TARGET, CLIENT_REQ, ASC_REQ_CONNECTION));
+    CU_ASSERT_EQUAL(QuerySecurityContextToken(&p.server, &token), SEC_E_NO_IMPERSONATION);
+    CU_ASSERT_PTR_NULL(token);
+    CU_ASSERT_EQUAL(ImpersonateSecurityContext(&p.server), SEC_E_NO_IMPERSONATION);
+    setenv("LIBSSPI_LOCAL_UID_MIN", "0", 1);
+    CU_ASSERT_EQUAL_FATAL(QuerySecurityContextToken(&p.server, &token), SEC_E_OK);
+    CU_ASSERT_EQUAL(SspiGetTokenUnixIdentity(token, &uid, NULL, NULL, NULL, NULL), SEC_E_OK);
+    CU_ASSERT_EQUAL(uid, 0);
+    FreeContextBuffer(token);
+    unsetenv("LIBSSPI_LOCAL_UID_MIN");
+    sspi_pair_free(&p);
+}
+
 static CU_TestInfo tests[] = {
     {"the user principal name is the ticket's principal",
      test_user_principal_name_is_the_ticket_principal},
@@ -216,6 +246,8 @@ static CU_TestInfo tests[] = {
      test_isc_without_a_kdc_is_no_authenticating_authority},
     {"an unreachable KDC is SEC_E_NO_AUTHENTICATING_AUTHORITY",
      test_an_unreachable_kdc_is_no_authenticating_authority},
+    {"a root principal gets no root token unless the floor is zero",
+     test_root_principal_gets_no_root_token_unless_the_floor_is_zero},
     CU_TEST_INFO_NULL,
 };
 
