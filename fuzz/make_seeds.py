@@ -408,6 +408,8 @@ def config_seeds():
          b"# sspigss NTLM configuration\nuser_file = /etc/sspigss/users\n"
          b"netbios_name = TESTHOST\nnetbios_domain = TESTDOM\ndns_name = testhost.example.com\n"
          b"dns_domain = example.com\nntlmv1 = yes\nlm = no\n")
+    seed("fuzz_config", "local_account_keys",
+         b"local_uid_min = 0\nlocal_map_domains = PARTNER, corp.example.com,\tOTHER\n")
     seed("fuzz_config", "spacing_and_empty_dns_domain",
          b"\t netbios_name=HOST \r\n\n#c\ndns_domain =\nntlmv1 = FALSE\n")
 
