@@ -3,6 +3,7 @@
 #include "test_util.h"
 
 #include <CUnit/CUnit.h>
+#include <gssapi/gssapi_ext.h>
 
 #include <stdio.h>
 #include <stdlib.h>
