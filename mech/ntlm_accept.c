@@ -231,13 +231,14 @@ verify_v2(struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth, const uint
     return ret;
 }
 
-/* The challenge an NTLMv1 response answers: the server's, or with ESS the one mixed with the
- * client's (the first 8 bytes of its LM response field). */
+/* The challenge an NTLMv1 response answers: the server's, or with ESS (in the flags this
+ * attempt negotiates) the one mixed with the client's (the first 8 bytes of its LM response
+ * field). */
 static uint32_t
-v1_challenge(const struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth,
+v1_challenge(const struct ntlm_ctx *ctx, uint32_t flags, const struct ntlm_authenticate *auth,
              uint8_t challenge[8])
 {
-    if (!(ctx->neg_flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
+    if (!(flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
         memcpy(challenge, ctx->server_challenge, 8);
         return 0;
     }
@@ -249,7 +250,7 @@ v1_challenge(const struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth,
 /* An NTLMv1 KXKEY from the session base key. LM_KEY and NON_NT_SESSION_KEY are never granted,
  * so no LM hash is needed. */
 static uint32_t
-v1_kxkey(const struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth,
+v1_kxkey(const struct ntlm_ctx *ctx, uint32_t flags, const struct ntlm_authenticate *auth,
          const uint8_t base[16], uint8_t kxkey[16])
 {
     static const uint8_t no_lm_hash[16];
@@ -258,19 +259,18 @@ v1_kxkey(const struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth,
         memcpy(kxkey, base, 16);
         return 0;
     }
-    return ntlm_v1_kxkey(ctx->neg_flags, base, auth->lm_response, no_lm_hash,
-                         ctx->server_challenge, kxkey);
+    return ntlm_v1_kxkey(flags, base, auth->lm_response, no_lm_hash, ctx->server_challenge, kxkey);
 }
 
 /* NTLMv1 (policy permitting): DESL over the server or ESS challenge. */
 static uint32_t
-verify_v1(struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth, const uint8_t nt_hash[16],
-          uint8_t kxkey[16])
+verify_v1(struct ntlm_ctx *ctx, uint32_t flags, const struct ntlm_authenticate *auth,
+          const uint8_t nt_hash[16], uint8_t kxkey[16])
 {
     uint8_t challenge[8], expected[24], base[16];
     uint32_t ret;
 
-    ret = v1_challenge(ctx, auth, challenge);
+    ret = v1_challenge(ctx, flags, auth, challenge);
     if (ret == 0)
         ret = ntlm_desl(nt_hash, challenge, expected);
     if (ret == 0 && !ntlm_ct_equal(expected, auth->nt_response, 24))
@@ -278,7 +278,7 @@ verify_v1(struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth, const uint
     if (ret == 0)
         ret = ntlm_v1_session_base_key(nt_hash, base);
     if (ret == 0)
-        ret = v1_kxkey(ctx, auth, base, kxkey);
+        ret = v1_kxkey(ctx, flags, auth, base, kxkey);
     ntlm_wipe(expected, sizeof(expected));
     ntlm_wipe(base, sizeof(base));
     return ret;
@@ -286,7 +286,8 @@ verify_v1(struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth, const uint
 
 /* MIC over NEGOTIATE || CHALLENGE || AUTHENTICATE with its MIC field zeroed. */
 static uint32_t
-verify_mic(struct ntlm_ctx *ctx, const gss_buffer_t input, const struct ntlm_authenticate *auth)
+verify_mic(struct ntlm_ctx *ctx, const uint8_t exported_key[16], const gss_buffer_t input,
+           const struct ntlm_authenticate *auth)
 {
     uint8_t *copy, mic[16];
     struct ntlm_iov msgs[3];
@@ -302,7 +303,7 @@ verify_mic(struct ntlm_ctx *ctx, const gss_buffer_t input, const struct ntlm_aut
     msgs[0] = (struct ntlm_iov){ctx->negotiate_msg.data, ctx->negotiate_msg.len};
     msgs[1] = (struct ntlm_iov){ctx->challenge_msg.data, ctx->challenge_msg.len};
     msgs[2] = (struct ntlm_iov){copy, input->length};
-    ret = ntlm_mic(ctx->exported_key, msgs, mic);
+    ret = ntlm_mic(exported_key, msgs, mic);
     if (ret == 0 && !ntlm_ct_equal(mic, auth->mic, 16))
         ret = NTLM_ERR_MIC_MISMATCH;
     free(copy);
@@ -351,11 +352,11 @@ check_bindings(const struct ntlm_config *cfg, const gss_channel_bindings_t cb,
     return ret;
 }
 
-/* The MIC of an NTLMv2 AUTHENTICATE under the mic policy; ctx->exported_key must be set. */
+/* The MIC of an NTLMv2 AUTHENTICATE under the mic policy, keyed with the attempt's key. */
 static uint32_t
-check_mic(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffer_t input,
-          const struct ntlm_authenticate *auth, const struct ntlm_av_info *av,
-          enum ntlm_mic_status *status)
+check_mic(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const uint8_t exported_key[16],
+          const gss_buffer_t input, const struct ntlm_authenticate *auth,
+          const struct ntlm_av_info *av, enum ntlm_mic_status *status)
 {
     bool verify;
     uint32_t ret;
@@ -364,7 +365,7 @@ check_mic(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffer_
                           status);
     if (ret || !verify)
         return ret;
-    ret = verify_mic(ctx, input, auth);
+    ret = verify_mic(ctx, exported_key, input, auth);
     if (ret == 0)
         *status = NTLM_MIC_VERIFIED;
     else if (ret == NTLM_ERR_MIC_MISMATCH)
@@ -419,7 +420,7 @@ authenticated_name(const struct ntlm_user_entry *entry, const struct ntlm_config
 
 /* The response checked against the acceptor's user file: *who and the KXKEY on success. */
 static uint32_t
-check_with_user_file(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
+check_with_user_file(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t flags,
                      const struct ntlm_authenticate *auth, const struct ntlm_v2_blob *blob,
                      uint8_t kxkey[16], struct ntlm_name **who)
 {
@@ -441,7 +442,7 @@ check_with_user_file(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     ntlm_debug("accept: user lookup: found as \"%s\" in domain \"%s\"", entry.user,
                entry.domain[0] != '\0' ? entry.domain : "(any)");
     ret = blob != NULL ? verify_v2(ctx, auth, entry.nt_hash, blob, kxkey)
-                       : verify_v1(ctx, auth, entry.nt_hash, kxkey);
+                       : verify_v1(ctx, flags, auth, entry.nt_hash, kxkey);
     ntlm_debug("accept: password verification (%s): %s", blob != NULL ? "NTLMv2" : "NTLMv1",
                ret == 0 ? "ok" : ntlm_error_message(ret));
     if (ret == 0)
@@ -458,7 +459,7 @@ done:
  * is checked against the challenge ESS mixes in, as the DC computes DESL over what it is given.
  */
 static uint32_t
-check_with_domain(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
+check_with_domain(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t flags,
                   const struct ntlm_authenticate *auth, bool v2, uint8_t kxkey[16],
                   struct ntlm_name **who)
 {
@@ -475,7 +476,7 @@ check_with_domain(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     if (v2)
         memcpy(in.challenge, ctx->server_challenge, 8);
     else
-        ret = v1_challenge(ctx, auth, in.challenge);
+        ret = v1_challenge(ctx, flags, auth, in.challenge);
     if (ret == 0)
         ret = ntlm_domain_logon(&in, &dc);
     ntlm_debug("accept: domain logon of \"%s\" in domain \"%s\" through winbind (%s): %s",
@@ -487,7 +488,7 @@ check_with_domain(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     if (v2)
         memcpy(kxkey, dc.session_base_key, 16);
     else
-        ret = v1_kxkey(ctx, auth, dc.session_base_key, kxkey);
+        ret = v1_kxkey(ctx, flags, auth, dc.session_base_key, kxkey);
     if (ret == 0)
         ret = ntlm_name_new(NTLM_NAME_USER, dc.user, dc.domain, who);
     if (ret == 0)
@@ -499,21 +500,21 @@ done:
 
 /* The user file first (unless winbind = only), then the domain for users it does not list. */
 static uint32_t
-check_response(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
+check_response(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t flags,
                const struct ntlm_authenticate *auth, const struct ntlm_v2_blob *blob,
                uint8_t kxkey[16], struct ntlm_name **who, struct ntlm_audit_record *rec)
 {
     uint32_t ret = NTLM_ERR_UNKNOWN_USER;
 
     if (ctx->user_file != NULL && cfg->winbind != NTLM_WINBIND_ONLY) {
-        ret = check_with_user_file(ctx, cfg, auth, blob, kxkey, who);
+        ret = check_with_user_file(ctx, cfg, flags, auth, blob, kxkey, who);
         if (ret != NTLM_ERR_UNKNOWN_USER || cfg->winbind == NTLM_WINBIND_NO)
             return ret;
     }
     if (cfg->winbind == NTLM_WINBIND_NO)
         return ret;
     rec->by_domain = true;
-    return check_with_domain(ctx, cfg, auth, blob != NULL, kxkey, who);
+    return check_with_domain(ctx, cfg, flags, auth, blob != NULL, kxkey, who);
 }
 
 /* MS-NLMP 3.2.5.1.2: no user and no NT response is a NULL session (anonymous) request. */
@@ -529,10 +530,11 @@ is_anonymous(const struct ntlm_authenticate *auth)
  * name.
  */
 static uint32_t
-accept_anonymous(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
+accept_anonymous(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t flags,
                  const struct ntlm_authenticate *auth, const gss_channel_bindings_t bindings,
                  struct ntlm_audit_record *rec)
 {
+    struct ntlm_name *anonymous = NULL;
     bool bound;
     uint32_t ret;
 
@@ -548,12 +550,13 @@ accept_anonymous(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     ret = check_bindings(cfg, bindings, NULL, &rec->cb, &bound);
     if (ret)
         return ret;
-    ret = ntlm_name_new(NTLM_NAME_ANONYMOUS, NULL, NULL, &ctx->src_name);
+    ret = ntlm_name_new(NTLM_NAME_ANONYMOUS, NULL, NULL, &anonymous);
     if (ret)
         return ret;
-    ctx->neg_flags &= ~(NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL |
-                        NTLMSSP_NEGOTIATE_ALWAYS_SIGN | NTLMSSP_NEGOTIATE_KEY_EXCH);
-    ctx->neg_flags |= NTLMSSP_ANONYMOUS;
+    ctx->src_name = anonymous;
+    ctx->neg_flags = (flags & ~(NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL |
+                                NTLMSSP_NEGOTIATE_ALWAYS_SIGN | NTLMSSP_NEGOTIATE_KEY_EXCH)) |
+                     NTLMSSP_ANONYMOUS;
     ntlm_wipe(ctx->exported_key, sizeof(ctx->exported_key));
     ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, 0);
     ntlm_ctx_established(ctx);
@@ -567,14 +570,14 @@ accept_anonymous(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
  * its policy.
  */
 static uint32_t
-accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffer_t input,
-            const struct ntlm_authenticate *auth, const gss_channel_bindings_t bindings,
-            struct ntlm_audit_record *rec)
+accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t flags,
+            const gss_buffer_t input, const struct ntlm_authenticate *auth,
+            const gss_channel_bindings_t bindings, struct ntlm_audit_record *rec)
 {
     struct ntlm_v2_blob blob = {0};
     struct ntlm_av_info av = {0};
     struct ntlm_name *who = NULL;
-    uint8_t kxkey[16];
+    uint8_t kxkey[16], exported_key[16];
     bool v2, bound = false;
     uint32_t ret;
 
@@ -607,25 +610,25 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
                    av.has_channel_bindings ? "present" : "absent",
                    av.target_name != NULL ? av.target_name : "-");
     }
-    ret = check_response(ctx, cfg, auth, v2 ? &blob : NULL, kxkey, &who, rec);
+    ret = check_response(ctx, cfg, flags, auth, v2 ? &blob : NULL, kxkey, &who, rec);
     if (ret)
         goto done;
-    if (ctx->neg_flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
+    if (flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
         if (auth->session_key_len != 16) {
             ntlm_debug("accept: key exchange: encrypted session key is %zu bytes, not 16",
                        auth->session_key_len);
             ret = NTLM_ERR_SESSION_KEY_LENGTH;
             goto done;
         }
-        ret = ntlm_rc4k(kxkey, 16, auth->session_key, ctx->exported_key, 16);
+        ret = ntlm_rc4k(kxkey, 16, auth->session_key, exported_key, 16);
     } else {
-        memcpy(ctx->exported_key, kxkey, 16);
+        memcpy(exported_key, kxkey, 16);
     }
     if (ret)
         goto done;
     /* NTLMv1 has no AV pairs, so neither a MIC nor channel bindings. */
     if (v2)
-        ret = check_mic(ctx, cfg, input, auth, &av, &rec->mic);
+        ret = check_mic(ctx, cfg, exported_key, input, auth, &av, &rec->mic);
     else
         rec->mic = NTLM_MIC_ABSENT;
     ntlm_debug("accept: MIC %s (mic = %s)%s%s", ntlm_audit_mic_text(rec->mic),
@@ -646,13 +649,13 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
         ntlm_debug("accept: timestamp and replay check (window %us): %s", cfg->replay_window,
                    ret == 0 ? "ok" : ntlm_error_message(ret));
     }
-    if (ret == 0) {
-        ctx->src_name = who;
-        who = NULL;
-        ret = ntlm_ctx_start_session(ctx);
-    }
+    /* Every check passed: only now do the attempt's flags, key and name become the context's. */
+    if (ret == 0)
+        ret = ntlm_ctx_start_session(ctx, flags, exported_key);
     if (ret)
         goto done;
+    ctx->src_name = who;
+    who = NULL;
     ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, 0);
     if (bound)
         ctx->ret_flags |= GSS_C_CHANNEL_BOUND_FLAG;
@@ -663,6 +666,7 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const gss_buffe
     ntlm_debug_flags("accept: negotiated flags", ctx->neg_flags);
 done:
     ntlm_wipe(kxkey, sizeof(kxkey));
+    ntlm_wipe(exported_key, sizeof(exported_key));
     ntlm_wipe(&blob, sizeof(blob));
     ntlm_name_free(who);
     ntlm_av_free(&av);
@@ -677,7 +681,7 @@ accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     const struct ntlm_config *cfg;
     struct ntlm_authenticate auth = {0};
     struct ntlm_audit_record rec = {0};
-    uint32_t ret;
+    uint32_t flags, ret;
 
     /* Without a configuration there is no policy to apply and no audit destination. */
     ret = ntlm_config_get(&cfg);
@@ -699,17 +703,20 @@ accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
         rec.workstation = auth.workstation;
         rec.domain = auth.domain;
         rec.user = auth.user;
+        /* The client may withdraw what the CHALLENGE granted. This attempt's flags stay local
+         * until it succeeds: a failed AUTHENTICATE must not narrow what a later one gets. */
+        flags = ctx->neg_flags;
         if (auth.flags != 0)
-            ctx->neg_flags &= auth.flags | ~SESSION_FLAGS;
+            flags &= auth.flags | ~SESSION_FLAGS;
         /* A backslash would make DOMAIN\user ambiguous, a control character forge lines in
          * logs; no Windows account has either (the AD schema forbids \ in sAMAccountName). */
         if (!ntlm_account_name_valid(auth.user) || !ntlm_account_name_valid(auth.domain)) {
             ntlm_debug("accept: user or domain name with a backslash or a control character");
             ret = NTLM_ERR_BAD_ACCOUNT_NAME;
         } else if (is_anonymous(&auth)) {
-            ret = accept_anonymous(ctx, cfg, &auth, bindings, &rec);
+            ret = accept_anonymous(ctx, cfg, flags, &auth, bindings, &rec);
         } else {
-            ret = accept_user(ctx, cfg, input, &auth, bindings, &rec);
+            ret = accept_user(ctx, cfg, flags, input, &auth, bindings, &rec);
         }
     }
     rec.result = ret;
@@ -720,6 +727,31 @@ accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     return ret;
 }
 
+/* Whether input is a NEGOTIATE message, the one token that may start an exchange over. */
+static bool
+is_negotiate(const gss_buffer_t input)
+{
+    uint32_t type;
+
+    return ntlm_message_type(input->value, input->length, &type) == 0 &&
+           type == NTLM_NEGOTIATE_TYPE;
+}
+
+/* The NEGOTIATE leg on a context in its start stage: the CHALLENGE goes to output. */
+static OM_uint32
+negotiate_leg(OM_uint32 *minor, struct ntlm_ctx *ctx, const struct ntlm_cred *cred,
+              const gss_buffer_t input, gss_buffer_t output)
+{
+    uint32_t ret;
+
+    ret = accept_negotiate(ctx, cred, input);
+    if (ret) {
+        ntlm_debug("accept: NEGOTIATE step failed: %s", ntlm_error_message(ret));
+        return ntlm_gss_error(minor, accept_major(ret), ret);
+    }
+    return ntlm_gss_buffer_set(minor, output, ctx->challenge_msg.data, ctx->challenge_msg.len);
+}
+
 OM_uint32
 ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id_t cred,
                             gss_buffer_t input, gss_channel_bindings_t bindings,
@@ -728,7 +760,6 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
 {
     struct ntlm_ctx *ctx = (struct ntlm_ctx *)*context;
     struct ntlm_name *name = NULL;
-    bool first = ctx == NULL;
     OM_uint32 major;
     uint32_t ret;
 
@@ -740,20 +771,18 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
         *delegated = GSS_C_NO_CREDENTIAL;
     if (mech != NULL)
         *mech = NTLM_MECH_OID;
-    if (input == GSS_C_NO_BUFFER || input->length == 0)
+    if (input == GSS_C_NO_BUFFER || input->length == 0) {
+        /* An exchange under way fails; an established context is not the token's to end. */
+        if (ctx != NULL && ctx->stage != NTLM_STAGE_ESTABLISHED)
+            ntlm_ctx_fail(ctx);
         return ntlm_gss_error(minor, GSS_S_DEFECTIVE_TOKEN, NTLM_ERR_TOKEN_EMPTY);
-    if (first) {
+    }
+    if (ctx == NULL) {
         ctx = calloc(1, sizeof(*ctx));
         if (ctx == NULL)
             return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
         ctx->stage = NTLM_STAGE_ACCEPT_START;
-        ret = accept_negotiate(ctx, (const struct ntlm_cred *)cred, input);
-        if (ret) {
-            ntlm_debug("accept: NEGOTIATE step failed: %s", ntlm_error_message(ret));
-            ntlm_ctx_free(ctx);
-            return ntlm_gss_error(minor, accept_major(ret), ret);
-        }
-        major = ntlm_gss_buffer_set(minor, output, ctx->challenge_msg.data, ctx->challenge_msg.len);
+        major = negotiate_leg(minor, ctx, (const struct ntlm_cred *)cred, input, output);
         if (major != GSS_S_COMPLETE) {
             ntlm_ctx_free(ctx);
             return major;
@@ -770,6 +799,26 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
         *context = (gss_ctx_id_t)ctx;
         return GSS_S_CONTINUE_NEEDED;
     }
+    /*
+     * A client that failed (a mistyped password) or gave up starts again with a NEGOTIATE on
+     * the same context: mod_auth_gssapi keeps one context per keep-alive connection, as
+     * browsers keep the connection. Nothing of the old exchange survives.
+     */
+    if (ctx->stage != NTLM_STAGE_ESTABLISHED && is_negotiate(input)) {
+        ntlm_debug("accept: NEGOTIATE on a context that %s: starting over",
+                   ctx->stage == NTLM_STAGE_FAILED ? "failed" : "waits for AUTHENTICATE");
+        ntlm_ctx_restart_acceptor(ctx);
+        major = negotiate_leg(minor, ctx, (const struct ntlm_cred *)cred, input, output);
+        if (major != GSS_S_COMPLETE) {
+            ntlm_ctx_fail(ctx);
+            return major;
+        }
+        return GSS_S_CONTINUE_NEEDED;
+    }
+    if (ctx->stage == NTLM_STAGE_FAILED) {
+        ntlm_debug("accept: token for a context whose exchange failed (only a NEGOTIATE restarts)");
+        return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_EXCHANGE_FAILED);
+    }
     if (ctx->stage != NTLM_STAGE_ACCEPT_WAIT_AUTHENTICATE) {
         ntlm_debug("accept: token for a context that expects none");
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_OUT_OF_ORDER);
@@ -777,6 +826,7 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
     ret = accept_authenticate(ctx, input, bindings);
     if (ret) {
         ntlm_debug("accept: AUTHENTICATE step failed: %s", ntlm_error_message(ret));
+        ntlm_ctx_fail(ctx);
         return ntlm_gss_error(minor, accept_major(ret), ret);
     }
     if (src_name != NULL) {

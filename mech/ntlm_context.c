@@ -11,11 +11,10 @@
 #include "ntlm_gss.h"
 #include "ntlm_message.h"
 
-void
-ntlm_ctx_free(struct ntlm_ctx *ctx)
+/* Frees what ctx owns and wipes it, keys included. */
+static void
+ctx_clear(struct ntlm_ctx *ctx)
 {
-    if (ctx == NULL)
-        return;
     ntlm_buf_free(&ctx->negotiate_msg);
     ntlm_buf_free(&ctx->challenge_msg);
     ntlm_sign_state_free(&ctx->sign);
@@ -24,7 +23,37 @@ ntlm_ctx_free(struct ntlm_ctx *ctx)
     ntlm_cred_free(ctx->cred);
     free(ctx->user_file);
     ntlm_wipe(ctx, sizeof(*ctx));
+}
+
+void
+ntlm_ctx_free(struct ntlm_ctx *ctx)
+{
+    if (ctx == NULL)
+        return;
+    ctx_clear(ctx);
     free(ctx);
+}
+
+/*
+ * The role is all a failed context keeps: a later token finds neither flags to build on nor a
+ * key, a challenge or a name to reuse, and the stage refuses it.
+ */
+void
+ntlm_ctx_fail(struct ntlm_ctx *ctx)
+{
+    bool initiator = ctx->initiator;
+
+    ctx_clear(ctx);
+    ctx->initiator = initiator;
+    ctx->stage = NTLM_STAGE_FAILED;
+}
+
+void
+ntlm_ctx_restart_acceptor(struct ntlm_ctx *ctx)
+{
+    ctx_clear(ctx);
+    ctx->initiator = false;
+    ctx->stage = NTLM_STAGE_ACCEPT_START;
 }
 
 OM_uint32
@@ -45,14 +74,19 @@ ntlm_ctx_gss_flags(uint32_t neg_flags, OM_uint32 req_flags)
 }
 
 uint32_t
-ntlm_ctx_start_session(struct ntlm_ctx *ctx)
+ntlm_ctx_start_session(struct ntlm_ctx *ctx, uint32_t neg_flags, const uint8_t exported_key[16])
 {
     uint32_t ret;
 
-    ret = ntlm_sign_state_init(&ctx->sign, ctx->neg_flags, ctx->exported_key, ctx->initiator);
-    if (ret == 0)
-        ctx->have_key = true;
-    return ret;
+    /* ntlm_sign_state_init sets ctx->sign only when it succeeds. */
+    ret = ntlm_sign_state_init(&ctx->sign, neg_flags, exported_key, ctx->initiator);
+    if (ret)
+        return ret;
+    ctx->neg_flags = neg_flags;
+    /* An import passes the context's own key. */
+    memmove(ctx->exported_key, exported_key, sizeof(ctx->exported_key));
+    ctx->have_key = true;
+    return 0;
 }
 
 static OM_uint32

@@ -152,6 +152,9 @@ static const char *const messages[NTLM_ERR_LAST - SSPIGSS_NTLM_MINOR_BASE] = {
         "are never mapped by default)",
     [NTLM_ERR_LOCAL_LOOKUP - SSPIGSS_NTLM_MINOR_BASE] =
         "no local account: the account database (NSS or winbindd) could not be asked",
+    [NTLM_ERR_EXCHANGE_FAILED - SSPIGSS_NTLM_MINOR_BASE] =
+        "an earlier step of this exchange failed, so the context takes no further token (an "
+        "acceptor starts over only from a fresh NEGOTIATE; an initiator needs a new context)",
 };
 
 const char *

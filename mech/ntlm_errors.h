@@ -93,6 +93,8 @@ enum ntlm_error {
     NTLM_ERR_LOCAL_DOMAIN,
     NTLM_ERR_LOCAL_UID,
     NTLM_ERR_LOCAL_LOOKUP,
+    /* a failed step ends the exchange (issue 12) */
+    NTLM_ERR_EXCHANGE_FAILED,
     NTLM_ERR_LAST
 };
 

@@ -73,6 +73,7 @@ enum ntlm_stage {
     NTLM_STAGE_ACCEPT_START,
     NTLM_STAGE_ACCEPT_WAIT_AUTHENTICATE,
     NTLM_STAGE_ESTABLISHED,
+    NTLM_STAGE_FAILED, /* a step failed: no later token is taken (acceptor: but a NEGOTIATE) */
 };
 
 struct ntlm_ctx {
@@ -99,10 +100,16 @@ struct ntlm_ctx {
 };
 
 void ntlm_ctx_free(struct ntlm_ctx *ctx);
+/* Marks the exchange failed and drops every key, name and message it had gathered. */
+void ntlm_ctx_fail(struct ntlm_ctx *ctx);
+/* Returns an acceptor context to its state before any token: nothing of the old exchange. */
+void ntlm_ctx_restart_acceptor(struct ntlm_ctx *ctx);
 /* GSS flags granted for negotiated NTLMSSP flags and what the caller asked. */
 OM_uint32 ntlm_ctx_gss_flags(uint32_t neg_flags, OM_uint32 req_flags);
-/* Derives the signing state from exported_key and neg_flags. */
-uint32_t ntlm_ctx_start_session(struct ntlm_ctx *ctx);
+/* Derives the signing state from the exported session key and the negotiated flags, and
+ * commits all three to ctx, only on success. */
+uint32_t ntlm_ctx_start_session(struct ntlm_ctx *ctx, uint32_t neg_flags,
+                                const uint8_t exported_key[16]);
 /* Marks the context complete, starts its lifetime and drops what only the handshake needed. */
 void ntlm_ctx_established(struct ntlm_ctx *ctx);
 /* Now as a Windows FILETIME. */

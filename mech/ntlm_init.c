@@ -184,10 +184,10 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     struct ntlm_authenticate auth = {0};
     struct ntlm_buf av = NTLM_BUF_INIT, msg = NTLM_BUF_INIT;
     struct ntlm_iov msgs[3];
-    uint8_t base_key[16], enc_key[16], cb[16], mic[16];
+    uint8_t base_key[16], exported_key[16], enc_key[16], cb[16], mic[16];
     char *spn = NULL;
     uint64_t timestamp;
-    uint32_t ret;
+    uint32_t flags, ret;
 
     ret = ntlm_config_get(&cfg);
     if (ret == 0)
@@ -211,11 +211,11 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
         ret = NTLM_ERR_FLAGS_UNACCEPTABLE;
         goto done;
     }
-    ctx->neg_flags &= chal.flags;
+    /* The context takes these flags and keys only once the AUTHENTICATE is built. */
+    flags = ctx->neg_flags & chal.flags;
     /* A server that picked Unicode gets only Unicode. */
-    if (ctx->neg_flags & NTLMSSP_NEGOTIATE_UNICODE)
-        ctx->neg_flags &= ~NTLMSSP_NEGOTIATE_OEM;
-    memcpy(ctx->server_challenge, chal.server_challenge, 8);
+    if (flags & NTLMSSP_NEGOTIATE_UNICODE)
+        flags &= ~NTLMSSP_NEGOTIATE_OEM;
     timestamp = server_av.has_timestamp ? server_av.timestamp : ntlm_filetime_now();
     if (bindings != GSS_C_NO_CHANNEL_BINDINGS) {
         ret = bindings_hash(bindings, cb);
@@ -231,18 +231,18 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
         ret = build_responses(ctx, &chal, &av, timestamp, server_av.has_timestamp, &auth, base_key);
     if (ret)
         goto done;
-    if (ctx->neg_flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
-        ret = ntlm_random(ctx->exported_key, 16);
+    if (flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
+        ret = ntlm_random(exported_key, 16);
         if (ret == 0)
-            ret = ntlm_rc4k(base_key, 16, ctx->exported_key, enc_key, 16);
+            ret = ntlm_rc4k(base_key, 16, exported_key, enc_key, 16);
         auth.session_key = enc_key;
         auth.session_key_len = 16;
     } else {
-        memcpy(ctx->exported_key, base_key, 16);
+        memcpy(exported_key, base_key, 16);
     }
     if (ret)
         goto done;
-    auth.flags = ctx->neg_flags;
+    auth.flags = flags;
     auth.domain = ctx->cred->user->domain != NULL ? ctx->cred->user->domain : "";
     auth.user = ctx->cred->user->user;
     auth.workstation = cfg->netbios_name;
@@ -254,15 +254,16 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     msgs[0] = (struct ntlm_iov){ctx->negotiate_msg.data, ctx->negotiate_msg.len};
     msgs[1] = (struct ntlm_iov){input->value, input->length};
     msgs[2] = (struct ntlm_iov){msg.data, msg.len};
-    ret = ntlm_mic(ctx->exported_key, msgs, mic);
+    ret = ntlm_mic(exported_key, msgs, mic);
     if (ret)
         goto done;
     ntlm_buf_put_at(&msg, NTLM_MIC_OFFSET, mic, sizeof(mic));
     ret = ntlm_buf_status(&msg);
     if (ret == 0)
-        ret = ntlm_ctx_start_session(ctx);
+        ret = ntlm_ctx_start_session(ctx, flags, exported_key);
     if (ret)
         goto done;
+    memcpy(ctx->server_challenge, chal.server_challenge, 8);
     ctx->sent_mic = true;
     /* Should this answer come back to our own acceptor, it was reflected there (unless we
      * meant that acceptor). Kept while the answer's timestamp, the server's, stays fresh. */
@@ -273,11 +274,12 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
                "NTLMv2 response %zu bytes, MIC, channel bindings %s, key exchange %s",
                auth.user, auth.domain, auth.workstation, auth.nt_response_len,
                bindings != GSS_C_NO_CHANNEL_BINDINGS ? "sent" : "none",
-               (ctx->neg_flags & NTLMSSP_NEGOTIATE_KEY_EXCH) ? "yes" : "no");
+               (flags & NTLMSSP_NEGOTIATE_KEY_EXCH) ? "yes" : "no");
     *out = msg;
     msg = (struct ntlm_buf)NTLM_BUF_INIT;
 done:
     ntlm_wipe(base_key, sizeof(base_key));
+    ntlm_wipe(exported_key, sizeof(exported_key));
     ntlm_wipe(enc_key, sizeof(enc_key));
     free(spn);
     /* Borrowed strings and the stack session key are not the decoder's to free. */
@@ -333,13 +335,19 @@ ntlm_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *co
         *context = (gss_ctx_id_t)ctx;
         return GSS_S_CONTINUE_NEEDED;
     }
+    if (ctx->stage == NTLM_STAGE_FAILED) {
+        ntlm_debug("init: token for a context whose exchange failed");
+        return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_EXCHANGE_FAILED);
+    }
     if (ctx->stage != NTLM_STAGE_INIT_WAIT_CHALLENGE)
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_OUT_OF_ORDER);
-    if (input == GSS_C_NO_BUFFER || input->length == 0)
-        return ntlm_gss_error(minor, GSS_S_DEFECTIVE_TOKEN, NTLM_ERR_TOKEN_EMPTY);
-    ret = init_authenticate(ctx, input, bindings, &msg);
+    ret = input == GSS_C_NO_BUFFER || input->length == 0
+              ? NTLM_ERR_TOKEN_EMPTY
+              : init_authenticate(ctx, input, bindings, &msg);
     if (ret) {
+        /* A failed step ends the exchange: no second CHALLENGE gets an answer. */
         ntlm_debug("init: AUTHENTICATE step failed: %s", ntlm_error_message(ret));
+        ntlm_ctx_fail(ctx);
         return ntlm_gss_error(minor, init_major(ret), ret);
     }
     ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, ctx->req_flags);

@@ -12,10 +12,6 @@
 #include "ntlm_reader.h"
 #include "ntlm_unicode.h"
 
-#define NTLM_NEGOTIATE_TYPE 1u
-#define NTLM_CHALLENGE_TYPE 2u
-#define NTLM_AUTHENTICATE_TYPE 3u
-
 static const uint8_t ntlm_signature[8] = "NTLMSSP"; /* with its NUL */
 
 #define PREFIX_LEN 12 /* signature and message type */

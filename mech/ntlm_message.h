@@ -37,6 +37,11 @@
 #define NTLMSSP_NEGOTIATE_KEY_EXCH 0x40000000u
 #define NTLMSSP_NEGOTIATE_56 0x80000000u
 
+/* MessageType of the three messages (ntlm_message_type). */
+#define NTLM_NEGOTIATE_TYPE 1u
+#define NTLM_CHALLENGE_TYPE 2u
+#define NTLM_AUTHENTICATE_TYPE 3u
+
 /* Largest token any decoder accepts; bigger input is NTLM_ERR_TOKEN_TOO_LARGE. */
 #define NTLM_MAX_TOKEN 65536
 

@@ -358,7 +358,7 @@ import_body(struct ntlm_reader *r, struct ntlm_ctx *ctx)
     ctx->ret_flags = f.ret_flags;
     ctx->expiry = (time_t)f.expiry;
     /* The keys first: the streams of version 1 and 2 are replayed from them. */
-    ret = ntlm_ctx_start_session(ctx);
+    ret = ntlm_ctx_start_session(ctx, ctx->neg_flags, ctx->exported_key);
     if (ret)
         goto done;
     ret = get_streams(r, f.version, &ctx->sign, &send, &recv);

@@ -727,6 +727,246 @@ test_negotiate_asks_for_signing_and_sealing_only_when_requested(void)
     CU_ASSERT_EQUAL(negotiate_flags(GSS_C_MUTUAL_FLAG) & 0x30, 0);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* A failed step ends the exchange; only a fresh NEGOTIATE starts a new one                 */
+/* ---------------------------------------------------------------------------------------- */
+
+#define FAILED_STEP_TEXT "an earlier step of this exchange failed"
+
+/* One initiator step on *ictx with cred (in: NULL for the first). */
+static OM_uint32
+init_step(gss_cred_id_t cred, gss_ctx_id_t *ictx, OM_uint32 req_flags, const gss_buffer_t in,
+          gss_buffer_t out, OM_uint32 *minor)
+{
+    gss_name_t target = target_name();
+    OM_uint32 maj, min;
+
+    maj = gss_init_sec_context(minor, cred, ictx, target, gss_test_ntlm_oid, req_flags, 0,
+                               GSS_C_NO_CHANNEL_BINDINGS, in, NULL, out, NULL, NULL);
+    gss_release_name(&min, &target);
+    return maj;
+}
+
+/*
+ * An AUTHENTICATE with every field empty and the given flags (MS-NLMP 2.2.1.3): what a man in
+ * the middle can send without knowing anything. Six empty fields all point at the end of the
+ * 64-byte header.
+ */
+static void
+bare_authenticate(uint8_t msg[64], uint32_t flags)
+{
+    size_t field;
+
+    memset(msg, 0, 64);
+    memcpy(msg, "NTLMSSP\0\3\0\0\0", 12);
+    for (field = 12; field < 60; field += 8)
+        ntlm_put_le32(msg + field + 4, 64);
+    ntlm_put_le32(msg + 60, flags);
+}
+
+/* The text of minor, compared with the start of want. */
+static void
+check_minor_starts(OM_uint32 minor, const char *want)
+{
+    char *text = minor_text(minor);
+
+    if (strncmp(text, want, strlen(want)) != 0)
+        fprintf(stderr, "\n  minor \"%s\", wanted \"%s...\"\n", text, want);
+    CU_ASSERT_EQUAL(strncmp(text, want, strlen(want)), 0);
+    free(text);
+}
+
+/* MS-NLMP 3.4.4's signature for contexts without signing: version 1, then zeros. */
+static void
+check_dummy_signature_refused(gss_ctx_id_t actx)
+{
+    uint8_t forged[16 + 6] = {1};
+    gss_buffer_desc msg = {6, "forged"}, sig = {16, forged}, wrapped = {sizeof(forged), forged},
+                    out = GSS_C_EMPTY_BUFFER;
+    OM_uint32 min;
+
+    memcpy(forged + 16, "forged", 6);
+
+    CU_ASSERT(GSS_ERROR(gss_verify_mic(&min, actx, &msg, &sig, NULL)));
+    CU_ASSERT(GSS_ERROR(gss_unwrap(&min, actx, &wrapped, &out, NULL, NULL)));
+    gss_release_buffer(&min, &out);
+}
+
+/* One exchange in flight: our initiator has answered the acceptor's CHALLENGE with auth. */
+struct flight {
+    gss_cred_id_t cred;
+    gss_ctx_id_t ictx, actx;
+    gss_buffer_desc neg, chal, auth, out;
+};
+
+/* Our initiator, with password and req_flags, answers a CHALLENGE (chal, when given, replaces
+ * the one the acceptor sent: the initiator's NEGOTIATE then goes nowhere). */
+static void
+flight_start(struct flight *f, const char *password, OM_uint32 req_flags, const gss_buffer_t chal)
+{
+    OM_uint32 min;
+
+    memset(f, 0, sizeof(*f));
+    f->cred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, password);
+    CU_ASSERT_EQUAL_FATAL(init_step(f->cred, &f->ictx, req_flags, GSS_C_NO_BUFFER, &f->neg, &min),
+                          GSS_S_CONTINUE_NEEDED);
+    if (chal == GSS_C_NO_BUFFER)
+        CU_ASSERT_EQUAL_FATAL(accept_raw(f->neg.value, f->neg.length, &f->actx, &f->chal, &min),
+                              GSS_S_CONTINUE_NEEDED);
+    CU_ASSERT_EQUAL_FATAL(init_step(f->cred, &f->ictx, req_flags,
+                                    chal != GSS_C_NO_BUFFER ? chal : &f->chal, &f->auth, &min),
+                          GSS_S_COMPLETE);
+}
+
+static void
+flight_free(struct flight *f)
+{
+    OM_uint32 min;
+
+    gss_release_buffer(&min, &f->neg);
+    gss_release_buffer(&min, &f->chal);
+    gss_release_buffer(&min, &f->auth);
+    gss_release_buffer(&min, &f->out);
+    gss_delete_sec_context(&min, &f->ictx, GSS_C_NO_BUFFER);
+    gss_delete_sec_context(&min, &f->actx, GSS_C_NO_BUFFER);
+    gss_release_cred(&min, &f->cred);
+}
+
+/* A client with a wrong password gets as far as a refused AUTHENTICATE. */
+static void
+flight_fail(struct flight *f)
+{
+    OM_uint32 min;
+
+    flight_start(f, "not-the-password", GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG, GSS_C_NO_BUFFER);
+    CU_ASSERT_EQUAL_FATAL(accept_raw(f->auth.value, f->auth.length, &f->actx, &f->out, &min),
+                          GSS_S_DEFECTIVE_CREDENTIAL);
+    check_minor_starts(min, "wrong password");
+}
+
+static void
+test_failed_authenticate_cannot_strip_signing_from_the_genuine_one(void)
+{
+    /* UNICODE, NTLM, ALWAYS_SIGN, ESS, 128, KEY_EXCH, 56: everything but SIGN and SEAL. */
+    const uint32_t no_signing =
+        0x00000001 | 0x00000200 | 0x00008000 | 0x00080000 | 0x20000000 | 0x40000000 | 0x80000000;
+    struct flight f;
+    uint8_t injected[64];
+    OM_uint32 maj, min;
+
+    flight_start(&f, TEST_PASSWORD, GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG, GSS_C_NO_BUFFER);
+    /* The man in the middle's AUTHENTICATE arrives first and fails (anonymous = no)... */
+    bare_authenticate(injected, no_signing);
+    maj = accept_raw(injected, sizeof(injected), &f.actx, &f.out, &min);
+    CU_ASSERT_EQUAL(maj, GSS_S_DEFECTIVE_CREDENTIAL);
+    check_minor_starts(min, "anonymous (NULL session) authentication disabled");
+    /* ... then he forwards the victim's: it must not establish a context without signing. */
+    maj = accept_raw(f.auth.value, f.auth.length, &f.actx, &f.out, &min);
+    CU_ASSERT_EQUAL(maj, GSS_S_FAILURE);
+    check_minor_starts(min, FAILED_STEP_TEXT);
+    if (maj == GSS_S_COMPLETE)
+        check_dummy_signature_refused(f.actx);
+    flight_free(&f);
+}
+
+static void
+test_failed_context_refuses_a_second_authenticate(void)
+{
+    struct flight failed, right;
+    OM_uint32 maj, min;
+
+    flight_fail(&failed);
+    /* The right password answering the same CHALLENGE: the exchange is over all the same. */
+    flight_start(&right, TEST_PASSWORD, GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG, &failed.chal);
+    maj = accept_raw(right.auth.value, right.auth.length, &failed.actx, &failed.out, &min);
+    CU_ASSERT_EQUAL(maj, GSS_S_FAILURE);
+    check_minor_starts(min, FAILED_STEP_TEXT);
+    /* So is anything else but a NEGOTIATE. */
+    maj = accept_raw("garbage", 7, &failed.actx, &failed.out, &min);
+    CU_ASSERT_EQUAL(maj, GSS_S_FAILURE);
+    check_minor_starts(min, FAILED_STEP_TEXT);
+    CU_ASSERT_EQUAL(failed.out.length, 0);
+    flight_free(&right);
+    flight_free(&failed);
+}
+
+static void
+test_fresh_negotiate_after_a_failure_restarts_and_the_right_password_logs_in(void)
+{
+    struct flight failed;
+    struct pair p = {0};
+    gss_buffer_desc neg = GSS_C_EMPTY_BUFFER, chal = GSS_C_EMPTY_BUFFER, auth = GSS_C_EMPTY_BUFFER,
+                    out = GSS_C_EMPTY_BUFFER;
+    OM_uint32 maj, min;
+    char *name;
+
+    flight_fail(&failed);
+    /* The retry asks for integrity only: nothing of the failed exchange's flags is kept. */
+    p.icred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    CU_ASSERT_EQUAL_FATAL(
+        init_step(p.icred, &p.ictx, GSS_C_INTEG_FLAG, GSS_C_NO_BUFFER, &neg, &min),
+        GSS_S_CONTINUE_NEEDED);
+    maj = accept_raw(neg.value, neg.length, &failed.actx, &chal, &min);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_CONTINUE_NEEDED);
+    /* A new server challenge (CHALLENGE offset 24, 8 bytes). */
+    CU_ASSERT_FATAL(chal.length >= 32 && failed.chal.length >= 32);
+    CU_ASSERT(memcmp((uint8_t *)chal.value + 24, (uint8_t *)failed.chal.value + 24, 8) != 0);
+    CU_ASSERT_EQUAL_FATAL(init_step(p.icred, &p.ictx, GSS_C_INTEG_FLAG, &chal, &auth, &min),
+                          GSS_S_COMPLETE);
+    maj = gss_accept_sec_context(&min, &failed.actx, GSS_C_NO_CREDENTIAL, &auth,
+                                 GSS_C_NO_CHANNEL_BINDINGS, &p.src, NULL, &out, &p.aflags, NULL,
+                                 NULL);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_COMPLETE);
+    p.actx = failed.actx;
+    failed.actx = GSS_C_NO_CONTEXT;
+    name = display(p.src);
+    CU_ASSERT_STRING_EQUAL(name != NULL ? name : "", TEST_DOMAIN "\\" TEST_USER);
+    free(name);
+    CU_ASSERT(p.aflags & GSS_C_INTEG_FLAG);
+    CU_ASSERT_FALSE(p.aflags & GSS_C_CONF_FLAG);
+    /* First, while the dummy's zero sequence number is the one the acceptor expects. */
+    check_dummy_signature_refused(p.actx);
+    check_mic(p.ictx, p.actx);
+    check_mic(p.actx, p.ictx);
+    gss_release_buffer(&min, &neg);
+    gss_release_buffer(&min, &chal);
+    gss_release_buffer(&min, &auth);
+    gss_release_buffer(&min, &out);
+    flight_free(&failed);
+    pair_free(&p);
+}
+
+static void
+test_initiator_refuses_a_challenge_after_a_failed_one(void)
+{
+    gss_cred_id_t cred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    gss_ctx_id_t ictx = GSS_C_NO_CONTEXT, actx = GSS_C_NO_CONTEXT;
+    gss_buffer_desc neg = GSS_C_EMPTY_BUFFER, chal = GSS_C_EMPTY_BUFFER, cut,
+                    auth = GSS_C_EMPTY_BUFFER;
+    OM_uint32 maj, min;
+
+    CU_ASSERT_EQUAL_FATAL(init_step(cred, &ictx, GSS_C_INTEG_FLAG, GSS_C_NO_BUFFER, &neg, &min),
+                          GSS_S_CONTINUE_NEEDED);
+    CU_ASSERT_EQUAL_FATAL(accept_raw(neg.value, neg.length, &actx, &chal, &min),
+                          GSS_S_CONTINUE_NEEDED);
+    cut = (gss_buffer_desc){40, chal.value};
+    maj = init_step(cred, &ictx, GSS_C_INTEG_FLAG, &cut, &auth, &min);
+    CU_ASSERT_EQUAL(maj, GSS_S_DEFECTIVE_TOKEN);
+    CU_ASSERT_EQUAL(auth.length, 0);
+    CU_ASSERT_FATAL(ictx != GSS_C_NO_CONTEXT);
+    /* The whole CHALLENGE, too late: the initiator's exchange is over. */
+    maj = init_step(cred, &ictx, GSS_C_INTEG_FLAG, &chal, &auth, &min);
+    CU_ASSERT_EQUAL(maj, GSS_S_FAILURE);
+    check_minor_starts(min, FAILED_STEP_TEXT);
+    CU_ASSERT_EQUAL(auth.length, 0);
+    gss_release_buffer(&min, &neg);
+    gss_release_buffer(&min, &chal);
+    gss_release_buffer(&min, &auth);
+    gss_delete_sec_context(&min, &ictx, GSS_C_NO_BUFFER);
+    gss_delete_sec_context(&min, &actx, GSS_C_NO_BUFFER);
+    gss_release_cred(&min, &cred);
+}
+
 static CU_TestInfo tests[] = {
     {"NEGOTIATE asks for signing and sealing only when requested",
      test_negotiate_asks_for_signing_and_sealing_only_when_requested},
@@ -765,6 +1005,14 @@ static CU_TestInfo tests[] = {
      test_names_display_as_windows_and_map_to_local_user},
     {"the mechanism is offered by default and never as NegoEx",
      test_mechanism_is_offered_by_default_and_never_as_negoex},
+    {"a failed AUTHENTICATE cannot strip signing from the genuine one",
+     test_failed_authenticate_cannot_strip_signing_from_the_genuine_one},
+    {"a failed context refuses a second AUTHENTICATE",
+     test_failed_context_refuses_a_second_authenticate},
+    {"a fresh NEGOTIATE after a failure restarts and the right password logs in",
+     test_fresh_negotiate_after_a_failure_restarts_and_the_right_password_logs_in},
+    {"the initiator refuses a CHALLENGE after a failed one",
+     test_initiator_refuses_a_challenge_after_a_failed_one},
     CU_TEST_INFO_NULL,
 };
 
