@@ -128,17 +128,17 @@ test_wide_entry_points_take_utf16_identities_and_targets(void)
     CU_ASSERT_EQUAL(FreeCredentialsHandle(&cred), SEC_E_OK);
 }
 
-/* One ASC call with an output buffer of out_size bytes (0: ALLOCATE_MEMORY). */
+/* One ASC call asking for req, with an output buffer of out_size bytes (0: ALLOCATE_MEMORY). */
 static SECURITY_STATUS
-accept_once(CredHandle *cred, CtxtHandle *ctx, bool first, void *token, ULONG len, void *out,
-            ULONG out_size, ULONG *out_len, ULONG *attrs, TimeStamp *expiry)
+accept_once_req(ULONG req, CredHandle *cred, CtxtHandle *ctx, bool first, void *token, ULONG len,
+                void *out, ULONG out_size, ULONG *out_len, ULONG *attrs, TimeStamp *expiry)
 {
     SecBuffer in_buf = {len, SECBUFFER_TOKEN, token}, out_buf = {out_size, SECBUFFER_TOKEN, out};
     SecBufferDesc in = {SECBUFFER_VERSION, 1, &in_buf}, outd = {SECBUFFER_VERSION, 1, &out_buf};
     SECURITY_STATUS status;
 
     status = AcceptSecurityContext(cred, first ? NULL : ctx, &in,
-                                   SERVER_REQ | (out_size == 0 ? ASC_REQ_ALLOCATE_MEMORY : 0),
+                                   req | (out_size == 0 ? ASC_REQ_ALLOCATE_MEMORY : 0),
                                    SECURITY_NATIVE_DREP, ctx, &outd, attrs, expiry);
     *out_len = out_buf.cbBuffer;
     if (out_size == 0 && out_buf.pvBuffer != NULL) {
@@ -146,6 +146,14 @@ accept_once(CredHandle *cred, CtxtHandle *ctx, bool first, void *token, ULONG le
         FreeContextBuffer(out_buf.pvBuffer);
     }
     return status;
+}
+
+static SECURITY_STATUS
+accept_once(CredHandle *cred, CtxtHandle *ctx, bool first, void *token, ULONG len, void *out,
+            ULONG out_size, ULONG *out_len, ULONG *attrs, TimeStamp *expiry)
+{
+    return accept_once_req(SERVER_REQ, cred, ctx, first, token, len, out, out_size, out_len, attrs,
+                           expiry);
 }
 
 static SECURITY_STATUS
@@ -211,6 +219,84 @@ test_accept_documented_behaviour_step_by_step(void)
     p.server = server;
     p.have_server = true;
     sspi_check_signatures(&p.client, &p.server);
+    sspi_pair_free(&p);
+}
+
+/*
+ * An AUTHENTICATE with every field empty that asks for neither SIGN nor SEAL (MS-NLMP 2.2.1.3):
+ * what a man in the middle can send without knowing anything. Flags: UNICODE, NTLM,
+ * ALWAYS_SIGN, ESS, 128, KEY_EXCH, 56; the six empty fields point at the header's end.
+ */
+static void
+bare_authenticate(unsigned char msg[64])
+{
+    static const unsigned char flags[4] = {0x01, 0x82, 0x08, 0xe0};
+    int field;
+
+    memset(msg, 0, 64);
+    memcpy(msg, "NTLMSSP\0\3\0\0\0", 12);
+    for (field = 12; field < 60; field += 8)
+        msg[field + 4] = 64;
+    memcpy(msg + 60, flags, 4);
+}
+
+/* MS-NLMP 3.4.4's signature for contexts without signing (version 1, then zeros) on
+ * attacker-chosen bytes must neither verify nor decrypt. */
+static void
+check_dummy_signature_refused(CtxtHandle *ctx)
+{
+    unsigned char sig[16], data[6];
+    SecBuffer bufs[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(sig), SECBUFFER_TOKEN, sig}};
+    SecBufferDesc desc = {SECBUFFER_VERSION, 2, bufs};
+    SECURITY_STATUS status;
+    ULONG qop;
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        memset(sig, 0, sizeof(sig));
+        sig[0] = 1;
+        memcpy(data, "forged", sizeof(data));
+        status =
+            i == 0 ? VerifySignature(ctx, &desc, 0, &qop) : DecryptMessage(ctx, &desc, 0, &qop);
+        CU_ASSERT_NOT_EQUAL(status, SEC_E_OK);
+    }
+}
+
+static void
+test_a_failed_authenticate_cannot_strip_signing_from_the_genuine_one(void)
+{
+    /* The server demands nothing, as an HTTP server does: only the mechanism protects it. */
+    const ULONG server_req = ASC_REQ_CONNECTION;
+    struct sspi_pair p = {0};
+    static unsigned char neg[12000], chal[12000], auth[12000], out[12000];
+    unsigned char injected[64];
+    ULONG neg_len, chal_len, auth_len, out_len, attrs = 0;
+    SECURITY_STATUS status;
+
+    CU_ASSERT_EQUAL_FATAL(
+        sspi_pair_credentials(&p, "NTLM", "NTLM", TEST_DOMAIN, TEST_USER, TEST_PASSWORD), SEC_E_OK);
+    CU_ASSERT_EQUAL_FATAL(initiate_once(&p.client_cred, &p.client, true, NULL, 0, neg, &neg_len),
+                          SEC_I_CONTINUE_NEEDED);
+    p.have_client = true;
+    CU_ASSERT_EQUAL_FATAL(accept_once_req(server_req, &p.server_cred, &p.server, true, neg, neg_len,
+                                          chal, sizeof(chal), &chal_len, &attrs, NULL),
+                          SEC_I_CONTINUE_NEEDED);
+    p.have_server = true;
+    status = initiate_once(&p.client_cred, &p.client, false, chal, chal_len, auth, &auth_len);
+    CU_ASSERT_FATAL(status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED);
+    /* The man in the middle's AUTHENTICATE arrives first and fails (no anonymous logons)... */
+    bare_authenticate(injected);
+    status = accept_once_req(server_req, &p.server_cred, &p.server, false, injected,
+                             sizeof(injected), out, sizeof(out), &out_len, &attrs, NULL);
+    CU_ASSERT_NOT_EQUAL(status, SEC_E_OK);
+    /* ... then he forwards the client's. Both modules refuse it: ours says the logon failed,
+     * gss-ntlmssp that the context is no more (SEC_E_INVALID_HANDLE). */
+    status = accept_once_req(server_req, &p.server_cred, &p.server, false, auth, auth_len, out,
+                             sizeof(out), &out_len, &attrs, NULL);
+    CU_ASSERT_EQUAL(status, incumbent ? SEC_E_INVALID_HANDLE : SEC_E_LOGON_DENIED);
+    /* Whatever the mechanism, no context may take the dummy signature for a real one. */
+    if (status == SEC_E_OK)
+        check_dummy_signature_refused(&p.server);
     sspi_pair_free(&p);
 }
 
@@ -480,6 +566,8 @@ static CU_TestInfo tests[] = {
      test_wide_entry_points_take_utf16_identities_and_targets},
     {"AcceptSecurityContext's documented behaviour, step by step",
      test_accept_documented_behaviour_step_by_step},
+    {"a failed AUTHENTICATE cannot strip signing from the genuine one",
+     test_a_failed_authenticate_cannot_strip_signing_from_the_genuine_one},
     {"stale, forged and deleted handles are SEC_E_INVALID_HANDLE",
      test_handles_stale_forged_and_deleted_are_invalid_handle},
     {"malformed tokens and parameters get their codes",
