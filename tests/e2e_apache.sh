@@ -212,6 +212,40 @@ requests_ntlm() {
     OPENSSL_CONF=$E2E/openssl-legacy.cnf timeout 30 "$PY" "$E2E/req_ntlm.py" "$URL" "$1" "$2"
 }
 
+# python3-ntlm-auth: a wrong, then the right password on one keep-alive connection.
+# USER WRONG RIGHT
+ntlm_retry() {
+    OPENSSL_CONF=$E2E/openssl-legacy.cnf timeout 30 "$PY" "$E2E/ntlm_retry.py" "$URL" "$@"
+}
+
+# httpd's own view of the last case: its WANT requests came over one connection (one client
+# port, the keep-alive count rising to WANT - 1), and the last one got a 200. WANT
+one_connection_case() {
+    oc_want=$1
+    CASES=$((CASES + 1))
+    n=0
+    while [ $n -lt 40 ] && [ "$(awk -v p="$REQ_PATH" '$1 == p' "$A/connections.log" |
+        wc -l)" -lt "$oc_want" ]; do
+        sleep 0.05
+        n=$((n + 1))
+    done
+    oc_lines=$(awk -v p="$REQ_PATH" '$1 == p' "$A/connections.log")
+    oc_ports=$(echo "$oc_lines" | sed -n 's/.* port=\([0-9]*\) .*/\1/p' | sort -u | wc -l)
+    oc_last=$(echo "$oc_lines" | tail -n 1)
+    if [ "$(echo "$oc_lines" | wc -l)" -eq "$oc_want" ] && [ "$oc_ports" -eq 1 ] &&
+        echo "$oc_last" | grep -q " 200 port=[0-9]* keepalive=$((oc_want - 1))\$"; then
+        oc_result=PASS
+        pass "httpd saw the retry on one connection"
+    else
+        oc_result=FAIL
+        fail "httpd saw the retry on one connection: want $oc_want requests on one port," \
+            "the last a 200 with keepalive=$((oc_want - 1)); logged:"
+        echo "$oc_lines" | sed 's/^/    connections.log: /'
+    fi
+    printf '%s|%s|%s|%s|%s\n' "$oc_result" "  ... httpd: one connection, $oc_want requests" \
+        /ntlm NTLM "200 on the last" >> "$W/report"
+}
+
 # Samba ntlm_auth as the token source. PROTOCOL PASSWORD
 ntlm_auth_client() {
     timeout 30 "$PY" "$E2E/ntlm_auth_peer.py" "$URL" "$1" TESTDOM alice "$2"
@@ -277,6 +311,16 @@ if "$PY" -c 'import requests_ntlm' 2> /dev/null; then
         requests_ntlm "$ALICE" "$PW"
 else
     skip "python requests_ntlm: not installed (apt-get install python3-requests-ntlm)"
+fi
+
+# A mistyped password, then the right one, on one keep-alive connection: mod_auth_gssapi keeps
+# the failed context there, and the second NEGOTIATE must start the exchange over.
+if "$PY" -c 'import ntlm_auth' 2> /dev/null; then
+    run_case "python ntlm-auth, wrong then right password, one connection" /ntlm NTLM "$ALICE" \
+        NTLM/NTLM ntlm_retry "$ALICE" wrong "$PW"
+    one_connection_case 4
+else
+    skip "python ntlm-auth retry: not installed (apt-get install python3-ntlm-auth)"
 fi
 
 if command -v ntlm_auth > /dev/null 2>&1; then
