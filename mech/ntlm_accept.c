@@ -110,6 +110,12 @@ build_challenge(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     /* Sealing implies signing. */
     if (flags & NTLMSSP_NEGOTIATE_SEAL)
         flags |= NTLMSSP_NEGOTIATE_SIGN;
+    /* A client (or a man in the middle) that withholds 128-bit keys or ESS gets no weak keys. */
+    ret = ntlm_policy_session_security(cfg->min_session_security, flags);
+    if (ret) {
+        ntlm_debug_flags("accept: NEGOTIATE refused by min_session_security, flags", flags);
+        goto done;
+    }
     ret = ntlm_random(ctx->server_challenge, sizeof(ctx->server_challenge));
     if (ret)
         goto done;
@@ -593,6 +599,12 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t flags,
     if (!v2 && !cfg->allow_ntlmv1) {
         ntlm_debug("accept: NTLMv1 response refused (ntlmv1 = no)");
         ret = NTLM_ERR_NTLMV1_DISABLED;
+        goto done;
+    }
+    /* The AUTHENTICATE may withdraw 128-bit keys or ESS the CHALLENGE granted. */
+    ret = ntlm_policy_session_security(cfg->min_session_security, flags);
+    if (ret) {
+        ntlm_debug_flags("accept: AUTHENTICATE refused by min_session_security, flags", flags);
         goto done;
     }
     if (v2) {

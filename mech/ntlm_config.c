@@ -65,6 +65,7 @@ static const struct config_key config_keys[] = {
     {"winbind_timeout", 0, false, false, 0, ntlm_config_value_winbind_timeout},
     {"local_uid_min", 0, false, false, 0, ntlm_config_value_local_uid_min},
     {"local_map_domains", 0, false, false, 0, ntlm_config_value_local_map_domains},
+    {"min_session_security", 0, false, false, 0, ntlm_config_value_min_session_security},
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -164,6 +165,7 @@ ntlm_config_init(struct ntlm_config *cfg)
     cfg->winbind = NTLM_WINBIND_NO;
     cfg->winbind_timeout = NTLM_DEFAULT_WINBIND_TIMEOUT;
     cfg->local_uid_min = NTLM_DEFAULT_LOCAL_UID_MIN;
+    cfg->min_session_security = NTLM_DEFAULT_MIN_SESSION_SECURITY;
 }
 
 /*

@@ -55,6 +55,15 @@ enum ntlm_winbind_mode {
     NTLM_WINBIND_ONLY,     /* every logon; no user file is read */
 };
 
+/*
+ * min_session_security: what signing or sealing needs, as NTLMSSP flags that must be
+ * negotiated (the bits of Windows' NtlmMinServerSec / NtlmMinClientSec). Without a MIC a man
+ * in the middle can strip these flags from the messages and leave weak keys.
+ */
+#define NTLM_MINSEC_128 0x20000000u /* 128-bit keys (NTLMSSP_NEGOTIATE_128) */
+#define NTLM_MINSEC_ESS 0x00080000u /* extended session security (ESS, "NTLM2") */
+#define NTLM_DEFAULT_MIN_SESSION_SECURITY (NTLM_MINSEC_128 | NTLM_MINSEC_ESS)
+
 /* How long an acceptor waits for winbindd's answer, in seconds (winbind_timeout). */
 #define NTLM_DEFAULT_WINBIND_TIMEOUT 15
 #define NTLM_MAX_WINBIND_TIMEOUT 300
@@ -72,7 +81,7 @@ enum ntlm_winbind_mode {
 
 /*
  * Zero-initialised, every policy field below is its default except replay_window,
- * winbind_timeout and local_uid_min: start from
+ * winbind_timeout, local_uid_min and min_session_security: start from
  * ntlm_config_init() (ntlm_config_parse and ntlm_config_get do).
  */
 struct ntlm_config {
@@ -105,6 +114,9 @@ struct ntlm_config {
     unsigned long local_uid_min;
     char **local_map_domains; /* NULL-terminated; NULL when none */
     bool local_map_any_domain;
+    /* min_session_security = 128bit, ess (default) | 128bit | ess | none: NTLM_MINSEC_* bits,
+     * for both roles */
+    uint32_t min_session_security;
     /* debug = none (default)|/absolute/path: the step-by-step trace of ntlm_debug.h, never a
      * secret; NULL when none. The SSPIGSS_NTLM_DEBUG environment variable overrides it. */
     char *debug_file;

@@ -1,6 +1,7 @@
 /*
  * The configuration values with a syntax of their own: booleans, the policy keywords, the
- * replay window and winbind timeout in seconds, and the audit and debug destinations.
+ * replay window and winbind timeout in seconds, the minimum session security, and the audit
+ * and debug destinations.
  */
 #include "ntlm_config_values.h"
 
@@ -190,6 +191,54 @@ ntlm_config_value_audit(const char *value, struct ntlm_config *cfg, const char *
     if (cfg->audit_file == NULL)
         return NTLM_ERR_NOMEM;
     cfg->audit = NTLM_AUDIT_FILE;
+    return 0;
+}
+
+/*
+ * "none", or one or both of "128bit" and "ess" separated by a comma and/or blanks, each once:
+ * the two requirements are independent, as the bits of Windows' NtlmMinServerSec are.
+ */
+uint32_t
+ntlm_config_value_min_session_security(const char *value, struct ntlm_config *cfg,
+                                       const char **reason)
+{
+    static const struct keyword words[] = {
+        {"128bit", (int)NTLM_MINSEC_128},
+        {"ess", (int)NTLM_MINSEC_ESS},
+    };
+    static const char *const expected = "expected none, or 128bit and/or ess";
+    uint32_t bits = 0;
+    char word[8];
+    size_t len;
+    int v;
+
+    if (strcasecmp(value, "none") == 0) {
+        cfg->min_session_security = 0;
+        return 0;
+    }
+    for (;;) {
+        value += strspn(value, ", \t");
+        if (*value == '\0')
+            break;
+        len = strcspn(value, ", \t");
+        v = len < sizeof(word) ? 0 : -1;
+        if (v == 0) {
+            memcpy(word, value, len);
+            word[len] = '\0';
+            v = keyword_value(words, sizeof(words) / sizeof(words[0]), word);
+        }
+        if (v < 0 || (bits & (uint32_t)v) != 0) {
+            *reason = expected;
+            return NTLM_ERR_CONFIG;
+        }
+        bits |= (uint32_t)v;
+        value += len;
+    }
+    if (bits == 0) {
+        *reason = expected;
+        return NTLM_ERR_CONFIG;
+    }
+    cfg->min_session_security = bits;
     return 0;
 }
 

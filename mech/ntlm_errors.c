@@ -155,6 +155,10 @@ static const char *const messages[NTLM_ERR_LAST - SSPIGSS_NTLM_MINOR_BASE] = {
     [NTLM_ERR_EXCHANGE_FAILED - SSPIGSS_NTLM_MINOR_BASE] =
         "an earlier step of this exchange failed, so the context takes no further token (an "
         "acceptor starts over only from a fresh NEGOTIATE; an initiator needs a new context)",
+    [NTLM_ERR_SESSION_SECURITY_WEAK - SSPIGSS_NTLM_MINOR_BASE] =
+        "signing or sealing negotiated without 128-bit keys or without extended session "
+        "security, which min_session_security requires (module configuration; a man in the "
+        "middle may have removed them)",
 };
 
 const char *

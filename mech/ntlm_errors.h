@@ -93,8 +93,9 @@ enum ntlm_error {
     NTLM_ERR_LOCAL_DOMAIN,
     NTLM_ERR_LOCAL_UID,
     NTLM_ERR_LOCAL_LOOKUP,
-    /* a failed step ends the exchange (issue 12) */
+    /* a failed step ends the exchange, and the minimum session security (issue 12) */
     NTLM_ERR_EXCHANGE_FAILED,
+    NTLM_ERR_SESSION_SECURITY_WEAK,
     NTLM_ERR_LAST
 };
 

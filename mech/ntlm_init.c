@@ -12,6 +12,7 @@
 #include "ntlm_errors.h"
 #include "ntlm_gss.h"
 #include "ntlm_message.h"
+#include "ntlm_policy.h"
 
 /* What we always offer; SIGN and SEAL follow the caller's flags, as Windows clients do. */
 #define INIT_BASE_FLAGS                                                                            \
@@ -216,6 +217,12 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     /* A server that picked Unicode gets only Unicode. */
     if (flags & NTLMSSP_NEGOTIATE_UNICODE)
         flags &= ~NTLMSSP_NEGOTIATE_OEM;
+    /* A server (or a man in the middle) that grants signing with weaker keys is refused. */
+    ret = ntlm_policy_session_security(cfg->min_session_security, flags);
+    if (ret) {
+        ntlm_debug_flags("init: CHALLENGE refused by min_session_security, flags", flags);
+        goto done;
+    }
     timestamp = server_av.has_timestamp ? server_av.timestamp : ntlm_filetime_now();
     if (bindings != GSS_C_NO_CHANNEL_BINDINGS) {
         ret = bindings_hash(bindings, cb);

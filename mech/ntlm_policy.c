@@ -10,6 +10,11 @@
 
 #include "ntlm_crypto.h"
 #include "ntlm_errors.h"
+#include "ntlm_message.h"
+
+_Static_assert(NTLM_MINSEC_128 == NTLMSSP_NEGOTIATE_128, "min_session_security bits are flags");
+_Static_assert(NTLM_MINSEC_ESS == NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY,
+               "min_session_security bits are flags");
 
 /* FILETIME counts 100 ns ticks since 1601-01-01, 11644473600 s before the Unix epoch. */
 #define FILETIME_PER_SECOND 10000000ULL
@@ -25,6 +30,14 @@ ntlm_policy_timestamp(uint64_t client_filetime, uint64_t now_filetime, unsigned 
     distance = client_filetime > now_filetime ? client_filetime - now_filetime
                                               : now_filetime - client_filetime;
     return distance > (uint64_t)window * FILETIME_PER_SECOND ? NTLM_ERR_TIMESTAMP_SKEW : 0;
+}
+
+uint32_t
+ntlm_policy_session_security(uint32_t required, uint32_t flags)
+{
+    if (!(flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)))
+        return 0;
+    return (flags & required) == required ? 0 : NTLM_ERR_SESSION_SECURITY_WEAK;
 }
 
 uint32_t

@@ -1,7 +1,8 @@
 /*
  * The acceptor's policy decisions that need no GSS types: the client timestamp window, the
- * process-wide cache of recently accepted NTProofStr values, and what the mic and
- * channel_bindings settings make of an AUTHENTICATE message.
+ * process-wide cache of recently accepted NTProofStr values, what the mic and
+ * channel_bindings settings make of an AUTHENTICATE message, and the minimum session security
+ * (both roles).
  */
 #ifndef NTLM_POLICY_H
 #define NTLM_POLICY_H
@@ -55,6 +56,13 @@ uint32_t ntlm_policy_mic(enum ntlm_mic_policy policy, bool announced, bool *veri
  */
 uint32_t ntlm_policy_bindings(enum ntlm_cb_policy policy, const uint8_t *expected,
                               const uint8_t *client, enum ntlm_cb_status *status);
+
+/*
+ * NTLM_ERR_SESSION_SECURITY_WEAK when flags (NTLMSSP flags a step would negotiate) grant
+ * signing or sealing without every NTLM_MINSEC_* bit of required; 0 otherwise, and always
+ * when neither is granted (there is no key to weaken).
+ */
+uint32_t ntlm_policy_session_security(uint32_t required, uint32_t flags);
 
 /* A bounded table of recently accepted NTProofStr values behind its own mutex. */
 struct ntlm_replay_cache;

@@ -15,12 +15,19 @@ static const struct ntlm_version craft_version = {10, 0, 19041, 15};
 uint32_t
 craft_negotiate(struct ntlm_buf *out)
 {
+    return craft_negotiate_without(0, out);
+}
+
+uint32_t
+craft_negotiate_without(uint32_t drop, struct ntlm_buf *out)
+{
     struct ntlm_negotiate neg = {0};
 
     neg.flags = NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_REQUEST_TARGET | NTLMSSP_NEGOTIATE_NTLM |
                 NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |
                 NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_128 |
                 NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_VERSION;
+    neg.flags &= ~drop;
     neg.has_version = true;
     neg.version = craft_version;
     return ntlm_negotiate_encode(&neg, out);
@@ -124,7 +131,7 @@ craft_authenticate(const struct craft *c, const struct ntlm_buf *negotiate,
     ret = ntlm_challenge_decode(challenge, challenge_len, &chal);
     if (ret)
         goto done;
-    auth.flags = chal.flags;
+    auth.flags = chal.flags & ~c->authenticate_drop;
     auth.workstation = strdup(CRAFT_WORKSTATION);
     auth.has_version = true;
     auth.version = craft_version;

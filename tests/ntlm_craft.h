@@ -29,6 +29,8 @@ struct craft {
     const char *target;                   /* MsvAvTargetName: default HTTP/testhost.example */
     bool no_target;                       /* ... or none at all */
     uint32_t av_flags;                    /* MsvAvFlags bits besides the MIC's (untrusted SPN) */
+    uint32_t negotiate_drop;              /* flags withheld from the NEGOTIATE */
+    uint32_t authenticate_drop;           /* flags withdrawn in the AUTHENTICATE */
 };
 
 /* The target name crafted responses carry unless told otherwise: the test acceptor's. */
@@ -36,6 +38,8 @@ struct craft {
 
 /* The NEGOTIATE to open with: Unicode, NTLM, ESS, signing, sealing, key exchange. */
 uint32_t craft_negotiate(struct ntlm_buf *out);
+/* The same without the flags in drop (as a man in the middle may strip them). */
+uint32_t craft_negotiate_without(uint32_t drop, struct ntlm_buf *out);
 /* The AUTHENTICATE answering challenge (the acceptor's reply to negotiate), as c says. */
 uint32_t craft_authenticate(const struct craft *c, const struct ntlm_buf *negotiate,
                             const uint8_t *challenge, size_t challenge_len, struct ntlm_buf *out);

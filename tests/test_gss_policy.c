@@ -21,6 +21,8 @@
 #include "ntlm_auth.h"
 #include "ntlm_av.h"
 #include "ntlm_craft.h"
+#include "ntlm_endian.h"
+#include "ntlm_message.h"
 #include "test_util.h"
 
 static const char *world;      /* the temp dir of gss_test_env */
@@ -155,7 +157,7 @@ crafted_login_full(const struct craft *c, gss_cred_id_t acred, gss_channel_bindi
     OM_uint32 min;
 
     memset(l, 0, sizeof(*l));
-    CU_ASSERT_EQUAL_FATAL(craft_negotiate(&negotiate), 0);
+    CU_ASSERT_EQUAL_FATAL(craft_negotiate_without(c->negotiate_drop, &negotiate), 0);
     in = (gss_buffer_desc){negotiate.len, negotiate.data};
     l->major = gss_accept_sec_context(&l->minor, &l->actx, acred, &in, acb, NULL, NULL, &challenge,
                                       NULL, NULL, NULL);
@@ -1062,6 +1064,105 @@ test_a_name_with_a_backslash_or_control_character_is_refused(void)
     c.user = "fr\\ank";
     crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
     check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, "the user or domain name contains");
+/* min_session_security                                                                     */
+/* ---------------------------------------------------------------------------------------- */
+
+/* What a man in the middle strips to force 40-bit keys, or to drop extended session security. */
+#define KEY_BITS (NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56)
+#define ESS NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY
+#define WEAK_TEXT "signing or sealing negotiated without 128-bit keys or without extended"
+
+/* Our acceptor's answer to a NEGOTIATE without the flags in drop. */
+static OM_uint32
+accept_negotiate_without(uint32_t drop, OM_uint32 *minor)
+{
+    struct ntlm_buf negotiate = NTLM_BUF_INIT;
+    gss_buffer_desc in, out = GSS_C_EMPTY_BUFFER;
+    gss_ctx_id_t actx = GSS_C_NO_CONTEXT;
+    OM_uint32 major, min;
+
+    CU_ASSERT_EQUAL_FATAL(craft_negotiate_without(drop, &negotiate), 0);
+    in = (gss_buffer_desc){negotiate.len, negotiate.data};
+    major = gss_accept_sec_context(minor, &actx, GSS_C_NO_CREDENTIAL, &in,
+                                   GSS_C_NO_CHANNEL_BINDINGS, NULL, NULL, &out, NULL, NULL, NULL);
+    gss_release_buffer(&min, &out);
+    gss_delete_sec_context(&min, &actx, GSS_C_NO_BUFFER);
+    ntlm_buf_free(&negotiate);
+    return major;
+}
+
+/* Our initiator's answer to our acceptor's CHALLENGE with the flags in strip cleared. */
+static OM_uint32
+initiator_answers_stripped_challenge(uint32_t strip, OM_uint32 *minor)
+{
+    gss_buffer_desc nbuf = {21, "HTTP@testhost.example"};
+    gss_buffer_desc neg = GSS_C_EMPTY_BUFFER, chal = GSS_C_EMPTY_BUFFER, auth = GSS_C_EMPTY_BUFFER;
+    gss_cred_id_t cred = gss_test_password_cred(ALICE, TEST_PASSWORD);
+    gss_ctx_id_t ictx = GSS_C_NO_CONTEXT, actx = GSS_C_NO_CONTEXT;
+    gss_name_t target = GSS_C_NO_NAME;
+    OM_uint32 major, min;
+    uint8_t *flags;
+
+    CU_ASSERT_EQUAL_FATAL(gss_import_name(&min, &nbuf, GSS_C_NT_HOSTBASED_SERVICE, &target),
+                          GSS_S_COMPLETE);
+    CU_ASSERT_EQUAL_FATAL(gss_init_sec_context(&min, cred, &ictx, target, gss_test_ntlm_oid,
+                                               GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG, 0, NULL,
+                                               GSS_C_NO_BUFFER, NULL, &neg, NULL, NULL),
+                          GSS_S_CONTINUE_NEEDED);
+    CU_ASSERT_EQUAL_FATAL(gss_accept_sec_context(&min, &actx, GSS_C_NO_CREDENTIAL, &neg, NULL, NULL,
+                                                 NULL, &chal, NULL, NULL, NULL),
+                          GSS_S_CONTINUE_NEEDED);
+    CU_ASSERT_FATAL(chal.length >= 24);
+    /* CHALLENGE: signature, type, TargetNameFields, then NegotiateFlags at offset 20. */
+    flags = (uint8_t *)chal.value + 20;
+    ntlm_put_le32(flags, ntlm_get_le32(flags) & ~strip);
+    major = gss_init_sec_context(minor, cred, &ictx, target, gss_test_ntlm_oid,
+                                 GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG, 0, NULL, &chal, NULL, &auth,
+                                 NULL, NULL);
+    gss_release_buffer(&min, &neg);
+    gss_release_buffer(&min, &chal);
+    gss_release_buffer(&min, &auth);
+    gss_delete_sec_context(&min, &ictx, GSS_C_NO_BUFFER);
+    gss_delete_sec_context(&min, &actx, GSS_C_NO_BUFFER);
+    gss_release_name(&min, &target);
+    gss_release_cred(&min, &cred);
+    return major;
+}
+
+static void
+test_min_session_security_refuses_40_bit_keys_and_no_ess_by_default(void)
+{
+    static const uint32_t stripped[] = {KEY_BITS, ESS};
+    struct craft c = {0};
+    struct login l;
+    OM_uint32 minor = 0;
+    size_t i;
+
+    for (i = 0; i < sizeof(stripped) / sizeof(stripped[0]); i++) {
+        /* Stripped from the NEGOTIATE: no CHALLENGE. */
+        CU_ASSERT_EQUAL(accept_negotiate_without(stripped[i], &minor), GSS_S_DEFECTIVE_TOKEN);
+        check_minor(minor, WEAK_TEXT);
+        /* Withdrawn in the AUTHENTICATE (no MIC protects its flags). */
+        c = (struct craft){.authenticate_drop = stripped[i]};
+        crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+        check_refused(&l, GSS_S_DEFECTIVE_TOKEN, WEAK_TEXT);
+        login_free(&l);
+        /* Stripped from the CHALLENGE our initiator gets. */
+        CU_ASSERT_EQUAL(initiator_answers_stripped_challenge(stripped[i], &minor),
+                        GSS_S_DEFECTIVE_TOKEN);
+        check_minor(minor, WEAK_TEXT);
+    }
+    /* Without signing or sealing there is no key to weaken. */
+    c = (struct craft){.negotiate_drop =
+                           NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | KEY_BITS | ESS};
+    crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    CU_ASSERT_FALSE(l.flags & GSS_C_INTEG_FLAG);
+    login_free(&l);
+    /* And the full set logs in. */
+    gss_login(ALICE, TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_logged_in(&l, ALICE);
+    CU_ASSERT(l.flags & GSS_C_CONF_FLAG);
     login_free(&l);
 }
 
@@ -1140,6 +1241,26 @@ test_local_map_domains_star_maps_every_domain_above_the_floor(void)
         return;
     snprintf(name, sizeof(name), "ANYDOMAIN\\%s", regular);
     check_maps_to(name, regular);
+test_min_session_security_none_accepts_40_bit_keys_and_no_ess(void)
+{
+    static const uint32_t stripped[] = {KEY_BITS, ESS};
+    struct craft c;
+    struct login l;
+    OM_uint32 minor = 0;
+    size_t i;
+
+    for (i = 0; i < sizeof(stripped) / sizeof(stripped[0]); i++) {
+        c = (struct craft){.negotiate_drop = stripped[i]};
+        crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+        check_logged_in(&l, ALICE);
+        CU_ASSERT(l.flags & GSS_C_CONF_FLAG);
+        login_free(&l);
+        c = (struct craft){.authenticate_drop = stripped[i]};
+        crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
+        check_logged_in(&l, ALICE);
+        login_free(&l);
+        CU_ASSERT_EQUAL(initiator_answers_stripped_challenge(stripped[i], &minor), GSS_S_COMPLETE);
+    }
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1325,6 +1446,18 @@ static struct policy_case cases[] = {
      false,
      {{"local_map_domains star maps every domain above the floor",
        test_local_map_domains_star_maps_every_domain_above_the_floor},
+      CU_TEST_INFO_NULL}},
+    {"min_session_security=default",
+     "# min_session_security: the default (128bit, ess)",
+     false,
+     {{"min_session_security refuses 40-bit keys and no ESS by default",
+       test_min_session_security_refuses_40_bit_keys_and_no_ess_by_default},
+      CU_TEST_INFO_NULL}},
+    {"min_session_security=none",
+     "min_session_security = none",
+     false,
+     {{"min_session_security none accepts 40-bit keys and no ESS",
+       test_min_session_security_none_accepts_40_bit_keys_and_no_ess},
       CU_TEST_INFO_NULL}},
 };
 

@@ -157,8 +157,10 @@ test_policy_keys_default_to_the_secure_settings(void)
     CU_ASSERT_EQUAL(cfg.winbind_timeout, 15);
     CU_ASSERT_EQUAL(cfg.service_binding, NTLM_SB_WHEN_PRESENT);
     CU_ASSERT_PTR_NULL(cfg.service_names);
+    CU_ASSERT_EQUAL(cfg.min_session_security, NTLM_MINSEC_128 | NTLM_MINSEC_ESS);
     ntlm_config_clear(&cfg);
     ntlm_config_init(&cfg);
+    CU_ASSERT_EQUAL(cfg.min_session_security, NTLM_DEFAULT_MIN_SESSION_SECURITY);
     CU_ASSERT_EQUAL(cfg.replay_window, NTLM_DEFAULT_REPLAY_WINDOW);
     CU_ASSERT_EQUAL(cfg.winbind_timeout, NTLM_DEFAULT_WINBIND_TIMEOUT);
     CU_ASSERT_EQUAL(cfg.audit, NTLM_AUDIT_SYSLOG);
@@ -175,9 +177,11 @@ test_parse_reads_every_policy_key_in_its_other_setting(void)
                                             "channel_bindings = always\n"
                                             "replay_window = 0\n"
                                             "user_file_permissions = relaxed\n"
-                                            "audit = /var/log/sspigss/audit.log\n",
+                                            "audit = /var/log/sspigss/audit.log\n"
+                                            "min_session_security = none\n",
                                             "test.conf", &cfg),
                           0);
+    CU_ASSERT_EQUAL(cfg.min_session_security, 0);
     CU_ASSERT_TRUE(cfg.allow_anonymous);
     CU_ASSERT_EQUAL(cfg.mic, NTLM_MIC_ALWAYS);
     CU_ASSERT_EQUAL(cfg.channel_bindings, NTLM_CB_ALWAYS);
@@ -236,6 +240,21 @@ test_parse_accepts_each_policy_value_in_any_case(void)
     ntlm_config_clear(&cfg);
     cfg = parse_one("audit = Syslog");
     CU_ASSERT_EQUAL(cfg.audit, NTLM_AUDIT_SYSLOG);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("min_session_security = 128bit, ess");
+    CU_ASSERT_EQUAL(cfg.min_session_security, NTLM_MINSEC_128 | NTLM_MINSEC_ESS);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("min_session_security = ESS 128BIT");
+    CU_ASSERT_EQUAL(cfg.min_session_security, NTLM_MINSEC_128 | NTLM_MINSEC_ESS);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("min_session_security = ess");
+    CU_ASSERT_EQUAL(cfg.min_session_security, NTLM_MINSEC_ESS);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("min_session_security = 128bit");
+    CU_ASSERT_EQUAL(cfg.min_session_security, NTLM_MINSEC_128);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("min_session_security = None");
+    CU_ASSERT_EQUAL(cfg.min_session_security, 0);
     ntlm_config_clear(&cfg);
 }
 
@@ -425,6 +444,17 @@ test_parse_rejects_bad_policy_values_naming_source_and_line(void)
                       "test.conf:1: audit: expected none, syslog or the absolute path of a file");
     check_parse_error("audit = /a.log\naudit = none\n",
                       "test.conf:2: \"audit\" already set on line 1");
+    static const char *const bad_minsec[] = {
+        "", "56bit", "128bit, 128bit", "none, ess", "ess,,56bit", "128bitess", ",",
+    };
+    char line[64];
+    size_t i;
+
+    for (i = 0; i < sizeof(bad_minsec) / sizeof(bad_minsec[0]); i++) {
+        snprintf(line, sizeof(line), "min_session_security = %s\n", bad_minsec[i]);
+        check_parse_error(line, "test.conf:1: min_session_security: expected none, or 128bit "
+                                "and/or ess");
+    }
 }
 
 static void

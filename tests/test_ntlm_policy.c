@@ -1,10 +1,11 @@
 /* Tests of mech/ntlm_policy.c: the timestamp window, the replay cache, the MIC and
- * channel-binding decisions. */
+ * channel-binding decisions, and the minimum session security. */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ntlm_errors.h"
+#include "ntlm_message.h"
 #include "ntlm_policy.h"
 #include "test_util.h"
 
@@ -295,6 +296,41 @@ test_bindings_decisions_for_each_policy(void)
     }
 }
 
+static void
+test_session_security_requires_its_bits_only_when_signing_or_sealing(void)
+{
+    static const struct {
+        uint32_t required, flags, want;
+    } cases[] = {
+        /* The default: 128-bit keys and ESS. */
+        {NTLM_MINSEC_128 | NTLM_MINSEC_ESS,
+         NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_128 |
+             NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY,
+         0},
+        {NTLM_MINSEC_128 | NTLM_MINSEC_ESS,
+         NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_56,
+         NTLM_ERR_SESSION_SECURITY_WEAK},
+        {NTLM_MINSEC_128 | NTLM_MINSEC_ESS, NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_128,
+         NTLM_ERR_SESSION_SECURITY_WEAK},
+        /* Without signing or sealing there is no key to weaken. */
+        {NTLM_MINSEC_128 | NTLM_MINSEC_ESS, NTLMSSP_NEGOTIATE_ALWAYS_SIGN, 0},
+        /* Each bit alone. */
+        {NTLM_MINSEC_ESS, NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY, 0},
+        {NTLM_MINSEC_128, NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY,
+         NTLM_ERR_SESSION_SECURITY_WEAK},
+        /* none: the old behaviour, any key strength. */
+        {0, NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_SIGN, 0},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (ntlm_policy_session_security(cases[i].required, cases[i].flags) != cases[i].want)
+            fprintf(stderr, "\n  case %zu\n", i);
+        CU_ASSERT_EQUAL(ntlm_policy_session_security(cases[i].required, cases[i].flags),
+                        cases[i].want);
+    }
+}
+
 int
 main(void)
 {
@@ -324,6 +360,8 @@ main(void)
         {"mic always verifies an announced mic and refuses none",
          test_mic_always_verifies_an_announced_mic_and_refuses_none},
         {"bindings decisions for each policy", test_bindings_decisions_for_each_policy},
+        {"session security requires its bits only when signing or sealing",
+         test_session_security_requires_its_bits_only_when_signing_or_sealing},
         CU_TEST_INFO_NULL,
     };
 
