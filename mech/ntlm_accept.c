@@ -752,8 +752,9 @@ is_negotiate(const gss_buffer_t input)
 /* The NEGOTIATE leg on a context in its start stage: the CHALLENGE goes to output. */
 static OM_uint32
 negotiate_leg(OM_uint32 *minor, struct ntlm_ctx *ctx, const struct ntlm_cred *cred,
-              const gss_buffer_t input, gss_buffer_t output)
+              const gss_buffer_t input, gss_buffer_t output, OM_uint32 *ret_flags)
 {
+    OM_uint32 major;
     uint32_t ret;
 
     ret = accept_negotiate(ctx, cred, input);
@@ -761,7 +762,19 @@ negotiate_leg(OM_uint32 *minor, struct ntlm_ctx *ctx, const struct ntlm_cred *cr
         ntlm_debug("accept: NEGOTIATE step failed: %s", ntlm_error_message(ret));
         return ntlm_gss_error(minor, accept_major(ret), ret);
     }
-    return ntlm_gss_buffer_set(minor, output, ctx->challenge_msg.data, ctx->challenge_msg.len);
+    major = ntlm_gss_buffer_set(minor, output, ctx->challenge_msg.data, ctx->challenge_msg.len);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    /*
+     * RFC 2743 1.2.7: flags given before completion (without PROT_READY) say what the context
+     * is to offer: what the CHALLENGE grants, which the AUTHENTICATE may still narrow. MIT's
+     * mechglue drops ret_flags on CONTINUE_NEEDED, so gss_inquire_context is how callers read
+     * them (libsspi does, as Windows reports them at this leg).
+     */
+    ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, 0);
+    if (ret_flags != NULL)
+        *ret_flags = ctx->ret_flags;
+    return GSS_S_COMPLETE;
 }
 
 OM_uint32
@@ -794,20 +807,11 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
         if (ctx == NULL)
             return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
         ctx->stage = NTLM_STAGE_ACCEPT_START;
-        major = negotiate_leg(minor, ctx, (const struct ntlm_cred *)cred, input, output);
+        major = negotiate_leg(minor, ctx, (const struct ntlm_cred *)cred, input, output, ret_flags);
         if (major != GSS_S_COMPLETE) {
             ntlm_ctx_free(ctx);
             return major;
         }
-        /*
-         * RFC 2743 1.2.7: flags given before completion (without PROT_READY) say what the
-         * context is to offer: what the CHALLENGE grants, which the AUTHENTICATE may still
-         * narrow. MIT's mechglue drops ret_flags on CONTINUE_NEEDED, so gss_inquire_context is
-         * how callers read them (libsspi does, as Windows reports them at this leg).
-         */
-        ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, 0);
-        if (ret_flags != NULL)
-            *ret_flags = ctx->ret_flags;
         *context = (gss_ctx_id_t)ctx;
         return GSS_S_CONTINUE_NEEDED;
     }
@@ -820,7 +824,7 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
         ntlm_debug("accept: NEGOTIATE on a context that %s: starting over",
                    ctx->stage == NTLM_STAGE_FAILED ? "failed" : "waits for AUTHENTICATE");
         ntlm_ctx_restart_acceptor(ctx);
-        major = negotiate_leg(minor, ctx, (const struct ntlm_cred *)cred, input, output);
+        major = negotiate_leg(minor, ctx, (const struct ntlm_cred *)cred, input, output, ret_flags);
         if (major != GSS_S_COMPLETE) {
             ntlm_ctx_fail(ctx);
             return major;
