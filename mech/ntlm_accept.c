@@ -110,11 +110,14 @@ build_challenge(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     /* Sealing implies signing. */
     if (flags & NTLMSSP_NEGOTIATE_SEAL)
         flags |= NTLMSSP_NEGOTIATE_SIGN;
-    /* A client (or a man in the middle) that withholds 128-bit keys or ESS gets no weak keys. */
-    ret = ntlm_policy_session_security(cfg->min_session_security, flags);
-    if (ret) {
-        ntlm_debug_flags("accept: NEGOTIATE refused by min_session_security, flags", flags);
-        goto done;
+    /*
+     * A client (or a man in the middle) that withholds 128-bit keys or ESS gets no signing or
+     * sealing rather than weak keys: a man in the middle could strip SIGN as easily, and the
+     * logon itself still works (Heimdal 7.8 asks for SIGN and SEAL without 128 or 56).
+     */
+    if (ntlm_policy_session_security(cfg->min_session_security, flags) != 0) {
+        ntlm_debug_flags("accept: min_session_security: no signing or sealing for flags", flags);
+        flags &= ~(NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL);
     }
     ret = ntlm_random(ctx->server_challenge, sizeof(ctx->server_challenge));
     if (ret)
