@@ -1064,6 +1064,87 @@ test_a_name_with_a_backslash_or_control_character_is_refused(void)
     c.user = "fr\\ank";
     crafted_login(&c, GSS_C_NO_CHANNEL_BINDINGS, &l);
     check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, "the user or domain name contains");
+    login_free(&l);
+}
+
+static void
+test_localname_refuses_root_system_accounts_and_foreign_domains(void)
+{
+    const char *regular = regular_account();
+    char name[64];
+
+    check_maps_to_nothing("TESTDOM\\root", BELOW_UID_MIN);
+    check_maps_to_nothing("root", BELOW_UID_MIN);
+    check_maps_to_nothing("ANYDOMAIN\\root", FOREIGN_DOMAIN);
+    if (getpwnam("daemon") != NULL)
+        check_maps_to_nothing("TESTDOM\\daemon", BELOW_UID_MIN);
+    /* A name that is no account's maps to itself: it opens no account. */
+    check_maps_to("TESTDOM\\sspigss-no-such-account", "sspigss-no-such-account");
+    check_maps_to("alice@testdom", "alice");
+    if (regular == NULL)
+        return;
+    snprintf(name, sizeof(name), "TESTDOM\\%s", regular);
+    check_maps_to(name, regular);
+    snprintf(name, sizeof(name), "PARTNER\\%s", regular);
+    check_maps_to_nothing(name, FOREIGN_DOMAIN);
+}
+
+static void
+test_an_authenticated_user_maps_in_the_acceptor_domain(void)
+{
+    gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+    struct login l;
+    OM_uint32 min;
+
+    add_user_line(":erin:" TEST_PASSWORD);
+    gss_login("PARTNER\\erin", TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS,
+              &l);
+    check_logged_in(&l, "TESTDOM\\erin");
+    CU_ASSERT_EQUAL(gss_localname(&min, l.src, gss_test_ntlm_oid, &out), GSS_S_COMPLETE);
+    CU_ASSERT(out.length == 4 && memcmp(out.value, "erin", 4) == 0);
+    gss_release_buffer(&min, &out);
+    login_free(&l);
+}
+
+static void
+test_local_uid_min_zero_maps_root_in_our_domain_only(void)
+{
+    check_maps_to("TESTDOM\\root", "root");
+    check_maps_to("root", "root");
+    check_maps_to_nothing("ANYDOMAIN\\root", FOREIGN_DOMAIN);
+}
+
+static void
+test_local_map_domains_adds_the_domains_listed(void)
+{
+    const char *regular = regular_account();
+    char name[64];
+
+    check_maps_to_nothing("PARTNER\\root", BELOW_UID_MIN);
+    if (regular == NULL)
+        return;
+    snprintf(name, sizeof(name), "partner\\%s", regular);
+    check_maps_to(name, regular);
+    snprintf(name, sizeof(name), "%s@CORP.EXAMPLE", regular);
+    check_maps_to(name, regular);
+    snprintf(name, sizeof(name), "OTHER\\%s", regular);
+    check_maps_to_nothing(name, FOREIGN_DOMAIN);
+}
+
+static void
+test_local_map_domains_star_maps_every_domain_above_the_floor(void)
+{
+    const char *regular = regular_account();
+    char name[64];
+
+    check_maps_to_nothing("ANYDOMAIN\\root", BELOW_UID_MIN);
+    if (regular == NULL)
+        return;
+    snprintf(name, sizeof(name), "ANYDOMAIN\\%s", regular);
+    check_maps_to(name, regular);
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* min_session_security                                                                     */
 /* ---------------------------------------------------------------------------------------- */
 
@@ -1144,80 +1225,6 @@ test_min_session_security_never_grants_40_bit_keys_or_no_ess_by_default(void)
 }
 
 static void
-test_localname_refuses_root_system_accounts_and_foreign_domains(void)
-{
-    const char *regular = regular_account();
-    char name[64];
-
-    check_maps_to_nothing("TESTDOM\\root", BELOW_UID_MIN);
-    check_maps_to_nothing("root", BELOW_UID_MIN);
-    check_maps_to_nothing("ANYDOMAIN\\root", FOREIGN_DOMAIN);
-    if (getpwnam("daemon") != NULL)
-        check_maps_to_nothing("TESTDOM\\daemon", BELOW_UID_MIN);
-    /* A name that is no account's maps to itself: it opens no account. */
-    check_maps_to("TESTDOM\\sspigss-no-such-account", "sspigss-no-such-account");
-    check_maps_to("alice@testdom", "alice");
-    if (regular == NULL)
-        return;
-    snprintf(name, sizeof(name), "TESTDOM\\%s", regular);
-    check_maps_to(name, regular);
-    snprintf(name, sizeof(name), "PARTNER\\%s", regular);
-    check_maps_to_nothing(name, FOREIGN_DOMAIN);
-}
-
-static void
-test_an_authenticated_user_maps_in_the_acceptor_domain(void)
-{
-    gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
-    struct login l;
-    OM_uint32 min;
-
-    add_user_line(":erin:" TEST_PASSWORD);
-    gss_login("PARTNER\\erin", TEST_PASSWORD, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS,
-              &l);
-    check_logged_in(&l, "TESTDOM\\erin");
-    CU_ASSERT_EQUAL(gss_localname(&min, l.src, gss_test_ntlm_oid, &out), GSS_S_COMPLETE);
-    CU_ASSERT(out.length == 4 && memcmp(out.value, "erin", 4) == 0);
-    gss_release_buffer(&min, &out);
-    login_free(&l);
-}
-
-static void
-test_local_uid_min_zero_maps_root_in_our_domain_only(void)
-{
-    check_maps_to("TESTDOM\\root", "root");
-    check_maps_to("root", "root");
-    check_maps_to_nothing("ANYDOMAIN\\root", FOREIGN_DOMAIN);
-}
-
-static void
-test_local_map_domains_adds_the_domains_listed(void)
-{
-    const char *regular = regular_account();
-    char name[64];
-
-    check_maps_to_nothing("PARTNER\\root", BELOW_UID_MIN);
-    if (regular == NULL)
-        return;
-    snprintf(name, sizeof(name), "partner\\%s", regular);
-    check_maps_to(name, regular);
-    snprintf(name, sizeof(name), "%s@CORP.EXAMPLE", regular);
-    check_maps_to(name, regular);
-    snprintf(name, sizeof(name), "OTHER\\%s", regular);
-    check_maps_to_nothing(name, FOREIGN_DOMAIN);
-}
-
-static void
-test_local_map_domains_star_maps_every_domain_above_the_floor(void)
-{
-    const char *regular = regular_account();
-    char name[64];
-
-    check_maps_to_nothing("ANYDOMAIN\\root", BELOW_UID_MIN);
-    if (regular == NULL)
-        return;
-    snprintf(name, sizeof(name), "ANYDOMAIN\\%s", regular);
-    check_maps_to(name, regular);
 test_min_session_security_none_accepts_40_bit_keys_and_no_ess(void)
 {
     static const uint32_t stripped[] = {KEY_BITS, ESS};
