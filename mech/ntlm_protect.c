@@ -94,7 +94,14 @@ rewind_recv(struct ntlm_ctx *ctx, const struct ntlm_rc4 *saved)
         ntlm_sign_state_set_stream(&ctx->sign, true, NULL);
 }
 
-/* The GSS status for a signature that did not verify, from its clear sequence field. */
+/*
+ * The GSS status for a signature that did not verify, from its clear sequence field. It is
+ * always the routine error GSS_S_BAD_SIG: the signature was never checked under the number it
+ * claims (the RC4 stream has moved on), so a forged one - the dummy 01 00 .. 00 after the
+ * counter advanced - must not come back as the bare supplementary DUPLICATE or GAP status,
+ * which GSS_ERROR() reads as success (RFC 2743 1.2.1.2: those bits describe a token whose
+ * integrity was verified). The supplementary bit says why, for SSPI's OUT_OF_SEQUENCE.
+ */
 static OM_uint32
 mismatch_status(const struct ntlm_ctx *ctx, const uint8_t sig[SIG], uint32_t expected,
                 uint32_t *code)
@@ -110,12 +117,12 @@ mismatch_status(const struct ntlm_ctx *ctx, const uint8_t sig[SIG], uint32_t exp
     if (got < expected) {
         ntlm_debug("protect: replayed message: sequence %u, expected %u", got, expected);
         *code = NTLM_ERR_SEQ_REPLAY;
-        return GSS_S_DUPLICATE_TOKEN;
+        return GSS_S_BAD_SIG | GSS_S_DUPLICATE_TOKEN;
     }
     if (got > expected) {
         ntlm_debug("protect: gap: sequence %u, expected %u", got, expected);
         *code = NTLM_ERR_SEQ_GAP;
-        return GSS_S_GAP_TOKEN;
+        return GSS_S_BAD_SIG | GSS_S_GAP_TOKEN;
     }
     ntlm_debug("protect: signature mismatch at sequence %u (data or key differ)", got);
     return GSS_S_BAD_SIG;

@@ -289,6 +289,13 @@ sspi_status_from_gss_in(OM_uint32 major, OM_uint32 minor, enum sspi_call call, g
 
     if (calling != 0)
         return SEC_E_INVALID_PARAMETER;
+    /* A message whose signature failed and whose sequence number is not the expected one:
+     * Windows' NTLM reports the sequence first (SEC_E_OUT_OF_SEQUENCE, as Wine's msv1_0
+     * VerifySignature does), and our module marks the BAD_SIG with the DUPLICATE/GAP bit. */
+    if (call == SSPI_CALL_MESSAGE && routine == GSS_S_BAD_SIG &&
+        (supplementary & (GSS_S_DUPLICATE_TOKEN | GSS_S_OLD_TOKEN | GSS_S_UNSEQ_TOKEN |
+                          GSS_S_GAP_TOKEN)))
+        return SEC_E_OUT_OF_SEQUENCE;
     if (routine != 0) {
         /* Minors refine failures to authenticate, not message checks. */
         precise = call == SSPI_CALL_MESSAGE ? SEC_E_OK : status_from_minor(minor, mech);

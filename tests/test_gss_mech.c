@@ -279,9 +279,53 @@ test_tampered_and_replayed_messages_are_rejected(void)
     CU_ASSERT_EQUAL(maj, GSS_S_COMPLETE);
     gss_release_buffer(&min, &out);
     maj = gss_unwrap(&min, p.actx, &tok, &out, NULL, NULL);
-    CU_ASSERT_EQUAL(maj, GSS_S_DUPLICATE_TOKEN);
+    CU_ASSERT_EQUAL(maj, GSS_S_BAD_SIG | GSS_S_DUPLICATE_TOKEN);
     gss_release_buffer(&min, &tok);
     check_wrap(p.ictx, p.actx, "still in step", true);
+    pair_free(&p);
+}
+
+/*
+ * A signature the module could not verify is a routine error whatever sequence number it
+ * claims: the dummy signature (01 00 .. 00) once the counter has moved on, or one from the
+ * future, must never come back as the bare DUPLICATE/GAP bits that GSS_ERROR() takes for
+ * success (RFC 2743 1.2.1.2 keeps those for tokens whose integrity was verified).
+ */
+static void
+test_forged_signatures_with_any_sequence_number_are_errors(void)
+{
+    static const uint32_t claimed[] = {0, 1, 2, 7, 0xffffffffu};
+    struct pair p = {0};
+    gss_buffer_desc msg = {4, "data"}, tok = GSS_C_EMPTY_BUFFER, forged;
+    unsigned char sig[16];
+    OM_uint32 maj, min;
+    size_t i;
+
+    p.icred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    CU_ASSERT_FATAL(establish(&p, gss_test_ntlm_oid, GSS_C_INTEG_FLAG, NULL, NULL));
+    for (i = 0; i < 2; i++) {
+        CU_ASSERT_EQUAL_FATAL(gss_get_mic(&min, p.ictx, GSS_C_QOP_DEFAULT, &msg, &tok),
+                              GSS_S_COMPLETE);
+        CU_ASSERT_EQUAL(gss_verify_mic(&min, p.actx, &msg, &tok, NULL), GSS_S_COMPLETE);
+        gss_release_buffer(&min, &tok);
+    }
+    for (i = 0; i < sizeof(claimed) / sizeof(claimed[0]); i++) {
+        memset(sig, 0, sizeof(sig));
+        sig[0] = 1;
+        sig[12] = claimed[i] & 0xff;
+        sig[13] = (claimed[i] >> 8) & 0xff;
+        sig[14] = (claimed[i] >> 16) & 0xff;
+        sig[15] = claimed[i] >> 24;
+        forged = (gss_buffer_desc){sizeof(sig), sig};
+        maj = gss_verify_mic(&min, p.actx, &msg, &forged, NULL);
+        CU_ASSERT(GSS_ERROR(maj));
+        CU_ASSERT_EQUAL(GSS_ROUTINE_ERROR(maj), GSS_S_BAD_SIG);
+    }
+    /* The genuine stream is undisturbed. */
+    CU_ASSERT_EQUAL_FATAL(gss_get_mic(&min, p.ictx, GSS_C_QOP_DEFAULT, &msg, &tok),
+                          GSS_S_COMPLETE);
+    CU_ASSERT_EQUAL(gss_verify_mic(&min, p.actx, &msg, &tok, NULL), GSS_S_COMPLETE);
+    gss_release_buffer(&min, &tok);
     pair_free(&p);
 }
 
@@ -984,6 +1028,8 @@ static CU_TestInfo tests[] = {
      test_spnego_loop_completes_windows_mechlistmic_pattern},
     {"tampered and replayed messages are rejected",
      test_tampered_and_replayed_messages_are_rejected},
+    {"forged signatures with any sequence number are errors",
+     test_forged_signatures_with_any_sequence_number_are_errors},
     {"wrap_iov seals in place and unwrap_iov reads it",
      test_wrap_iov_seals_in_place_and_unwrap_reads_it},
     {"exported contexts keep talking after import",

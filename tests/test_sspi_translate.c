@@ -88,9 +88,18 @@ static void
 test_supplementary_bits_are_read_after_the_routine_error(void)
 {
     /* A routine error with supplementary bits must not fall through to a default */
+    /* A failed signature whose sequence number is off is Windows' OUT_OF_SEQUENCE (NTLM
+     * checks the number first); outside message calls the routine error decides. */
     CU_ASSERT_EQUAL(
         sspi_status_from_gss(GSS_S_BAD_SIG | GSS_S_DUPLICATE_TOKEN, 0, SSPI_CALL_MESSAGE),
-        SEC_E_MESSAGE_ALTERED);
+        SEC_E_OUT_OF_SEQUENCE);
+    CU_ASSERT_EQUAL(sspi_status_from_gss(GSS_S_BAD_SIG | GSS_S_GAP_TOKEN, 0, SSPI_CALL_MESSAGE),
+                    SEC_E_OUT_OF_SEQUENCE);
+    CU_ASSERT_EQUAL(sspi_status_from_gss(GSS_S_BAD_SIG, 0, SSPI_CALL_MESSAGE),
+                    SEC_E_MESSAGE_ALTERED);
+    CU_ASSERT_EQUAL(
+        sspi_status_from_gss(GSS_S_DEFECTIVE_TOKEN | GSS_S_DUPLICATE_TOKEN, 0, SSPI_CALL_MESSAGE),
+        SEC_E_INVALID_TOKEN);
     CU_ASSERT_EQUAL(sspi_status_from_gss(GSS_S_DUPLICATE_TOKEN, 0, SSPI_CALL_MESSAGE),
                     SEC_E_OUT_OF_SEQUENCE);
     CU_ASSERT_EQUAL(sspi_status_from_gss(GSS_S_GAP_TOKEN, 0, SSPI_CALL_MESSAGE),
