@@ -13,6 +13,7 @@
 #include "sspi_buffers.h"
 #include "sspi_handles.h"
 #include "sspi_objects.h"
+#include "sspi_spnego.h"
 #include "sspi_strings.h"
 #include "sspi_translate.h"
 #include "sspigss_ntlm.h"
@@ -215,7 +216,8 @@ initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, 
     SecBuffer *token = sspi_find_buffer(pInput, SECBUFFER_TOKEN), *out_token;
     SECURITY_STATUS status;
     OM_uint32 major, minor, ret_flags = 0, time_rec = 0;
-    bool have_cb, final_leg = false, complete;
+    gss_buffer_desc adapted_in = GSS_C_EMPTY_BUFFER;
+    bool have_cb, final_leg = false, complete, adapted;
 
     if (!data_rep_valid(TargetDataRep) || phNewContext == NULL)
         return SEC_E_INVALID_PARAMETER;
@@ -246,15 +248,23 @@ initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, 
     }
     if (token != NULL)
         in = (gss_buffer_desc){token->cbBuffer, token->pvBuffer};
-    major = gss_init_sec_context(&minor, ctx->cred->gss, &ctx->gss, ctx->target, ctx->pkg->mech,
-                                 sspi_isc_req_to_gss(fContextReq), GSS_C_INDEFINITE,
-                                 have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS, &in, &ctx->mech, &out,
-                                 &ret_flags, &time_rec);
+    /* The acceptor's negTokenResp, re-tagged for a library with MIT ticket 9183's bug. */
+    adapted = !first && ctx->pkg->id == SSPI_PKG_NEGOTIATE &&
+              sspi_spnego_adapt(GSS_C_NO_CREDENTIAL, &in, &adapted_in);
+    major =
+        gss_init_sec_context(&minor, ctx->cred->gss, &ctx->gss, ctx->target, ctx->pkg->mech,
+                             sspi_isc_req_to_gss(fContextReq), GSS_C_INDEFINITE,
+                             have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS, adapted ? &adapted_in : &in,
+                             &ctx->mech, &out, &ret_flags, &time_rec);
+    free(adapted_in.value);
     if (GSS_ERROR(major) || (final_leg && major != GSS_S_COMPLETE)) {
         /* Translated before the release, which would overwrite the minor code. */
         status = GSS_ERROR(major)
                      ? sspi_status_from_gss_in(major, minor, SSPI_CALL_INITIATE, ctx->pkg->mech)
                      : SEC_E_INVALID_TOKEN;
+        if (major == GSS_S_DEFECTIVE_TOKEN && !adapted && ctx->pkg->id == SSPI_PKG_NEGOTIATE &&
+            sspi_spnego_failure_is_9183(&in))
+            status = SPNEGO_MIC_9183_STATUS;
         gss_release_buffer(&minor, &out);
         /* An acceptor's last token that does not verify leaves nothing usable behind. */
         if (final_leg)
@@ -398,7 +408,8 @@ AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext, PSecBuffe
     SecBuffer *token;
     SECURITY_STATUS status;
     OM_uint32 major, minor, ret_flags = 0, time_rec = 0;
-    bool have_cb;
+    gss_buffer_desc adapted_in = GSS_C_EMPTY_BUFFER;
+    bool have_cb, adapted;
 
     if (!data_rep_valid(TargetDataRep) || phNewContext == NULL)
         return SEC_E_INVALID_PARAMETER;
@@ -423,13 +434,21 @@ AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext, PSecBuffe
             goto done;
         }
     }
-    major = gss_accept_sec_context(&minor, &ctx->gss, sspi_cred_for_accept(ctx->cred), &in,
+    /* The initiator's negTokenResp, re-tagged for a library with MIT ticket 9183's bug. */
+    adapted = !first && ctx->pkg->id == SSPI_PKG_NEGOTIATE &&
+              sspi_spnego_adapt(sspi_cred_for_accept(ctx->cred), &in, &adapted_in);
+    major = gss_accept_sec_context(&minor, &ctx->gss, sspi_cred_for_accept(ctx->cred),
+                                   adapted ? &adapted_in : &in,
                                    have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS, &peer, &ctx->mech,
                                    &out, &ret_flags, &time_rec, &delegated);
+    free(adapted_in.value);
     if (GSS_ERROR(major)) {
         /* Translated before the release, which would overwrite the minor code. */
         status = sspi_status_from_gss_in(
             major, minor, first ? SSPI_CALL_ACCEPT : SSPI_CALL_ACCEPT_FINAL, ctx->pkg->mech);
+        if (major == GSS_S_DEFECTIVE_TOKEN && !adapted && ctx->pkg->id == SSPI_PKG_NEGOTIATE &&
+            sspi_spnego_failure_is_9183(&in))
+            status = SPNEGO_MIC_9183_STATUS;
         gss_release_buffer(&minor, &out);
         goto done;
     }
