@@ -37,11 +37,16 @@ cat > "$W/smb.conf" <<EOF
     log file = $W/samba/log
 EOF
 
-# run_initiator CONF LABEL: counts the script's PASS/FAIL lines; a crash is a failure too.
+# The SPNEGO logon needs MIT's SPNEGO to read Samba's mechListMIC (the initiator is python's
+# gssapi over MIT, with nothing in between to adapt the token).
+skip_spnego=""
+spnego_mic_bug && skip_spnego=$SPNEGO_MIC_9183_REASON
+
+# run_initiator CONF LABEL: counts the script's PASS/FAIL/SKIP lines; a crash is a failure too.
 run_initiator() {
     GSS_MECH_CONFIG=$1 timeout 120 "$PY" "$SCRIPT" --label "$2" --smb-conf "$W/smb.conf" \
         --ntlm-auth "$NTLM_AUTH" --user 'TESTDOM\alice' --password 'Passw0rd!' \
-        > "$W/out" 2>&1
+        ${skip_spnego:+--skip-spnego-mic "$skip_spnego"} > "$W/out" 2>&1
     rc=$?
     before=$FAILED
     # The script prints its own PASS/FAIL lines; count them into lib.sh's totals as they are.
@@ -49,6 +54,7 @@ run_initiator() {
         case $line in
         "PASS: "*) PASSED=$((PASSED + 1)) ;;
         "FAIL: "*) FAILED=$((FAILED + 1)) ;;
+        "SKIP: "*) SKIPPED=$((SKIPPED + 1)) ;;
         esac
         printf '%s\n' "$line"
     done < "$W/out"

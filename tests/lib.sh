@@ -8,6 +8,7 @@ PIDS=""
 CLEANUP_HOOKS=""
 PASSED=0
 FAILED=0
+SKIPPED=0
 
 cleanup() {
     for hook in $CLEANUP_HOOKS; do
@@ -57,8 +58,46 @@ fail() {
     printf 'FAIL: %s\n' "$*"
 }
 
-# The closing line automake's log and CI read; the exit status follows the failures.
+# A case that could not run: printed here (scripts may redefine skip to record it too) and
+# counted by the caller in SKIPPED when finish should report automake's SKIP.
+skip() {
+    printf 'SKIP: %s\n' "$*"
+}
+
+# spnego_mic_bug: true when this process's MIT krb5 cannot read SPNEGO's mechListMIC (MIT
+# ticket 9183, krb5 1.21.0 to 1.22.1), as the behavioural probe tools/sspigss-spnego-probe
+# finds. A probe that cannot tell says false: the case runs, and a failure stays a failure.
+# Asked once per script.
+SPNEGO_MIC_9183_REASON="MIT krb5 SPNEGO mechListMIC bug (ticket 9183)"
+SPNEGO_MIC_PROBE=""
+spnego_mic_bug() {
+    if [ -z "$SPNEGO_MIC_PROBE" ]; then
+        SPNEGO_MIC_PROBE=0
+        "${SSPIGSS_BUILDDIR:-.}/tools/sspigss-spnego-probe" --module "$SSPIGSS_MODULE" \
+            > "$W/spnego-probe.log" 2>&1 || SPNEGO_MIC_PROBE=$?
+        cat "$W/spnego-probe.log"
+    fi
+    [ "$SPNEGO_MIC_PROBE" -eq 1 ]
+}
+
+# needs_spnego_mic CASE: false, after a SKIP line for CASE, when spnego_mic_bug; else true.
+needs_spnego_mic() {
+    if spnego_mic_bug; then
+        SKIPPED=$((SKIPPED + 1))
+        skip "$*: $SPNEGO_MIC_9183_REASON"
+        return 1
+    fi
+    return 0
+}
+
+# The closing line automake's log and CI read; the exit status follows the failures, and is
+# automake's SKIP (77) when cases were skipped and none failed, so a skip is never a silent pass.
 finish() {
-    echo "$PASSED passed, $FAILED failed"
-    [ "$FAILED" -eq 0 ]
+    if [ "$SKIPPED" -gt 0 ]; then
+        echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+    else
+        echo "$PASSED passed, $FAILED failed"
+    fi
+    [ "$FAILED" -eq 0 ] || return 1
+    [ "$SKIPPED" -eq 0 ] || return 77
 }

@@ -231,6 +231,8 @@ test_spnego_loop_completes_windows_mechlistmic_pattern(void)
     OM_uint32 maj, min;
     char *name;
 
+    if (!gss_test_needs_spnego_mic())
+        return;
     /* Default credentials on both sides: NTLMUSER and NTLM_USER_FILE; krb5 has nothing. */
     CU_ASSERT_FATAL(
         establish(&p, gss_test_spnego_oid, GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG, NULL, NULL));

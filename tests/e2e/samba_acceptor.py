@@ -325,6 +325,9 @@ def main():
     parser.add_argument('--ntlm-auth', default='ntlm_auth')
     parser.add_argument('--user', default='TESTDOM\\alice')
     parser.add_argument('--password', default='Passw0rd!')
+    parser.add_argument('--skip-spnego-mic', metavar='REASON',
+                        help='report the SPNEGO logon, which needs the GSS library to read '
+                        'Samba\'s mechListMIC, as SKIP with REASON instead of running it')
     args = parser.parse_args()
 
     cases = [
@@ -334,6 +337,10 @@ def main():
         ('gss-spnego', SPNEGO_OID, 'wrong password', False, 'wrong-' + args.password),
     ]
     for protocol, mech, desc, expect_accept, password in cases:
+        if args.skip_spnego_mic and mech == SPNEGO_OID and expect_accept:
+            report('SKIP', '%s -> ntlm_auth %s (%s)' % (args.label, protocol, desc),
+                   args.skip_spnego_mic)
+            continue
         try:
             creds = password_creds(args.user, password, mech) if password else None
         except gssapi.exceptions.GSSError as err:
