@@ -50,6 +50,7 @@ DC_MUSTCHANGE_USER=dcmustchange
 DC_NETNS=
 DC_PID=
 DC_SKIP_REASON=
+DC_PROPAGATION=
 export DC_DOMAIN DC_REALM DC_CONF DC_USER DC_PASSWORD DC_GROUP DC_DISABLED_USER \
     DC_EXPIRED_USER DC_MUSTCHANGE_USER
 
@@ -86,7 +87,15 @@ dc_available() {
         DC_SKIP_REASON="no parent to mount over libwbclient's socket directory ${dc_sock:-?}"
         return 1
     fi
-    if ! unshare --mount --propagation private true 2> /dev/null; then
+    if unshare --mount --propagation private true 2> /dev/null; then
+        DC_PROPAGATION=private
+    elif unshare --mount --propagation unchanged true 2> /dev/null &&
+        dc_private_mountpoint "$(dirname "$dc_sock")"; then
+        # In a chroot whose / is not a mount point, unshare cannot make / private ("cannot
+        # change root filesystem propagation"). What dc_client mounts on is made a private
+        # mount point of its own instead, so its mount propagates nowhere either.
+        DC_PROPAGATION=unchanged
+    else
         DC_SKIP_REASON="cannot create a mount namespace (unshare --mount)"
         return 1
     fi
@@ -99,11 +108,30 @@ dc_available() {
     return 0
 }
 
+# dc_private_mountpoint DIR: DIR bound onto itself and made private (what ip netns does for
+# /run/netns when it is no mount point), so that a mount on DIR in a child mount namespace does
+# not propagate to the peers of the mount DIR lies in, which in a chroot may be invisible (and
+# so cannot be made private) yet shared with the host. lib.sh's cleanup unmounts it.
+DC_SELF_BIND=
+dc_private_mountpoint() {
+    mount --bind "$1" "$1" 2> /dev/null || return 1
+    DC_SELF_BIND=$1
+    dc_add_cleanup_hook
+    mount --make-private "$1" 2> /dev/null
+}
+
+dc_add_cleanup_hook() {
+    case " $CLEANUP_HOOKS " in
+    *" dc_cleanup "*) ;;
+    *) CLEANUP_HOOKS="$CLEANUP_HOOKS dc_cleanup" ;;
+    esac
+}
+
 # dc_client COMMAND [ARG...]: runs COMMAND where libwbclient finds the DC's winbindd (see the
 # header). It replaces the shell, so "dc_client prog &" leaves prog's pid in $!.
 dc_client() {
     # shellcheck disable=SC2016 # expanded by the inner sh
-    unshare --mount --propagation private sh -c \
+    unshare --mount --propagation "${DC_PROPAGATION:-private}" sh -c \
         'mount --bind "$1" "$2" || exit 125; shift 2; exec "$@"' \
         sh "$DC_DIR/run" "$(dirname "$(dc_builtin_socket_dir)")" "$@"
 }
@@ -210,11 +238,8 @@ dc_wait() {
 }
 
 dc_start() {
-    dc_cleanup
-    case " $CLEANUP_HOOKS " in
-    *" dc_cleanup "*) ;;
-    *) CLEANUP_HOOKS="$CLEANUP_HOOKS dc_cleanup" ;;
-    esac
+    dc_teardown
+    dc_add_cleanup_hook
     rm -rf "$DC_DIR"
     mkdir -p "$DC_DIR/run" "$DC_DIR/log" "$DC_DIR/usershares" || return 1
     # What dc_client mounts over /run/samba gets its mode: anyone may use the unprivileged
@@ -310,8 +335,15 @@ dc_stop() {
     ! dc_alive $dc_all
 }
 
-# lib.sh's cleanup hook: the DC is stopped and its namespace deleted, on failure too.
+# lib.sh's cleanup hook: the DC is stopped, its namespace deleted and dc_private_mountpoint's
+# mount undone, on failure too.
 dc_cleanup() {
+    dc_teardown
+    [ -z "$DC_SELF_BIND" ] || umount "$DC_SELF_BIND" 2> /dev/null
+    DC_SELF_BIND=
+}
+
+dc_teardown() {
     dc_stop > /dev/null 2>&1
     if [ -n "$DC_NETNS" ]; then
         ip netns delete "$DC_NETNS" 2> /dev/null
