@@ -151,6 +151,8 @@ install_deps() {
     unmount_all
 }
 
+# Building or updating the cached root takes the lock alone; runs then share it, so that no
+# run's overlay ever sees its lower layer change.
 mkdir -p "$cache"
 exec 9> "$cache/$suite.lock"
 flock 9
@@ -163,6 +165,7 @@ if image_is_fresh; then
 else
     build_image
 fi
+flock -s 9
 
 # This run's root: an overlay over the cached one (a copy where overlayfs is unavailable),
 # deleted at exit.
