@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntlm_debug.h"
 #include "ntlm_endian.h"
 #include "ntlm_errors.h"
 #include "ntlm_gss.h"
@@ -100,6 +101,8 @@ remaining(const struct ntlm_ctx *ctx)
 OM_uint32
 ntlm_gss_delete_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_buffer_t output)
 {
+    struct ntlm_ctx *ctx;
+
     *minor = 0;
     if (output != GSS_C_NO_BUFFER) {
         output->length = 0;
@@ -107,7 +110,20 @@ ntlm_gss_delete_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_buffer_
     }
     if (context == NULL)
         return GSS_S_COMPLETE;
-    ntlm_ctx_free((struct ntlm_ctx *)*context);
+    ctx = (struct ntlm_ctx *)*context;
+    /*
+     * MIT's SPNEGO verifies the acceptor's mechListMIC, then resets our RC4 states (1). An
+     * initiator that SPNEGO had send its own MIC but that goes without that second reset was
+     * abandoned before the acceptor's MIC was read: what krb5 1.21.0 to 1.22.1 do, which look
+     * for it under the wrong tag (MIT ticket 9183), failing with GSS_S_DEFECTIVE_TOKEN.
+     */
+    if (ctx != NULL && ctx->initiator && ctx->spnego_asked_mic && ctx->spnego_reset[0] &&
+        !ctx->spnego_reset[1])
+        ntlm_debug("init: SPNEGO released the context without verifying the acceptor's "
+                   "mechListMIC; if it failed with GSS_S_DEFECTIVE_TOKEN, this MIT krb5 may have "
+                   "the SPNEGO mechListMIC bug (ticket 9183, krb5 1.21.0 to 1.22.1): "
+                   "sspigss-spnego-probe tells");
+    ntlm_ctx_free(ctx);
     *context = GSS_C_NO_CONTEXT;
     return GSS_S_COMPLETE;
 }
@@ -254,6 +270,7 @@ ntlm_gss_set_sec_context_option(OM_uint32 *minor, gss_ctx_id_t *context,
     if (value == GSS_C_NO_BUFFER || value->length != sizeof(which))
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_INVALID_ARG);
     memcpy(&which, value->value, sizeof(which));
+    ctx->spnego_reset[which == 1] = true;
     /* MS-SPNG 3.3.5.1: after the mechListMIC both RC4 handles restart from their keys. */
     if (!ctx->have_key || !(ctx->neg_flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL))) {
         *minor = 0;

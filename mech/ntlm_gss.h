@@ -95,6 +95,9 @@ struct ntlm_ctx {
     struct ntlm_cred *cred; /* a private copy of the initiator credential */
     bool spnego_asked_mic;  /* SPNEGO queried the require-MIC OID */
     bool sent_mic;          /* our AUTHENTICATE carried a MIC */
+    /* SPNEGO reset the RC4 states after its own mechListMIC (0) and the peer's (1): see
+     * ntlm_gss_delete_sec_context on MIT ticket 9183. */
+    bool spnego_reset[2];
     /* acceptor */
     char *user_file;
 };

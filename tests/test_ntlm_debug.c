@@ -22,6 +22,7 @@
 #include "ntlm_debug.h"
 #include "ntlm_errors.h"
 #include "ntlm_message.h"
+#include "sspigss_ntlm.h"
 #include "test_util.h"
 
 #define DEFAULT_CONFIG                                                                             \
@@ -209,9 +210,40 @@ test_debug_key_takes_none_or_an_absolute_path(void)
     ntlm_config_clear(&cfg);
 }
 
+/* What the test does in SPNEGO's place once the NTLM contexts are complete. */
+enum spnego_part {
+    NO_SPNEGO,
+    SPNEGO_SENT_MIC_ONLY, /* require-MIC asked, own mechListMIC sent: the peer's never read */
+    SPNEGO_BOTH_MICS,     /* the peer's mechListMIC verified too */
+};
+
+/* The initiator's side of MIT SPNEGO's mechListMIC exchange, as far as part goes. */
+static int
+play_spnego(gss_ctx_id_t *ictx, enum spnego_part part)
+{
+    gss_OID_desc require = {SSPIGSS_NTLM_SAMBA_OID_LEN, SSPIGSS_NTLM_REQUIRE_MIC_OID_DER},
+                 reset = {SSPIGSS_NTLM_SAMBA_OID_LEN, SSPIGSS_NTLM_RESET_CRYPTO_OID_DER};
+    gss_buffer_set_t answer = GSS_C_NO_BUFFER_SET;
+    OM_uint32 which = 0, min;
+    gss_buffer_desc value = {sizeof(which), &which};
+
+    if (part == NO_SPNEGO)
+        return 0;
+    if (gss_inquire_sec_context_by_oid(&min, *ictx, &require, &answer) != GSS_S_COMPLETE)
+        return 1;
+    gss_release_buffer_set(&min, &answer);
+    if (gss_set_sec_context_option(&min, ictx, &reset, &value) != GSS_S_COMPLETE)
+        return 1;
+    which = 1;
+    if (part == SPNEGO_BOTH_MICS &&
+        gss_set_sec_context_option(&min, ictx, &reset, &value) != GSS_S_COMPLETE)
+        return 1;
+    return 0;
+}
+
 /* A raw NTLM handshake through the mechglue; writes the session key's hex to key_path. */
 static int
-handshake(const char *key_path)
+handshake(const char *key_path, enum spnego_part part)
 {
     gss_buffer_desc user = {strlen(TEST_USER), (void *)TEST_USER},
                     pass = {strlen(TEST_PASSWORD), (void *)TEST_PASSWORD},
@@ -250,7 +282,7 @@ handshake(const char *key_path)
         goto done;
     maj = gss_accept_sec_context(&min, &actx, GSS_C_NO_CREDENTIAL, &tok3, NULL, NULL, NULL, &tok4,
                                  NULL, NULL, NULL);
-    if (maj != GSS_S_COMPLETE)
+    if (maj != GSS_S_COMPLETE || play_spnego(&ictx, part) != 0)
         goto done;
     if (key_path == NULL) {
         ret = 0;
@@ -285,6 +317,7 @@ struct traced_run {
     const char *env;    /* SSPIGSS_NTLM_DEBUG, NULL: unset */
     const char *config; /* ntlm.conf for this run */
     const char *key_path;
+    enum spnego_part spnego;
 };
 
 static int
@@ -298,7 +331,7 @@ child_handshake(const void *arg)
         unsetenv("SSPIGSS_NTLM_DEBUG");
     if (gss_test_env_write_config(run->config) != 0)
         return 2;
-    return handshake(run->key_path);
+    return handshake(run->key_path, run->spnego);
 }
 
 static void
@@ -321,7 +354,7 @@ static void
 test_handshake_trace_names_each_step_and_no_secret(void)
 {
     char path[512], key_path[512], nt_hex[33];
-    struct traced_run run = {path, DEFAULT_CONFIG, key_path};
+    struct traced_run run = {path, DEFAULT_CONFIG, key_path, NO_SPNEGO};
     uint8_t nt_hash[16];
     char *text, *key_hex;
 
@@ -361,10 +394,37 @@ test_handshake_trace_names_each_step_and_no_secret(void)
 }
 
 static void
+test_an_initiator_spnego_abandons_before_the_peers_mic_names_ticket_9183(void)
+{
+    char path[512];
+    struct traced_run run = {path, DEFAULT_CONFIG, NULL, SPNEGO_SENT_MIC_ONLY};
+    char *text;
+
+    temp_path("trace-9183", path, sizeof(path));
+    CU_ASSERT_EQUAL_FATAL(in_child(child_handshake, &run), 0);
+    text = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    assert_contains(text, "init: SPNEGO released the context without verifying the acceptor's "
+                          "mechListMIC");
+    assert_contains(text, "ticket 9183");
+    free(text);
+    unlink(path);
+
+    /* Both MICs exchanged: nothing to explain. */
+    run.spnego = SPNEGO_BOTH_MICS;
+    CU_ASSERT_EQUAL_FATAL(in_child(child_handshake, &run), 0);
+    text = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NULL(strstr(text, "ticket 9183"));
+    free(text);
+    unlink(path);
+}
+
+static void
 test_debug_key_turns_the_trace_on_and_the_environment_wins(void)
 {
     char path[512], config[1024];
-    struct traced_run run = {NULL, config, NULL};
+    struct traced_run run = {NULL, config, NULL, NO_SPNEGO};
     char *text;
 
     temp_path("trace-config", path, sizeof(path));
@@ -387,7 +447,7 @@ static void
 test_nothing_is_written_when_the_trace_is_off(void)
 {
     char path[512];
-    struct traced_run run = {NULL, DEFAULT_CONFIG, NULL};
+    struct traced_run run = {NULL, DEFAULT_CONFIG, NULL, NO_SPNEGO};
 
     temp_path("trace-off", path, sizeof(path));
     CU_ASSERT_EQUAL_FATAL(in_child(child_handshake, &run), 0);
@@ -408,6 +468,8 @@ static CU_TestInfo tests[] = {
     {"the debug key takes none or an absolute path", test_debug_key_takes_none_or_an_absolute_path},
     {"a handshake's trace names each step and no secret",
      test_handshake_trace_names_each_step_and_no_secret},
+    {"an initiator SPNEGO abandons before the peer's mechListMIC names ticket 9183",
+     test_an_initiator_spnego_abandons_before_the_peers_mic_names_ticket_9183},
     {"the debug key turns the trace on and the environment wins",
      test_debug_key_turns_the_trace_on_and_the_environment_wins},
     {"nothing is written when the trace is off", test_nothing_is_written_when_the_trace_is_off},
