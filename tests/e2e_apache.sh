@@ -398,12 +398,16 @@ if [ -x "$EXAMPLES/sspi_client" ]; then
     run_case "sspi_client NTLM, SPN of another service" /both NTLM 401 - \
         sspi_client "$NO_TICKET" --package NTLM --user "$ALICE" --password "$PW" \
         --target cifs/localhost
-    run_case "sspi_client Negotiate" /ntlm Negotiate "$ALICE" Negotiate/NTLM \
-        sspi_client "$NO_TICKET" --package Negotiate --user "$ALICE" --password "$PW"
+    # httpd's SPNEGO is MIT's, with nothing in between: on an affected krb5 it drops the
+    # client's mechListMIC and answers without its own, which the client must refuse.
+    needs_spnego_mic "sspi_client Negotiate -> /ntlm" &&
+        run_case "sspi_client Negotiate" /ntlm Negotiate "$ALICE" Negotiate/NTLM \
+            sspi_client "$NO_TICKET" --package Negotiate --user "$ALICE" --password "$PW"
     run_case "sspi_client NTLM" /both NTLM "$ALICE" NTLM/NTLM \
         sspi_client "$NO_TICKET" --package NTLM --user "$ALICE" --password "$PW"
-    run_case "sspi_client Negotiate" /noname Negotiate "$ALICE" Negotiate/NTLM \
-        sspi_client "$NO_TICKET" --package Negotiate --user "$ALICE" --password "$PW"
+    needs_spnego_mic "sspi_client Negotiate -> /noname" &&
+        run_case "sspi_client Negotiate" /noname Negotiate "$ALICE" Negotiate/NTLM \
+            sspi_client "$NO_TICKET" --package Negotiate --user "$ALICE" --password "$PW"
     if [ -n "$TICKET" ]; then
         run_case "sspi_client Negotiate (Kerberos ticket)" /both Negotiate user@KRBTEST.COM \
             Negotiate/krb5 sspi_client "$TICKET" --package Negotiate

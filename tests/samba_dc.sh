@@ -67,7 +67,7 @@ dc_available() {
         return 1
     fi
     PATH="$PATH:/usr/sbin:/sbin"
-    for dc_t in samba samba-tool winbindd wbinfo ip unshare mount timeout; do
+    for dc_t in samba samba-tool winbindd wbinfo ip unshare nsenter mount timeout; do
         if ! command -v "$dc_t" > /dev/null 2>&1; then
             DC_SKIP_REASON="$dc_t is not installed (apt-get install samba-ad-dc winbind iproute2)"
             return 1
@@ -141,11 +141,18 @@ dc_client() {
 dc_netns_create() {
     DC_NETNS="sspigss-dc-$$"
     ip netns add "$DC_NETNS" &&
-        ip -n "$DC_NETNS" link set lo up &&
-        ip -n "$DC_NETNS" link add sspigss0 type veth peer name sspigss1 &&
-        ip -n "$DC_NETNS" address add "$DC_ADDR/24" dev sspigss0 &&
-        ip -n "$DC_NETNS" link set sspigss0 up &&
-        ip -n "$DC_NETNS" link set sspigss1 up
+        dc_in_netns ip link set lo up &&
+        dc_in_netns ip link add sspigss0 type veth peer name sspigss1 &&
+        dc_in_netns ip address add "$DC_ADDR/24" dev sspigss0 &&
+        dc_in_netns ip link set sspigss0 up &&
+        dc_in_netns ip link set sspigss1 up
+}
+
+# dc_in_netns COMMAND [ARG...]: COMMAND in the DC's network namespace. nsenter, not "ip netns
+# exec" or "ip -n": those also make / a slave mount, which fails in a chroot whose / is no
+# mount point, and nothing here needs the namespace's own /sys that they mount.
+dc_in_netns() {
+    nsenter --net="/run/netns/$DC_NETNS" "$@"
 }
 
 # The domain, with every path Samba would otherwise take from its build (testparm -sv lists
@@ -262,7 +269,8 @@ dc_start() {
         return 1
     fi
     # -F, not -i: interactive samba exits at EOF on stdin, which is /dev/null here.
-    ip netns exec "$DC_NETNS" samba -F -s "$DC_CONF" \
+    # nsenter itself, not dc_in_netns: $! must be samba's pid (nsenter execs it).
+    nsenter --net="/run/netns/$DC_NETNS" samba -F -s "$DC_CONF" \
         < /dev/null > "$DC_DIR/log/stdout" 2>&1 &
     DC_PID=$!
     PIDS="$PIDS $DC_PID"
