@@ -5,8 +5,8 @@
 #
 #   fuzz/build.sh OUTDIR        CC_FUZZ (default clang), CFLAGS_FUZZ (default -g -O1)
 #
-# Needs clang and its sanitizer/fuzzer runtime: on Debian 12, apt-get install clang
-# libclang-rt-14-dev. Also the build's own dependencies (libkrb5-dev, libssl-dev, zlib1g-dev,
+# Needs clang and its sanitizer/fuzzer runtime: apt-get install clang libclang-rt-N-dev
+# (N = 14 on Debian 12, 19 on Debian 13). Also the build's own dependencies (libkrb5-dev, libssl-dev, zlib1g-dev,
 # libunistring-dev, pkg-config).
 set -eu
 
@@ -27,7 +27,7 @@ die() {
 }
 
 command -v "$cc" > /dev/null 2>&1 ||
-    die "$cc not found: install clang and its fuzzer runtime (Debian 12: apt-get install clang libclang-rt-14-dev), or set CC_FUZZ"
+    die "$cc not found: install clang and its fuzzer runtime (Debian 12: apt-get install clang libclang-rt-14-dev; Debian 13: libclang-rt-19-dev), or set CC_FUZZ"
 mkdir -p "$obj/core" "$obj/module" "$obj/fuzz"
 
 # A compiler without the libFuzzer and sanitizer runtimes fails here, not halfway through.
@@ -35,7 +35,7 @@ printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\n%s
     'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { return d && n; }' \
     > "$obj/probe.c"
 "$cc" -fsanitize=fuzzer,address,undefined "$obj/probe.c" -o "$obj/probe" > "$obj/probe.log" 2>&1 ||
-    die "$cc cannot link -fsanitize=fuzzer,address,undefined (see $obj/probe.log): install the runtime (Debian 12: apt-get install libclang-rt-14-dev)"
+    die "$cc cannot link -fsanitize=fuzzer,address,undefined (see $obj/probe.log): install the runtime (libclang-rt-N-dev for clang-N: 14 on Debian 12, 19 on Debian 13)"
 
 if pkg-config --exists krb5-gssapi 2> /dev/null; then
     gss_cflags=$(pkg-config --cflags krb5-gssapi)
