@@ -6,8 +6,8 @@
 #   fuzz/build.sh OUTDIR        CC_FUZZ (default clang), CFLAGS_FUZZ (default -g -O1)
 #
 # Needs clang and its sanitizer/fuzzer runtime: apt-get install clang libclang-rt-N-dev
-# (N = 14 on Debian 12, 19 on Debian 13). Also the build's own dependencies (libkrb5-dev, libssl-dev, zlib1g-dev,
-# libunistring-dev, pkg-config).
+# (N = 14 on Debian 12, 19 on Debian 13). Also the build's own dependencies (libkrb5-dev,
+# libssl-dev, zlib1g-dev, libunistring-dev, pkg-config).
 set -eu
 
 if [ $# -ne 1 ]; then
