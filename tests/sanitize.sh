@@ -72,7 +72,8 @@ fi
 if configure_in tsan "-fsanitize=thread" &&
     make -j2 mech/sspigss_ntlm.la > make.log 2>&1 &&
     make -j2 tests/test_concurrency > make-test.log 2>&1; then
-    SSPIGSS_MODULE="$root/tsan/mech/.libs/sspigss_ntlm.so" TSAN_OPTIONS=halt_on_error=1 \
+    SSPIGSS_MODULE="$root/tsan/mech/.libs/sspigss_ntlm.so" \
+        TSAN_OPTIONS="halt_on_error=1:suppressions=$src/tests/tsan.supp" \
         ./tests/test_concurrency > concurrency.log 2>&1
     status=$?
     [ $status -eq 0 ] || cat concurrency.log
