@@ -6,7 +6,7 @@ set -eu
 build="build-essential autoconf automake libtool pkg-config libkrb5-dev libssl-dev zlib1g-dev
 libunistring-dev libcunit1-dev libwbclient-dev"
 test="gss-ntlmssp valgrind krb5-kdc krb5-admin-server krb5-user curl apache2
-libapache2-mod-auth-gssapi winbind python3-requests-ntlm python3-gssapi python3-impacket clang
+libapache2-mod-auth-gssapi winbind python3-requests-ntlm python3-ntlm-auth python3-gssapi python3-impacket clang
 man-db samba samba-ad-dc samba-ad-provision samba-dsdb-modules iproute2 util-linux
 default-jdk-headless libhttpclient-java golang-go golang-github-azure-go-ntlmssp-dev
 heimdal-multidev"
