@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ntlm_audit.h"
 #include "ntlm_auth.h"
@@ -16,6 +17,7 @@
 #include "ntlm_debug.h"
 #include "ntlm_errors.h"
 #include "ntlm_gss.h"
+#include "ntlm_lockout.h"
 #include "ntlm_message.h"
 #include "ntlm_policy.h"
 #include "ntlm_unicode.h"
@@ -52,6 +54,7 @@ accept_major(uint32_t ret)
     case NTLM_ERR_DOMAIN_UNAVAILABLE:
     case NTLM_ERR_DOMAIN_TIMEOUT:
     case NTLM_ERR_DOMAIN_UNSUPPORTED:
+    case NTLM_ERR_LOCKOUT_STATE:
         return GSS_S_FAILURE;
     case NTLM_ERR_UNKNOWN_USER:
     case NTLM_ERR_WRONG_PASSWORD:
@@ -63,6 +66,7 @@ accept_major(uint32_t ret)
     case NTLM_ERR_DOMAIN_REFUSED:
     /* No account has such a name, as for an unknown user. */
     case NTLM_ERR_BAD_ACCOUNT_NAME:
+    case NTLM_ERR_LOCKED_OUT:
     case NTLM_ERR_NTLMV1_DISABLED:
     case NTLM_ERR_LM_DISABLED:
     case NTLM_ERR_ANONYMOUS_DISABLED:
@@ -427,33 +431,93 @@ authenticated_name(const struct ntlm_user_entry *entry, const struct ntlm_config
     return ntlm_name_new(NTLM_NAME_USER, entry->user, domain, out);
 }
 
-/* The response checked against the acceptor's user file: *who and the KXKEY on success. */
+/*
+ * The lockout policy's verdict on a response checked against the user file. ret is the
+ * verification's outcome, entry the account (NULL for an unknown user). Only the user file's
+ * accounts are counted, under the names the file gives them, so that a client cannot start
+ * a fresh count by spelling the domain or the case differently; an unknown user is read as if
+ * it were one (the same work) but never counted, so that made-up names cannot fill the table.
+ */
+static uint32_t
+lockout_verdict(const struct ntlm_config *cfg, const struct ntlm_authenticate *auth,
+                const struct ntlm_user_entry *entry, uint32_t ret, struct ntlm_audit_record *rec)
+{
+    const struct ntlm_lockout_policy policy = {cfg->lockout_threshold, cfg->lockout_window,
+                                               cfg->lockout_duration};
+    struct ntlm_lockout *table;
+    struct ntlm_lockout_key key;
+    time_t now = time(NULL);
+    uint32_t verdict;
+
+    if (policy.threshold == 0 || (ret != 0 && ret != NTLM_ERR_WRONG_PASSWORD))
+        return ret;
+    table = ntlm_lockout_process(cfg);
+    if (table == NULL)
+        return NTLM_ERR_NOMEM;
+    verdict = entry != NULL ? ntlm_lockout_key(table, entry->domain, entry->user, &key)
+                            : ntlm_lockout_key(table, auth->domain, auth->user, &key);
+    if (verdict)
+        return verdict;
+    if (entry == NULL) {
+        (void)ntlm_lockout_check(table, &policy, &key, now);
+        return ret;
+    }
+    if (ret == 0)
+        verdict = ntlm_lockout_success(table, &policy, &key, now);
+    else
+        verdict = ntlm_lockout_failure(table, &policy, &key, now, &rec->locked_out_now);
+    if (verdict == NTLM_ERR_LOCKED_OUT)
+        ntlm_debug("accept: account locked out (lockout_threshold %u, lockout_duration %us): "
+                   "refused whatever the password",
+                   policy.threshold, policy.duration);
+    else if (rec->locked_out_now)
+        ntlm_debug("accept: failed logon %u in a row: the account is now locked out for %us",
+                   policy.threshold, policy.duration);
+    return verdict != 0 ? verdict : ret;
+}
+
+/*
+ * The response checked against the acceptor's user file: *who and the KXKEY on success. An
+ * unknown user costs what a wrong password does (the same proof computed, against a hash that
+ * no account has, and the same lockout read), so that timing does not tell which names exist.
+ */
 static uint32_t
 check_with_user_file(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t flags,
                      const struct ntlm_authenticate *auth, const struct ntlm_v2_blob *blob,
-                     uint8_t kxkey[16], struct ntlm_name **who)
+                     uint8_t kxkey[16], struct ntlm_name **who, struct ntlm_audit_record *rec)
 {
+    static const uint8_t no_account_hash[16];
     struct ntlm_user_entry entry = {0};
     struct ntlm_userdb *db = NULL;
-    uint32_t ret;
+    uint32_t ret, found;
 
     ret = ntlm_userdb_open(ctx->user_file, &db);
     if (ret) {
         ntlm_debug("accept: user file %s unusable: %s", ctx->user_file, ntlm_error_message(ret));
         return ret;
     }
-    ret = ntlm_userdb_lookup(db, auth->user, auth->domain, &entry);
-    if (ret) {
-        ntlm_debug("accept: user lookup for \"%s\" in domain \"%s\": %s", auth->user, auth->domain,
-                   ntlm_error_message(ret));
+    found = ntlm_userdb_lookup(db, auth->user, auth->domain, &entry);
+    if (found && found != NTLM_ERR_UNKNOWN_USER) {
+        ret = found;
         goto done;
     }
-    ntlm_debug("accept: user lookup: found as \"%s\" in domain \"%s\"", entry.user,
-               entry.domain[0] != '\0' ? entry.domain : "(any)");
-    ret = blob != NULL ? verify_v2(ctx, auth, entry.nt_hash, blob, kxkey)
-                       : verify_v1(ctx, flags, auth, entry.nt_hash, kxkey);
+    if (found)
+        ntlm_debug("accept: user lookup for \"%s\" in domain \"%s\": %s", auth->user, auth->domain,
+                   ntlm_error_message(found));
+    else
+        ntlm_debug("accept: user lookup: found as \"%s\" in domain \"%s\"", entry.user,
+                   entry.domain[0] != '\0' ? entry.domain : "(any)");
+    ret = blob != NULL ? verify_v2(ctx, auth, found ? no_account_hash : entry.nt_hash, blob, kxkey)
+                       : verify_v1(ctx, flags, auth, found ? no_account_hash : entry.nt_hash, kxkey);
     ntlm_debug("accept: password verification (%s): %s", blob != NULL ? "NTLMv2" : "NTLMv1",
-               ret == 0 ? "ok" : ntlm_error_message(ret));
+               found      ? "unknown user"
+               : ret == 0 ? "ok"
+                          : ntlm_error_message(ret));
+    ret = lockout_verdict(cfg, auth, found ? NULL : &entry, ret, rec);
+    /* Whatever the proof says (a client can compute one from the all-zero hash), an unknown
+     * user stays unknown, which is also what sends it on to the domain under winbind. */
+    if (found)
+        ret = found;
     if (ret == 0)
         ret = authenticated_name(&entry, cfg, who);
 done:
@@ -516,7 +580,7 @@ check_response(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t fla
     uint32_t ret = NTLM_ERR_UNKNOWN_USER;
 
     if (ctx->user_file != NULL && cfg->winbind != NTLM_WINBIND_ONLY) {
-        ret = check_with_user_file(ctx, cfg, flags, auth, blob, kxkey, who);
+        ret = check_with_user_file(ctx, cfg, flags, auth, blob, kxkey, who, rec);
         if (ret != NTLM_ERR_UNKNOWN_USER || cfg->winbind == NTLM_WINBIND_NO)
             return ret;
     }

@@ -203,7 +203,7 @@ ntlm_audit_format(const struct ntlm_audit_record *rec, time_t now, char *out, si
              : rec->by_domain ? "authenticated by a domain controller"
                               : "authenticated";
     line_escaped(&l, reason != NULL ? reason : "unknown error", 256);
-    line_str(&l, "\"\n");
+    line_str(&l, rec->locked_out_now ? "\" lockout=started\n" : "\"\n");
     if (l.overflow) {
         out[0] = '\0';
         return 0;

@@ -41,6 +41,7 @@ struct ntlm_audit_record {
     enum ntlm_target_status target_status;
     uint32_t result; /* 0, or the minor code the attempt failed with */
     bool by_domain;  /* the response went to a domain controller (winbind) */
+    bool locked_out_now; /* this failure locked the account out (lockout_threshold) */
 };
 
 /* Room for any line ntlm_audit_format writes, newline and NUL included. */

@@ -27,7 +27,12 @@
 #define SYSCONFDIR "/etc"
 #endif
 
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR "/var"
+#endif
+
 #define DEFAULT_CONFIG_PATH SYSCONFDIR "/sspigss/ntlm.conf"
+#define DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/sspigss"
 #define NETBIOS_NAME_MAX 15
 
 struct config_key {
@@ -66,6 +71,10 @@ static const struct config_key config_keys[] = {
     {"local_uid_min", 0, false, false, 0, ntlm_config_value_local_uid_min},
     {"local_map_domains", 0, false, false, 0, ntlm_config_value_local_map_domains},
     {"min_session_security", 0, false, false, 0, ntlm_config_value_min_session_security},
+    {"lockout_threshold", 0, false, false, 0, ntlm_config_value_lockout_threshold},
+    {"lockout_window", 0, false, false, 0, ntlm_config_value_lockout_window},
+    {"lockout_duration", 0, false, false, 0, ntlm_config_value_lockout_duration},
+    {"state_dir", 0, false, false, 0, ntlm_config_value_state_dir},
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -166,6 +175,9 @@ ntlm_config_init(struct ntlm_config *cfg)
     cfg->winbind_timeout = NTLM_DEFAULT_WINBIND_TIMEOUT;
     cfg->local_uid_min = NTLM_DEFAULT_LOCAL_UID_MIN;
     cfg->min_session_security = NTLM_DEFAULT_MIN_SESSION_SECURITY;
+    cfg->lockout_threshold = NTLM_DEFAULT_LOCKOUT_THRESHOLD;
+    cfg->lockout_window = NTLM_DEFAULT_LOCKOUT_WINDOW;
+    cfg->lockout_duration = NTLM_DEFAULT_LOCKOUT_DURATION;
 }
 
 /*
@@ -238,6 +250,17 @@ ntlm_config_parse(const char *text, const char *source, struct ntlm_config *cfg)
                            "lm = yes needs ntlmv1 = yes");
         goto done;
     }
+    /* Windows' rule too: a count that outlived the lockout would lock again at the next
+     * failure. */
+    if (parsed.lockout_threshold != 0 && parsed.lockout_window > parsed.lockout_duration) {
+        unsigned window_line = key_line[find_key("lockout_window") - config_keys];
+
+        ret = config_error(&error, source,
+                           window_line != 0 ? window_line
+                                            : key_line[find_key("lockout_duration") - config_keys],
+                           "lockout_window must not exceed lockout_duration");
+        goto done;
+    }
 done:
     free(copy);
     ntlm_config_clear(cfg);
@@ -301,6 +324,11 @@ ntlm_config_defaults(struct ntlm_config *cfg)
         if (cfg->dns_name == NULL)
             return NTLM_ERR_NOMEM;
     }
+    if (cfg->state_dir == NULL) {
+        cfg->state_dir = strdup(DEFAULT_STATE_DIR);
+        if (cfg->state_dir == NULL)
+            return NTLM_ERR_NOMEM;
+    }
     if (cfg->dns_domain == NULL) {
         dot = strchr(host, '.');
         cfg->dns_domain = strdup(dot != NULL ? dot + 1 : "");
@@ -324,6 +352,7 @@ ntlm_config_clear(struct ntlm_config *cfg)
     free(cfg->debug_file);
     ntlm_config_free_list(cfg->service_names);
     ntlm_config_free_list(cfg->local_map_domains);
+    free(cfg->state_dir);
     free(cfg->error);
     memset(cfg, 0, sizeof(*cfg));
 }

@@ -79,9 +79,18 @@ enum ntlm_winbind_mode {
 /* The most SPNs service_names may list. */
 #define NTLM_MAX_SERVICE_NAMES 64
 
+/* Account lockout (lockout_threshold, lockout_window, lockout_duration): Windows 11's defaults. */
+#define NTLM_DEFAULT_LOCKOUT_THRESHOLD 10
+#define NTLM_MAX_LOCKOUT_THRESHOLD 999
+#define NTLM_DEFAULT_LOCKOUT_WINDOW 600
+#define NTLM_DEFAULT_LOCKOUT_DURATION 600
+/* Windows' limit, 99999 minutes. */
+#define NTLM_MAX_LOCKOUT_SECONDS 5999940
+
 /*
  * Zero-initialised, every policy field below is its default except replay_window,
- * winbind_timeout, local_uid_min and min_session_security: start from
+ * winbind_timeout, local_uid_min, min_session_security, the lockout numbers and
+ * state_dir: start from
  * ntlm_config_init() (ntlm_config_parse and ntlm_config_get do).
  */
 struct ntlm_config {
@@ -117,6 +126,10 @@ struct ntlm_config {
     /* min_session_security = 128bit, ess (default) | 128bit | ess | none: NTLM_MINSEC_* bits,
      * for both roles */
     uint32_t min_session_security;
+    unsigned lockout_threshold;     /* = 0..999 consecutive failures (default 10; 0: off) */
+    unsigned lockout_window;        /* = seconds after which failures are forgotten (600) */
+    unsigned lockout_duration;      /* = seconds a lockout lasts (600) */
+    char *state_dir; /* state_dir = /absolute/path (default $(localstatedir)/lib/sspigss) */
     /* debug = none (default)|/absolute/path: the step-by-step trace of ntlm_debug.h, never a
      * secret; NULL when none. The SSPIGSS_NTLM_DEBUG environment variable overrides it. */
     char *debug_file;

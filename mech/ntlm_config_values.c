@@ -151,6 +151,50 @@ ntlm_config_value_winbind_timeout(const char *value, struct ntlm_config *cfg, co
     return 0;
 }
 
+/* 0 turns lockout off. */
+uint32_t
+ntlm_config_value_lockout_threshold(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    if (!parse_seconds(value, 0, NTLM_MAX_LOCKOUT_THRESHOLD, &cfg->lockout_threshold)) {
+        *reason = "expected a number of failed logons from 0 to 999";
+        return NTLM_ERR_CONFIG;
+    }
+    return 0;
+}
+
+uint32_t
+ntlm_config_value_lockout_window(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    if (!parse_seconds(value, 1, NTLM_MAX_LOCKOUT_SECONDS, &cfg->lockout_window)) {
+        *reason = "expected a number of seconds from 1 to 5999940";
+        return NTLM_ERR_CONFIG;
+    }
+    return 0;
+}
+
+uint32_t
+ntlm_config_value_lockout_duration(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    if (!parse_seconds(value, 1, NTLM_MAX_LOCKOUT_SECONDS, &cfg->lockout_duration)) {
+        *reason = "expected a number of seconds from 1 to 5999940";
+        return NTLM_ERR_CONFIG;
+    }
+    return 0;
+}
+
+/* An absolute path, for the same reason as audit. */
+uint32_t
+ntlm_config_value_state_dir(const char *value, struct ntlm_config *cfg, const char **reason)
+{
+    if (value[0] != '/' || value[1] == '\0') {
+        *reason = "expected the absolute path of a directory";
+        return NTLM_ERR_CONFIG;
+    }
+    free(cfg->state_dir);
+    cfg->state_dir = strdup(value);
+    return cfg->state_dir == NULL ? NTLM_ERR_NOMEM : 0;
+}
+
 uint32_t
 ntlm_config_value_user_file_permissions(const char *value, struct ntlm_config *cfg,
                                         const char **reason)

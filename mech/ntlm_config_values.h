@@ -39,6 +39,14 @@ uint32_t ntlm_config_value_winbind_timeout(const char *value, struct ntlm_config
                                            const char **reason);
 uint32_t ntlm_config_value_min_session_security(const char *value, struct ntlm_config *cfg,
                                                 const char **reason);
+uint32_t ntlm_config_value_lockout_threshold(const char *value, struct ntlm_config *cfg,
+                                             const char **reason);
+uint32_t ntlm_config_value_lockout_window(const char *value, struct ntlm_config *cfg,
+                                          const char **reason);
+uint32_t ntlm_config_value_lockout_duration(const char *value, struct ntlm_config *cfg,
+                                            const char **reason);
+uint32_t ntlm_config_value_state_dir(const char *value, struct ntlm_config *cfg,
+                                     const char **reason);
 uint32_t ntlm_config_value_debug(const char *value, struct ntlm_config *cfg, const char **reason);
 uint32_t ntlm_config_value_local_uid_min(const char *value, struct ntlm_config *cfg,
                                          const char **reason);

@@ -159,6 +159,11 @@ static const char *const messages[NTLM_ERR_LAST - SSPIGSS_NTLM_MINOR_BASE] = {
         "signing or sealing negotiated without 128-bit keys or without extended session "
         "security, which min_session_security requires (module configuration; a man in the "
         "middle may have removed them)",
+    [NTLM_ERR_LOCKED_OUT - SSPIGSS_NTLM_MINOR_BASE] =
+        "locked out: too many failed logons for this account (lockout_threshold in the module "
+        "configuration); refused, even with the right password, for lockout_duration seconds",
+    [NTLM_ERR_LOCKOUT_STATE - SSPIGSS_NTLM_MINOR_BASE] =
+        "the lockout state file is unusable (state_dir in the module configuration)",
 };
 
 const char *

@@ -96,6 +96,9 @@ enum ntlm_error {
     /* a failed step ends the exchange, and the minimum session security (issue 12) */
     NTLM_ERR_EXCHANGE_FAILED,
     NTLM_ERR_SESSION_SECURITY_WEAK,
+    /* account lockout (issue 12): this server's own, unlike NTLM_ERR_ACCOUNT_LOCKED (the DC's) */
+    NTLM_ERR_LOCKED_OUT,
+    NTLM_ERR_LOCKOUT_STATE,
     NTLM_ERR_LAST
 };
 

@@ -6,6 +6,7 @@
 #include <CUnit/CUnit.h>
 #include <gssapi/gssapi_ext.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,11 +63,10 @@ gss_test_env_setup(void)
                    path, sizeof(path)) != 0)
         return NULL;
     setenv("NTLM_USER_FILE", path, 1);
-    if (write_file("ntlm.conf",
-                   "netbios_name = TESTHOST\ndns_name = testhost.example\nnetbios_domain = "
-                   "TESTDOM\naudit = none\n",
-                   path, sizeof(path)) != 0)
+    if (gss_test_env_write_config("netbios_name = TESTHOST\ndns_name = testhost.example\n"
+                                  "netbios_domain = TESTDOM\naudit = none\n") != 0)
         return NULL;
+    snprintf(path, sizeof(path), "%s/ntlm.conf", dir);
     setenv("SSPIGSS_NTLM_CONFIG", path, 1);
     /* krb5 must find nothing: no config, no ticket, no keytab, no DNS. */
     if (write_file("krb5.conf", "[libdefaults]\n dns_lookup_kdc = false\n", path, sizeof(path)) !=
@@ -81,10 +81,43 @@ gss_test_env_setup(void)
     return dir;
 }
 
+/* Unless text names one, the lockout table lives in the world, never in the installed
+ * state_dir that other runs (or a real server) share. */
 int
 gss_test_env_write_config(const char *text)
 {
-    return write_file("ntlm.conf", text, NULL, 0);
+    char *full = NULL;
+    int ret;
+
+    if (strstr(text, "state_dir") != NULL)
+        return write_file("ntlm.conf", text, NULL, 0);
+    if (asprintf(&full, "%s\nstate_dir = %s/state\n", text, dir) < 0)
+        return -1;
+    ret = write_file("ntlm.conf", full, NULL, 0);
+    free(full);
+    return ret;
+}
+
+/* Removes the state directory the module may have created, with its files. */
+static void
+remove_state_dir(void)
+{
+    char path[512], file[1024];
+    struct dirent *e;
+    DIR *d;
+
+    snprintf(path, sizeof(path), "%s/state", dir);
+    d = opendir(path);
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(file, sizeof(file), "%s/%s", path, e->d_name);
+        unlink(file);
+    }
+    closedir(d);
+    rmdir(path);
 }
 
 void
@@ -96,6 +129,7 @@ gss_test_env_teardown(void)
 
     if (dir[0] == '\0')
         return;
+    remove_state_dir();
     for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
         unlink(path);

@@ -35,7 +35,9 @@ fi
 # (user_file_permissions = strict), and so does every script that writes one after this.
 umask 077
 printf 'TESTDOM:alice:Passw0rd!\nTESTDOM:bob:Secret-2\n' > "$W/users"
-printf 'netbios_name = TESTHOST\ndns_name = testhost.example\nnetbios_domain = TESTDOM\naudit = none\n' > "$W/ntlm.conf"
+# The lockout table lives in the run's directory, never in the installed state_dir.
+printf 'netbios_name = TESTHOST\ndns_name = testhost.example\nnetbios_domain = TESTDOM\naudit = none\nstate_dir = %s/state\n' \
+    "$W" > "$W/ntlm.conf"
 printf '[libdefaults]\n dns_lookup_kdc = false\n' > "$W/krb5.conf"
 
 NTLM_USER_FILE="$W/users"
