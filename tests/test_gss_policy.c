@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1248,6 +1249,141 @@ test_min_session_security_none_accepts_40_bit_keys_and_no_ess(void)
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* lockout_threshold, lockout_window, lockout_duration                                      */
+/* ---------------------------------------------------------------------------------------- */
+
+#define LOCKED_MINOR "locked out: too many failed logons"
+
+static void
+wrong_logins(const char *user, unsigned n)
+{
+    struct login l;
+
+    while (n--) {
+        gss_login(user, "not-the-password", GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS,
+                  &l);
+        check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, "wrong password");
+        login_free(&l);
+    }
+}
+
+static void
+check_right_password(const char *user, const char *password, bool want_locked)
+{
+    struct login l;
+
+    gss_login(user, password, GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    if (want_locked)
+        check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, LOCKED_MINOR);
+    else
+        check_logged_in(&l, user);
+    login_free(&l);
+}
+
+/* The issue's guesser, with the defaults: ten wrong passwords, then the right one. */
+static void
+test_lockout_by_default_refuses_the_right_password_after_ten_wrong_ones(void)
+{
+    wrong_logins(ALICE, 9);
+    check_right_password(ALICE, TEST_PASSWORD, false);
+    wrong_logins(ALICE, 10);
+    check_right_password(ALICE, TEST_PASSWORD, true);
+    check_right_password(TEST_DOMAIN "\\bob", "Secret-2", false);
+}
+
+/* lockout_threshold = 3, lockout_window = lockout_duration = 2 s, audit to a file. */
+static void
+test_lockout_refuses_the_right_password_until_the_duration_has_passed(void)
+{
+    struct login l;
+    char line[2048];
+    const char *text;
+
+    wrong_logins(ALICE, 3);
+    check_right_password(ALICE, TEST_PASSWORD, true);
+    /* Guesses while locked out neither count nor extend it. */
+    gss_login(ALICE, "not-the-password", GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, LOCKED_MINOR);
+    login_free(&l);
+    check_right_password(TEST_DOMAIN "\\bob", "Secret-2", false);
+    sleep(3);
+    check_right_password(ALICE, TEST_PASSWORD, false);
+    /* The success reset the count: two more failures do not lock. */
+    wrong_logins(ALICE, 2);
+    check_right_password(ALICE, TEST_PASSWORD, false);
+
+    text = read_audit();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_FATAL(nth_line(text, 2, line, sizeof(line)));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " result=fail reason=\"wrong password\" lockout=started"));
+    CU_ASSERT_FATAL(nth_line(text, 3, line, sizeof(line)));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " user=\"TESTDOM\\alice\" "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " result=fail reason=\"locked out: "));
+    CU_ASSERT_FATAL(nth_line(text, 4, line, sizeof(line)));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " result=fail reason=\"locked out: "));
+    CU_ASSERT_FATAL(nth_line(text, 6, line, sizeof(line)));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " user=\"TESTDOM\\alice\" "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, " result=ok "));
+}
+
+static void
+test_lockout_threshold_zero_lets_every_guess_through(void)
+{
+    wrong_logins(ALICE, 20);
+    check_right_password(ALICE, TEST_PASSWORD, false);
+}
+
+/*
+ * Apache's workers are processes: failures in three children (each loading the module for
+ * itself, through its own mechglue) lock the account for the parent, which loads it last.
+ */
+static void
+test_lockout_counts_failures_of_every_process_of_the_server(void)
+{
+    int status, i;
+    pid_t pid;
+
+    for (i = 0; i < 3; i++) {
+        fflush(NULL);
+        pid = fork();
+        CU_ASSERT_FATAL(pid >= 0);
+        if (pid == 0) {
+            struct login l;
+
+            gss_login(ALICE, "not-the-password", GSS_C_NO_CHANNEL_BINDINGS,
+                      GSS_C_NO_CHANNEL_BINDINGS, &l);
+            _exit(l.major == GSS_S_DEFECTIVE_CREDENTIAL ? 0 : 1);
+        }
+        CU_ASSERT_EQUAL_FATAL(waitpid(pid, &status, 0), pid);
+        CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    check_right_password(ALICE, TEST_PASSWORD, true);
+}
+
+/*
+ * An unknown user costs what a wrong password does: its response goes through the same
+ * verification (against a hash no account has), as the debug trace shows, and fails as
+ * unknown even when computed from that hash.
+ */
+static void
+test_an_unknown_user_goes_through_the_password_verification(void)
+{
+    struct login l;
+    const char *text;
+
+    gss_login(TEST_DOMAIN "\\nobody", "whatever", GSS_C_NO_CHANNEL_BINDINGS,
+              GSS_C_NO_CHANNEL_BINDINGS, &l);
+    check_refused(&l, GSS_S_DEFECTIVE_CREDENTIAL, "unknown user");
+    login_free(&l);
+    wrong_logins(ALICE, 1);
+    text = read_audit();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "accept: password verification (NTLMv2): unknown user"));
+    /* A known user's wrong password takes the same step. */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "accept: password verification (NTLMv2): wrong password"));
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* The cases                                                                                */
 /* ---------------------------------------------------------------------------------------- */
 
@@ -1442,6 +1578,36 @@ static struct policy_case cases[] = {
      false,
      {{"min_session_security none accepts 40-bit keys and no ESS",
        test_min_session_security_none_accepts_40_bit_keys_and_no_ess},
+      CU_TEST_INFO_NULL}},
+    {"lockout=defaults",
+     "",
+     false,
+     {{"lockout by default refuses the right password after ten wrong ones",
+       test_lockout_by_default_refuses_the_right_password_after_ten_wrong_ones},
+      CU_TEST_INFO_NULL}},
+    {"lockout_threshold=3",
+     "lockout_threshold = 3\nlockout_window = 2\nlockout_duration = 2\naudit = ",
+     true,
+     {{"lockout refuses the right password until the duration has passed",
+       test_lockout_refuses_the_right_password_until_the_duration_has_passed},
+      CU_TEST_INFO_NULL}},
+    {"lockout_threshold=0",
+     "lockout_threshold = 0",
+     false,
+     {{"lockout threshold zero lets every guess through",
+       test_lockout_threshold_zero_lets_every_guess_through},
+      CU_TEST_INFO_NULL}},
+    {"lockout=processes",
+     "lockout_threshold = 3",
+     false,
+     {{"lockout counts failures of every process of the server",
+       test_lockout_counts_failures_of_every_process_of_the_server},
+      CU_TEST_INFO_NULL}},
+    {"unknown_user=verified",
+     "debug = ",
+     true,
+     {{"an unknown user goes through the password verification",
+       test_an_unknown_user_goes_through_the_password_verification},
       CU_TEST_INFO_NULL}},
 };
 

@@ -71,6 +71,23 @@ test_failure_line_gives_the_minor_message_as_reason(void)
                            "reason=\"wrong password\"\n");
 }
 
+/* The failure that locks the account out says so; a refusal while locked says "locked". */
+static void
+test_lockout_lines_say_locked(void)
+{
+    struct ntlm_audit_record rec =
+        record("WS1", "CORP", "alice", NTLM_AUDIT_NTLMV2, NTLM_MIC_NOT_CHECKED, NTLM_CB_NOT_CHECKED,
+               NTLM_ERR_WRONG_PASSWORD);
+
+    rec.locked_out_now = true;
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(format(&rec), " result=fail reason=\"wrong password\" lockout=started\n"));
+    rec.locked_out_now = false;
+    rec.result = NTLM_ERR_LOCKED_OUT;
+    CU_ASSERT_PTR_NOT_NULL(strstr(format(&rec), " result=fail reason=\"locked out: "));
+    CU_ASSERT_PTR_NULL(strstr(format(&rec), "lockout=started"));
+}
+
 static void
 test_every_status_has_its_word(void)
 {
@@ -264,6 +281,7 @@ main(void)
         {"success line has every field", test_success_line_has_every_field},
         {"failure line gives the minor message as reason",
          test_failure_line_gives_the_minor_message_as_reason},
+        {"lockout lines say locked", test_lockout_lines_say_locked},
         {"every status has its word", test_every_status_has_its_word},
         {"undecodable message logs dashes", test_undecodable_message_logs_dashes},
         {"every target verdict has its word", test_every_target_verdict_has_its_word},

@@ -415,6 +415,75 @@ test_own_and_listed_domains_map_locally(void)
     ntlm_config_clear(&cfg);
 }
 
+/* Windows 11's lockout defaults; the state directory under $(localstatedir). */
+static void
+test_lockout_keys_default_to_windows_values_and_the_installed_state_dir(void)
+{
+    struct ntlm_config cfg = {0};
+
+    CU_ASSERT_EQUAL_FATAL(ntlm_config_parse("user_file = /srv/users\n", "test.conf", &cfg), 0);
+    CU_ASSERT_EQUAL(cfg.lockout_threshold, 10);
+    CU_ASSERT_EQUAL(cfg.lockout_window, 600);
+    CU_ASSERT_EQUAL(cfg.lockout_duration, 600);
+    CU_ASSERT_PTR_NULL(cfg.state_dir);
+    CU_ASSERT_EQUAL_FATAL(ntlm_config_defaults(&cfg), 0);
+    CU_ASSERT_STRING_EQUAL(cfg.state_dir, LOCALSTATEDIR "/lib/sspigss");
+    ntlm_config_clear(&cfg);
+}
+
+static void
+test_parse_reads_the_lockout_keys(void)
+{
+    struct ntlm_config cfg = {0};
+
+    CU_ASSERT_EQUAL_FATAL(ntlm_config_parse("lockout_threshold = 3\nlockout_window = 30\n"
+                                            "lockout_duration = 5999940\n"
+                                            "state_dir = /run/sspigss\n",
+                                            "test.conf", &cfg),
+                          0);
+    CU_ASSERT_EQUAL(cfg.lockout_threshold, 3);
+    CU_ASSERT_EQUAL(cfg.lockout_window, 30);
+    CU_ASSERT_EQUAL(cfg.lockout_duration, 5999940);
+    CU_ASSERT_STRING_EQUAL(cfg.state_dir, "/run/sspigss");
+    CU_ASSERT_EQUAL_FATAL(ntlm_config_defaults(&cfg), 0);
+    CU_ASSERT_STRING_EQUAL(cfg.state_dir, "/run/sspigss");
+    ntlm_config_clear(&cfg);
+    /* Off: the window and duration are then not checked against each other. */
+    cfg = parse_one("lockout_threshold = 0\nlockout_window = 900\nlockout_duration = 60");
+    CU_ASSERT_EQUAL(cfg.lockout_threshold, 0);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("lockout_threshold = 999\nlockout_window = 60\nlockout_duration = 60");
+    CU_ASSERT_EQUAL(cfg.lockout_threshold, 999);
+    ntlm_config_clear(&cfg);
+}
+
+static void
+test_parse_rejects_bad_lockout_values_naming_source_and_line(void)
+{
+    check_parse_error("lockout_threshold = 1000\n",
+                      "test.conf:1: lockout_threshold: expected a number of failed logons from 0 "
+                      "to 999");
+    check_parse_error("lockout_threshold = -1\n",
+                      "test.conf:1: lockout_threshold: expected a number of failed logons from 0 "
+                      "to 999");
+    check_parse_error(
+        "lockout_window = 0\n",
+        "test.conf:1: lockout_window: expected a number of seconds from 1 to 5999940");
+    check_parse_error("lockout_duration = 5999941\n", "test.conf:1: lockout_duration: expected a "
+                                                      "number of seconds from 1 to 5999940");
+    check_parse_error("lockout_duration = 10m\n", "test.conf:1: lockout_duration: expected a "
+                                                  "number of seconds from 1 to 5999940");
+    check_parse_error("state_dir = var/lib/sspigss\n",
+                      "test.conf:1: state_dir: expected the absolute path of a directory");
+    check_parse_error("state_dir =\n",
+                      "test.conf:1: state_dir: expected the absolute path of a directory");
+    /* Windows' rule: counts must not outlive the lockout. */
+    check_parse_error("lockout_window = 601\n",
+                      "test.conf:1: lockout_window must not exceed lockout_duration");
+    check_parse_error("\nlockout_duration = 60\n",
+                      "test.conf:2: lockout_window must not exceed lockout_duration");
+}
+
 static void
 test_parse_rejects_bad_policy_values_naming_source_and_line(void)
 {
@@ -690,6 +759,11 @@ main(void)
         {"parse reads the winbind keys", test_parse_reads_the_winbind_keys},
         {"parse reads the local account keys", test_parse_reads_the_local_account_keys},
         {"own and listed domains map locally", test_own_and_listed_domains_map_locally},
+        {"lockout keys default to windows values and the installed state dir",
+         test_lockout_keys_default_to_windows_values_and_the_installed_state_dir},
+        {"parse reads the lockout keys", test_parse_reads_the_lockout_keys},
+        {"parse rejects bad lockout values naming source and line",
+         test_parse_rejects_bad_lockout_values_naming_source_and_line},
         {"parse rejects bad policy values naming source and line",
          test_parse_rejects_bad_policy_values_naming_source_and_line},
         {"failed parse replaces earlier settings with the error",
