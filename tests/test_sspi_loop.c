@@ -92,6 +92,32 @@ test_wrong_password_is_logon_denied_on_the_final_call(void)
     sspi_pair_free(&p);
 }
 
+/*
+ * A locked-out account (our module's lockout_threshold, 10 by default) is SEC_E_LOGON_DENIED
+ * even with the right password, as Windows' NTLM answers STATUS_ACCOUNT_LOCKED_OUT: SSPI has
+ * no status of its own for it. gss-ntlmssp has no lockout. bob, so that alice stays usable.
+ */
+static void
+test_a_locked_out_account_is_logon_denied_with_the_right_password(void)
+{
+    struct sspi_pair p = {0};
+    int i;
+
+    for (i = 0; i < 10; i++) {
+        CU_ASSERT_EQUAL_FATAL(
+            sspi_pair_credentials(&p, "NTLM", "NTLM", TEST_DOMAIN, "bob", "wrong"), SEC_E_OK);
+        CU_ASSERT_FALSE(sspi_pair_establish(&p, TARGET, FULL_REQ, SERVER_REQ));
+        CU_ASSERT_EQUAL(p.server_status, SEC_E_LOGON_DENIED);
+        sspi_pair_free(&p);
+    }
+    CU_ASSERT_EQUAL_FATAL(sspi_pair_credentials(&p, "NTLM", "NTLM", TEST_DOMAIN, "bob", "Secret-2"),
+                          SEC_E_OK);
+    CU_ASSERT_EQUAL(sspi_pair_establish(&p, TARGET, FULL_REQ, SERVER_REQ), incumbent);
+    if (!incumbent)
+        CU_ASSERT_EQUAL(p.server_status, SEC_E_LOGON_DENIED);
+    sspi_pair_free(&p);
+}
+
 static void
 test_wide_entry_points_take_utf16_identities_and_targets(void)
 {
@@ -562,6 +588,8 @@ static CU_TestInfo tests[] = {
      test_negotiate_server_accepts_a_raw_ntlm_client},
     {"a wrong password is SEC_E_LOGON_DENIED on the final call",
      test_wrong_password_is_logon_denied_on_the_final_call},
+    {"a locked-out account is SEC_E_LOGON_DENIED with the right password",
+     test_a_locked_out_account_is_logon_denied_with_the_right_password},
     {"wide entry points take UTF-16 identities and targets",
      test_wide_entry_points_take_utf16_identities_and_targets},
     {"AcceptSecurityContext's documented behaviour, step by step",
