@@ -127,8 +127,14 @@ bench_world_create(struct bench_world *w, const char *module, const char *incumb
         if (write_users(w->users[i], bench_user_counts[i]) != 0)
             return -1;
     }
-    if (write_text(w->dir, "ntlm.conf", "netbios_name = TESTHOST\nnetbios_domain = TESTDOM\n",
-                   w->ntlm_conf, sizeof(w->ntlm_conf)) != 0)
+    /* The lockout table in the world, as a server has it in its state_dir (the module
+     * creates the directory and the file at the first logon). */
+    snprintf(w->state_dir, sizeof(w->state_dir), "%s/state", w->dir);
+    snprintf(w->state_file, sizeof(w->state_file), "%s/lockout-%lu.db", w->state_dir,
+             (unsigned long)geteuid());
+    snprintf(line, sizeof(line),
+             "netbios_name = TESTHOST\nnetbios_domain = TESTDOM\nstate_dir = %s\n", w->state_dir);
+    if (write_text(w->dir, "ntlm.conf", line, w->ntlm_conf, sizeof(w->ntlm_conf)) != 0)
         return -1;
     setenv("SSPIGSS_NTLM_CONFIG", w->ntlm_conf, 1);
     /* krb5 must find nothing: no config, no ticket, no keytab, no DNS. */
@@ -162,6 +168,10 @@ world_unlink(struct bench_world *w)
         if (files[i][0] != '\0')
             unlink(files[i]);
     }
+    if (w->state_file[0] != '\0')
+        unlink(w->state_file);
+    if (w->state_dir[0] != '\0')
+        rmdir(w->state_dir);
     return rmdir(w->dir);
 }
 

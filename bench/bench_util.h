@@ -20,6 +20,7 @@ struct bench_world {
     char dir[256];
     char ours_conf[320], incumbent_conf[320], ntlm_conf[320], krb5_conf[320];
     char users[BENCH_USER_FILES][320];
+    char state_dir[320], state_file[360]; /* the lockout table (state_dir) */
     bool have_incumbent;
 };
 
