@@ -1333,6 +1333,14 @@ test_lockout_threshold_zero_lets_every_guess_through(void)
     check_right_password(ALICE, TEST_PASSWORD, false);
 }
 
+/* A state_dir the server cannot use: each process counts alone, but lockout still applies. */
+static void
+test_lockout_without_a_usable_state_dir_still_locks_within_the_process(void)
+{
+    wrong_logins(ALICE, 3);
+    check_right_password(ALICE, TEST_PASSWORD, true);
+}
+
 /*
  * Apache's workers are processes: failures in three children (each loading the module for
  * itself, through its own mechglue) lock the account for the parent, which loads it last.
@@ -1596,6 +1604,12 @@ static struct policy_case cases[] = {
      false,
      {{"lockout threshold zero lets every guess through",
        test_lockout_threshold_zero_lets_every_guess_through},
+      CU_TEST_INFO_NULL}},
+    {"lockout=fallback",
+     "lockout_threshold = 3\nstate_dir = /proc/self/no-such-dir/state",
+     false,
+     {{"lockout without a usable state dir still locks within the process",
+       test_lockout_without_a_usable_state_dir_still_locks_within_the_process},
       CU_TEST_INFO_NULL}},
     {"lockout=processes",
      "lockout_threshold = 3",
