@@ -45,8 +45,10 @@ cp "$E2E/httpd.conf" "$A/httpd.conf" || exit 99
 # A copy of the module, so that httpd's user can read it wherever the build tree is.
 cp "$SSPIGSS_MODULE" "$A/sspigss_ntlm.so" || exit 99
 printf 'sspigss_ntlm 1.3.6.1.4.1.311.2.2.10 %s\n' "$A/sspigss_ntlm.so" > "$A/mech.conf"
-# The audit line of each logon names the NTLM version and the domain as the client sent it.
-sed "s|^audit = .*|audit = $A/audit.log|" "$W/ntlm.conf" > "$A/ntlm.conf"
+# The audit line of each logon names the NTLM version and the domain as the client sent it;
+# the lockout table lives in httpd's own directory, which its user (nobody, as root) can write.
+sed -e "s|^audit = .*|audit = $A/audit.log|" -e "s|^state_dir = .*|state_dir = $A/state|" \
+    "$W/ntlm.conf" > "$A/ntlm.conf" || exit 99
 # NTLM_USER_FILE (alice, bob) serves /ntlm; the cred-store keyfile (alice, carol) the others.
 cp "$W/users" "$A/ntlm-users"
 printf 'TESTDOM:alice:Passw0rd!\nTESTDOM:carol:Other-3\n' > "$A/keyfile-users"
@@ -414,6 +416,29 @@ if [ -x "$EXAMPLES/sspi_client" ]; then
     fi
 else
     skip "SSPI example client: $EXAMPLES/sspi_client is not built"
+fi
+
+# Lockout with its defaults (10 failures): bob logs in, ten wrong passwords, then even the right
+# one gets 401. The count lives in the file the workers share, not in a process of its own.
+run_case "curl --ntlm, bob" /ntlm NTLM 'TESTDOM\bob' NTLM/NTLM curl_ntlm 'TESTDOM\bob' Secret-2
+lockout_401=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+    URL="http://localhost:$HTTP_PORT/ntlm/index.html?guess=$i"
+    if curl_ntlm 'TESTDOM\bob' wrong 2> /dev/null | grep -q '^status=401$'; then
+        lockout_401=$((lockout_401 + 1))
+    fi
+done
+if [ $lockout_401 = 10 ]; then
+    pass "curl --ntlm, bob: ten wrong passwords get 401"
+else
+    fail "curl --ntlm, bob: ten wrong passwords get 401 (only $lockout_401 did)"
+fi
+run_case "curl --ntlm, bob locked out, right password" /ntlm NTLM 401 - \
+    curl_ntlm 'TESTDOM\bob' Secret-2
+if ls "$A/state"/lockout-*.db > /dev/null 2>&1; then
+    pass "the lockout table is the shared file in state_dir"
+else
+    fail "the lockout table is the shared file in state_dir ($A/state holds none)"
 fi
 
 # httpd again, its module configured with ntlmv1 = yes and a debug trace: Heimdal gets its 200,
