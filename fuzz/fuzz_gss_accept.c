@@ -52,8 +52,9 @@ __attribute__((visibility("default"))) int RAND_bytes(unsigned char *buf, int nu
 static const char users_text[] = "Domain:User:Password\n"
                                  "TESTDOM:alice:Passw0rd!\n";
 /*
- * Every acceptor path on: NTLMv1 and anonymous allowed. No timestamp window or replay cache,
- * which would make the outcome depend on the clock and on earlier inputs; no audit lines.
+ * Every acceptor path on: NTLMv1 and anonymous allowed. No timestamp window, replay cache or
+ * lockout, which would make the outcome depend on the clock and on earlier inputs; no audit
+ * lines.
  */
 static const char config_text[] = "netbios_name = SERVER\n"
                                   "netbios_domain = DOMAIN\n"
@@ -62,6 +63,7 @@ static const char config_text[] = "netbios_name = SERVER\n"
                                   "ntlmv1 = yes\n"
                                   "anonymous = yes\n"
                                   "replay_window = 0\n"
+                                  "lockout_threshold = 0\n"
                                   "audit = none\n";
 static const char krb5_text[] = "[libdefaults]\n dns_lookup_kdc = false\n";
 static const char *const file_names[] = {"mech.conf", "users", "ntlm.conf", "krb5.conf"};

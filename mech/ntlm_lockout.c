@@ -593,7 +593,7 @@ ntlm_lockout_process(const struct ntlm_config *cfg)
     pthread_mutex_lock(&process_lock);
     t = atomic_load_explicit(&process_table, memory_order_relaxed);
     if (t == NULL) {
-        t = process_open(cfg->state_dir);
+        t = process_open(cfg->state_dir != NULL ? cfg->state_dir : "(none)");
         atomic_store_explicit(&process_table, t, memory_order_release);
     }
     pthread_mutex_unlock(&process_lock);
