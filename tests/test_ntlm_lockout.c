@@ -20,7 +20,7 @@
 
 static const struct ntlm_lockout_policy policy = {3, 60, 120};
 static char dir[256];
-static char table_path[512];
+static char table_path[1024];
 
 static void
 make_dir(void)
