@@ -46,4 +46,20 @@
  */
 #define SSPIGSS_NTLM_MINOR_REFLECTED (SSPIGSS_NTLM_MINOR_BASE + 70u)
 
+/*
+ * The acceptor's refusals that callers may want to tell apart (docs/security.md):
+ * a user or domain with a backslash or control character (GSS_S_DEFECTIVE_CREDENTIAL);
+ * gss_localname refusing a foreign domain or an account below local_uid_min
+ * (GSS_S_UNAVAILABLE); a token for a context whose earlier step failed (GSS_S_FAILURE);
+ * signing or sealing without 128-bit keys and extended session security under
+ * min_session_security (GSS_S_DEFECTIVE_TOKEN); an account locked out by this server's
+ * lockout_threshold (GSS_S_DEFECTIVE_CREDENTIAL; libsspi: SEC_E_LOGON_DENIED, as Windows).
+ */
+#define SSPIGSS_NTLM_MINOR_BAD_ACCOUNT_NAME (SSPIGSS_NTLM_MINOR_BASE + 71u)
+#define SSPIGSS_NTLM_MINOR_LOCAL_DOMAIN (SSPIGSS_NTLM_MINOR_BASE + 72u)
+#define SSPIGSS_NTLM_MINOR_LOCAL_UID (SSPIGSS_NTLM_MINOR_BASE + 73u)
+#define SSPIGSS_NTLM_MINOR_EXCHANGE_FAILED (SSPIGSS_NTLM_MINOR_BASE + 75u)
+#define SSPIGSS_NTLM_MINOR_SESSION_SECURITY_WEAK (SSPIGSS_NTLM_MINOR_BASE + 76u)
+#define SSPIGSS_NTLM_MINOR_LOCKED_OUT (SSPIGSS_NTLM_MINOR_BASE + 77u)
+
 #endif

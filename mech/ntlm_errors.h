@@ -113,6 +113,18 @@ _Static_assert(NTLM_ERR_TARGET_MISSING == SSPIGSS_NTLM_MINOR_TARGET_MISSING,
                "sspigss_ntlm.h publishes this code");
 _Static_assert(NTLM_ERR_REFLECTED == SSPIGSS_NTLM_MINOR_REFLECTED,
                "sspigss_ntlm.h publishes this code");
+_Static_assert(NTLM_ERR_BAD_ACCOUNT_NAME == SSPIGSS_NTLM_MINOR_BAD_ACCOUNT_NAME,
+               "sspigss_ntlm.h publishes this code");
+_Static_assert(NTLM_ERR_LOCAL_DOMAIN == SSPIGSS_NTLM_MINOR_LOCAL_DOMAIN,
+               "sspigss_ntlm.h publishes this code");
+_Static_assert(NTLM_ERR_LOCAL_UID == SSPIGSS_NTLM_MINOR_LOCAL_UID,
+               "sspigss_ntlm.h publishes this code");
+_Static_assert(NTLM_ERR_EXCHANGE_FAILED == SSPIGSS_NTLM_MINOR_EXCHANGE_FAILED,
+               "sspigss_ntlm.h publishes this code");
+_Static_assert(NTLM_ERR_SESSION_SECURITY_WEAK == SSPIGSS_NTLM_MINOR_SESSION_SECURITY_WEAK,
+               "sspigss_ntlm.h publishes this code");
+_Static_assert(NTLM_ERR_LOCKED_OUT == SSPIGSS_NTLM_MINOR_LOCKED_OUT,
+               "sspigss_ntlm.h publishes this code");
 
 /* A human sentence for a minor code of this module, or NULL when the code is not ours. */
 const char *ntlm_error_message(uint32_t code);
