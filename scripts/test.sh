@@ -43,8 +43,12 @@ if [ -f Makefile ]; then
     cat fuzz-smoke.log
 fi
 [ $status -ne 0 ] || status=$fuzz_status
-fpass=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' fuzz-smoke.log 2>/dev/null | tail -n 1)
-ffail=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' fuzz-smoke.log 2>/dev/null | tail -n 1)
+fpass=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed\(, [0-9]* skipped\)*$/\1/p' fuzz-smoke.log \
+    2>/dev/null | tail -n 1)
+ffail=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed\(, [0-9]* skipped\)*$/\1/p' fuzz-smoke.log \
+    2>/dev/null | tail -n 1)
+fskip=$(sed -n 's/^[0-9]* passed, [0-9]* failed, \([0-9]*\) skipped$/\1/p' fuzz-smoke.log \
+    2>/dev/null | tail -n 1)
 
 # The same code under AddressSanitizer+UBSan and ThreadSanitizer (tests/sanitize.sh).
 san_status=0
@@ -54,5 +58,5 @@ san_pass=$(sed -n 's/^sanitizers: \([0-9]*\) passed.*/\1/p' sanitize.log)
 san_fail=$(sed -n 's/^sanitizers: [0-9]* passed, \([0-9]*\) failed.*/\1/p' sanitize.log)
 echo "total: $(( ${pass:-0} + dpass + ${fpass:-0} + ${san_pass:-0} )) passed," \
     "$(( ${fail:-0} + ${error:-0} + dfail + ${ffail:-1} + ${san_fail:-1} )) failed," \
-    "${skip:-0} skipped"
+    "$(( ${skip:-0} + ${fskip:-0} )) skipped"
 exit $status
