@@ -50,7 +50,7 @@ core_libs="-lcrypto -lunistring -lz -lpthread"
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 compile_flags="$cflags $sanitize -fsanitize=fuzzer-no-link -fPIC -fvisibility=hidden -std=c11
     -D_GNU_SOURCE -DSYSCONFDIR=\"/etc\" -Wall -Wextra -Wno-unused-parameter
-    -I$srcdir/include -I$srcdir/mech -I$srcdir/sspi_shim $gss_cflags"
+    -I$srcdir/include -I$srcdir/common -I$srcdir/mech/core -I$srcdir/sspi_shim $gss_cflags"
 
 core_targets="fuzz_negotiate fuzz_challenge fuzz_authenticate fuzz_av_pairs fuzz_userdb
     fuzz_config fuzz_signature"
@@ -63,20 +63,18 @@ compile() {
     "$cc" $compile_flags "$@" -c "$src" -o "$out" || die "compiling $src failed"
 }
 
-# The protocol core is every mech/ source that does not see GSS types (mech/ntlm_gss.h); the
-# module is all of mech/ (but ntlm_winbind.c). Found here rather than listed, so new files
-# need no change. The targets link the core as an archive, so they pull in only the objects
-# they use.
+# The protocol core is mech/core/ plus the reader in common/, none of which sees GSS types; the
+# module is mech/gss/. Found here rather than listed, so new files need no change. The targets
+# link the core as an archive, so they pull in only the objects they use.
 rm -f "$obj"/core/*.o "$obj"/module/*.o "$obj/libcore.a"
-for src in "$srcdir"/mech/*.c; do
+for src in "$srcdir"/common/ntlm_reader.c "$srcdir"/mech/core/*.c; do
     name=$(basename "$src" .c)
     # No winbindd to fuzz against: the fuzzed module is built as without libwbclient.
     [ "$name" != ntlm_winbind ] || continue
-    if grep -q '#include "ntlm_gss.h"' "$src"; then
-        compile "$src" "$obj/module/$name.o"
-    else
-        compile "$src" "$obj/core/$name.o"
-    fi
+    compile "$src" "$obj/core/$name.o"
+done
+for src in "$srcdir"/mech/gss/*.c; do
+    compile "$src" "$obj/module/$(basename "$src" .c).o" -I"$srcdir/mech/gss"
 done
 ar rcs "$obj/libcore.a" "$obj"/core/*.o
 

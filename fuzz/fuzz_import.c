@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /*
  * Formats 1 and 2 replay up to 16 MiB of keystream per stream, a second or more under the
  * sanitizers: inputs asking for more than this much replay are skipped, so that runs explore
- * parsing rather than RC4. The bound itself is tests/test_gss_export.c's job.
+ * parsing rather than RC4. The bound itself is tests/gss/test_gss_export.c's job.
  */
 #define MAX_FUZZ_REPLAY (UINT64_C(1) << 16)
 

@@ -3,7 +3,7 @@
 
 Seeds come from the published MS-NLMP 4.2 example messages, real-world shapes (curl's
 NEGOTIATE, the Linux cifs AUTHENTICATE), tokens captured from the interop test pairs
-(tests/interop_gssntlmssp.sh: gss-ntlmssp and sspigss initiators against the sspigss acceptor)
+(tests/gss/interop_gssntlmssp.sh: gss-ntlmssp and sspigss initiators against the sspigss acceptor)
 samples of the user-file and configuration formats, and context blobs the module exported
 (written back in the older formats too). Signatures and SPNEGO tokens are
 computed here with a small model of MS-NLMP 3.4, checked against the spec's examples first.
@@ -132,7 +132,7 @@ CAPTURED = {
         "0100000036b42c0b5ee4248d0000000020352e5842afc73ec1142c835dfdb8ab81"),
 }
 
-# Exported by the module (tests/test_gss_export.c's pair: TESTDOM\alice to HTTP@testhost.example,
+# Exported by the module (tests/gss/test_gss_export.c's pair: TESTDOM\alice to HTTP@testhost.example,
 # sign and seal), in format 3 without the mechglue's OID prefix: fresh contexts (streams not
 # started) and contexts after five sealed messages each way (both RC4 states present).
 EXPORTED = {

@@ -50,9 +50,9 @@ ffail=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed\(, [0-9]* skipped\)*$/\1/p' 
 fskip=$(sed -n 's/^[0-9]* passed, [0-9]* failed, \([0-9]*\) skipped$/\1/p' fuzz-smoke.log \
     2>/dev/null | tail -n 1)
 
-# The same code under AddressSanitizer+UBSan and ThreadSanitizer (tests/sanitize.sh).
+# The same code under AddressSanitizer+UBSan and ThreadSanitizer (tests/memory/sanitize.sh).
 san_status=0
-tests/sanitize.sh "$PWD/build-sanitize" | tee sanitize.log || san_status=$?
+tests/memory/sanitize.sh "$PWD/build-sanitize" | tee sanitize.log || san_status=$?
 [ $status -ne 0 ] || status=$san_status
 san_pass=$(sed -n 's/^sanitizers: \([0-9]*\) passed.*/\1/p' sanitize.log)
 san_fail=$(sed -n 's/^sanitizers: [0-9]* passed, \([0-9]*\) failed.*/\1/p' sanitize.log)

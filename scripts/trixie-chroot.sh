@@ -195,7 +195,7 @@ in_root "$root" /bin/bash -c 'cd /build/sspigss && exec "$@"' bash "$@" || statu
 # The logs a failure needs, kept after the root is gone.
 if [ -n "${SSPIGSS_CHROOT_KEEP_LOGS:-}" ]; then
     mkdir -p "$SSPIGSS_CHROOT_KEEP_LOGS"
-    cp "$root"/build/sspigss/*.log "$root"/build/sspigss/tests/*.log \
+    cp "$root"/build/sspigss/*.log "$root"/build/sspigss/tests/*.log "$root"/build/sspigss/tests/*/*.log "$root"/build/sspigss/tests/*/*/*.log \
         "$SSPIGSS_CHROOT_KEEP_LOGS/" 2> /dev/null || true
 fi
 exit $status

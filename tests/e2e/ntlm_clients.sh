@@ -1,7 +1,7 @@
-# Independent NTLM clients written in other languages, for tests/e2e_apache.sh: Apache
+# Independent NTLM clients written in other languages, for tests/e2e/e2e_apache.sh: Apache
 # HttpClient 4.5 (Java, its own NTLMEngineImpl), go-ntlmssp (Go) and Heimdal's GSS-API NTLM
 # initiator (C). Each is built into $W from the sources beside this file with Debian's packages
-# only (no network fetch). Source after tests/lib.sh; then, with e2e_apache.sh's skip():
+# only (no network fetch). Source after tests/lib/lib.sh; then, with e2e_apache.sh's skip():
 #
 #   if java_client_build; then ...cases...       # likewise go_client_build, heimdal_client_build
 #   else client_unavailable $? "$JAVA_SKIP"; fi

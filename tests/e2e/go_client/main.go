@@ -1,4 +1,4 @@
-// A real go-ntlmssp peer for tests/e2e_apache.sh: GET URL through ntlmssp.Negotiator over
+// A real go-ntlmssp peer for tests/e2e/e2e_apache.sh: GET URL through ntlmssp.Negotiator over
 // net/http, which turns the request's Basic credentials into an NTLM exchange, and print the
 // final status as "status=NNN". Exits 0 only on a 200.
 //

@@ -1,5 +1,5 @@
 /*
- * A real Apache HttpClient 4.5 peer for tests/e2e_apache.sh: GET URL with NTLM only (its own
+ * A real Apache HttpClient 4.5 peer for tests/e2e/e2e_apache.sh: GET URL with NTLM only (its own
  * NTLMEngineImpl), credentials given as NTCredentials(user, password, workstation, domain), and
  * print the final status as "status=NNN". Exits 0 only on a 200.
  *

@@ -1,5 +1,5 @@
 /*
- * libsspi over MIT's Kerberos against a real KDC on 127.0.0.1 (tests/sspi_kerberos.sh starts
+ * libsspi over MIT's Kerberos against a real KDC on 127.0.0.1 (tests/shim/sspi_kerberos.sh starts
  * it and exports KRB5_CONFIG, a keytab for HTTP/localhost and a ticket for user@KRBTEST.COM):
  * the Kerberos package, Negotiate choosing Kerberos when a ticket exists and NTLM when none
  * does, mutual authentication, delegation, the KDC failure codes, and libsspi's uid floor
@@ -139,7 +139,7 @@ test_isc_without_a_kdc_is_no_authenticating_authority(void)
     const char *dead = getenv("SSPIGSS_DEAD_KDC_CONFIG"), *tgt = getenv("SSPIGSS_TGT_CCACHE");
     char *saved = strdup(getenv("KRB5_CONFIG")), *saved_ccache = strdup(getenv("KRB5CCNAME"));
 
-    /* tests/sspi_kerberos.sh got this cache's TGT; nothing else ever uses it. */
+    /* tests/shim/sspi_kerberos.sh got this cache's TGT; nothing else ever uses it. */
     CU_ASSERT_PTR_NOT_NULL_FATAL(dead);
     CU_ASSERT_PTR_NOT_NULL_FATAL(tgt);
     setenv("KRB5_CONFIG", dead, 1);
@@ -165,7 +165,7 @@ test_a_context_past_its_ticket_is_context_expired(void)
     SecBuffer bufs[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(sig), SECBUFFER_TOKEN, sig}};
     SecBufferDesc msg = {SECBUFFER_VERSION, 2, bufs};
 
-    /* tests/sspi_kerberos.sh got this ticket with a lifetime of a few seconds. */
+    /* tests/shim/sspi_kerberos.sh got this ticket with a lifetime of a few seconds. */
     CU_ASSERT_PTR_NOT_NULL_FATAL(short_ccache);
     setenv("KRB5CCNAME", short_ccache, 1);
     CU_ASSERT_EQUAL_FATAL(sspi_pair_credentials(&p, "Kerberos", "Kerberos", NULL, NULL, NULL),
@@ -255,7 +255,7 @@ int
 main(void)
 {
     if (getenv("KRB5_CONFIG") == NULL || getenv("KRB5CCNAME") == NULL) {
-        fprintf(stderr, "run through tests/sspi_kerberos.sh: it starts the KDC\n");
+        fprintf(stderr, "run through tests/shim/sspi_kerberos.sh: it starts the KDC\n");
         return 99;
     }
     return test_run_suite("sspi_kerberos", tests);

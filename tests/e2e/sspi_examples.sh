@@ -1,6 +1,6 @@
 # The SSPI examples pair (examples/sspi_server, sspi_client) for the shell tests: where the two
 # programs are, the message the client seals, and starting the server. Source it after
-# tests/lib.sh (it uses $W and $PIDS).
+# tests/lib/lib.sh (it uses $W and $PIDS).
 
 # SSPIGSS_EXAMPLES_DIR overrides where the two programs are (libtool wrappers are fine).
 EXAMPLES=${SSPIGSS_EXAMPLES_DIR:-$SSPIGSS_BUILDDIR/examples}

@@ -3,8 +3,8 @@
 #   asan: AddressSanitizer + UndefinedBehaviorSanitizer (no recovery) over every suite whose
 #         processes are all our own (foreign programs such as httpd, python or curl cannot load
 #         an ASan-built module, so the end-to-end scripts stay in the plain run);
-#   tsan: ThreadSanitizer over tests/test_concurrency.
-# Usage: tests/sanitize.sh [BUILD_ROOT]   (default: ./build-sanitize)
+#   tsan: ThreadSanitizer over tests/gss/test_concurrency.
+# Usage: tests/memory/sanitize.sh [BUILD_ROOT]   (default: ./build-sanitize)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 root=${1:-$top/build-sanitize}
@@ -48,18 +48,19 @@ configure_in() {
             > configure.log 2>&1
 }
 
-asan_tests="tests/test_ntlm_reader tests/test_ntlm_buf tests/test_ntlm_message \
-tests/test_ntlm_crypto tests/test_ntlm_auth tests/test_ntlm_sign tests/test_ntlm_userdb \
-tests/test_ntlm_config tests/test_gss_mech tests/test_gss_export tests/interop_gssntlmssp.sh tests/test_sspi_handles \
-tests/test_sspi_translate tests/test_sspi_buffers tests/test_sspi_header tests/test_sspi_loop \
-tests/test_sspi_fidelity tests/test_sspi_secext tests/test_sspi_identity tests/sspi_over_gssntlmssp.sh \
-tests/sspi_kerberos.sh \
-tests/test_concurrency"
+asan_tests="tests/unit/mech/test_ntlm_reader tests/unit/mech/test_ntlm_buf \
+tests/unit/mech/test_ntlm_message tests/unit/mech/test_ntlm_crypto tests/unit/mech/test_ntlm_auth \
+tests/unit/mech/test_ntlm_sign tests/unit/mech/test_ntlm_userdb tests/unit/mech/test_ntlm_config \
+tests/gss/test_gss_mech tests/gss/test_gss_export tests/gss/interop_gssntlmssp.sh \
+tests/unit/shim/test_sspi_handles tests/unit/shim/test_sspi_translate \
+tests/unit/shim/test_sspi_buffers tests/unit/shim/test_sspi_header tests/shim/test_sspi_loop \
+tests/shim/test_sspi_fidelity tests/shim/test_sspi_secext tests/shim/test_sspi_identity \
+tests/shim/sspi_over_gssntlmssp.sh tests/shim/sspi_kerberos.sh tests/gss/test_concurrency"
 
 if configure_in asan "-fsanitize=address,undefined -fno-sanitize-recover=undefined" &&
     make -j2 > make.log 2>&1; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
-        LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0" \
+        LSAN_OPTIONS="suppressions=$src/tests/memory/lsan.supp:print_suppressions=0" \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         make -j2 check TESTS="$asan_tests" > check.log 2>&1
     status=$?
@@ -71,13 +72,13 @@ fi
 
 if configure_in tsan "-fsanitize=thread" &&
     make -j2 mech/sspigss_ntlm.la > make.log 2>&1 &&
-    make -j2 tests/test_concurrency > make-test.log 2>&1; then
+    make -j2 tests/gss/test_concurrency > make-test.log 2>&1; then
     SSPIGSS_MODULE="$root/tsan/mech/.libs/sspigss_ntlm.so" \
-        TSAN_OPTIONS="halt_on_error=1:suppressions=$src/tests/tsan.supp" \
-        ./tests/test_concurrency > concurrency.log 2>&1
+        TSAN_OPTIONS="halt_on_error=1:suppressions=$src/tests/memory/tsan.supp" \
+        ./tests/gss/test_concurrency > concurrency.log 2>&1
     status=$?
     [ $status -eq 0 ] || cat concurrency.log
-    report $status "ThreadSanitizer: tests/test_concurrency"
+    report $status "ThreadSanitizer: tests/gss/test_concurrency"
 else
     report 1 "ThreadSanitizer build (see $root/tsan/make*.log)"
 fi

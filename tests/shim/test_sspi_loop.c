@@ -2,7 +2,7 @@
  * libsspi over an NTLM GSS mechanism, through the public SSPI API only: the documented
  * AcceptSecurityContext (Negotiate) and InitializeSecurityContext behaviours, each status code
  * in its case, and message protection and attributes on the established pair. The same binary
- * runs over our module and over gss-ntlmssp (tests/sspi_over_gssntlmssp.sh).
+ * runs over our module and over gss-ntlmssp (tests/shim/sspi_over_gssntlmssp.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,8 +2,8 @@
 # Our initiator against an independent acceptor, Samba's ntlm_auth in server mode (raw NTLMSSP
 # and SPNEGO, over pipes; no DC, no network), with sign/seal checked against the session key
 # Samba reports. gss-ntlmssp runs the same cases as a control when it is installed.
-# shellcheck source=tests/lib.sh
-. "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
+# shellcheck source=tests/lib/lib.sh
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/lib.sh"
 
 PY=/usr/bin/python3 # Debian's python, which sees python3-gssapi and python3-impacket
 SCRIPT="$SSPIGSS_SRCDIR/tests/e2e/samba_acceptor.py"

@@ -1,19 +1,19 @@
 #!/bin/sh
 # Domain logons end to end: a Samba Active Directory DC provisioned for this run
-# (tests/samba_dc.sh: its own directory and network namespace), and this module as the NTLM
+# (tests/lib/samba_dc.sh: its own directory and network namespace), and this module as the NTLM
 # acceptor with winbind = only or fallback, so that the DC validates the responses through its
-# winbindd. Clients: our initiator and gss-ntlmssp's (tests/gss_peer, raw NTLM and SPNEGO), the
+# winbindd. Clients: our initiator and gss-ntlmssp's (tests/lib/gss_peer, raw NTLM and SPNEGO), the
 # SSPI examples pair (NTLM and Negotiate), and Apache + mod_auth_gssapi reached by curl --ntlm,
 # requests-ntlm and the SSPI example client. Failure cases: wrong password, unknown user,
 # disabled and expired accounts, a password that must be changed, a winbindd that does not
 # answer (stopped with SIGSTOP: the logon fails after winbind_timeout) and a DC stopped mid-run.
 # Needs root (namespaces); prints SKIP and why otherwise.
-. "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
-. "${SSPIGSS_SRCDIR:-.}/tests/samba_dc.sh"
-. "${SSPIGSS_SRCDIR:-.}/tests/httpd.sh"
-. "${SSPIGSS_SRCDIR:-.}/tests/sspi_examples.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/lib.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/samba_dc.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/httpd.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/e2e/sspi_examples.sh"
 
-PEER="$SSPIGSS_BUILDDIR/tests/gss_peer"
+PEER="$SSPIGSS_BUILDDIR/tests/lib/gss_peer"
 GP_WRAP=
 PY=/usr/bin/python3
 # A response the DC cannot check in time fails after this many seconds (winbind_timeout).
@@ -64,7 +64,7 @@ conf() {
     printf 'netbios_name = WEB1\nnetbios_domain = %s\naudit = %s\nwinbind = %s\n' \
         "$DC_DOMAIN" "$W/audit.log" "$1" > "$W/$1.conf"
     printf 'winbind_timeout = %s\n' "$TIMEOUT" >> "$W/$1.conf"
-    # The name tests/gss_peer aims at, so that its target name is ours (service_binding).
+    # The name tests/lib/gss_peer aims at, so that its target name is ours (service_binding).
     printf 'dns_name = testhost.example\n' >> "$W/$1.conf"
 }
 conf only
@@ -72,7 +72,7 @@ conf fallback
 : > "$W/no-users"
 
 # ---------------------------------------------------------------------------------------------
-# GSS: tests/gss_peer as both sides, the acceptor under dc_client
+# GSS: tests/lib/gss_peer as both sides, the acceptor under dc_client
 # ---------------------------------------------------------------------------------------------
 
 # gss_pair NAME MECH ACCEPT_CONF INIT_MECH_CONF DOMAIN\\USER PASSWORD: the two peers over FIFOs
@@ -180,7 +180,7 @@ gss_refused "winbind = fallback, a user-file user with a wrong password stays lo
     "$W/fallback.conf" "$OURS" 'TESTDOM\alice' "$PW" 'Invalid credential was supplied' 'wrong password'
 if [ -n "${VALGRIND:-}" ]; then
     GP_WRAP="$VALGRIND -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
---suppressions=${SSPIGSS_SRCDIR:-.}/tests/valgrind.supp --error-exitcode=9"
+--suppressions=${SSPIGSS_SRCDIR:-.}/tests/memory/valgrind.supp --error-exitcode=9"
     gss_ok "raw NTLM under valgrind (no leak, no invalid access)" ntlm "$W/only.conf" "$OURS" \
         "$DU" "$PW" "$DU"
     GP_WRAP=
@@ -432,7 +432,7 @@ fi
 # The deadline on its own, under valgrind when there is one: the abandoned worker must free
 # its job when the late answer comes, and the next logon must be answered.
 WPID=$(dc_winbindd_pid)
-LATE="$SSPIGSS_BUILDDIR/tests/winbind_late_answer"
+LATE="$SSPIGSS_BUILDDIR/tests/lib/winbind_late_answer"
 if [ -x "$LATE" ] && [ -n "$WPID" ]; then
     # shellcheck disable=SC2086
     dc_client ${VALGRIND:+$VALGRIND -q --leak-check=full --errors-for-leak-kinds=definite,indirect \

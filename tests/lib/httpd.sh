@@ -1,4 +1,4 @@
-# A private Apache httpd for the shell tests. Source it after tests/lib.sh, then:
+# A private Apache httpd for the shell tests. Source it after tests/lib/lib.sh, then:
 #
 #   httpd_available || { echo "SKIP: $HTTPD_SKIP_REASON"; exit 77; }
 #   HTTPD_DIR=...            # its ServerRoot-like directory: config, pid file, logs, run/
@@ -9,7 +9,7 @@
 # The config reads ${E2E_DIR} (= $HTTPD_DIR) and ${HTTP_PORT} from httpd's environment and
 # writes its pid to ${E2E_DIR}/httpd.pid. As root, httpd runs as nobody and group HTTPD_GROUP
 # (default nobody's), so HTTPD_DIR must be theirs. HTTPD_WRAP, when set, is a command httpd is
-# started under (tests/samba_dc.sh's dc_client, for one).
+# started under (tests/lib/samba_dc.sh's dc_client, for one).
 
 APACHE=/usr/sbin/apache2
 APACHE_MODULES=/usr/lib/apache2/modules

@@ -2,7 +2,7 @@
  * Several threads authenticating and protecting messages at once, each with its own
  * contexts, against one shared acceptor credential and user database, while another thread
  * rewrites the user file underneath (atomic renames). Run under ThreadSanitizer by
- * tests/sanitize.sh; in the plain suite it checks that every login still succeeds.
+ * tests/memory/sanitize.sh; in the plain suite it checks that every login still succeeds.
  */
 #include <pthread.h>
 #include <stdio.h>

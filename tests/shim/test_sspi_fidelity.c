@@ -2,7 +2,7 @@
  * libsspi behaves as Windows does where ported code notices (issue 14): flags reported before
  * completion, optional output buffers, Negotiate's completion over NTLM, *pfQOP, and the statuses
  * of odd buffers and tokens. Each test names the Windows fact and its source. Like
- * test_sspi_loop, it runs over our module and over gss-ntlmssp (tests/sspi_over_gssntlmssp.sh).
+ * test_sspi_loop, it runs over our module and over gss-ntlmssp (tests/shim/sspi_over_gssntlmssp.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Interop in separate processes: our module and gss-ntlmssp (the incumbent), each in either
 # role, over raw NTLM and SPNEGO, with wrap/unwrap and MICs across; wrong passwords rejected.
-. "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/lib.sh"
 
-PEER="$SSPIGSS_BUILDDIR/tests/gss_peer"
+PEER="$SSPIGSS_BUILDDIR/tests/lib/gss_peer"
 
 if [ -z "$INCUMBENT" ]; then
     echo "SKIP: gss-ntlmssp is not installed (apt-get install gss-ntlmssp)"

@@ -2,7 +2,7 @@
  * The domain logon's deadline, on its own: with the DC's winbindd stopped (SIGSTOP) a logon
  * must give up after its timeout; when winbindd is let go again, the abandoned worker gets
  * its late answer and frees the job on its own; the next logon is answered at once. Run by
- * tests/e2e_winbind.sh under valgrind, which sees the abandoned job's memory and threads.
+ * tests/e2e/e2e_winbind.sh under valgrind, which sees the abandoned job's memory and threads.
  *
  *   winbind_late_answer WINBINDD_PID DOMAIN USER
  *

@@ -1,9 +1,9 @@
 /*
  * The acceptor's policy knobs through MIT's real mechglue. The module reads its configuration
  * once per process, so each run tests one setting: argv[1] names the case, whose ntlm.conf is
- * written before the first GSS call (tests/gss_policy.sh runs them all). AUTHENTICATE messages
+ * written before the first GSS call (tests/gss/gss_policy.sh runs them all). AUTHENTICATE messages
  * our initiator never sends (no MIC, an old timestamp, a NULL session) come from
- * tests/ntlm_craft.c.
+ * tests/lib/ntlm_craft.c.
  */
 #include <pwd.h>
 #include <stdbool.h>

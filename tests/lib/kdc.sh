@@ -1,5 +1,5 @@
 # A throwaway MIT KDC on 127.0.0.1 for the shell tests, in the manner of MIT's k5test.py.
-# Source it after tests/lib.sh (it uses $W and $PIDS), then:
+# Source it after tests/lib/lib.sh (it uses $W and $PIDS), then:
 #
 #   kdc_available || { echo "SKIP: ..."; exit 77; }
 #   kdc_start || { fail "KDC"; finish; exit; }    # realm KRBTEST.COM in $W/kdc

@@ -1,12 +1,12 @@
 #!/bin/sh
 # The acceptor's policy knobs through the mechglue, both settings of each: the module reads its
-# configuration once per process, so tests/test_gss_policy runs once per case.
-. "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
+# configuration once per process, so tests/gss/test_gss_policy runs once per case.
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/lib.sh"
 
-PROGRAM="$SSPIGSS_BUILDDIR/tests/test_gss_policy"
+PROGRAM="$SSPIGSS_BUILDDIR/tests/gss/test_gss_policy"
 
 cases=$("$PROGRAM" --list) || {
-    fail "tests/test_gss_policy --list"
+    fail "tests/gss/test_gss_policy --list"
     finish
     exit
 }

@@ -1,8 +1,8 @@
 #!/bin/sh
-# libsspi over Kerberos with a real MIT KDC on 127.0.0.1 (tests/kdc.sh), plus a configuration
+# libsspi over Kerberos with a real MIT KDC on 127.0.0.1 (tests/lib/kdc.sh), plus a configuration
 # whose KDC is a closed port, for SEC_E_NO_AUTHENTICATING_AUTHORITY.
-. "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
-. "${SSPIGSS_SRCDIR:-.}/tests/kdc.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/lib.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/kdc.sh"
 
 if ! kdc_available; then
     echo "SKIP: MIT KDC tools not installed (apt-get install krb5-kdc krb5-admin-server krb5-user)"
@@ -36,9 +36,9 @@ sed "s/127\.0\.0\.1:$KDC_PORT/127.0.0.1:1/g" "$KRB5_CONFIG" > "$W/dead-krb5.conf
 SSPIGSS_DEAD_KDC_CONFIG="$W/dead-krb5.conf"
 export SSPIGSS_DEAD_KDC_CONFIG
 
-if "$SSPIGSS_BUILDDIR/tests/test_sspi_kerberos"; then
-    pass "tests/test_sspi_kerberos against a KDC on 127.0.0.1:$KDC_PORT"
+if "$SSPIGSS_BUILDDIR/tests/shim/test_sspi_kerberos"; then
+    pass "tests/shim/test_sspi_kerberos against a KDC on 127.0.0.1:$KDC_PORT"
 else
-    fail "tests/test_sspi_kerberos against a KDC on 127.0.0.1:$KDC_PORT"
+    fail "tests/shim/test_sspi_kerberos against a KDC on 127.0.0.1:$KDC_PORT"
 fi
 finish

@@ -2,10 +2,10 @@
 # sspigss-user: add/passwd/del/list on a private user file, the file's header, mode and hashes,
 # refusal of bad names and of foreign formats, and a real login through the module for a user
 # the tool added.
-. "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/lib.sh"
 
 TOOL="$SSPIGSS_BUILDDIR/tools/sspigss-user"
-PEER="$SSPIGSS_BUILDDIR/tests/gss_peer"
+PEER="$SSPIGSS_BUILDDIR/tests/lib/gss_peer"
 F="$W/tool-users"
 
 # expect_rc NAME RC MESSAGE-PATTERN CMD...: CMD exits with RC and says MESSAGE on stderr.

@@ -2,9 +2,9 @@
 # The SSPI example client and server (examples/) in separate processes over TCP on 127.0.0.1:
 # NTLM and Negotiate with an explicit identity, Kerberos through Negotiate against a throwaway
 # KDC, a wrong password, the HTTP mode reached by curl, and the pair over gss-ntlmssp.
-. "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
-. "${SSPIGSS_SRCDIR:-.}/tests/kdc.sh"
-. "${SSPIGSS_SRCDIR:-.}/tests/sspi_examples.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/lib.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/kdc.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/e2e/sspi_examples.sh"
 
 USER_ARGS='--user TESTDOM\alice --password Passw0rd!'
 

@@ -2,7 +2,7 @@
 # The manual pages render without warnings, and every key of the configuration parser is
 # documented in sspigss-ntlm.conf(5) and in sspigss-ntlm.conf.example.
 
-. "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/lib.sh"
 
 S=${SSPIGSS_SRCDIR:-.}
 

@@ -2,7 +2,7 @@
 # NetBIOS domain SSPIGSS, host DC1, provisioned in $W/dc and run in a network namespace of its
 # own (sspigss-dc-PID, address 10.53.57.1 on a veth pair that stays inside), so that nothing
 # binds on the host's interfaces and nothing under /etc/samba, /var/lib/samba or /run/samba is
-# read or written. Root only. Source it after tests/lib.sh (it uses $W, $PIDS and
+# read or written. Root only. Source it after tests/lib/lib.sh (it uses $W, $PIDS and
 # $CLEANUP_HOOKS), then:
 #
 #   dc_available || { echo "SKIP: $DC_SKIP_REASON"; exit 77; }

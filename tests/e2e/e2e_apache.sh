@@ -6,9 +6,9 @@
 # A case passes on the client's status and, for a 200, the user and scheme/mechanism httpd
 # logged; some also on the module's audit line (NTLM version, the domain the client sent). Ends
 # with the report table and a scan for worker crashes.
-. "${SSPIGSS_SRCDIR:-.}/tests/lib.sh"
-. "${SSPIGSS_SRCDIR:-.}/tests/kdc.sh"
-. "${SSPIGSS_SRCDIR:-.}/tests/httpd.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/lib.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/kdc.sh"
+. "${SSPIGSS_SRCDIR:-.}/tests/lib/httpd.sh"
 . "${SSPIGSS_SRCDIR:-.}/tests/e2e/ntlm_clients.sh"
 
 PY=/usr/bin/python3
