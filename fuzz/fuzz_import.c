@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the input is an exported context blob (mech/ntlm_serialize.c, without the
+ * libFuzzer target: the input is an exported context blob (mech/gss/ntlm_serialize.c, without the
  * mechglue's OID prefix) handed to the module's gss_import_sec_context directly, from the
  * module's own objects. An imported context then seals, signs and checks a forged signature
  * (which must fail and leave the stream as it was), and goes through export and import again:

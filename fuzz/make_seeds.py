@@ -476,7 +476,7 @@ def gss_accept_seeds():
 
 def legacy_blob(blob, version, send_pos=0, recv_pos=0):
     """A format-3 blob rewritten as format 2 (or 1: names without a SID list), with keystream
-    positions where format 3 has stream states (mech/ntlm_serialize.c)."""
+    positions where format 3 has stream states (mech/gss/ntlm_serialize.c)."""
     off = 49
     for _ in range(2):
         off += 1 + 258 if blob[off] == 1 else 1

@@ -1,5 +1,5 @@
 /*
- * Context export and import through MIT's real mechglue (mech/ntlm_serialize.c): round trips
+ * Context export and import through MIT's real mechglue (mech/gss/ntlm_serialize.c): round trips
  * that keep protecting messages whatever was sealed before, blobs of the older formats, and
  * blobs that are truncated, oversized or lie about a field.
  */
@@ -17,7 +17,7 @@
 #include "ntlm_endian.h"
 #include "test_util.h"
 
-/* Offsets in the module's blob (see mech/ntlm_serialize.c). */
+/* Offsets in the module's blob (see mech/gss/ntlm_serialize.c). */
 #define OFF_VERSION 4
 #define OFF_INITIATOR 8
 #define OFF_NEG_FLAGS 9

@@ -6,18 +6,18 @@
 
 S=${SSPIGSS_SRCDIR:-.}
 
-# The key names of the parser's table (config_keys[] in mech/ntlm_config.c): the first
+# The key names of the parser's table (config_keys[] in mech/core/ntlm_config.c): the first
 # quoted string of each "{"name", offsetof..." or "{"name", 0, ..." row.
 KEYS=$(sed -n '/^static const struct config_key config_keys\[\] = {/,/^};/p' \
-    "$S/mech/ntlm_config.c" | sed -n 's/^[[:space:]]*{"\([a-z_0-9]*\)",.*/\1/p')
+    "$S/mech/core/ntlm_config.c" | sed -n 's/^[[:space:]]*{"\([a-z_0-9]*\)",.*/\1/p')
 # The keys this test was written against, so that a broken extraction cannot pass silently.
 KNOWN="user_file netbios_name netbios_domain dns_name dns_domain ntlmv1 lm mic service_binding
 channel_bindings service_names replay_window anonymous user_file_permissions audit"
 
 if [ -z "$KEYS" ]; then
-    fail "no configuration keys extracted from mech/ntlm_config.c"
+    fail "no configuration keys extracted from mech/core/ntlm_config.c"
 else
-    pass "$(echo $KEYS | wc -w) configuration keys extracted from mech/ntlm_config.c"
+    pass "$(echo $KEYS | wc -w) configuration keys extracted from mech/core/ntlm_config.c"
 fi
 for k in $KNOWN; do
     if printf '%s\n' $KEYS | grep -qx "$k"; then

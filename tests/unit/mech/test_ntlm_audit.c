@@ -1,4 +1,4 @@
-/* Tests of mech/ntlm_audit.c: the line's fields, the escaping of client-chosen names, the
+/* Tests of mech/core/ntlm_audit.c: the line's fields, the escaping of client-chosen names, the
  * length caps, and appending to a file. */
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * Tests for mech/ntlm_auth.c against the MS-NLMP 4.2 examples (user "User", domain "Domain",
+ * Tests for mech/core/ntlm_auth.c against the MS-NLMP 4.2 examples (user "User", domain "Domain",
  * password "Password") and independently computed MD5/HMAC values for the MIC and bindings.
  */
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-/* Tests of mech/ntlm_binding.c: SPN matching, the acceptor's names, the service_binding
+/* Tests of mech/core/ntlm_binding.c: SPN matching, the acceptor's names, the service_binding
  * verdicts and the table of challenges our own initiator answered. */
 #include <string.h>
 #include <time.h>

@@ -1,4 +1,4 @@
-/* Tests of the growable output buffer (mech/ntlm_buf.c). */
+/* Tests of the growable output buffer (mech/core/ntlm_buf.c). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

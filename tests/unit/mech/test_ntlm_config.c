@@ -1,4 +1,4 @@
-/* Tests of mech/ntlm_config.c: the key = value parser, its errors, defaults and the loader. */
+/* Tests of mech/core/ntlm_config.c: the key = value parser, its errors, defaults and the loader. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

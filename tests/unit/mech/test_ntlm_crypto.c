@@ -1,5 +1,5 @@
 /*
- * Tests for mech/ntlm_crypto.c: each primitive against its published vectors (RFC 1320,
+ * Tests for mech/core/ntlm_crypto.c: each primitive against its published vectors (RFC 1320,
  * RFC 1321, RFC 2202, RFC 6229) and the RC4 state export used by context export.
  */
 #include <pthread.h>

@@ -1,4 +1,4 @@
-/* Tests of mech/ntlm_lockout.c: the lockout table's rules, its file shared by processes, and
+/* Tests of mech/core/ntlm_lockout.c: the lockout table's rules, its file shared by processes, and
  * what it does with a file it cannot trust. Times are passed in, so nothing here sleeps. */
 #include <dirent.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /*
- * Tests of the NTLMSSP message codec (mech/ntlm_message.c): the MS-NLMP 4.2 example messages,
+ * Tests of the NTLMSSP message codec (mech/core/ntlm_message.c): the MS-NLMP 4.2 example messages,
  * real-world message shapes (curl, legacy NEGOTIATE, Linux cifs) and a table of bad tokens.
  */
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-/* Tests of mech/ntlm_policy.c: the timestamp window, the replay cache, the MIC and
+/* Tests of mech/core/ntlm_policy.c: the timestamp window, the replay cache, the MIC and
  * channel-binding decisions, and the minimum session security. */
 #include <pthread.h>
 #include <stdio.h>

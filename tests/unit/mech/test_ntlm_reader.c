@@ -1,4 +1,4 @@
-/* Tests of the bounds-checked reader (mech/ntlm_reader.c). */
+/* Tests of the bounds-checked reader (common/ntlm_reader.c). */
 #include <stdint.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * Tests for mech/ntlm_sign.c: key derivation and the three MS-NLMP GSS_WrapEx examples
+ * Tests for mech/core/ntlm_sign.c: key derivation and the three MS-NLMP GSS_WrapEx examples
  * (4.2.2.4, 4.2.3.4, 4.2.4.4), from both roles, plus RC4 sharing and reset behaviour.
  */
 #include <stdbool.h>

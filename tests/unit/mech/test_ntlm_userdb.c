@@ -1,4 +1,4 @@
-/* Tests of mech/ntlm_userdb.c: the three file formats, name matching, and reloading. */
+/* Tests of mech/core/ntlm_userdb.c: the three file formats, name matching, and reloading. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
