@@ -106,7 +106,7 @@ link_target fuzz_sspi_buffers "$obj/fuzz/sspi_buffers.o"
 
 # The importer is called directly in the module's own objects; the exported gss_* wrappers stay
 # out, so that nothing in the target shadows the mechglue's names.
-compile "$srcdir/fuzz/fuzz_import.c" "$obj/fuzz/fuzz_import.o"
+compile "$srcdir/fuzz/fuzz_import.c" "$obj/fuzz/fuzz_import.o" -I"$srcdir/mech/gss"
 # shellcheck disable=SC2086
 link_target fuzz_import $(ls "$obj"/module/*.o | grep -v '/ntlm_exports\.o$') "$obj/libcore.a" \
     $gss_libs $core_libs
