@@ -6,7 +6,7 @@
 #   tsan: ThreadSanitizer over tests/gss/test_concurrency.
 # Usage: tests/memory/sanitize.sh [BUILD_ROOT]   (default: ./build-sanitize)
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 root=${1:-$top/build-sanitize}
 passed=0
 failed=0
