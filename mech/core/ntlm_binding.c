@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -267,33 +268,59 @@ struct answered {
  * are public on the wire, so the scan needs no constant-time comparison; 4096 x 8 bytes is
  * less work than one logon's HMACs.
  */
-static pthread_mutex_t answered_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct answered answered[NTLM_ANSWERED_TABLE_SIZE];
-static size_t answered_next;
+struct ntlm_answered_table {
+    pthread_mutex_t lock;
+    struct answered slots[NTLM_ANSWERED_TABLE_SIZE];
+    size_t next;
+};
+
+uint32_t
+ntlm_answered_new(struct ntlm_answered_table **out)
+{
+    struct ntlm_answered_table *t = calloc(1, sizeof(*t));
+
+    if (t == NULL)
+        return NTLM_ERR_NOMEM;
+    if (pthread_mutex_init(&t->lock, NULL) != 0) {
+        free(t);
+        return NTLM_ERR_NOMEM;
+    }
+    *out = t;
+    return 0;
+}
 
 void
-ntlm_answered_note(const uint8_t challenge[8], time_t expires)
+ntlm_answered_free(struct ntlm_answered_table *table)
+{
+    if (table == NULL)
+        return;
+    pthread_mutex_destroy(&table->lock);
+    free(table);
+}
+
+void
+ntlm_answered_note(struct ntlm_answered_table *table, const uint8_t challenge[8], time_t expires)
 {
     struct answered *slot;
 
-    pthread_mutex_lock(&answered_lock);
-    slot = &answered[answered_next];
+    pthread_mutex_lock(&table->lock);
+    slot = &table->slots[table->next];
     memcpy(slot->challenge, challenge, 8);
     slot->expires = expires;
     slot->used = true;
-    answered_next = (answered_next + 1) % NTLM_ANSWERED_TABLE_SIZE;
-    pthread_mutex_unlock(&answered_lock);
+    table->next = (table->next + 1) % NTLM_ANSWERED_TABLE_SIZE;
+    pthread_mutex_unlock(&table->lock);
 }
 
 bool
-ntlm_answered_take(const uint8_t challenge[8], time_t now)
+ntlm_answered_take(struct ntlm_answered_table *table, const uint8_t challenge[8], time_t now)
 {
     bool found = false;
     size_t i;
 
-    pthread_mutex_lock(&answered_lock);
+    pthread_mutex_lock(&table->lock);
     for (i = 0; i < NTLM_ANSWERED_TABLE_SIZE; i++) {
-        struct answered *e = &answered[i];
+        struct answered *e = &table->slots[i];
 
         if (!e->used || memcmp(e->challenge, challenge, 8) != 0)
             continue;
@@ -301,6 +328,6 @@ ntlm_answered_take(const uint8_t challenge[8], time_t now)
         found = now <= e->expires;
         break;
     }
-    pthread_mutex_unlock(&answered_lock);
+    pthread_mutex_unlock(&table->lock);
     return found;
 }

@@ -1,8 +1,8 @@
 /*
  * Service binding and reflection: whether the SPN a client named in its NTLMv2 response
  * (MsvAvTargetName, MS-NLMP 2.2.2.1) is one of this acceptor's names under the
- * service_binding policy, and the process-wide table of server challenges this process's own
- * initiator answered, which tells a reflected AUTHENTICATE from one a remote client sent.
+ * service_binding policy, and the table of server challenges this process's own initiators
+ * answered, which tells a reflected AUTHENTICATE from one a remote client sent.
  */
 #ifndef NTLM_BINDING_H
 #define NTLM_BINDING_H
@@ -14,7 +14,7 @@
 
 #include "ntlm_config.h"
 
-/* Entries in the process-wide table of answered challenges; when full, the oldest goes. */
+/* Entries in the table of answered challenges; when full, the oldest goes. */
 #define NTLM_ANSWERED_TABLE_SIZE 4096
 
 /* What became of the client's target name (for the audit line). */
@@ -62,10 +62,20 @@ uint32_t ntlm_policy_target(const struct ntlm_config *cfg, const struct ntlm_acc
                             enum ntlm_target_status *status);
 
 /*
+ * The server challenges this process's initiators answered. ntlm_env.c makes one that every
+ * environment of the process shares: a challenge answered under one configuration and
+ * reflected to an acceptor under another is still a reflection.
+ */
+struct ntlm_answered_table;
+
+uint32_t ntlm_answered_new(struct ntlm_answered_table **out);
+void ntlm_answered_free(struct ntlm_answered_table *table);
+/*
  * The initiator notes each server challenge it answered, until expires; the acceptor takes
  * (and forgets) the one it issued: true when this process's initiator answered it.
  */
-void ntlm_answered_note(const uint8_t challenge[8], time_t expires);
-bool ntlm_answered_take(const uint8_t challenge[8], time_t now);
+void ntlm_answered_note(struct ntlm_answered_table *table, const uint8_t challenge[8],
+                        time_t expires);
+bool ntlm_answered_take(struct ntlm_answered_table *table, const uint8_t challenge[8], time_t now);
 
 #endif

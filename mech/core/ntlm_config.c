@@ -1,13 +1,13 @@
 /*
- * The module's own configuration: a file of "key = value" lines read once per process, its
- * environment overrides, and defaults derived from the host name.
+ * The module's own configuration: a file of "key = value" lines, its environment overrides,
+ * and defaults derived from the host name. When and how often a file is read is ntlm_env.c's
+ * business; this file only turns one file into one struct ntlm_config.
  */
 #include "ntlm_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -21,7 +21,6 @@
 #include "ntlm_config_values.h"
 #include "ntlm_errors.h"
 #include "ntlm_unicode.h"
-#include "ntlm_userdb.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -435,22 +434,23 @@ done:
     return err;
 }
 
-static pthread_once_t config_once = PTHREAD_ONCE_INIT;
-static struct ntlm_config config;
-static uint32_t config_status;
-
-static uint32_t
-config_load(struct ntlm_config *cfg)
+const char *
+ntlm_config_default_path(bool *named)
 {
     const char *path = secure_getenv("SSPIGSS_NTLM_CONFIG");
+
+    *named = path != NULL && *path != '\0';
+    return *named ? path : DEFAULT_CONFIG_PATH;
+}
+
+uint32_t
+ntlm_config_load(const char *path, bool named, struct ntlm_config *cfg)
+{
     const char *user_file = secure_getenv("NTLM_USER_FILE");
-    bool named = path != NULL && *path != '\0';
     char *text = NULL;
     uint32_t ret = 0;
     int err;
 
-    if (!named)
-        path = DEFAULT_CONFIG_PATH;
     ntlm_config_init(cfg);
     err = read_text_file(path, &text);
     if (err == ENOMEM) {
@@ -480,23 +480,4 @@ config_load(struct ntlm_config *cfg)
 done:
     free(text);
     return ret;
-}
-
-static void
-config_init(void)
-{
-    config_status = config_load(&config);
-    /* The user database cannot read this file itself (its unit tests and fuzzers use it
-     * alone), so the policy is handed over here; an invalid file leaves it strict. */
-    ntlm_userdb_set_strict_permissions(config_status != 0 ||
-                                       config.user_file_permissions == NTLM_PERMISSIONS_STRICT);
-}
-
-/* The first call decides for the whole process: a broken configuration stays broken. */
-uint32_t
-ntlm_config_get(const struct ntlm_config **cfg)
-{
-    pthread_once(&config_once, config_init);
-    *cfg = &config;
-    return config_status;
 }

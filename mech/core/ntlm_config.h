@@ -1,8 +1,9 @@
 /*
- * The module's own configuration: a key = value file (path from SSPIGSS_NTLM_CONFIG, read
- * with secure_getenv, else $(sysconfdir)/sspigss/ntlm.conf), loaded once per process.
- * Environment overrides: NTLM_USER_FILE (user database path), SSPIGSS_NTLM_DEBUG (the debug
- * trace, read by ntlm_debug.c).
+ * The module's own configuration: a key = value file. The default one is named by
+ * SSPIGSS_NTLM_CONFIG (read with secure_getenv), else $(sysconfdir)/sspigss/ntlm.conf; a
+ * credential may name another (the sspigss_config cred-store key). ntlm_env.c decides when a
+ * file is (re)read. Environment overrides: NTLM_USER_FILE (user database path),
+ * SSPIGSS_NTLM_DEBUG (the debug trace, read by ntlm_debug.c).
  */
 #ifndef NTLM_CONFIG_H
 #define NTLM_CONFIG_H
@@ -91,7 +92,7 @@ enum ntlm_winbind_mode {
  * Zero-initialised, every policy field below is its default except replay_window,
  * winbind_timeout, local_uid_min, min_session_security, the lockout numbers and
  * state_dir: start from
- * ntlm_config_init() (ntlm_config_parse and ntlm_config_get do).
+ * ntlm_config_init() (ntlm_config_parse and ntlm_config_load do).
  */
 struct ntlm_config {
     char *user_file;      /* user_file: acceptor user database; NULL when none */
@@ -137,11 +138,16 @@ struct ntlm_config {
     char *error; /* non-NULL when the file was invalid: "path:line: reason" */
 };
 
+/* The default file: SSPIGSS_NTLM_CONFIG when set (*named true: it must exist), else the
+ * sysconfdir file (which may be absent: all defaults). */
+const char *ntlm_config_default_path(bool *named);
 /*
- * The process-wide configuration (never NULL after success). Errors: NTLM_ERR_CONFIG when the
- * file exists but is invalid (cfg->error says where), NTLM_ERR_NOMEM.
+ * Reads the file at path into *cfg (initialised here; clear it with ntlm_config_clear),
+ * applies NTLM_USER_FILE and fills the host-derived defaults. A missing file is all defaults
+ * unless named. Errors: NTLM_ERR_CONFIG (cfg->error says "path:line: reason" or
+ * "path: cannot read: ..."), NTLM_ERR_NOMEM.
  */
-uint32_t ntlm_config_get(const struct ntlm_config **cfg);
+uint32_t ntlm_config_load(const char *path, bool named, struct ntlm_config *cfg);
 
 /* Sets every field to its default, except those derived from the host name. */
 void ntlm_config_init(struct ntlm_config *cfg);

@@ -1,6 +1,7 @@
 /*
- * The debug trace: where it goes (environment, then configuration, decided once), the line
- * layout, and a small formatter that escapes every string argument.
+ * The debug trace: where it goes (SSPIGSS_NTLM_DEBUG, decided once, else the configuration of
+ * the call under way), the line layout, and a small formatter that escapes every string
+ * argument.
  */
 #include "ntlm_debug.h"
 
@@ -17,47 +18,66 @@
 #include <unistd.h>
 
 #include "ntlm_audit.h"
-#include "ntlm_config.h"
 #include "ntlm_message.h"
 
 #define TRUNCATION_MARK "...\n"
 
 enum debug_state { DEBUG_UNKNOWN = 0, DEBUG_OFF, DEBUG_ON };
 
-static atomic_int debug_state = DEBUG_UNKNOWN;
-static pthread_once_t debug_once = PTHREAD_ONCE_INIT;
-/* Set once by debug_init, never freed: the process may trace until its last instruction. */
-static const char *debug_path;
+/* What SSPIGSS_NTLM_DEBUG says, decided once: no trace, or a path that overrides every
+ * configuration, or nothing (then the configuration of the call under way decides). */
+static atomic_int env_state = DEBUG_UNKNOWN;
+static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+/* Set once by env_init, never freed: the process may trace until its last instruction. */
+static const char *env_path;
+static bool env_decides;
+
+/* The destination of the call this thread is running: the debug key of the configuration
+ * its credential uses (ntlm_debug_enter), NULL outside such a call or without the key. */
+static __thread const char *call_path;
 
 /* The environment wins over the configuration, so a trace can be had without editing it and
- * an unwanted one stopped with SSPIGSS_NTLM_DEBUG=none. ntlm_config.c must never trace: its
- * one-time initialisation would then wait for itself. */
+ * an unwanted one stopped with SSPIGSS_NTLM_DEBUG=none. */
 static void
-debug_init(void)
+env_init(void)
 {
     const char *env = secure_getenv("SSPIGSS_NTLM_DEBUG");
-    const struct ntlm_config *cfg;
 
     if (env != NULL && *env != '\0') {
+        env_decides = true;
         if (strcasecmp(env, "none") != 0)
-            debug_path = strdup(env);
-    } else if (ntlm_config_get(&cfg) == 0 && cfg->debug_file != NULL) {
-        debug_path = cfg->debug_file;
+            env_path = strdup(env);
     }
-    atomic_store_explicit(&debug_state, debug_path != NULL ? DEBUG_ON : DEBUG_OFF,
+    atomic_store_explicit(&env_state, env_path != NULL ? DEBUG_ON : DEBUG_OFF,
                           memory_order_release);
+}
+
+/* Where this thread's lines go now: NULL for nowhere. */
+static const char *
+trace_path(void)
+{
+    if (atomic_load_explicit(&env_state, memory_order_acquire) == DEBUG_UNKNOWN)
+        pthread_once(&env_once, env_init);
+    return env_decides ? env_path : call_path;
 }
 
 bool
 ntlm_debug_enabled(void)
 {
-    int state = atomic_load_explicit(&debug_state, memory_order_acquire);
+    return trace_path() != NULL;
+}
 
-    if (state == DEBUG_UNKNOWN) {
-        pthread_once(&debug_once, debug_init);
-        state = atomic_load_explicit(&debug_state, memory_order_acquire);
-    }
-    return state == DEBUG_ON;
+void
+ntlm_debug_enter(const char *path, struct ntlm_debug_scope *scope)
+{
+    scope->saved = call_path;
+    call_path = path;
+}
+
+void
+ntlm_debug_leave(struct ntlm_debug_scope *scope)
+{
+    call_path = scope->saved;
 }
 
 /* The line being built; room for TRUNCATION_MARK is always kept back. */
@@ -209,23 +229,24 @@ line_prefix(struct trace_line *l)
 }
 
 static void
-line_write(struct trace_line *l)
+line_write(struct trace_line *l, const char *path)
 {
     const char *end = l->cut ? TRUNCATION_MARK : "\n";
 
     /* line_add kept room for the mark. */
     memcpy(l->text + l->len, end, strlen(end));
     l->len += strlen(end);
-    (void)ntlm_audit_append_line(debug_path, l->text, l->len);
+    (void)ntlm_audit_append_line(path, l->text, l->len);
 }
 
 void
 ntlm_debug(const char *fmt, ...)
 {
+    const char *path = trace_path();
     struct trace_line l;
     va_list ap;
 
-    if (!ntlm_debug_enabled())
+    if (path == NULL)
         return;
     l.len = 0;
     l.cut = false;
@@ -233,7 +254,7 @@ ntlm_debug(const char *fmt, ...)
     va_start(ap, fmt);
     format_message(&l, fmt, &ap);
     va_end(ap);
-    line_write(&l);
+    line_write(&l, path);
 }
 
 static const struct {

@@ -1,7 +1,8 @@
 /*
  * The debug trace: one short line per step and decision of the mechanism, appended to the
- * file named by SSPIGSS_NTLM_DEBUG (read once, with secure_getenv) or by the configuration's
- * debug key. Names, flags, lengths and error texts only: never a password, hash, key or proof.
+ * file named by SSPIGSS_NTLM_DEBUG (read once, with secure_getenv) or by the debug key of the
+ * configuration the current call runs under (ntlm_debug_enter). This file never reads a
+ * configuration itself. Names, flags, lengths and error texts only: never a password, hash, key or proof.
  */
 #ifndef NTLM_DEBUG_H
 #define NTLM_DEBUG_H
@@ -15,10 +16,20 @@
 #define NTLM_DEBUG_STR_MAX 128
 
 /*
- * Whether the trace is on. The first call decides for the whole process: SSPIGSS_NTLM_DEBUG
- * (a path, or "none" to override the configuration), else the debug key. Thread-safe.
+ * Whether the trace is on for this thread now: SSPIGSS_NTLM_DEBUG (a path, or "none" to
+ * override every configuration) when set, else the path of the innermost ntlm_debug_enter.
  */
 bool ntlm_debug_enabled(void);
+
+/* A call's trace destination, saved and restored around it on this thread. */
+struct ntlm_debug_scope {
+    const char *saved;
+};
+
+/* Until ntlm_debug_leave, this thread traces to path (NULL: nowhere), the debug key of the
+ * configuration the call uses; path must stay valid until then. Scopes nest. */
+void ntlm_debug_enter(const char *path, struct ntlm_debug_scope *scope);
+void ntlm_debug_leave(struct ntlm_debug_scope *scope);
 
 /*
  * Appends "2024-05-01T12:00:00.123Z pid tid: message" to the trace, in one write(2) on an

@@ -551,15 +551,8 @@ done:
     return ret;
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* The process-wide table                                                                   */
-/* ---------------------------------------------------------------------------------------- */
-
-static pthread_mutex_t process_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct ntlm_lockout *_Atomic process_table;
-
-static struct ntlm_lockout *
-process_open(const char *dir)
+struct ntlm_lockout *
+ntlm_lockout_open_or_private(const char *dir)
 {
     struct ntlm_lockout *t = NULL;
 
@@ -578,24 +571,5 @@ process_open(const char *dir)
     ntlm_debug("lockout: state directory %s unusable: counting failures in this process only", dir);
     if (ntlm_lockout_new_private(NTLM_LOCKOUT_BUCKETS, &t) != 0)
         return NULL;
-    return t;
-}
-
-struct ntlm_lockout *
-ntlm_lockout_process(const struct ntlm_config *cfg)
-{
-    struct ntlm_lockout *t = atomic_load_explicit(&process_table, memory_order_acquire);
-
-    if (t != NULL)
-        return t;
-    /* The configuration is the process's one, loaded once: the first caller's is everyone's.
-     * A table that could not even be allocated is tried again at the next logon. */
-    pthread_mutex_lock(&process_lock);
-    t = atomic_load_explicit(&process_table, memory_order_relaxed);
-    if (t == NULL) {
-        t = process_open(cfg->state_dir != NULL ? cfg->state_dir : "(none)");
-        atomic_store_explicit(&process_table, t, memory_order_release);
-    }
-    pthread_mutex_unlock(&process_lock);
     return t;
 }

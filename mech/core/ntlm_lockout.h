@@ -48,12 +48,12 @@ void ntlm_lockout_close(struct ntlm_lockout *table);
 bool ntlm_lockout_is_shared(const struct ntlm_lockout *table);
 
 /*
- * The process-wide table for cfg->state_dir, opened at the first call. When the directory or
- * the file is unusable, it warns once (syslog, LOG_WARNING, and the debug trace) and gives a
- * table private to this process: lockout still applies, per process. NULL only when memory
- * ran out.
+ * The shared table in dir (a configuration's state_dir). When the directory or the file is
+ * unusable, it warns (syslog, LOG_WARNING, and the debug trace) and gives a table private to
+ * this process: lockout still applies, per process. NULL only when memory ran out.
+ * ntlm_env.c opens one per directory and keeps it for the process's life.
  */
-struct ntlm_lockout *ntlm_lockout_process(const struct ntlm_config *cfg);
+struct ntlm_lockout *ntlm_lockout_open_or_private(const char *dir);
 
 /* The account domain\user (the user file's spelling; domain may be empty). */
 uint32_t ntlm_lockout_key(const struct ntlm_lockout *table, const char *domain, const char *user,

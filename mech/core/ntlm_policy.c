@@ -91,17 +91,6 @@ struct ntlm_replay_cache {
     size_t count;
 };
 
-static struct replay_entry process_entries[NTLM_REPLAY_CACHE_SIZE];
-static struct ntlm_replay_cache process_cache = {
-    PTHREAD_MUTEX_INITIALIZER, process_entries, NTLM_REPLAY_CACHE_SIZE, 0, 0,
-};
-
-struct ntlm_replay_cache *
-ntlm_replay_cache_process(void)
-{
-    return &process_cache;
-}
-
 uint32_t
 ntlm_replay_cache_new(size_t capacity, struct ntlm_replay_cache **out)
 {
@@ -130,7 +119,7 @@ ntlm_replay_cache_new(size_t capacity, struct ntlm_replay_cache **out)
 void
 ntlm_replay_cache_free(struct ntlm_replay_cache *cache)
 {
-    if (cache == NULL || cache == &process_cache)
+    if (cache == NULL)
         return;
     pthread_mutex_destroy(&cache->lock);
     free(cache->entries);

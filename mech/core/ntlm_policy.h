@@ -1,6 +1,6 @@
 /*
  * The acceptor's policy decisions that need no GSS types: the client timestamp window, the
- * process-wide cache of recently accepted NTProofStr values, what the mic and
+ * cache of recently accepted NTProofStr values (one per environment), what the mic and
  * channel_bindings settings make of an AUTHENTICATE message, and the minimum session security
  * (both roles).
  */
@@ -14,7 +14,7 @@
 
 #include "ntlm_config.h"
 
-/* Entries in the process-wide replay cache; when full, the oldest makes room. */
+/* Entries in an environment's replay cache; when full, the oldest makes room. */
 #define NTLM_REPLAY_CACHE_SIZE 4096
 
 /* What became of the MIC (for the audit line). */
@@ -67,9 +67,8 @@ uint32_t ntlm_policy_session_security(uint32_t required, uint32_t flags);
 /* A bounded table of recently accepted NTProofStr values behind its own mutex. */
 struct ntlm_replay_cache;
 
-/* The process-wide cache, NTLM_REPLAY_CACHE_SIZE entries, never freed. */
-struct ntlm_replay_cache *ntlm_replay_cache_process(void);
-/* A private cache (tests); capacity at least 1. */
+/* A cache of capacity entries (at least 1): each environment has one of
+ * NTLM_REPLAY_CACHE_SIZE. */
 uint32_t ntlm_replay_cache_new(size_t capacity, struct ntlm_replay_cache **out);
 void ntlm_replay_cache_free(struct ntlm_replay_cache *cache);
 /*

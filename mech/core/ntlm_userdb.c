@@ -64,11 +64,15 @@ struct file_identity {
 struct ntlm_userdb {
     struct ntlm_userdb *next; /* cache list, most recently opened first */
     char *path;
+    bool strict; /* user_file_permissions = strict for this handle's users */
     unsigned refs;
     struct ntlm_userdb_index *index; /* NULL while the file is unreadable or invalid */
     uint32_t error;                  /* why index is NULL */
     bool have_identity;              /* id describes the file index (or error) came from */
     struct file_identity id;
+    /* One thread reads and parses at a time, without the lock; the others keep answering
+     * from the index they have, or wait on loaded when there is none. */
+    bool loading;
     /* The line a syntax error is on and why, not yet logged when report_pending. */
     unsigned bad_line;
     const char *bad_line_reason;
@@ -82,11 +86,14 @@ struct syntax_report {
     const char *reason;
 };
 
-/* The one lock: it guards the cache list, every database in it and their indexes. */
+/*
+ * The one lock: it guards the cache list, every database in it and their indexes, and is
+ * held only to look at them or swap an index in: never while a file is read or parsed.
+ */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t loaded = PTHREAD_COND_INITIALIZER;
 static struct ntlm_userdb *cache;
-/* user_file_permissions = strict; guarded by cache_lock like the rest. */
-static bool strict_permissions;
+static void (*load_hook)(const char *path);
 
 /* A growable copy of the current line; it can hold a password, so it is wiped, never realloc'd. */
 struct line_buf {
@@ -704,11 +711,11 @@ identity_from_stat(struct file_identity *id, const struct stat *st)
     id->ctim = st->st_ctim;
 }
 
-/* Whether the policy lets us use a file of this mode. Called with cache_lock held. */
+/* Whether the policy lets us use a file of this mode. */
 static bool
-mode_allowed(mode_t mode)
+mode_allowed(bool strict, mode_t mode)
 {
-    return !strict_permissions || (mode & UNSAFE_MODE_BITS) == 0;
+    return !strict || (mode & UNSAFE_MODE_BITS) == 0;
 }
 
 static bool
@@ -724,7 +731,8 @@ identity_equal(const struct file_identity *a, const struct file_identity *b)
  * while we read shows as a different identity at the next lookup, which then re-reads.
  */
 static uint32_t
-read_user_file(const char *path, char **text, size_t *text_len, struct file_identity *id)
+read_user_file(const char *path, bool strict, char **text, size_t *text_len,
+               struct file_identity *id)
 {
     struct stat st;
     char *buf = NULL;
@@ -743,7 +751,7 @@ read_user_file(const char *path, char **text, size_t *text_len, struct file_iden
         goto done;
     }
     /* On the descriptor we read: a file swapped in after a stat cannot slip through. */
-    if (!mode_allowed(st.st_mode)) {
+    if (!mode_allowed(strict, st.st_mode)) {
         ret = NTLM_ERR_USERDB_PERMISSIONS;
         goto done;
     }
@@ -805,71 +813,119 @@ userdb_fail(struct ntlm_userdb *db, uint32_t error)
     db->error = error;
 }
 
-/* Reads and parses the file, replacing the index. Called with cache_lock held. */
-static uint32_t
-userdb_load(struct ntlm_userdb *db)
-{
-    struct ntlm_userdb_index *index = NULL;
+/* What one read and parse of a file gave, made without the lock and installed under it. */
+struct userdb_load {
+    struct ntlm_userdb_index *index;
     struct file_identity id;
+    uint32_t ret;
+    unsigned bad_line;
+    const char *why;
+};
+
+/* Reads and parses the file. Called WITHOUT cache_lock: path and strict never change. */
+static void
+userdb_read(const struct ntlm_userdb *db, struct userdb_load *out)
+{
     char *text = NULL;
     size_t len = 0;
-    unsigned bad_line = 0;
-    const char *why = "";
-    uint32_t ret;
 
-    db->have_identity = false;
-    ret = read_user_file(db->path, &text, &len, &id);
-    if (ret)
-        goto done;
-    ret = ntlm_userdb_parse(text, len, &index, &bad_line, &why);
-    /* Reported once per change of the file (the error stays until it changes again), by
-     * report_syntax_error once the lock is released. */
-    if (ret == NTLM_ERR_USERDB_SYNTAX) {
-        db->bad_line = bad_line;
-        db->bad_line_reason = why;
-        db->report_pending = true;
-    }
-    /* A syntax error stays until the file changes; other failures are retried next time. */
-    if (ret == 0 || ret == NTLM_ERR_USERDB_SYNTAX) {
-        db->id = id;
-        db->have_identity = true;
-    }
-    if (ret)
-        goto done;
-    ntlm_userdb_index_free(db->index);
-    db->index = index;
-done:
+    out->index = NULL;
+    out->bad_line = 0;
+    out->why = "";
+    out->ret = read_user_file(db->path, db->strict, &text, &len, &out->id);
+    if (load_hook != NULL)
+        load_hook(db->path);
+    if (out->ret == 0)
+        out->ret = ntlm_userdb_parse(text, len, &out->index, &out->bad_line, &out->why);
     if (text != NULL) {
         explicit_bzero(text, len);
         free(text);
     }
-    if (ret)
-        userdb_fail(db, ret);
-    return ret;
 }
 
-/* Re-parses when the file is not the one we parsed. Called with cache_lock held. */
+/* Puts what userdb_read gave in place. Called with cache_lock held. */
 static uint32_t
-userdb_refresh(struct ntlm_userdb *db)
+userdb_install(struct ntlm_userdb *db, struct userdb_load *load)
 {
-    struct file_identity id;
-    struct stat st;
+    db->have_identity = false;
+    /* Reported once per change of the file (the error stays until it changes again), by
+     * log_report once the lock is released. */
+    if (load->ret == NTLM_ERR_USERDB_SYNTAX) {
+        db->bad_line = load->bad_line;
+        db->bad_line_reason = load->why;
+        db->report_pending = true;
+    }
+    /* A syntax error stays until the file changes; other failures are retried next time. */
+    if (load->ret == 0 || load->ret == NTLM_ERR_USERDB_SYNTAX) {
+        db->id = load->id;
+        db->have_identity = true;
+    }
+    if (load->ret) {
+        userdb_fail(db, load->ret);
+        return load->ret;
+    }
+    ntlm_userdb_index_free(db->index);
+    db->index = load->index;
+    load->index = NULL;
+    return 0;
+}
 
-    if (stat(db->path, &st) != 0 || !S_ISREG(st.st_mode)) {
+/* What a stat made outside the lock says about the file: ok is false when it failed. */
+struct userdb_stat {
+    bool ok;
+    struct stat st;
+};
+
+static void
+userdb_stat(const struct ntlm_userdb *db, struct userdb_stat *out)
+{
+    out->ok = stat(db->path, &out->st) == 0 && S_ISREG(out->st.st_mode);
+}
+
+/*
+ * Brings db up to date with the file as *now found it, taking and giving back cache_lock
+ * (held on entry and on return) around the read. While another thread reads, the index in
+ * hand answers (the file changed a moment ago: a logon a moment earlier got the same
+ * answer); with none in hand, this waits for that read.
+ */
+static uint32_t
+userdb_refresh(struct ntlm_userdb *db, const struct userdb_stat *now)
+{
+    struct userdb_load load;
+    struct file_identity id;
+    uint32_t ret;
+
+    if (!now->ok) {
         db->have_identity = false;
         userdb_fail(db, NTLM_ERR_USERDB_UNREADABLE);
         return NTLM_ERR_USERDB_UNREADABLE;
     }
-    /* Before the cache: the policy may have become strict since the file was parsed. */
-    if (!mode_allowed(st.st_mode)) {
+    if (!mode_allowed(db->strict, now->st.st_mode)) {
         db->have_identity = false;
         userdb_fail(db, NTLM_ERR_USERDB_PERMISSIONS);
         return NTLM_ERR_USERDB_PERMISSIONS;
     }
-    identity_from_stat(&id, &st);
-    if (db->have_identity && identity_equal(&id, &db->id))
-        return db->index != NULL ? 0 : db->error;
-    return userdb_load(db);
+    identity_from_stat(&id, &now->st);
+    for (;;) {
+        if (db->have_identity && identity_equal(&id, &db->id))
+            return db->index != NULL ? 0 : db->error;
+        if (!db->loading)
+            break;
+        if (db->index != NULL)
+            return 0;
+        pthread_cond_wait(&loaded, &cache_lock);
+    }
+    db->loading = true;
+    db->refs++; /* kept in the cache while the lock is dropped */
+    pthread_mutex_unlock(&cache_lock);
+    userdb_read(db, &load);
+    pthread_mutex_lock(&cache_lock);
+    ret = userdb_install(db, &load);
+    db->loading = false;
+    db->refs--;
+    pthread_cond_broadcast(&loaded);
+    ntlm_userdb_index_free(load.index);
+    return ret;
 }
 
 static void
@@ -899,14 +955,15 @@ cache_trim(void)
     }
 }
 
-/* Finds path in the cache and moves it to the front, or adds a new unparsed entry there. */
+/* Finds (path, strict) in the cache and moves it to the front, or adds a new unparsed entry
+ * there. The entry comes back held (refs + 1). */
 static uint32_t
-cache_get(const char *path, struct ntlm_userdb **out)
+cache_get(const char *path, bool strict, struct ntlm_userdb **out)
 {
     struct ntlm_userdb **link, *db;
 
     for (link = &cache; *link != NULL; link = &(*link)->next) {
-        if (strcmp((*link)->path, path) == 0)
+        if ((*link)->strict == strict && strcmp((*link)->path, path) == 0)
             break;
     }
     db = *link;
@@ -921,9 +978,11 @@ cache_get(const char *path, struct ntlm_userdb **out)
             free(db);
             return NTLM_ERR_NOMEM;
         }
+        db->strict = strict;
     }
     db->next = cache;
     cache = db;
+    db->refs++;
     *out = db;
     return 0;
 }
@@ -942,9 +1001,7 @@ take_report(struct ntlm_userdb *db, struct syntax_report *report)
 
 /*
  * Logs a syntax error with the file and line to syslog (authpriv), where an administrator
- * learns which line to fix. Not to the debug trace: its first use loads the configuration,
- * which sets this file's permission policy (ntlm_userdb_set_strict_permissions), and the
- * database must not change its own policy by reporting an error. Called without cache_lock.
+ * learns which line to fix. Called without cache_lock.
  */
 static void
 log_report(struct syntax_report *report)
@@ -959,25 +1016,28 @@ log_report(struct syntax_report *report)
 }
 
 uint32_t
-ntlm_userdb_open(const char *path, struct ntlm_userdb **db)
+ntlm_userdb_open(const char *path, bool strict, struct ntlm_userdb **db)
 {
     struct syntax_report report = {NULL, 0, NULL};
     struct ntlm_userdb *found = NULL;
+    struct userdb_stat now;
     uint32_t ret;
 
     if (path == NULL || db == NULL)
         return NTLM_ERR_INVALID_ARG;
     pthread_mutex_lock(&cache_lock);
-    ret = cache_get(path, &found);
+    ret = cache_get(path, strict, &found);
+    pthread_mutex_unlock(&cache_lock);
     if (ret)
-        goto done;
-    ret = userdb_refresh(found);
+        return ret;
+    userdb_stat(found, &now);
+    pthread_mutex_lock(&cache_lock);
+    ret = userdb_refresh(found, &now);
     take_report(found, &report);
     if (ret)
-        goto done;
-    found->refs++;
-    *db = found;
-done:
+        found->refs--;
+    else
+        *db = found;
     /* Drops, among others, the entry just made for a file that failed to load. */
     cache_trim();
     pthread_mutex_unlock(&cache_lock);
@@ -986,16 +1046,49 @@ done:
 }
 
 uint32_t
+ntlm_userdb_get(const char *path, bool strict, struct ntlm_userdb **db)
+{
+    uint32_t ret;
+
+    if (path == NULL || db == NULL)
+        return NTLM_ERR_INVALID_ARG;
+    pthread_mutex_lock(&cache_lock);
+    ret = cache_get(path, strict, db);
+    pthread_mutex_unlock(&cache_lock);
+    return ret;
+}
+
+struct ntlm_userdb *
+ntlm_userdb_ref(struct ntlm_userdb *db)
+{
+    if (db == NULL)
+        return NULL;
+    pthread_mutex_lock(&cache_lock);
+    db->refs++;
+    pthread_mutex_unlock(&cache_lock);
+    return db;
+}
+
+const char *
+ntlm_userdb_path(const struct ntlm_userdb *db)
+{
+    return db->path;
+}
+
+uint32_t
 ntlm_userdb_lookup(struct ntlm_userdb *db, const char *user, const char *domain,
                    struct ntlm_user_entry *entry)
 {
     struct syntax_report report = {NULL, 0, NULL};
+    struct userdb_stat now;
     uint32_t ret;
 
     if (db == NULL)
         return NTLM_ERR_INVALID_ARG;
+    /* The logon's one stat, made before the lock is taken. */
+    userdb_stat(db, &now);
     pthread_mutex_lock(&cache_lock);
-    ret = userdb_refresh(db);
+    ret = userdb_refresh(db, &now);
     take_report(db, &report);
     if (ret == 0)
         ret = ntlm_userdb_index_lookup(db->index, user, domain, entry);
@@ -1005,10 +1098,10 @@ ntlm_userdb_lookup(struct ntlm_userdb *db, const char *user, const char *domain,
 }
 
 void
-ntlm_userdb_set_strict_permissions(bool strict)
+ntlm_userdb_set_load_hook(void (*hook)(const char *path))
 {
     pthread_mutex_lock(&cache_lock);
-    strict_permissions = strict;
+    load_hook = hook;
     pthread_mutex_unlock(&cache_lock);
 }
 

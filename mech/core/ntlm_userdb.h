@@ -1,7 +1,8 @@
 /*
  * The acceptor's user database: a file parsed once into a hash index keyed by
  * (user, domain), compared case-insensitively the Windows way, re-read only when the file
- * changes. Shared between threads: one cache entry per path behind a lock.
+ * changes. Shared between threads: one cache entry per (path, permission policy) behind a
+ * lock that is never held while a file is read or parsed.
  *
  * Accepted line formats (see sspigss-users(5)), each recognised by its shape, never one read
  * as another when it does not fit:
@@ -33,26 +34,32 @@ struct ntlm_user_entry {
 
 /*
  * Returns a handle on the database at path, parsing it now if it is not cached or changed.
+ * strict: user_file_permissions = strict for this handle, so a file others can read or group
+ * and others can write (mode & 0026) is refused with NTLM_ERR_USERDB_PERMISSIONS, at open and
+ * at every lookup. Handles are shared per (path, strict).
  * Errors: NTLM_ERR_USERDB_UNREADABLE (missing, unreadable, not a regular file),
- * NTLM_ERR_USERDB_PERMISSIONS (see below), NTLM_ERR_USERDB_SYNTAX, NTLM_ERR_NOMEM.
+ * NTLM_ERR_USERDB_PERMISSIONS, NTLM_ERR_USERDB_SYNTAX, NTLM_ERR_NOMEM.
  */
-uint32_t ntlm_userdb_open(const char *path, struct ntlm_userdb **db);
+uint32_t ntlm_userdb_open(const char *path, bool strict, struct ntlm_userdb **db);
+/* A handle on the database at path without reading it: the first lookup does. Errors:
+ * NTLM_ERR_NOMEM. */
+uint32_t ntlm_userdb_get(const char *path, bool strict, struct ntlm_userdb **db);
+/* Another reference on db (release each with ntlm_userdb_release); NULL gives NULL. */
+struct ntlm_userdb *ntlm_userdb_ref(struct ntlm_userdb *db);
+const char *ntlm_userdb_path(const struct ntlm_userdb *db);
 /*
  * Looks up (user, domain). The exact domain wins over an any-domain entry; an empty domain
- * from the client matches the first entry for that user. Re-checks the file's identity and
- * mtime (a stat, no read) and re-parses when it changed. On success fills *entry with
- * copies (free with ntlm_user_entry_clear). Errors: NTLM_ERR_UNKNOWN_USER, the open errors.
+ * from the client matches the first entry for that user. Makes one stat of the file (before
+ * taking the lock) and re-parses when its identity or mtime changed; the file is read and
+ * parsed without the lock, and while one thread does that the others keep answering from the
+ * table they have. On success fills *entry with copies (free with ntlm_user_entry_clear).
+ * Errors: NTLM_ERR_UNKNOWN_USER, the open errors.
  */
 uint32_t ntlm_userdb_lookup(struct ntlm_userdb *db, const char *user, const char *domain,
                             struct ntlm_user_entry *entry);
 void ntlm_userdb_release(struct ntlm_userdb *db);
-/*
- * Process-wide: when strict, a file others can read or group and others can write
- * (mode & 0026) is refused with NTLM_ERR_USERDB_PERMISSIONS, at open and at every lookup.
- * Off until set: the module sets it from user_file_permissions when it loads its
- * configuration (ntlm_config_get), which every acceptor path does before authenticating.
- */
-void ntlm_userdb_set_strict_permissions(bool strict);
+/* Tests: hook is called after a file is read and before it is parsed, without any lock. */
+void ntlm_userdb_set_load_hook(void (*hook)(const char *path));
 /* Decodes an NT hash written as exactly 32 hex digits (len is the text's length). */
 bool ntlm_nt_hash_from_hex(const char *hex, size_t len, uint8_t out[16]);
 /* Wipes the hash and frees the strings. */

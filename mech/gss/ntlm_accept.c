@@ -165,19 +165,22 @@ done:
     return ret;
 }
 
-/* First leg: the NEGOTIATE message and the acceptor's user database. */
+/*
+ * First leg: the NEGOTIATE message, and the acceptor's environment and user database, fixed
+ * for the exchange: the credential's own user file (cred store), else the one the settings
+ * name now.
+ */
 static uint32_t
-accept_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const gss_buffer_t input)
+accept_negotiate(struct ntlm_ctx *ctx, const struct ntlm_settings *settings,
+                 const struct ntlm_cred *cred, const gss_buffer_t input)
 {
-    const struct ntlm_config *cfg;
+    const struct ntlm_config *cfg = &settings->cfg;
     struct ntlm_negotiate neg = {0};
     struct ntlm_cred *fallback = NULL;
+    struct ntlm_userdb *db;
     OM_uint32 tmp;
     uint32_t ret;
 
-    ret = ntlm_config_get(&cfg);
-    if (ret)
-        return ret;
     if (cred == NULL) {
         ntlm_debug("accept: no acceptor credential passed, acquiring the default one");
         if (ntlm_gss_acquire_cred_from(&tmp, GSS_C_NO_NAME, 0, GSS_C_NO_OID_SET, GSS_C_ACCEPT,
@@ -186,16 +189,14 @@ accept_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const gss_b
             return tmp;
         cred = fallback;
     }
-    if (cred->usage == GSS_C_INITIATE ||
-        (cred->user_file == NULL && cfg->winbind == NTLM_WINBIND_NO)) {
+    db = cred->userdb != NULL ? cred->userdb : settings->userdb;
+    if (cred->usage == GSS_C_INITIATE || (db == NULL && cfg->winbind == NTLM_WINBIND_NO)) {
         ntlm_debug("accept: the credential has no acceptor part (no user file)");
         ret = NTLM_ERR_WRONG_CRED_USAGE;
         goto done;
     }
-    if (cred->user_file != NULL && (ctx->user_file = strdup(cred->user_file)) == NULL) {
-        ret = NTLM_ERR_NOMEM;
-        goto done;
-    }
+    ctx->env = ntlm_env_ref(settings->env);
+    ctx->userdb = ntlm_userdb_ref(db);
     if (cred->acceptor_name != NULL) {
         ret = ntlm_name_copy(cred->acceptor_name, &ctx->targ_name);
         if (ret)
@@ -402,7 +403,7 @@ check_target(const struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
 
     if (ctx->targ_name != NULL && ctx->targ_name->kind == NTLM_NAME_SERVICE)
         id = (struct ntlm_acceptor_id){ctx->targ_name->user, ctx->targ_name->domain};
-    answered_here = ntlm_answered_take(ctx->server_challenge, time(NULL));
+    answered_here = ntlm_answered_take(ntlm_env_answered(ctx->env), ctx->server_challenge, time(NULL));
     ret = ntlm_policy_target(cfg, &id, target, untrusted, answered_here, &rec->target_status);
     ntlm_debug("accept: target name %s%s: %s (service_binding = %s%s)%s%s",
                target != NULL ? target : "-", untrusted ? " (untrusted)" : "",
@@ -439,8 +440,9 @@ authenticated_name(const struct ntlm_user_entry *entry, const struct ntlm_config
  * it were one (the same work) but never counted, so that made-up names cannot fill the table.
  */
 static uint32_t
-lockout_verdict(const struct ntlm_config *cfg, const struct ntlm_authenticate *auth,
-                const struct ntlm_user_entry *entry, uint32_t ret, struct ntlm_audit_record *rec)
+lockout_verdict(const struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
+                const struct ntlm_authenticate *auth, const struct ntlm_user_entry *entry,
+                uint32_t ret, struct ntlm_audit_record *rec)
 {
     const struct ntlm_lockout_policy policy = {cfg->lockout_threshold, cfg->lockout_window,
                                                cfg->lockout_duration};
@@ -451,7 +453,7 @@ lockout_verdict(const struct ntlm_config *cfg, const struct ntlm_authenticate *a
 
     if (policy.threshold == 0 || (ret != 0 && ret != NTLM_ERR_WRONG_PASSWORD))
         return ret;
-    table = ntlm_lockout_process(cfg);
+    table = ntlm_env_lockout(ctx->env, cfg);
     if (table == NULL)
         return NTLM_ERR_NOMEM;
     verdict = entry != NULL ? ntlm_lockout_key(table, entry->domain, entry->user, &key)
@@ -488,16 +490,13 @@ check_with_user_file(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32
 {
     static const uint8_t no_account_hash[16];
     struct ntlm_user_entry entry = {0};
-    struct ntlm_userdb *db = NULL;
     uint32_t ret, found;
 
-    ret = ntlm_userdb_open(ctx->user_file, &db);
-    if (ret) {
-        ntlm_debug("accept: user file %s unusable: %s", ctx->user_file, ntlm_error_message(ret));
-        return ret;
-    }
-    found = ntlm_userdb_lookup(db, auth->user, auth->domain, &entry);
+    /* The logon's one look at the file: a stat, and a read only when it changed. */
+    found = ntlm_userdb_lookup(ctx->userdb, auth->user, auth->domain, &entry);
     if (found && found != NTLM_ERR_UNKNOWN_USER) {
+        ntlm_debug("accept: user file %s unusable: %s", ntlm_userdb_path(ctx->userdb),
+                   ntlm_error_message(found));
         ret = found;
         goto done;
     }
@@ -513,7 +512,7 @@ check_with_user_file(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32
                found      ? "unknown user"
                : ret == 0 ? "ok"
                           : ntlm_error_message(ret));
-    ret = lockout_verdict(cfg, auth, found ? NULL : &entry, ret, rec);
+    ret = lockout_verdict(ctx, cfg, auth, found ? NULL : &entry, ret, rec);
     /* Whatever the proof says (a client can compute one from the all-zero hash), an unknown
      * user stays unknown, which is also what sends it on to the domain under winbind. */
     if (found)
@@ -522,7 +521,6 @@ check_with_user_file(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32
         ret = authenticated_name(&entry, cfg, who);
 done:
     ntlm_user_entry_clear(&entry);
-    ntlm_userdb_release(db);
     return ret;
 }
 
@@ -579,7 +577,7 @@ check_response(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t fla
 {
     uint32_t ret = NTLM_ERR_UNKNOWN_USER;
 
-    if (ctx->user_file != NULL && cfg->winbind != NTLM_WINBIND_ONLY) {
+    if (ctx->userdb != NULL && cfg->winbind != NTLM_WINBIND_ONLY) {
         ret = check_with_user_file(ctx, cfg, flags, auth, blob, kxkey, who, rec);
         if (ret != NTLM_ERR_UNKNOWN_USER || cfg->winbind == NTLM_WINBIND_NO)
             return ret;
@@ -723,7 +721,7 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t flags,
         ret = check_target(ctx, cfg, v2 ? &av : NULL, rec);
     /* Last: only a response that passed every other check is remembered as spent. */
     if (ret == 0 && v2) {
-        ret = ntlm_policy_fresh_response(ntlm_replay_cache_process(), blob.proof, blob.timestamp,
+        ret = ntlm_policy_fresh_response(ntlm_env_replay_cache(ctx->env), blob.proof, blob.timestamp,
                                          time(NULL), cfg->replay_window);
         ntlm_debug("accept: timestamp and replay check (window %us): %s", cfg->replay_window,
                    ret == 0 ? "ok" : ntlm_error_message(ret));
@@ -754,18 +752,14 @@ done:
 
 /* Second leg: verify the AUTHENTICATE message, start the session, write the audit line. */
 static uint32_t
-accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
-                    const gss_channel_bindings_t bindings)
+accept_authenticate(struct ntlm_ctx *ctx, const struct ntlm_settings *settings,
+                    const gss_buffer_t input, const gss_channel_bindings_t bindings)
 {
-    const struct ntlm_config *cfg;
+    const struct ntlm_config *cfg = &settings->cfg;
     struct ntlm_authenticate auth = {0};
     struct ntlm_audit_record rec = {0};
     uint32_t flags, ret;
 
-    /* Without a configuration there is no policy to apply and no audit destination. */
-    ret = ntlm_config_get(&cfg);
-    if (ret)
-        return ret;
     ret = ntlm_authenticate_decode(input->value, input->length, &auth);
     if (ret)
         ntlm_debug("accept: AUTHENTICATE (%zu bytes) undecodable", (size_t)input->length);
@@ -798,6 +792,9 @@ accept_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
             ret = accept_user(ctx, cfg, flags, input, &auth, bindings, &rec);
         }
     }
+    /* gss_localname maps the name under the configuration that authenticated it. */
+    if (ret == 0 && ctx->src_name != NULL && ctx->src_name->env == NULL)
+        ctx->src_name->env = ntlm_env_ref(ctx->env);
     rec.result = ret;
     /* The attempt's outcome does not depend on whether the log could be written. */
     if (ntlm_audit_write(cfg->audit, cfg->audit_file, &rec) != 0)
@@ -818,13 +815,14 @@ is_negotiate(const gss_buffer_t input)
 
 /* The NEGOTIATE leg on a context in its start stage: the CHALLENGE goes to output. */
 static OM_uint32
-negotiate_leg(OM_uint32 *minor, struct ntlm_ctx *ctx, const struct ntlm_cred *cred,
-              const gss_buffer_t input, gss_buffer_t output, OM_uint32 *ret_flags)
+negotiate_leg(OM_uint32 *minor, struct ntlm_ctx *ctx, const struct ntlm_settings *settings,
+              const struct ntlm_cred *cred, const gss_buffer_t input, gss_buffer_t output,
+              OM_uint32 *ret_flags)
 {
     OM_uint32 major;
     uint32_t ret;
 
-    ret = accept_negotiate(ctx, cred, input);
+    ret = accept_negotiate(ctx, settings, cred, input);
     if (ret) {
         ntlm_debug("accept: NEGOTIATE step failed: %s", ntlm_error_message(ret));
         return ntlm_gss_error(minor, accept_major(ret), ret);
@@ -845,36 +843,23 @@ negotiate_leg(OM_uint32 *minor, struct ntlm_ctx *ctx, const struct ntlm_cred *cr
 }
 
 OM_uint32
-ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id_t cred,
-                            gss_buffer_t input, gss_channel_bindings_t bindings,
-                            gss_name_t *src_name, gss_OID *mech, gss_buffer_t output,
-                            OM_uint32 *ret_flags, OM_uint32 *time_rec, gss_cred_id_t *delegated)
+ntlm_accept_step(OM_uint32 *minor, const struct ntlm_settings *settings, gss_ctx_id_t *context,
+                 gss_cred_id_t cred, gss_buffer_t input, gss_channel_bindings_t bindings,
+                 gss_name_t *src_name, gss_buffer_t output, OM_uint32 *ret_flags,
+                 OM_uint32 *time_rec)
 {
     struct ntlm_ctx *ctx = (struct ntlm_ctx *)*context;
     struct ntlm_name *name = NULL;
     OM_uint32 major;
     uint32_t ret;
 
-    output->length = 0;
-    output->value = NULL;
-    if (src_name != NULL)
-        *src_name = GSS_C_NO_NAME;
-    if (delegated != NULL)
-        *delegated = GSS_C_NO_CREDENTIAL;
-    if (mech != NULL)
-        *mech = NTLM_MECH_OID;
-    if (input == GSS_C_NO_BUFFER || input->length == 0) {
-        /* An exchange under way fails; an established context is not the token's to end. */
-        if (ctx != NULL && ctx->stage != NTLM_STAGE_ESTABLISHED)
-            ntlm_ctx_fail(ctx);
-        return ntlm_gss_error(minor, GSS_S_DEFECTIVE_TOKEN, NTLM_ERR_TOKEN_EMPTY);
-    }
     if (ctx == NULL) {
         ctx = calloc(1, sizeof(*ctx));
         if (ctx == NULL)
             return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
         ctx->stage = NTLM_STAGE_ACCEPT_START;
-        major = negotiate_leg(minor, ctx, (const struct ntlm_cred *)cred, input, output, ret_flags);
+        major = negotiate_leg(minor, ctx, settings, (const struct ntlm_cred *)cred, input, output,
+                              ret_flags);
         if (major != GSS_S_COMPLETE) {
             ntlm_ctx_free(ctx);
             return major;
@@ -891,7 +876,8 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
         ntlm_debug("accept: NEGOTIATE on a context that %s: starting over",
                    ctx->stage == NTLM_STAGE_FAILED ? "failed" : "waits for AUTHENTICATE");
         ntlm_ctx_restart_acceptor(ctx);
-        major = negotiate_leg(minor, ctx, (const struct ntlm_cred *)cred, input, output, ret_flags);
+        major = negotiate_leg(minor, ctx, settings, (const struct ntlm_cred *)cred, input, output,
+                              ret_flags);
         if (major != GSS_S_COMPLETE) {
             ntlm_ctx_fail(ctx);
             return major;
@@ -906,7 +892,7 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
         ntlm_debug("accept: token for a context that expects none");
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_OUT_OF_ORDER);
     }
-    ret = accept_authenticate(ctx, input, bindings);
+    ret = accept_authenticate(ctx, settings, input, bindings);
     if (ret) {
         ntlm_debug("accept: AUTHENTICATE step failed: %s", ntlm_error_message(ret));
         ntlm_ctx_fail(ctx);
@@ -924,4 +910,52 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
         *time_rec = NTLM_CONTEXT_LIFETIME;
     *minor = 0;
     return GSS_S_COMPLETE;
+}
+
+/*
+ * The step runs under one reading of one configuration: the context's (fixed by its
+ * NEGOTIATE), else the credential's, else the default one.
+ */
+OM_uint32
+ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id_t cred,
+                            gss_buffer_t input, gss_channel_bindings_t bindings,
+                            gss_name_t *src_name, gss_OID *mech, gss_buffer_t output,
+                            OM_uint32 *ret_flags, OM_uint32 *time_rec, gss_cred_id_t *delegated)
+{
+    struct ntlm_ctx *ctx = (struct ntlm_ctx *)*context;
+    const struct ntlm_cred *given = (const struct ntlm_cred *)cred;
+    struct ntlm_env *env = NULL;
+    struct ntlm_step step;
+    OM_uint32 major;
+    uint32_t ret;
+
+    output->length = 0;
+    output->value = NULL;
+    if (src_name != NULL)
+        *src_name = GSS_C_NO_NAME;
+    if (delegated != NULL)
+        *delegated = GSS_C_NO_CREDENTIAL;
+    if (mech != NULL)
+        *mech = NTLM_MECH_OID;
+    if (input == GSS_C_NO_BUFFER || input->length == 0) {
+        /* An exchange under way fails; an established context is not the token's to end. */
+        if (ctx != NULL && ctx->stage != NTLM_STAGE_ESTABLISHED)
+            ntlm_ctx_fail(ctx);
+        return ntlm_gss_error(minor, GSS_S_DEFECTIVE_TOKEN, NTLM_ERR_TOKEN_EMPTY);
+    }
+    if (ctx != NULL && ctx->env != NULL)
+        env = ctx->env;
+    else if (given != NULL)
+        env = given->env;
+    ret = ntlm_step_begin(&step, env);
+    if (ret) {
+        /* Fail closed: no policy to apply, so no exchange goes on under this file. */
+        if (ctx != NULL && ctx->stage != NTLM_STAGE_ESTABLISHED)
+            ntlm_ctx_fail(ctx);
+        return ntlm_gss_error(minor, accept_major(ret), ret);
+    }
+    major = ntlm_accept_step(minor, step.settings, context, cred, input, bindings, src_name,
+                             output, ret_flags, time_rec);
+    ntlm_step_end(&step);
+    return major;
 }

@@ -22,7 +22,8 @@ ctx_clear(struct ntlm_ctx *ctx)
     ntlm_name_free(ctx->src_name);
     ntlm_name_free(ctx->targ_name);
     ntlm_cred_free(ctx->cred);
-    free(ctx->user_file);
+    ntlm_env_release(ctx->env);
+    ntlm_userdb_release(ctx->userdb);
     ntlm_wipe(ctx, sizeof(*ctx));
 }
 

@@ -19,6 +19,8 @@
 #define CS_PASSWORD "ntlmssp_password"
 #define CS_NTHASH "ntlmssp_nthash"
 #define CS_DOMAIN "ntlmssp_domain"
+/* Ours: the module configuration file this credential runs under (default: the process's). */
+#define CS_CONFIG "sspigss_config"
 
 void
 ntlm_cred_free(struct ntlm_cred *cred)
@@ -27,7 +29,8 @@ ntlm_cred_free(struct ntlm_cred *cred)
         return;
     ntlm_name_free(cred->user);
     ntlm_name_free(cred->acceptor_name);
-    free(cred->user_file);
+    ntlm_userdb_release(cred->userdb);
+    ntlm_env_release(cred->env);
     ntlm_wipe(cred, sizeof(*cred));
     free(cred);
 }
@@ -57,20 +60,11 @@ user_file_from_env(void)
 
 /* The user database in force: cred store, then NTLM_USER_FILE, then the configuration. */
 static uint32_t
-user_file_path(gss_const_key_value_set_t store, char **out)
+user_file_path(const struct ntlm_config *cfg, gss_const_key_value_set_t store, const char **out)
 {
-    const struct ntlm_config *cfg;
     const char *path = store_value(store, CS_KEYFILE);
-    uint32_t ret;
 
     *out = NULL;
-    /* Loaded even when the store names the file: it decides how strictly files are checked. */
-    ret = ntlm_config_get(&cfg);
-    if (ret) {
-        ntlm_debug("acquire_cred: configuration unusable: %s",
-                   cfg->error != NULL ? cfg->error : ntlm_error_message(ret));
-        return ret;
-    }
     if (path != NULL)
         ntlm_debug("acquire_cred: user file %s (from the cred store's " CS_KEYFILE ")", path);
     else if (cfg->user_file != NULL && ntlm_debug_enabled())
@@ -83,8 +77,16 @@ user_file_path(gss_const_key_value_set_t store, char **out)
                    "user_file");
         return NTLM_ERR_USERDB_NONE;
     }
-    *out = strdup(path);
-    return *out == NULL ? NTLM_ERR_NOMEM : 0;
+    *out = path;
+    return 0;
+}
+
+/* Opens path under cfg's permission policy; the database must be readable now, so errors
+ * show up at acquisition. */
+static uint32_t
+open_user_file(const struct ntlm_config *cfg, const char *path, struct ntlm_userdb **db)
+{
+    return ntlm_userdb_open(path, cfg->user_file_permissions == NTLM_PERMISSIONS_STRICT, db);
 }
 
 /* The default initiator: NTLMUSER ("DOMAIN\user" or "user"), else the login name. */
@@ -121,13 +123,14 @@ default_user(gss_const_key_value_set_t store, struct ntlm_name **out)
 
 /* Fills the initiator part from the store or the user database. */
 static uint32_t
-init_part(struct ntlm_cred *cred, const struct ntlm_name *desired, gss_const_key_value_set_t store)
+init_part(struct ntlm_cred *cred, const struct ntlm_config *cfg, const struct ntlm_name *desired,
+          gss_const_key_value_set_t store)
 {
     const char *password = store_value(store, CS_PASSWORD);
     const char *nthash = store_value(store, CS_NTHASH);
     struct ntlm_userdb *db = NULL;
     struct ntlm_user_entry entry = {0};
-    char *path = NULL;
+    const char *path = NULL;
     uint32_t ret;
 
     if (desired != NULL) {
@@ -147,11 +150,11 @@ init_part(struct ntlm_cred *cred, const struct ntlm_name *desired, gss_const_key
         ret =
             ntlm_nt_hash_from_hex(nthash, strlen(nthash), cred->nt_hash) ? 0 : NTLM_ERR_INVALID_ARG;
     } else {
-        ret = user_file_path(store, &path);
+        ret = user_file_path(cfg, store, &path);
         if (ret == NTLM_ERR_USERDB_NONE)
             ret = NTLM_ERR_NO_USER_CREDS;
         if (ret == 0)
-            ret = ntlm_userdb_open(path, &db);
+            ret = open_user_file(cfg, path, &db);
         if (ret == 0) {
             const char *domain = cred->user->domain != NULL ? cred->user->domain : "";
 
@@ -177,24 +180,25 @@ done:
     ntlm_user_entry_clear(&entry);
     if (db != NULL)
         ntlm_userdb_release(db);
-    free(path);
     return ret;
 }
 
-/* Fills the acceptor part; the database must be readable now, so errors show up early. */
+/*
+ * Fills the acceptor part. The cred store's user file is the credential's own; the
+ * configuration's is looked up at each logon in the settings then in force, so an edit of the
+ * configuration moves it. Either must be readable now, so errors show up early.
+ */
 static uint32_t
-accept_part(struct ntlm_cred *cred, const struct ntlm_name *desired,
-            gss_const_key_value_set_t store)
+accept_part(struct ntlm_cred *cred, const struct ntlm_settings *settings,
+            const struct ntlm_name *desired, gss_const_key_value_set_t store)
 {
-    const struct ntlm_config *cfg;
+    const struct ntlm_config *cfg = &settings->cfg;
     struct ntlm_userdb *db = NULL;
+    const char *path = NULL;
     uint32_t ret;
 
     /* Without a name the acceptor is "host@<this host>": callers such as mod_auth_gssapi's
      * Basic path ask the credential for its name and use it as a target. */
-    ret = ntlm_config_get(&cfg);
-    if (ret)
-        return ret;
     if (desired != NULL)
         ret = ntlm_name_copy(desired, &cred->acceptor_name);
     else
@@ -206,18 +210,42 @@ accept_part(struct ntlm_cred *cred, const struct ntlm_name *desired,
         ntlm_debug("acquire_cred: acceptor validates every logon through winbind");
         return 0;
     }
-    ret = user_file_path(store, &cred->user_file);
+    ret = user_file_path(cfg, store, &path);
     if (ret == NTLM_ERR_USERDB_NONE && cfg->winbind == NTLM_WINBIND_FALLBACK) {
         ntlm_debug("acquire_cred: acceptor without a user file validates through winbind");
         return 0;
     }
     if (ret)
         return ret;
-    ret = ntlm_userdb_open(cred->user_file, &db);
-    if (ret == 0)
-        ntlm_userdb_release(db);
-    ntlm_debug("acquire_cred: acceptor user file %s: %s", cred->user_file,
+    ret = open_user_file(cfg, path, &db);
+    ntlm_debug("acquire_cred: acceptor user file %s: %s", path,
                ret == 0 ? "readable" : ntlm_error_message(ret));
+    if (ret == 0 && store_value(store, CS_KEYFILE) != NULL)
+        cred->userdb = db;
+    else
+        ntlm_userdb_release(db);
+    return ret;
+}
+
+/*
+ * The env of the configuration the cred store names (CS_CONFIG), else the default one, and
+ * its settings. A file that is unusable now fails the acquisition with its file and line.
+ */
+static uint32_t
+cred_env(struct ntlm_cred *cred, gss_const_key_value_set_t store, struct ntlm_settings **settings)
+{
+    const char *path = store_value(store, CS_CONFIG);
+    uint32_t ret;
+
+    /* A relative path would name a file by whatever directory the server runs in. */
+    if (path != NULL && path[0] != '/') {
+        ntlm_debug("acquire_cred: " CS_CONFIG " %s is not an absolute path", path);
+        ntlm_gss_config_detail(path, "not an absolute path (cred store key " CS_CONFIG ")");
+        return NTLM_ERR_CONFIG;
+    }
+    ret = path != NULL ? ntlm_env_get(path, &cred->env) : ntlm_gss_default_env(&cred->env);
+    if (ret == 0)
+        ret = ntlm_gss_settings(cred->env, settings);
     return ret;
 }
 
@@ -242,10 +270,8 @@ acquire_done(OM_uint32 *minor, struct ntlm_cred *cred, gss_cred_id_t *output,
 }
 
 static OM_uint32
-acquire_failed(OM_uint32 *minor, struct ntlm_cred *cred, uint32_t ret)
+acquire_failed_major(OM_uint32 *minor, uint32_t ret)
 {
-    ntlm_debug("acquire_cred: failed: %s", ntlm_error_message(ret));
-    ntlm_cred_free(cred);
     switch (ret) {
     case NTLM_ERR_NOMEM:
     case NTLM_ERR_CRYPTO:
@@ -257,6 +283,15 @@ acquire_failed(OM_uint32 *minor, struct ntlm_cred *cred, uint32_t ret)
     }
 }
 
+/* Traces and frees a credential that could not be had; the major status for ret. */
+static OM_uint32
+acquire_failed(OM_uint32 *minor, struct ntlm_cred *cred, uint32_t ret)
+{
+    ntlm_debug("acquire_cred: failed: %s", ntlm_error_message(ret));
+    ntlm_cred_free(cred);
+    return acquire_failed_major(minor, ret);
+}
+
 OM_uint32
 ntlm_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name, OM_uint32 time_req,
                            gss_OID_set desired_mechs, gss_cred_usage_t usage,
@@ -264,6 +299,8 @@ ntlm_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name, OM_uint32 
                            gss_OID_set *actual_mechs, OM_uint32 *time_rec)
 {
     const struct ntlm_name *desired = (const struct ntlm_name *)desired_name;
+    struct ntlm_settings *settings = NULL;
+    struct ntlm_debug_scope scope;
     struct ntlm_cred *cred;
     uint32_t ret = 0;
 
@@ -275,14 +312,20 @@ ntlm_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name, OM_uint32 
     if (cred == NULL)
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
     cred->usage = usage;
-    ntlm_debug("acquire_cred: usage %s, %s name, %s cred store",
+    ret = cred_env(cred, cred_store, &settings);
+    if (ret) {
+        ntlm_debug("acquire_cred: configuration unusable: %s", ntlm_error_message(ret));
+        return acquire_failed(minor, cred, ret);
+    }
+    ntlm_debug_enter(settings->cfg.debug_file, &scope);
+    ntlm_debug("acquire_cred: usage %s, %s name, %s cred store, configuration %s",
                usage == GSS_C_INITIATE ? "initiate"
                : usage == GSS_C_ACCEPT ? "accept"
                                        : "both",
                desired != NULL ? "a desired" : "the default",
-               cred_store != GSS_C_NO_CRED_STORE ? "a" : "no");
+               cred_store != GSS_C_NO_CRED_STORE ? "a" : "no", ntlm_env_path(cred->env));
     if (usage == GSS_C_INITIATE || usage == GSS_C_BOTH)
-        ret = init_part(cred, desired, cred_store);
+        ret = init_part(cred, &settings->cfg, desired, cred_store);
     /* A BOTH credential without user secrets still serves as an acceptor. */
     if (ret && usage == GSS_C_BOTH && ret != NTLM_ERR_NOMEM) {
         ntlm_debug("acquire_cred: no initiator secrets (%s), acceptor part only",
@@ -293,9 +336,15 @@ ntlm_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name, OM_uint32 
         ret = 0;
     }
     if (ret == 0 && (usage == GSS_C_ACCEPT || usage == GSS_C_BOTH))
-        ret = accept_part(cred, cred->usage == GSS_C_BOTH ? NULL : desired, cred_store);
+        ret = accept_part(cred, settings, cred->usage == GSS_C_BOTH ? NULL : desired, cred_store);
     if (ret)
-        return acquire_failed(minor, cred, ret);
+        ntlm_debug("acquire_cred: failed: %s", ntlm_error_message(ret));
+    ntlm_debug_leave(&scope);
+    ntlm_settings_release(settings);
+    if (ret) {
+        ntlm_cred_free(cred);
+        return acquire_failed_major(minor, ret);
+    }
     return acquire_done(minor, cred, output, actual_mechs, time_rec);
 }
 
@@ -307,6 +356,8 @@ ntlm_gss_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t desired_n
                                     OM_uint32 *time_rec)
 {
     const struct ntlm_name *desired = (const struct ntlm_name *)desired_name;
+    struct ntlm_settings *settings = NULL;
+    struct ntlm_debug_scope scope;
     struct ntlm_cred *cred;
     char *text = NULL;
     uint32_t ret;
@@ -322,6 +373,10 @@ ntlm_gss_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t desired_n
     if (cred == NULL)
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
     cred->usage = GSS_C_INITIATE;
+    ret = cred_env(cred, GSS_C_NO_CRED_STORE, &settings);
+    if (ret)
+        return acquire_failed(minor, cred, ret);
+    ntlm_debug_enter(settings->cfg.debug_file, &scope);
     ntlm_debug("acquire_cred_with_password: \"%s\" in domain \"%s\", usage %s", desired->user,
                desired->domain != NULL ? desired->domain : "",
                usage == GSS_C_BOTH ? "both" : "initiate");
@@ -336,10 +391,17 @@ ntlm_gss_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t desired_n
     }
     cred->have_nt_hash = ret == 0;
     /* BOTH adds the default acceptor part when one can be had (HTTP Basic inside httpd). */
-    if (ret == 0 && usage == GSS_C_BOTH && accept_part(cred, NULL, GSS_C_NO_CRED_STORE) == 0)
+    if (ret == 0 && usage == GSS_C_BOTH &&
+        accept_part(cred, settings, NULL, GSS_C_NO_CRED_STORE) == 0)
         cred->usage = GSS_C_BOTH;
     if (ret)
-        return acquire_failed(minor, cred, ret);
+        ntlm_debug("acquire_cred: failed: %s", ntlm_error_message(ret));
+    ntlm_debug_leave(&scope);
+    ntlm_settings_release(settings);
+    if (ret) {
+        ntlm_cred_free(cred);
+        return acquire_failed_major(minor, ret);
+    }
     return acquire_done(minor, cred, output, actual_mechs, time_rec);
 }
 

@@ -14,6 +14,8 @@
 #include <gssapi/gssapi_ext.h>
 
 #include "ntlm_buf.h"
+#include "ntlm_debug.h"
+#include "ntlm_env.h"
 #include "ntlm_sign.h"
 
 extern gss_OID_desc ntlm_mech_oid_desc;
@@ -26,6 +28,31 @@ bool ntlm_oid_is_ours(const gss_OID oid);
 bool ntlm_oid_equal(const gss_OID a, const void *der, size_t der_len);
 /* Sets *minor, returns major: the one way GSS-layer code reports an internal error. */
 OM_uint32 ntlm_gss_error(OM_uint32 *minor, OM_uint32 major, uint32_t code);
+/* The current settings of env. On NTLM_ERR_CONFIG the file's error ("path:line: reason")
+ * is kept for this thread: gss_display_status of that minor shows it after the message. */
+uint32_t ntlm_gss_settings(struct ntlm_env *env, struct ntlm_settings **out);
+/* Keeps "path: reason" as that detail, for an NTLM_ERR_CONFIG found before any file is read. */
+void ntlm_gss_config_detail(const char *path, const char *reason);
+/*
+ * What one call (a step of a context, a name's mapping) runs under: the current settings of
+ * env, or of the default configuration's env when env is NULL, held until ntlm_step_end, with
+ * the trace going where they say meanwhile. Errors: those of ntlm_gss_settings.
+ */
+struct ntlm_step {
+    struct ntlm_env *env;
+    struct ntlm_settings *settings;
+    struct ntlm_debug_scope scope;
+};
+uint32_t ntlm_step_begin(struct ntlm_step *step, struct ntlm_env *env);
+void ntlm_step_end(struct ntlm_step *step);
+/* The env a call without a credential runs under: the default configuration's (a reference). */
+uint32_t ntlm_gss_default_env(struct ntlm_env **out);
+/* One gss_accept_sec_context step under settings (what ntlm_gss_accept_sec_context runs once
+ * it has chosen them; the unit tests drive it directly). */
+OM_uint32 ntlm_accept_step(OM_uint32 *minor, const struct ntlm_settings *settings,
+                           gss_ctx_id_t *context, gss_cred_id_t cred, gss_buffer_t input,
+                           gss_channel_bindings_t bindings, gss_name_t *src_name,
+                           gss_buffer_t output, OM_uint32 *ret_flags, OM_uint32 *time_rec);
 /* Copies bytes into a gss_buffer the mechglue can free. */
 OM_uint32 ntlm_gss_buffer_set(OM_uint32 *minor, gss_buffer_t out, const void *data, size_t len);
 
@@ -37,6 +64,9 @@ struct ntlm_name {
     char *user;   /* USER: the account; SERVICE: the service ("HTTP") */
     char *domain; /* USER: NULL when none; SERVICE: the host name, NULL when none */
     char *sids;   /* USER validated by a domain controller: its SIDs, comma-separated */
+    /* A name an acceptor authenticated: the env it did so under (a reference), whose
+     * configuration maps it to a local account; NULL for other names (the default's). */
+    struct ntlm_env *env;
 };
 
 /* The name attribute holding a domain user's SIDs (gss-ntlmssp's name, for its users). */
@@ -59,9 +89,12 @@ struct ntlm_cred {
     struct ntlm_name *user; /* kind USER */
     uint8_t nt_hash[16];
     bool have_nt_hash;
+    /* both parts: the configuration the credential runs under (a reference) */
+    struct ntlm_env *env;
     /* acceptor part */
     struct ntlm_name *acceptor_name; /* may be NULL */
-    char *user_file;                 /* the database this acceptor verifies against */
+    /* The cred store's ntlmssp_keyfile (a reference); NULL: the configuration's user file. */
+    struct ntlm_userdb *userdb;
 };
 
 void ntlm_cred_free(struct ntlm_cred *cred);
@@ -98,8 +131,10 @@ struct ntlm_ctx {
     /* SPNEGO reset the RC4 states after its own mechListMIC (0) and the peer's (1): see
      * ntlm_gss_delete_sec_context on MIT ticket 9183. */
     bool spnego_reset[2];
-    /* acceptor */
-    char *user_file;
+    /* acceptor: the credential's env and user database (references), set by the NEGOTIATE
+     * leg; the initiator's are in cred */
+    struct ntlm_env *env;
+    struct ntlm_userdb *userdb;
 };
 
 void ntlm_ctx_free(struct ntlm_ctx *ctx);

@@ -65,6 +65,7 @@ copy_cred(const struct ntlm_cred *cred, struct ntlm_cred **out)
     }
     memcpy(copy->nt_hash, cred->nt_hash, 16);
     copy->have_nt_hash = true;
+    copy->env = ntlm_env_ref(cred->env);
     *out = copy;
     return 0;
 }
@@ -176,10 +177,11 @@ bindings_hash(const gss_channel_bindings_t cb, uint8_t out[16])
 }
 
 static uint32_t
-init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
-                  const gss_channel_bindings_t bindings, struct ntlm_buf *out)
+init_authenticate(struct ntlm_ctx *ctx, const struct ntlm_settings *settings,
+                  const gss_buffer_t input, const gss_channel_bindings_t bindings,
+                  struct ntlm_buf *out)
 {
-    const struct ntlm_config *cfg;
+    const struct ntlm_config *cfg = &settings->cfg;
     struct ntlm_challenge chal = {0};
     struct ntlm_av_info server_av = {0};
     struct ntlm_authenticate auth = {0};
@@ -190,9 +192,7 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     uint64_t timestamp;
     uint32_t flags, ret;
 
-    ret = ntlm_config_get(&cfg);
-    if (ret == 0)
-        ret = ntlm_challenge_decode(input->value, input->length, &chal);
+    ret = ntlm_challenge_decode(input->value, input->length, &chal);
     if (ret == 0 && chal.target_info != NULL)
         ret = ntlm_av_decode(chal.target_info, chal.target_info_len, &server_av);
     if (ret) {
@@ -274,7 +274,7 @@ init_authenticate(struct ntlm_ctx *ctx, const gss_buffer_t input,
     ctx->sent_mic = true;
     /* Should this answer come back to our own acceptor, it was reflected there (unless we
      * meant that acceptor). Kept while the answer's timestamp, the server's, stays fresh. */
-    ntlm_answered_note(chal.server_challenge,
+    ntlm_answered_note(ntlm_env_answered(settings->env), chal.server_challenge,
                        time(NULL) + (time_t)(cfg->replay_window != 0 ? cfg->replay_window
                                                                      : NTLM_MAX_REPLAY_WINDOW));
     ntlm_debug("init: AUTHENTICATE built: user \"%s\" domain \"%s\" workstation \"%s\", "
@@ -300,11 +300,11 @@ done:
     return ret;
 }
 
-OM_uint32
-ntlm_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *context,
-                          gss_name_t target, gss_OID mech, OM_uint32 req_flags, OM_uint32 time_req,
-                          gss_channel_bindings_t bindings, gss_buffer_t input, gss_OID *actual_mech,
-                          gss_buffer_t output, OM_uint32 *ret_flags, OM_uint32 *time_rec)
+static OM_uint32
+init_step(OM_uint32 *minor, const struct ntlm_settings *settings, gss_cred_id_t cred,
+          gss_ctx_id_t *context, gss_name_t target, OM_uint32 req_flags,
+          gss_channel_bindings_t bindings, gss_buffer_t input, gss_OID *actual_mech,
+          gss_buffer_t output, OM_uint32 *ret_flags, OM_uint32 *time_rec)
 {
     struct ntlm_ctx *ctx = (struct ntlm_ctx *)*context;
     struct ntlm_buf msg = NTLM_BUF_INIT;
@@ -350,7 +350,7 @@ ntlm_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *co
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_OUT_OF_ORDER);
     ret = input == GSS_C_NO_BUFFER || input->length == 0
               ? NTLM_ERR_TOKEN_EMPTY
-              : init_authenticate(ctx, input, bindings, &msg);
+              : init_authenticate(ctx, settings, input, bindings, &msg);
     if (ret) {
         /* A failed step ends the exchange: no second CHALLENGE gets an answer. */
         ntlm_debug("init: AUTHENTICATE step failed: %s", ntlm_error_message(ret));
@@ -367,4 +367,36 @@ ntlm_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *co
     if (time_rec != NULL)
         *time_rec = NTLM_CONTEXT_LIFETIME;
     return GSS_S_COMPLETE;
+}
+
+/* The context's configuration (its credential's, else the default one) for the whole step. */
+OM_uint32
+ntlm_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *context,
+                          gss_name_t target, gss_OID mech, OM_uint32 req_flags, OM_uint32 time_req,
+                          gss_channel_bindings_t bindings, gss_buffer_t input, gss_OID *actual_mech,
+                          gss_buffer_t output, OM_uint32 *ret_flags, OM_uint32 *time_rec)
+{
+    const struct ntlm_ctx *ctx = (const struct ntlm_ctx *)*context;
+    const struct ntlm_cred *given = (const struct ntlm_cred *)cred;
+    struct ntlm_env *env = NULL;
+    struct ntlm_step step;
+    OM_uint32 major;
+    uint32_t ret;
+
+    if (ctx != NULL && ctx->cred != NULL)
+        env = ctx->cred->env;
+    else if (given != NULL)
+        env = given->env;
+    ret = ntlm_step_begin(&step, env);
+    if (ret) {
+        output->length = 0;
+        output->value = NULL;
+        if (ctx != NULL)
+            ntlm_ctx_fail((struct ntlm_ctx *)ctx);
+        return ntlm_gss_error(minor, init_major(ret), ret);
+    }
+    major = init_step(minor, step.settings, cred, context, target, req_flags, bindings, input,
+                      actual_mech, output, ret_flags, time_rec);
+    ntlm_step_end(&step);
+    return major;
 }

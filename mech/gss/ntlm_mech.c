@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntlm_debug.h"
 #include "ntlm_errors.h"
 #include "ntlm_gss.h"
 
@@ -32,6 +33,63 @@ ntlm_gss_error(OM_uint32 *minor, OM_uint32 major, uint32_t code)
     return major;
 }
 
+/* Why the last configuration this thread asked for was unusable: the minor NTLM_ERR_CONFIG is
+ * one number for every file, so its display adds the file and line here. */
+static __thread char config_detail[512];
+
+uint32_t
+ntlm_gss_settings(struct ntlm_env *env, struct ntlm_settings **out)
+{
+    uint32_t ret = ntlm_env_settings(env, out);
+
+    if (ret == NTLM_ERR_CONFIG)
+        ntlm_env_error(env, config_detail, sizeof(config_detail));
+    return ret;
+}
+
+uint32_t
+ntlm_step_begin(struct ntlm_step *step, struct ntlm_env *env)
+{
+    uint32_t ret;
+
+    step->settings = NULL;
+    step->env = NULL;
+    ret = env != NULL ? (step->env = ntlm_env_ref(env), 0) : ntlm_gss_default_env(&step->env);
+    if (ret == 0)
+        ret = ntlm_gss_settings(step->env, &step->settings);
+    if (ret) {
+        ntlm_env_release(step->env);
+        step->env = NULL;
+        return ret;
+    }
+    ntlm_debug_enter(step->settings->cfg.debug_file, &step->scope);
+    return 0;
+}
+
+void
+ntlm_step_end(struct ntlm_step *step)
+{
+    if (step->settings == NULL)
+        return;
+    ntlm_debug_leave(&step->scope);
+    ntlm_settings_release(step->settings);
+    ntlm_env_release(step->env);
+    step->settings = NULL;
+    step->env = NULL;
+}
+
+void
+ntlm_gss_config_detail(const char *path, const char *reason)
+{
+    snprintf(config_detail, sizeof(config_detail), "%s: %s", path, reason);
+}
+
+uint32_t
+ntlm_gss_default_env(struct ntlm_env **out)
+{
+    return ntlm_env_get(NULL, out);
+}
+
 OM_uint32
 ntlm_gss_buffer_set(OM_uint32 *minor, gss_buffer_t out, const void *data, size_t len)
 {
@@ -53,7 +111,7 @@ OM_uint32
 ntlm_gss_display_status(OM_uint32 *minor, OM_uint32 status_value, int status_type,
                         gss_OID mech_type, OM_uint32 *message_context, gss_buffer_t status_string)
 {
-    char fallback[64];
+    char fallback[64], detailed[sizeof(config_detail) + 256];
     const char *text;
 
     if (status_type != GSS_C_MECH_CODE)
@@ -62,6 +120,10 @@ ntlm_gss_display_status(OM_uint32 *minor, OM_uint32 status_value, int status_typ
     if (text == NULL) {
         snprintf(fallback, sizeof(fallback), "unknown NTLM mechanism error %u", status_value);
         text = fallback;
+    }
+    if (status_value == NTLM_ERR_CONFIG && config_detail[0] != '\0') {
+        snprintf(detailed, sizeof(detailed), "%s: %s", text, config_detail);
+        text = detailed;
     }
     if (message_context != NULL)
         *message_context = 0;

@@ -54,6 +54,8 @@ ntlm_name_copy(const struct ntlm_name *in, struct ntlm_name **out)
 {
     uint32_t ret = ntlm_name_new(in->kind, in->user, in->domain, out);
 
+    if (ret == 0)
+        (*out)->env = ntlm_env_ref(in->env);
     if (ret == 0 && in->sids != NULL) {
         ret = ntlm_name_set_sids(*out, in->sids);
         if (ret) {
@@ -72,6 +74,7 @@ ntlm_name_free(struct ntlm_name *name)
     free(name->user);
     free(name->domain);
     free(name->sids);
+    ntlm_env_release(name->env);
     free(name);
 }
 
@@ -439,19 +442,13 @@ local_uid(const char *user, bool *found, uid_t *uid)
  *    gives access to no account (libsspi, for one, then finds none).
  */
 static uint32_t
-local_account(const struct ntlm_name *name, char **out)
+local_account(const struct ntlm_config *cfg, const struct ntlm_name *name, char **out)
 {
-    const struct ntlm_config *cfg;
     char *account = NULL;
     bool found = true;
     uid_t uid = 0;
     uint32_t ret;
 
-    if (name == NULL || name->kind != NTLM_NAME_USER)
-        return NTLM_ERR_BAD_NAME;
-    ret = ntlm_config_get(&cfg);
-    if (ret)
-        return ret;
     if (name->sids != NULL && name->sids[0] != '\0') {
         char *user_sid = strndup(name->sids, strcspn(name->sids, ","));
 
@@ -478,6 +475,24 @@ local_account(const struct ntlm_name *name, char **out)
     return 0;
 }
 
+/* local_account under the configuration the name was authenticated under (the default
+ * configuration's for other names), tracing where it says. */
+static uint32_t
+name_local_account(const struct ntlm_name *name, char **out)
+{
+    struct ntlm_step step;
+    uint32_t ret;
+
+    if (name == NULL || name->kind != NTLM_NAME_USER)
+        return NTLM_ERR_BAD_NAME;
+    ret = ntlm_step_begin(&step, name->env);
+    if (ret)
+        return ret;
+    ret = local_account(&step.settings->cfg, name, out);
+    ntlm_step_end(&step);
+    return ret;
+}
+
 OM_uint32
 ntlm_gss_localname(OM_uint32 *minor, const gss_name_t in, gss_const_OID mech,
                    gss_buffer_t localname)
@@ -486,7 +501,7 @@ ntlm_gss_localname(OM_uint32 *minor, const gss_name_t in, gss_const_OID mech,
     OM_uint32 major;
     uint32_t ret;
 
-    ret = local_account((const struct ntlm_name *)in, &account);
+    ret = name_local_account((const struct ntlm_name *)in, &account);
     if (ret)
         return ntlm_gss_error(minor, localname_major(ret), ret);
     major = ntlm_gss_buffer_set(minor, localname, account, strlen(account));
@@ -536,7 +551,7 @@ local_login_user(OM_uint32 *minor, const struct ntlm_name *name, int *authentica
     OM_uint32 major, tmp;
     uint32_t ret;
 
-    ret = local_account(name, &account);
+    ret = name_local_account(name, &account);
     if (ret)
         return ntlm_gss_error(minor, localname_major(ret), ret);
     major = value != GSS_C_NO_BUFFER ? ntlm_gss_buffer_set(minor, value, account, strlen(account))

@@ -168,34 +168,40 @@ static void
 test_an_answered_challenge_is_found_once_until_it_expires(void)
 {
     uint8_t a[8] = {1, 2, 3, 4, 5, 6, 7, 8}, b[8] = {8, 7, 6, 5, 4, 3, 2, 1};
+    struct ntlm_answered_table *t = NULL;
 
-    CU_ASSERT_FALSE(ntlm_answered_take(a, NOW));
-    ntlm_answered_note(a, NOW + 300);
-    CU_ASSERT_FALSE(ntlm_answered_take(b, NOW));
-    CU_ASSERT_TRUE(ntlm_answered_take(a, NOW + 300));
-    CU_ASSERT_FALSE(ntlm_answered_take(a, NOW));
-    ntlm_answered_note(b, NOW + 300);
-    CU_ASSERT_FALSE(ntlm_answered_take(b, NOW + 301));
+    CU_ASSERT_EQUAL_FATAL(ntlm_answered_new(&t), 0);
+    CU_ASSERT_FALSE(ntlm_answered_take(t, a, NOW));
+    ntlm_answered_note(t, a, NOW + 300);
+    CU_ASSERT_FALSE(ntlm_answered_take(t, b, NOW));
+    CU_ASSERT_TRUE(ntlm_answered_take(t, a, NOW + 300));
+    CU_ASSERT_FALSE(ntlm_answered_take(t, a, NOW));
+    ntlm_answered_note(t, b, NOW + 300);
+    CU_ASSERT_FALSE(ntlm_answered_take(t, b, NOW + 301));
+    ntlm_answered_free(t);
 }
 
 /* The table holds the newest NTLM_ANSWERED_TABLE_SIZE challenges, whatever came before. */
 static void
 test_the_answered_table_is_bounded_and_forgets_the_oldest(void)
 {
+    struct ntlm_answered_table *t = NULL;
     uint8_t c[8] = {0};
     uint32_t i;
 
+    CU_ASSERT_EQUAL_FATAL(ntlm_answered_new(&t), 0);
     for (i = 0; i <= NTLM_ANSWERED_TABLE_SIZE; i++) {
         memcpy(c, &i, sizeof(i));
-        ntlm_answered_note(c, NOW + 300);
+        ntlm_answered_note(t, c, NOW + 300);
     }
     i = 0;
     memcpy(c, &i, sizeof(i));
-    CU_ASSERT_FALSE(ntlm_answered_take(c, NOW));
+    CU_ASSERT_FALSE(ntlm_answered_take(t, c, NOW));
     for (i = 1; i <= NTLM_ANSWERED_TABLE_SIZE; i++) {
         memcpy(c, &i, sizeof(i));
-        CU_ASSERT_TRUE(ntlm_answered_take(c, NOW));
+        CU_ASSERT_TRUE(ntlm_answered_take(t, c, NOW));
     }
+    ntlm_answered_free(t);
 }
 
 int

@@ -4,12 +4,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ntlm_config.h"
 #include "ntlm_errors.h"
-#include "ntlm_userdb.h"
 #include "test_util.h"
 
 /* Parses text expecting NTLM_ERR_CONFIG with exactly want_error and no settings kept. */
@@ -577,60 +575,36 @@ test_defaults_keep_fields_the_file_set(void)
     ntlm_config_clear(&cfg);
 }
 
-/*
- * ntlm_config_get loads once per process, so each scenario runs in a child. The child's exit
- * status is the number of the first check that failed, 0 when all passed.
- */
+/* Loads config_path with NTLM_USER_FILE set to user_file (unset when NULL) and checks what
+ * came out; returns the number of the first check that failed, 0 when all passed. */
 static int
-config_get_child(const char *config_path, const char *user_file, const char *want_user_file,
-                 const char *want_error)
+check_load(const char *config_path, const char *user_file, const char *want_user_file,
+           const char *want_error)
 {
-    const struct ntlm_config *cfg = NULL, *again = NULL;
-    uint32_t ret, ret_again;
+    struct ntlm_config cfg;
+    uint32_t ret;
+    int failed = 0;
 
-    if (setenv("SSPIGSS_NTLM_CONFIG", config_path, 1) != 0)
-        return 1;
     if (user_file != NULL ? setenv("NTLM_USER_FILE", user_file, 1) != 0
                           : unsetenv("NTLM_USER_FILE") != 0)
-        return 2;
-    ret = ntlm_config_get(&cfg);
-    /* Loaded once: later changes to the environment are not seen. */
-    if (setenv("NTLM_USER_FILE", "/changed/users", 1) != 0)
-        return 2;
-    ret_again = ntlm_config_get(&again);
-    if (cfg == NULL || cfg != again || ret != ret_again)
-        return 3;
+        return 1;
+    ret = ntlm_config_load(config_path, true, &cfg);
+    unsetenv("NTLM_USER_FILE");
     if (want_error != NULL) {
-        if (ret != NTLM_ERR_CONFIG || cfg->error == NULL || strstr(cfg->error, want_error) == NULL)
-            return 4;
-        return 0;
+        if (ret != NTLM_ERR_CONFIG || cfg.error == NULL || strstr(cfg.error, want_error) == NULL)
+            failed = 4;
+    } else if (ret != 0 || cfg.error != NULL) {
+        failed = 5;
+    } else if (strcmp(cfg.user_file, want_user_file) != 0) {
+        failed = 6;
+    } else if (strcmp(cfg.netbios_domain, "CORP") != 0 || cfg.netbios_name == NULL) {
+        failed = 7;
+    } else if (cfg.replay_window != NTLM_DEFAULT_REPLAY_WINDOW || cfg.audit != NTLM_AUDIT_SYSLOG) {
+        /* Keys the file leaves out keep their defaults, replay_window's 300 among them. */
+        failed = 8;
     }
-    if (ret != 0 || cfg->error != NULL)
-        return 5;
-    if (strcmp(cfg->user_file, want_user_file) != 0)
-        return 6;
-    if (strcmp(cfg->netbios_domain, "CORP") != 0 || cfg->netbios_name == NULL)
-        return 7;
-    /* Keys the file leaves out keep their defaults, replay_window's 300 among them. */
-    if (cfg->replay_window != NTLM_DEFAULT_REPLAY_WINDOW || cfg->audit != NTLM_AUDIT_SYSLOG)
-        return 8;
-    return 0;
-}
-
-static int
-run_config_get_child(const char *config_path, const char *user_file, const char *want_user_file,
-                     const char *want_error)
-{
-    int status = -1;
-    pid_t pid;
-
-    fflush(NULL);
-    pid = fork();
-    if (pid == 0)
-        _exit(config_get_child(config_path, user_file, want_user_file, want_error));
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-        return -1;
-    return WEXITSTATUS(status);
+    ntlm_config_clear(&cfg);
+    return failed;
 }
 
 static void
@@ -644,7 +618,7 @@ write_file(const char *path, const char *text)
 }
 
 static void
-test_config_get_loads_the_named_file_once_with_environment_overrides(void)
+test_config_load_reads_the_named_file_with_environment_overrides(void)
 {
     char dir[] = "/tmp/test_ntlm_config.XXXXXX";
     char good[64], bad[64], missing[64], want[80];
@@ -656,79 +630,45 @@ test_config_get_loads_the_named_file_once_with_environment_overrides(void)
     write_file(good, "user_file = /srv/users\nnetbios_domain = CORP\n");
     write_file(bad, "netbios_domain = CORP\nntlmv1 = sometimes\n");
 
-    CU_ASSERT_EQUAL(run_config_get_child(good, NULL, "/srv/users", NULL), 0);
-    CU_ASSERT_EQUAL(run_config_get_child(good, "/env/users", "/env/users", NULL), 0);
+    CU_ASSERT_EQUAL(check_load(good, NULL, "/srv/users", NULL), 0);
+    CU_ASSERT_EQUAL(check_load(good, "/env/users", "/env/users", NULL), 0);
     snprintf(want, sizeof(want), "%s:2: ntlmv1:", bad);
-    CU_ASSERT_EQUAL(run_config_get_child(bad, NULL, NULL, want), 0);
-    /* A file named by SSPIGSS_NTLM_CONFIG must exist, unlike the default one. */
+    CU_ASSERT_EQUAL(check_load(bad, NULL, NULL, want), 0);
+    /* A file someone named must exist, unlike the default one. */
     snprintf(want, sizeof(want), "%s: cannot read:", missing);
-    CU_ASSERT_EQUAL(run_config_get_child(missing, NULL, NULL, want), 0);
+    CU_ASSERT_EQUAL(check_load(missing, NULL, NULL, want), 0);
     snprintf(want, sizeof(want), "%s: cannot read:", dir);
-    CU_ASSERT_EQUAL(run_config_get_child(dir, NULL, NULL, want), 0);
+    CU_ASSERT_EQUAL(check_load(dir, NULL, NULL, want), 0);
 
     unlink(good);
     unlink(bad);
     rmdir(dir);
 }
 
-/* In a child: loads config_path, then opens user_file; exits with the open's status code
- * mapped to 0 (opened), 1 (refused for its permissions), 2 (anything else). */
-static int
-run_userdb_child(const char *config_path, const char *user_file)
+static void
+test_config_load_takes_a_missing_default_file_as_all_defaults(void)
 {
-    int status = -1;
-    pid_t pid;
+    struct ntlm_config cfg;
 
-    fflush(NULL);
-    pid = fork();
-    if (pid == 0) {
-        const struct ntlm_config *cfg;
-        struct ntlm_userdb *db = NULL;
-        uint32_t ret;
-
-        if (setenv("SSPIGSS_NTLM_CONFIG", config_path, 1) != 0 || ntlm_config_get(&cfg) != 0)
-            _exit(3);
-        ret = ntlm_userdb_open(user_file, &db);
-        ntlm_userdb_release(db);
-        _exit(ret == 0 ? 0 : ret == NTLM_ERR_USERDB_PERMISSIONS ? 1 : 2);
-    }
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-        return -1;
-    return WEXITSTATUS(status);
+    CU_ASSERT_EQUAL(ntlm_config_load("/nonexistent/sspigss/ntlm.conf", false, &cfg), 0);
+    CU_ASSERT_PTR_NULL(cfg.error);
+    CU_ASSERT_EQUAL(cfg.replay_window, NTLM_DEFAULT_REPLAY_WINDOW);
+    CU_ASSERT_PTR_NOT_NULL(cfg.netbios_name);
+    ntlm_config_clear(&cfg);
 }
 
 static void
-test_config_get_hands_the_user_file_policy_to_the_database(void)
+test_config_default_path_is_the_environment_s_else_the_sysconfdir_file(void)
 {
-    char dir[] = "/tmp/test_ntlm_config.XXXXXX";
-    char strict[64], relaxed[64], users[64];
+    bool named = true;
 
-    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
-    snprintf(strict, sizeof(strict), "%s/strict.conf", dir);
-    snprintf(relaxed, sizeof(relaxed), "%s/relaxed.conf", dir);
-    snprintf(users, sizeof(users), "%s/users", dir);
-    write_file(strict, "netbios_domain = CORP\n");
-    write_file(relaxed, "user_file_permissions = relaxed\n");
-    write_file(users, "CORP:alice:Passw0rd!\n");
-
-    CU_ASSERT_EQUAL_FATAL(chmod(users, 0644), 0);
-    CU_ASSERT_EQUAL(run_userdb_child(strict, users), 1);
-    CU_ASSERT_EQUAL(run_userdb_child(relaxed, users), 0);
-    CU_ASSERT_EQUAL_FATAL(chmod(users, 0620), 0);
-    CU_ASSERT_EQUAL(run_userdb_child(strict, users), 1);
-    CU_ASSERT_EQUAL_FATAL(chmod(users, 0602), 0);
-    CU_ASSERT_EQUAL(run_userdb_child(strict, users), 1);
-    CU_ASSERT_EQUAL(run_userdb_child(relaxed, users), 0);
-    /* The owner's group may read it: a server often runs in that group. */
-    CU_ASSERT_EQUAL_FATAL(chmod(users, 0640), 0);
-    CU_ASSERT_EQUAL(run_userdb_child(strict, users), 0);
-    CU_ASSERT_EQUAL_FATAL(chmod(users, 0600), 0);
-    CU_ASSERT_EQUAL(run_userdb_child(strict, users), 0);
-
-    unlink(users);
-    unlink(strict);
-    unlink(relaxed);
-    rmdir(dir);
+    CU_ASSERT_EQUAL_FATAL(unsetenv("SSPIGSS_NTLM_CONFIG"), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ntlm_config_default_path(&named), "/sspigss/ntlm.conf"));
+    CU_ASSERT_FALSE(named);
+    CU_ASSERT_EQUAL_FATAL(setenv("SSPIGSS_NTLM_CONFIG", "/srv/app.conf", 1), 0);
+    CU_ASSERT_STRING_EQUAL(ntlm_config_default_path(&named), "/srv/app.conf");
+    CU_ASSERT_TRUE(named);
+    CU_ASSERT_EQUAL(unsetenv("SSPIGSS_NTLM_CONFIG"), 0);
 }
 
 int
@@ -771,10 +711,12 @@ main(void)
         {"defaults fill unset fields from the host name",
          test_defaults_fill_unset_fields_from_the_host_name},
         {"defaults keep fields the file set", test_defaults_keep_fields_the_file_set},
-        {"config get loads the named file once with environment overrides",
-         test_config_get_loads_the_named_file_once_with_environment_overrides},
-        {"config get hands the user file policy to the database",
-         test_config_get_hands_the_user_file_policy_to_the_database},
+        {"config load reads the named file with environment overrides",
+         test_config_load_reads_the_named_file_with_environment_overrides},
+        {"config load takes a missing default file as all defaults",
+         test_config_load_takes_a_missing_default_file_as_all_defaults},
+        {"config default path is the environment's, else the sysconfdir file",
+         test_config_default_path_is_the_environment_s_else_the_sysconfdir_file},
         CU_TEST_INFO_NULL,
     };
 

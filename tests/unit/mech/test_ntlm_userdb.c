@@ -500,13 +500,13 @@ test_open_tells_missing_file_from_syntax_error_from_unknown_user(void)
     struct ntlm_user_entry entry = {0};
 
     fixture_begin(&fx);
-    CU_ASSERT_EQUAL(ntlm_userdb_open(fx.path, &db), NTLM_ERR_USERDB_UNREADABLE);
-    CU_ASSERT_EQUAL(ntlm_userdb_open(fx.dir, &db), NTLM_ERR_USERDB_UNREADABLE);
+    CU_ASSERT_EQUAL(ntlm_userdb_open(fx.path, false, &db), NTLM_ERR_USERDB_UNREADABLE);
+    CU_ASSERT_EQUAL(ntlm_userdb_open(fx.dir, false, &db), NTLM_ERR_USERDB_UNREADABLE);
     write_file(fx.path, "CORP:a:Password\nbroken\n");
-    CU_ASSERT_EQUAL(ntlm_userdb_open(fx.path, &db), NTLM_ERR_USERDB_SYNTAX);
+    CU_ASSERT_EQUAL(ntlm_userdb_open(fx.path, false, &db), NTLM_ERR_USERDB_SYNTAX);
     CU_ASSERT_PTR_NULL(db);
     write_file(fx.path, "CORP:a:Password\n");
-    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, &db), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, false, &db), 0);
     CU_ASSERT_EQUAL(ntlm_userdb_lookup(db, "b", "CORP", &entry), NTLM_ERR_UNKNOWN_USER);
     check_db_hash(db, "A", "corp", PASSWORD_NT_HASH);
     ntlm_userdb_release(db);
@@ -521,8 +521,8 @@ test_opening_a_path_twice_shares_one_database(void)
 
     fixture_begin(&fx);
     write_file(fx.path, "CORP:a:Password\n");
-    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, &db1), 0);
-    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, &db2), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, false, &db1), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, false, &db2), 0);
     CU_ASSERT_PTR_EQUAL(db1, db2);
     ntlm_userdb_release(db1);
     check_db_hash(db2, "a", "CORP", PASSWORD_NT_HASH);
@@ -538,7 +538,7 @@ test_lookup_rereads_a_file_rewritten_in_place(void)
 
     fixture_begin(&fx);
     write_file(fx.path, "#sspigss-users 1\nCORP:a:" HASH_1 "\n");
-    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, &db), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, false, &db), 0);
     check_db_hash(db, "a", "CORP", HASH_1);
     write_file(fx.path, "#sspigss-users 1\n# now longer\nCORP:a:" HASH_2 "\n");
     check_db_hash(db, "a", "CORP", HASH_2);
@@ -556,7 +556,7 @@ test_lookup_rereads_a_file_replaced_by_rename(void)
     fixture_begin(&fx);
     snprintf(next, sizeof(next), "%s/users.new", fx.dir);
     write_file(fx.path, "#sspigss-users 1\nCORP:a:" HASH_1 "\n");
-    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, &db), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, false, &db), 0);
     check_db_hash(db, "a", "CORP", HASH_1);
     /* Same size as the first file: only the inode tells them apart. */
     write_file(next, "#sspigss-users 1\nCORP:a:" HASH_3 "\n");
@@ -575,7 +575,7 @@ test_lookup_fails_closed_while_the_file_is_missing_and_recovers(void)
 
     fixture_begin(&fx);
     write_file(fx.path, "CORP:a:Password\n");
-    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, &db), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, false, &db), 0);
     check_db_hash(db, "a", "CORP", PASSWORD_NT_HASH);
     CU_ASSERT_EQUAL_FATAL(unlink(fx.path), 0);
     CU_ASSERT_EQUAL(ntlm_userdb_lookup(db, "a", "CORP", &entry), NTLM_ERR_USERDB_UNREADABLE);
@@ -596,7 +596,7 @@ test_lookup_fails_closed_while_the_file_is_invalid_and_recovers(void)
 
     fixture_begin(&fx);
     write_file(fx.path, "CORP:a:Password\n");
-    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, &db), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, false, &db), 0);
     write_file(fx.path, "CORP:a:Password\ngarbage\n");
     CU_ASSERT_EQUAL(ntlm_userdb_lookup(db, "a", "CORP", &entry), NTLM_ERR_USERDB_SYNTAX);
     CU_ASSERT_EQUAL(ntlm_userdb_lookup(db, "a", "CORP", &entry), NTLM_ERR_USERDB_SYNTAX);
@@ -639,7 +639,7 @@ test_lookups_from_many_threads_all_succeed(void)
 
     fixture_begin(&fx);
     write_file(fx.path, "CORP:a:Password\nCORP:b:Password\n");
-    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, &db), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, false, &db), 0);
     for (i = 0; i < 8; i++) {
         jobs[i].db = db;
         jobs[i].failures = 0;

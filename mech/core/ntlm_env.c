@@ -1,0 +1,438 @@
+/*
+ * Environments: one per configuration file, its current settings re-read when the file
+ * changes, and the tables the protocol code shares through it.
+ */
+#include "ntlm_env.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+
+#include "ntlm_debug.h"
+#include "ntlm_errors.h"
+
+/* What tells one version of a file from another without reading it. */
+struct file_state {
+    bool present; /* false: absent (only the unnamed default file may be) */
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtim;
+    struct timespec ctim; /* catches a rewrite that kept size and mtime (cp -p, rsync -t) */
+};
+
+struct ntlm_env {
+    atomic_uint refs;
+    char *path;
+    bool named;      /* the file must exist */
+    bool registered; /* in the registry, which holds a reference for the process's life */
+    struct ntlm_env *next;
+    struct ntlm_replay_cache *replay;
+
+    pthread_mutex_t lock; /* guards what follows, and the settings' refs */
+    struct ntlm_settings *current; /* NULL while the file is unusable */
+    char *error;                   /* why current is NULL */
+    bool have_state;               /* state describes the file current (or error) came from */
+    struct file_state state;
+    time_t checked; /* clock second of the last check */
+};
+
+/* Directories' lockout tables: opened once each, kept for the process's life. */
+struct lockout_dir {
+    struct lockout_dir *next;
+    char *dir;
+    struct ntlm_lockout *table;
+};
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ntlm_env *registry;
+static struct lockout_dir *lockout_dirs;
+static struct ntlm_answered_table *answered;
+static time_t (*clock_hook)(void);
+
+static time_t
+clock_now(void)
+{
+    struct timespec ts;
+    time_t (*hook)(void);
+
+    pthread_mutex_lock(&registry_lock);
+    hook = clock_hook;
+    pthread_mutex_unlock(&registry_lock);
+    if (hook != NULL)
+        return hook();
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return ts.tv_sec;
+}
+
+void
+ntlm_env_set_clock(time_t (*now)(void))
+{
+    pthread_mutex_lock(&registry_lock);
+    clock_hook = now;
+    pthread_mutex_unlock(&registry_lock);
+}
+
+static void
+file_state_of(const char *path, struct file_state *out)
+{
+    struct stat st;
+
+    memset(out, 0, sizeof(*out));
+    if (stat(path, &st) != 0)
+        return;
+    out->present = true;
+    out->dev = st.st_dev;
+    out->ino = st.st_ino;
+    out->size = st.st_size;
+    out->mtim = st.st_mtim;
+    out->ctim = st.st_ctim;
+}
+
+static bool
+file_state_equal(const struct file_state *a, const struct file_state *b)
+{
+    if (!a->present || !b->present)
+        return a->present == b->present;
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtim.tv_sec == b->mtim.tv_sec && a->mtim.tv_nsec == b->mtim.tv_nsec &&
+           a->ctim.tv_sec == b->ctim.tv_sec && a->ctim.tv_nsec == b->ctim.tv_nsec;
+}
+
+static void
+settings_free(struct ntlm_settings *s)
+{
+    if (s == NULL)
+        return;
+    ntlm_userdb_release(s->userdb);
+    ntlm_config_clear(&s->cfg);
+    free(s);
+}
+
+/*
+ * Reads the file into new settings (refs 1), or *error ("path:line: reason") when it is
+ * unusable. Called without env->lock: files are read and parsed outside it.
+ */
+static uint32_t
+settings_read(struct ntlm_env *env, struct ntlm_settings **out, char **error)
+{
+    struct ntlm_settings *s;
+    uint32_t ret;
+
+    *out = NULL;
+    *error = NULL;
+    s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return NTLM_ERR_NOMEM;
+    s->refs = 1;
+    s->env = env;
+    ret = ntlm_config_load(env->path, env->named, &s->cfg);
+    if (ret == NTLM_ERR_CONFIG) {
+        *error = s->cfg.error;
+        s->cfg.error = NULL;
+        goto done;
+    }
+    if (ret == 0 && s->cfg.user_file != NULL && s->cfg.winbind != NTLM_WINBIND_ONLY)
+        ret = ntlm_userdb_get(s->cfg.user_file,
+                              s->cfg.user_file_permissions == NTLM_PERMISSIONS_STRICT, &s->userdb);
+    if (ret == 0) {
+        *out = s;
+        s = NULL;
+    }
+done:
+    settings_free(s);
+    return ret;
+}
+
+/* Says once per change of the file, where administrators look, that it is unusable. */
+static void
+report_invalid(const char *error)
+{
+    syslog(LOG_AUTHPRIV | LOG_ERR,
+           "sspigss-ntlm: configuration %s; every credential using the file fails until it is "
+           "fixed",
+           error);
+    ntlm_debug("env: configuration unusable: %s", error);
+}
+
+/* Installs what settings_read gave for the file in state. Called with env->lock held; what
+ * it replaces goes to *old, freed by the caller after the lock. */
+static void
+env_install(struct ntlm_env *env, const struct file_state *state, struct ntlm_settings *fresh,
+            char *error, struct ntlm_settings **old)
+{
+    *old = NULL;
+    if (env->current != NULL && --env->current->refs == 0)
+        *old = env->current;
+    env->current = fresh;
+    free(env->error);
+    env->error = error;
+    env->state = *state;
+    env->have_state = true;
+}
+
+/*
+ * Re-reads the file when it is not the one read last. Called without env->lock; the
+ * interval check made sure one thread per env and second gets here.
+ */
+static uint32_t
+env_reload(struct ntlm_env *env)
+{
+    struct ntlm_settings *fresh = NULL, *old = NULL;
+    struct file_state state;
+    char *error = NULL;
+    bool same;
+    uint32_t ret;
+
+    file_state_of(env->path, &state);
+    pthread_mutex_lock(&env->lock);
+    same = env->have_state && file_state_equal(&state, &env->state);
+    pthread_mutex_unlock(&env->lock);
+    if (same)
+        return 0;
+    /* A change made while we read shows as another state at the next check, which reads
+     * again: the state is taken before the read. */
+    ret = settings_read(env, &fresh, &error);
+    if (ret == NTLM_ERR_NOMEM)
+        return ret; /* tried again at the next check; the settings in hand stay */
+    if (error != NULL)
+        report_invalid(error);
+    else
+        ntlm_debug("env: configuration %s (re)read", env->path);
+    pthread_mutex_lock(&env->lock);
+    env_install(env, &state, fresh, error, &old);
+    pthread_mutex_unlock(&env->lock);
+    settings_free(old);
+    return 0;
+}
+
+static void
+env_free(struct ntlm_env *env)
+{
+    if (env == NULL)
+        return;
+    if (env->current != NULL && --env->current->refs == 0)
+        settings_free(env->current);
+    free(env->error);
+    ntlm_replay_cache_free(env->replay);
+    pthread_mutex_destroy(&env->lock);
+    free(env->path);
+    free(env);
+}
+
+/* The answered table, made at the first env. Called with registry_lock held. */
+static uint32_t
+answered_table(void)
+{
+    return answered != NULL ? 0 : ntlm_answered_new(&answered);
+}
+
+/* A new env (refs 1) for path, its file read once. Takes registry_lock for the shared tables. */
+static uint32_t
+env_build(const char *path, bool named, struct ntlm_env **out)
+{
+    struct ntlm_env *env;
+    uint32_t ret;
+
+    env = calloc(1, sizeof(*env));
+    if (env == NULL)
+        return NTLM_ERR_NOMEM;
+    atomic_init(&env->refs, 1);
+    env->named = named;
+    if (pthread_mutex_init(&env->lock, NULL) != 0) {
+        free(env);
+        return NTLM_ERR_NOMEM;
+    }
+    env->path = strdup(path);
+    ret = env->path == NULL ? NTLM_ERR_NOMEM : 0;
+    if (ret == 0)
+        ret = ntlm_replay_cache_new(NTLM_REPLAY_CACHE_SIZE, &env->replay);
+    if (ret == 0) {
+        pthread_mutex_lock(&registry_lock);
+        ret = answered_table();
+        pthread_mutex_unlock(&registry_lock);
+    }
+    if (ret == 0)
+        ret = env_reload(env);
+    if (ret == 0)
+        env->checked = clock_now();
+    if (ret) {
+        env_free(env);
+        return ret;
+    }
+    *out = env;
+    return 0;
+}
+
+uint32_t
+ntlm_env_get(const char *path, struct ntlm_env **out)
+{
+    struct ntlm_env *env, *built = NULL;
+    bool named = true;
+    uint32_t ret;
+
+    if (out == NULL)
+        return NTLM_ERR_INVALID_ARG;
+    if (path == NULL)
+        path = ntlm_config_default_path(&named);
+    for (;;) {
+        pthread_mutex_lock(&registry_lock);
+        for (env = registry; env != NULL; env = env->next) {
+            if (env->named == named && strcmp(env->path, path) == 0)
+                break;
+        }
+        if (env == NULL && built != NULL) {
+            /* Ours is the first: the registry keeps the reference it was built with. */
+            built->registered = true;
+            built->next = registry;
+            registry = built;
+            env = built;
+            built = NULL;
+        }
+        if (env != NULL)
+            atomic_fetch_add(&env->refs, 1);
+        pthread_mutex_unlock(&registry_lock);
+        /* Another thread registered the same file while we read it: theirs wins. */
+        env_free(built);
+        if (env != NULL) {
+            *out = env;
+            return 0;
+        }
+        /* Built outside registry_lock: reading a file must not hold up other credentials. */
+        ret = env_build(path, named, &built);
+        if (ret)
+            return ret;
+    }
+}
+
+uint32_t
+ntlm_env_new(const char *path, struct ntlm_env **out)
+{
+    if (path == NULL || out == NULL)
+        return NTLM_ERR_INVALID_ARG;
+    return env_build(path, true, out);
+}
+
+struct ntlm_env *
+ntlm_env_ref(struct ntlm_env *env)
+{
+    if (env != NULL)
+        atomic_fetch_add(&env->refs, 1);
+    return env;
+}
+
+void
+ntlm_env_release(struct ntlm_env *env)
+{
+    /* A registered env never reaches 0: the registry's reference is never dropped. */
+    if (env != NULL && atomic_fetch_sub(&env->refs, 1) == 1)
+        env_free(env);
+}
+
+const char *
+ntlm_env_path(const struct ntlm_env *env)
+{
+    return env->path;
+}
+
+uint32_t
+ntlm_env_settings(struct ntlm_env *env, struct ntlm_settings **out)
+{
+    time_t now = clock_now();
+    bool check;
+    uint32_t ret = 0;
+
+    pthread_mutex_lock(&env->lock);
+    check = now - env->checked >= NTLM_ENV_CHECK_INTERVAL || now < env->checked;
+    if (check)
+        env->checked = now;
+    pthread_mutex_unlock(&env->lock);
+    if (check)
+        ret = env_reload(env);
+    pthread_mutex_lock(&env->lock);
+    *out = env->current;
+    if (*out != NULL)
+        (*out)->refs++;
+    else if (ret == 0)
+        ret = NTLM_ERR_CONFIG;
+    pthread_mutex_unlock(&env->lock);
+    return *out != NULL ? 0 : ret;
+}
+
+void
+ntlm_settings_release(struct ntlm_settings *settings)
+{
+    struct ntlm_env *env;
+    bool last;
+
+    if (settings == NULL)
+        return;
+    env = settings->env;
+    pthread_mutex_lock(&env->lock);
+    last = --settings->refs == 0;
+    pthread_mutex_unlock(&env->lock);
+    if (last)
+        settings_free(settings);
+}
+
+void
+ntlm_env_error(struct ntlm_env *env, char *buf, size_t size)
+{
+    if (size == 0)
+        return;
+    pthread_mutex_lock(&env->lock);
+    snprintf(buf, size, "%s", env->error != NULL ? env->error : "");
+    pthread_mutex_unlock(&env->lock);
+}
+
+struct ntlm_replay_cache *
+ntlm_env_replay_cache(struct ntlm_env *env)
+{
+    return env->replay;
+}
+
+struct ntlm_answered_table *
+ntlm_env_answered(struct ntlm_env *env)
+{
+    (void)env;
+    /* Set before the first env was returned, never changed after. */
+    return answered;
+}
+
+struct ntlm_lockout *
+ntlm_env_lockout(struct ntlm_env *env, const struct ntlm_config *cfg)
+{
+    const char *dir = cfg->state_dir != NULL ? cfg->state_dir : "(none)";
+    struct lockout_dir *d;
+    struct ntlm_lockout *table = NULL;
+
+    (void)env;
+    pthread_mutex_lock(&registry_lock);
+    for (d = lockout_dirs; d != NULL; d = d->next) {
+        if (strcmp(d->dir, dir) == 0)
+            break;
+    }
+    if (d == NULL) {
+        /* A table that could not even be allocated is tried again at the next logon. */
+        d = calloc(1, sizeof(*d));
+        if (d != NULL && (d->dir = strdup(dir)) != NULL &&
+            (d->table = ntlm_lockout_open_or_private(dir)) != NULL) {
+            d->next = lockout_dirs;
+            lockout_dirs = d;
+        } else if (d != NULL) {
+            free(d->dir);
+            free(d);
+            d = NULL;
+        }
+    }
+    if (d != NULL)
+        table = d->table;
+    pthread_mutex_unlock(&registry_lock);
+    return table;
+}
