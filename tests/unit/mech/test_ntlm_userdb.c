@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ntlm_auth.h"
@@ -653,6 +654,124 @@ test_lookups_from_many_threads_all_succeed(void)
     fixture_end(&fx);
 }
 
+/*
+ * A reload that is under way (held inside the load hook, after the read and before the parse)
+ * and a logon on another thread: the logon must be answered from the table in hand. The
+ * watchdog only keeps a regression from hanging the suite: with the lock held across the
+ * reload, the second lookup never returns until the reload does, which the hook forbids.
+ */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    bool loading, may_finish, logon_done;
+} reload_gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false, false};
+
+static void
+hold_the_reload(const char *path)
+{
+    (void)path;
+    pthread_mutex_lock(&reload_gate.lock);
+    reload_gate.loading = true;
+    pthread_cond_broadcast(&reload_gate.changed);
+    while (!reload_gate.may_finish)
+        pthread_cond_wait(&reload_gate.changed, &reload_gate.lock);
+    pthread_mutex_unlock(&reload_gate.lock);
+}
+
+struct lookup_job {
+    struct ntlm_userdb *db;
+    const char *user;
+    uint32_t ret;
+};
+
+static void *
+lookup_one(void *arg)
+{
+    struct lookup_job *job = arg;
+    struct ntlm_user_entry entry = {0};
+
+    job->ret = ntlm_userdb_lookup(job->db, job->user, "CORP", &entry);
+    ntlm_user_entry_clear(&entry);
+    pthread_mutex_lock(&reload_gate.lock);
+    if (strcmp(job->user, "a") == 0)
+        reload_gate.logon_done = true;
+    pthread_cond_broadcast(&reload_gate.changed);
+    pthread_mutex_unlock(&reload_gate.lock);
+    return NULL;
+}
+
+static void
+test_a_logon_is_answered_while_a_reload_is_under_way(void)
+{
+    struct fixture fx;
+    struct ntlm_userdb *db = NULL;
+    struct lookup_job reloader = {NULL, "b", 1}, logon = {NULL, "a", 1};
+    pthread_t reload_thread, logon_thread;
+    struct timespec deadline;
+    bool answered;
+
+    fixture_begin(&fx);
+    write_file(fx.path, "#sspigss-users 1\nCORP:a:" HASH_1 "\n");
+    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, false, &db), 0);
+    write_file(fx.path, "#sspigss-users 1\n# b added\nCORP:a:" HASH_1 "\nCORP:b:" HASH_2 "\n");
+    reloader.db = logon.db = db;
+    ntlm_userdb_set_load_hook(hold_the_reload);
+    CU_ASSERT_EQUAL_FATAL(pthread_create(&reload_thread, NULL, lookup_one, &reloader), 0);
+    pthread_mutex_lock(&reload_gate.lock);
+    while (!reload_gate.loading)
+        pthread_cond_wait(&reload_gate.changed, &reload_gate.lock);
+    pthread_mutex_unlock(&reload_gate.lock);
+
+    CU_ASSERT_EQUAL_FATAL(pthread_create(&logon_thread, NULL, lookup_one, &logon), 0);
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 30;
+    pthread_mutex_lock(&reload_gate.lock);
+    while (!reload_gate.logon_done &&
+           pthread_cond_timedwait(&reload_gate.changed, &reload_gate.lock, &deadline) == 0)
+        ;
+    answered = reload_gate.logon_done;
+    reload_gate.may_finish = true;
+    pthread_cond_broadcast(&reload_gate.changed);
+    pthread_mutex_unlock(&reload_gate.lock);
+    CU_ASSERT_TRUE(answered);
+
+    CU_ASSERT_EQUAL(pthread_join(logon_thread, NULL), 0);
+    CU_ASSERT_EQUAL(pthread_join(reload_thread, NULL), 0);
+    ntlm_userdb_set_load_hook(NULL);
+    CU_ASSERT_EQUAL(logon.ret, 0);
+    /* The reload finished: the user it added is there. */
+    CU_ASSERT_EQUAL(reloader.ret, 0);
+    check_db_hash(db, "b", "CORP", HASH_2);
+    ntlm_userdb_release(db);
+    fixture_end(&fx);
+}
+
+static void
+test_the_permission_policy_belongs_to_the_handle(void)
+{
+    struct fixture fx;
+    struct ntlm_userdb *relaxed = NULL, *strict = NULL;
+    struct ntlm_user_entry entry = {0};
+
+    fixture_begin(&fx);
+    write_file(fx.path, "CORP:a:Password\n");
+    CU_ASSERT_EQUAL_FATAL(chmod(fx.path, 0644), 0);
+    CU_ASSERT_EQUAL(ntlm_userdb_open(fx.path, true, &strict), NTLM_ERR_USERDB_PERMISSIONS);
+    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, false, &relaxed), 0);
+    check_db_hash(relaxed, "a", "CORP", PASSWORD_NT_HASH);
+    CU_ASSERT_EQUAL_FATAL(chmod(fx.path, 0640), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_userdb_open(fx.path, true, &strict), 0);
+    CU_ASSERT_PTR_NOT_EQUAL(strict, relaxed);
+    /* Made readable to others again: the strict handle refuses at the next lookup, the
+     * relaxed one does not. */
+    CU_ASSERT_EQUAL_FATAL(chmod(fx.path, 0604), 0);
+    CU_ASSERT_EQUAL(ntlm_userdb_lookup(strict, "a", "CORP", &entry), NTLM_ERR_USERDB_PERMISSIONS);
+    check_db_hash(relaxed, "a", "CORP", PASSWORD_NT_HASH);
+    ntlm_userdb_release(strict);
+    ntlm_userdb_release(relaxed);
+    fixture_end(&fx);
+}
+
 static void
 test_entry_clear_wipes_the_hash(void)
 {
@@ -672,6 +791,10 @@ int
 main(void)
 {
     CU_TestInfo tests[] = {
+        {"a logon is answered while a reload is under way",
+         test_a_logon_is_answered_while_a_reload_is_under_way},
+        {"the permission policy belongs to the handle",
+         test_the_permission_policy_belongs_to_the_handle},
         {"own format maps user and domain to the NT hash",
          test_own_format_maps_user_and_domain_to_the_nt_hash},
         {"own format accepts upper-case hex", test_own_format_accepts_upper_case_hex},

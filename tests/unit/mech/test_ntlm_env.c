@@ -1,0 +1,288 @@
+/* Tests of mech/core/ntlm_env.c: one env per file, live reload on a fake clock, failing closed
+ * per file, and what an env hands the protocol code. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ntlm_env.h"
+#include "ntlm_errors.h"
+#include "test_util.h"
+
+/* The fake clock the check interval is measured on. */
+static time_t fake_now = 1000;
+
+static time_t
+fake_clock(void)
+{
+    return fake_now;
+}
+
+/* A scratch directory with two configuration files and a user file. */
+struct fixture {
+    char dir[64];
+    char a[96], b[96], users[96];
+};
+
+static void
+write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    CU_ASSERT_FATAL(f != NULL);
+    CU_ASSERT_FATAL(fputs(text, f) >= 0);
+    CU_ASSERT_FATAL(fclose(f) == 0);
+}
+
+/* Rewrites path and moves its mtime on by step seconds, so that the change shows whatever
+ * the file system's timestamp granularity. */
+static void
+rewrite(const char *path, const char *text, time_t step)
+{
+    static time_t mtime = 1700000000;
+    struct timespec times[2];
+
+    write_file(path, text);
+    mtime += step;
+    times[0] = times[1] = (struct timespec){mtime, 0};
+    CU_ASSERT_EQUAL_FATAL(utimensat(AT_FDCWD, path, times, 0), 0);
+}
+
+static void
+fixture_begin(struct fixture *fx)
+{
+    strcpy(fx->dir, "/tmp/test_ntlm_env.XXXXXX");
+    CU_ASSERT_FATAL(mkdtemp(fx->dir) != NULL);
+    snprintf(fx->a, sizeof(fx->a), "%s/a.conf", fx->dir);
+    snprintf(fx->b, sizeof(fx->b), "%s/b.conf", fx->dir);
+    snprintf(fx->users, sizeof(fx->users), "%s/users", fx->dir);
+    write_file(fx->users, "CORP:alice:Passw0rd!\n");
+    CU_ASSERT_EQUAL_FATAL(chmod(fx->users, 0600), 0);
+    unsetenv("NTLM_USER_FILE");
+    ntlm_env_set_clock(fake_clock);
+}
+
+static void
+fixture_end(struct fixture *fx)
+{
+    ntlm_env_set_clock(NULL);
+    unlink(fx->a);
+    unlink(fx->b);
+    unlink(fx->users);
+    rmdir(fx->dir);
+}
+
+/* allow_ntlmv1 of env's current settings: 1 or 0, -1 when the file is unusable. */
+static int
+ntlmv1_of(struct ntlm_env *env)
+{
+    struct ntlm_settings *s = NULL;
+    int v;
+
+    if (ntlm_env_settings(env, &s) != 0)
+        return -1;
+    v = s->cfg.allow_ntlmv1 ? 1 : 0;
+    ntlm_settings_release(s);
+    return v;
+}
+
+static void
+test_an_env_is_shared_per_file(void)
+{
+    struct fixture fx;
+    struct ntlm_env *one = NULL, *two = NULL, *other = NULL;
+
+    fixture_begin(&fx);
+    rewrite(fx.a, "ntlmv1 = yes\n", 1);
+    rewrite(fx.b, "ntlmv1 = no\n", 1);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_get(fx.a, &one), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_get(fx.a, &two), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_get(fx.b, &other), 0);
+    CU_ASSERT_PTR_EQUAL(one, two);
+    CU_ASSERT_PTR_NOT_EQUAL(one, other);
+    CU_ASSERT_STRING_EQUAL(ntlm_env_path(one), fx.a);
+    CU_ASSERT_EQUAL(ntlmv1_of(one), 1);
+    CU_ASSERT_EQUAL(ntlmv1_of(other), 0);
+    /* Each file has its replay cache; reflection is the process's, whatever the file. */
+    CU_ASSERT_PTR_NOT_EQUAL(ntlm_env_replay_cache(one), ntlm_env_replay_cache(other));
+    CU_ASSERT_PTR_EQUAL(ntlm_env_answered(one), ntlm_env_answered(other));
+    ntlm_env_release(one);
+    ntlm_env_release(two);
+    ntlm_env_release(other);
+    fixture_end(&fx);
+}
+
+static void
+test_an_edit_takes_effect_at_the_next_check_and_not_before(void)
+{
+    struct fixture fx;
+    struct ntlm_env *env = NULL;
+    struct ntlm_settings *held = NULL;
+
+    fixture_begin(&fx);
+    rewrite(fx.a, "ntlmv1 = no\n", 1);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_new(fx.a, &env), 0);
+    CU_ASSERT_EQUAL(ntlmv1_of(env), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings(env, &held), 0);
+    rewrite(fx.a, "ntlmv1 = yes\n", 1);
+    /* Within the interval the file is not even looked at. */
+    CU_ASSERT_EQUAL(ntlmv1_of(env), 0);
+    fake_now += NTLM_ENV_CHECK_INTERVAL;
+    CU_ASSERT_EQUAL(ntlmv1_of(env), 1);
+    /* Settings in hand are a snapshot: a step that holds them keeps its policy. */
+    CU_ASSERT_FALSE(held->cfg.allow_ntlmv1);
+    ntlm_settings_release(held);
+    ntlm_env_release(env);
+    fixture_end(&fx);
+}
+
+static void
+test_a_broken_file_fails_closed_naming_its_line_until_fixed(void)
+{
+    struct fixture fx;
+    struct ntlm_env *a = NULL, *b = NULL;
+    struct ntlm_settings *s = NULL;
+    char error[256], want[160];
+
+    fixture_begin(&fx);
+    rewrite(fx.a, "ntlmv1 = yes\n", 1);
+    rewrite(fx.b, "ntlmv1 = yes\n", 1);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_new(fx.a, &a), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_new(fx.b, &b), 0);
+    ntlm_env_error(a, error, sizeof(error));
+    CU_ASSERT_STRING_EQUAL(error, "");
+
+    rewrite(fx.a, "# edited\nntlmv1 = sometimes\n", 1);
+    fake_now += NTLM_ENV_CHECK_INTERVAL;
+    CU_ASSERT_EQUAL(ntlm_env_settings(a, &s), NTLM_ERR_CONFIG);
+    CU_ASSERT_PTR_NULL(s);
+    ntlm_env_error(a, error, sizeof(error));
+    snprintf(want, sizeof(want), "%s:2: ntlmv1:", fx.a);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error, want));
+    /* The other file's credentials notice nothing. */
+    CU_ASSERT_EQUAL(ntlmv1_of(b), 1);
+    ntlm_env_error(b, error, sizeof(error));
+    CU_ASSERT_STRING_EQUAL(error, "");
+    /* Still broken at later checks, without a change. */
+    fake_now += NTLM_ENV_CHECK_INTERVAL;
+    CU_ASSERT_EQUAL(ntlmv1_of(a), -1);
+
+    rewrite(fx.a, "ntlmv1 = no\n", 1);
+    fake_now += NTLM_ENV_CHECK_INTERVAL;
+    CU_ASSERT_EQUAL(ntlmv1_of(a), 0);
+    ntlm_env_error(a, error, sizeof(error));
+    CU_ASSERT_STRING_EQUAL(error, "");
+    ntlm_env_release(a);
+    ntlm_env_release(b);
+    fixture_end(&fx);
+}
+
+static void
+test_a_named_file_that_disappears_fails_closed(void)
+{
+    struct fixture fx;
+    struct ntlm_env *env = NULL;
+    char error[256];
+
+    fixture_begin(&fx);
+    rewrite(fx.a, "ntlmv1 = no\n", 1);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_new(fx.a, &env), 0);
+    CU_ASSERT_EQUAL(ntlmv1_of(env), 0);
+    CU_ASSERT_EQUAL_FATAL(unlink(fx.a), 0);
+    fake_now += NTLM_ENV_CHECK_INTERVAL;
+    CU_ASSERT_EQUAL(ntlmv1_of(env), -1);
+    ntlm_env_error(env, error, sizeof(error));
+    CU_ASSERT_PTR_NOT_NULL(strstr(error, "cannot read"));
+    ntlm_env_release(env);
+    fixture_end(&fx);
+}
+
+static void
+test_the_user_file_follows_the_configuration_with_its_permission_policy(void)
+{
+    struct fixture fx;
+    struct ntlm_env *env = NULL;
+    struct ntlm_settings *s = NULL;
+    struct ntlm_user_entry entry = {0};
+    char text[256];
+
+    fixture_begin(&fx);
+    CU_ASSERT_EQUAL_FATAL(chmod(fx.users, 0644), 0);
+    snprintf(text, sizeof(text), "user_file = %s\n", fx.users);
+    rewrite(fx.a, text, 1);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_new(fx.a, &env), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings(env, &s), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s->userdb);
+    CU_ASSERT_EQUAL(ntlm_userdb_lookup(s->userdb, "alice", "CORP", &entry),
+                    NTLM_ERR_USERDB_PERMISSIONS);
+    ntlm_settings_release(s);
+
+    snprintf(text, sizeof(text), "user_file = %s\nuser_file_permissions = relaxed\n", fx.users);
+    rewrite(fx.a, text, 1);
+    fake_now += NTLM_ENV_CHECK_INTERVAL;
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings(env, &s), 0);
+    CU_ASSERT_EQUAL(ntlm_userdb_lookup(s->userdb, "alice", "CORP", &entry), 0);
+    ntlm_user_entry_clear(&entry);
+    ntlm_settings_release(s);
+
+    /* winbind = only reads no user file. */
+    snprintf(text, sizeof(text), "user_file = %s\nwinbind = only\n", fx.users);
+    rewrite(fx.a, text, 1);
+    fake_now += NTLM_ENV_CHECK_INTERVAL;
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings(env, &s), 0);
+    CU_ASSERT_PTR_NULL(s->userdb);
+    ntlm_settings_release(s);
+    ntlm_env_release(env);
+    fixture_end(&fx);
+}
+
+static void
+test_envs_on_one_state_dir_share_its_lockout_table(void)
+{
+    struct fixture fx;
+    struct ntlm_env *a = NULL, *b = NULL;
+    struct ntlm_settings *sa = NULL, *sb = NULL;
+    char text[160];
+
+    fixture_begin(&fx);
+    snprintf(text, sizeof(text), "state_dir = %s\n", fx.dir);
+    rewrite(fx.a, text, 1);
+    rewrite(fx.b, text, 1);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_new(fx.a, &a), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_new(fx.b, &b), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings(a, &sa), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings(b, &sb), 0);
+    CU_ASSERT_PTR_NOT_NULL(ntlm_env_lockout(a, &sa->cfg));
+    CU_ASSERT_PTR_EQUAL(ntlm_env_lockout(a, &sa->cfg), ntlm_env_lockout(b, &sb->cfg));
+    ntlm_settings_release(sa);
+    ntlm_settings_release(sb);
+    ntlm_env_release(a);
+    ntlm_env_release(b);
+    snprintf(text, sizeof(text), "%s/lockout-%lu.db", fx.dir, (unsigned long)geteuid());
+    unlink(text);
+    fixture_end(&fx);
+}
+
+int
+main(void)
+{
+    CU_TestInfo tests[] = {
+        {"an env is shared per file", test_an_env_is_shared_per_file},
+        {"an edit takes effect at the next check and not before",
+         test_an_edit_takes_effect_at_the_next_check_and_not_before},
+        {"a broken file fails closed naming its line until fixed",
+         test_a_broken_file_fails_closed_naming_its_line_until_fixed},
+        {"a named file that disappears fails closed",
+         test_a_named_file_that_disappears_fails_closed},
+        {"the user file follows the configuration with its permission policy",
+         test_the_user_file_follows_the_configuration_with_its_permission_policy},
+        {"envs on one state dir share its lockout table",
+         test_envs_on_one_state_dir_share_its_lockout_table},
+        CU_TEST_INFO_NULL,
+    };
+
+    return test_run_suite("ntlm_env", tests);
+}
