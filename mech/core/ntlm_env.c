@@ -34,7 +34,7 @@ struct ntlm_env {
     struct ntlm_env *next;
     struct ntlm_replay_cache *replay;
 
-    pthread_mutex_t lock; /* guards what follows, and the settings' refs */
+    pthread_mutex_t lock;          /* guards what follows, and the settings' refs */
     struct ntlm_settings *current; /* NULL while the file is unusable */
     char *error;                   /* why current is NULL */
     bool have_state;               /* state describes the file current (or error) came from */

@@ -403,7 +403,8 @@ check_target(const struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
 
     if (ctx->targ_name != NULL && ctx->targ_name->kind == NTLM_NAME_SERVICE)
         id = (struct ntlm_acceptor_id){ctx->targ_name->user, ctx->targ_name->domain};
-    answered_here = ntlm_answered_take(ntlm_env_answered(ctx->env), ctx->server_challenge, time(NULL));
+    answered_here =
+        ntlm_answered_take(ntlm_env_answered(ctx->env), ctx->server_challenge, time(NULL));
     ret = ntlm_policy_target(cfg, &id, target, untrusted, answered_here, &rec->target_status);
     ntlm_debug("accept: target name %s%s: %s (service_binding = %s%s)%s%s",
                target != NULL ? target : "-", untrusted ? " (untrusted)" : "",
@@ -721,8 +722,8 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t flags,
         ret = check_target(ctx, cfg, v2 ? &av : NULL, rec);
     /* Last: only a response that passed every other check is remembered as spent. */
     if (ret == 0 && v2) {
-        ret = ntlm_policy_fresh_response(ntlm_env_replay_cache(ctx->env), blob.proof, blob.timestamp,
-                                         time(NULL), cfg->replay_window);
+        ret = ntlm_policy_fresh_response(ntlm_env_replay_cache(ctx->env), blob.proof,
+                                         blob.timestamp, time(NULL), cfg->replay_window);
         ntlm_debug("accept: timestamp and replay check (window %us): %s", cfg->replay_window,
                    ret == 0 ? "ok" : ntlm_error_message(ret));
     }
@@ -954,8 +955,8 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
             ntlm_ctx_fail(ctx);
         return ntlm_gss_error(minor, accept_major(ret), ret);
     }
-    major = ntlm_accept_step(minor, step.settings, context, cred, input, bindings, src_name,
-                             output, ret_flags, time_rec);
+    major = ntlm_accept_step(minor, step.settings, context, cred, input, bindings, src_name, output,
+                             ret_flags, time_rec);
     ntlm_step_end(&step);
     return major;
 }

@@ -24,8 +24,9 @@
 static const char *world;
 
 /* The shared part of every file: the world's names, no audit. */
-#define BASE "netbios_name = TESTHOST\ndns_name = testhost.example\nnetbios_domain = TESTDOM\n" \
-             "audit = none\n"
+#define BASE                                                                                       \
+    "netbios_name = TESTHOST\ndns_name = testhost.example\nnetbios_domain = TESTDOM\n"             \
+    "audit = none\n"
 /* Policies that differ in a way our own initiator shows: whose SPN is ours. A name that is not
  * ours fails as a target mismatch, or, since our own initiator answered the challenge in this
  * process, as a reflection: both say "target". */
@@ -120,9 +121,9 @@ login(gss_cred_id_t acred, struct login *l)
                           GSS_S_COMPLETE);
     l->major = GSS_S_FAILURE;
     for (leg = 0; leg < 3; leg++) {
-        imaj = gss_init_sec_context(&imin, icred, &ictx, target, gss_test_ntlm_oid,
-                                    GSS_C_INTEG_FLAG, 0, GSS_C_NO_CHANNEL_BINDINGS, &in, NULL, &out,
-                                    NULL, NULL);
+        imaj =
+            gss_init_sec_context(&imin, icred, &ictx, target, gss_test_ntlm_oid, GSS_C_INTEG_FLAG,
+                                 0, GSS_C_NO_CHANNEL_BINDINGS, &in, NULL, &out, NULL, NULL);
         gss_release_buffer(&min, &in);
         if (GSS_ERROR(imaj) || out.length == 0)
             break;

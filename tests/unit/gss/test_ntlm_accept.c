@@ -14,8 +14,9 @@
 #include "ntlm_gss.h"
 #include "test_util.h"
 
-#define BASE "netbios_name = TESTHOST\ndns_name = testhost.example\nnetbios_domain = TESTDOM\n" \
-             "audit = none\nstate_dir = %s\n"
+#define BASE                                                                                       \
+    "netbios_name = TESTHOST\ndns_name = testhost.example\nnetbios_domain = TESTDOM\n"             \
+    "audit = none\nstate_dir = %s\n"
 
 static char dir[64];
 static char conf_path[128], users_path[128], other_conf[128], other_users[128];
@@ -58,8 +59,8 @@ world_begin(struct world *w, const char *conf, const char *password)
     /* An acceptor credential of the default configuration: the settings passed to each step
      * decide the policy and the user file, as ntlm_gss_accept_sec_context's choice would. */
     CU_ASSERT_EQUAL_FATAL(ntlm_gss_acquire_cred_from(&min, GSS_C_NO_NAME, 0, GSS_C_NO_OID_SET,
-                                                     GSS_C_ACCEPT, GSS_C_NO_CRED_STORE,
-                                                     &w->acred, NULL, NULL),
+                                                     GSS_C_ACCEPT, GSS_C_NO_CRED_STORE, &w->acred,
+                                                     NULL, NULL),
                           GSS_S_COMPLETE);
     CU_ASSERT_EQUAL_FATAL(ntlm_gss_import_name(&min, &ubuf, GSS_C_NT_USER_NAME, &uname),
                           GSS_S_COMPLETE);
@@ -68,9 +69,8 @@ world_begin(struct world *w, const char *conf, const char *password)
                                                               &w->icred, NULL, NULL),
                           GSS_S_COMPLETE);
     ntlm_gss_release_name(&min, &uname);
-    CU_ASSERT_EQUAL_FATAL(
-        ntlm_gss_import_name(&min, &sbuf, GSS_C_NT_HOSTBASED_SERVICE, &w->target),
-        GSS_S_COMPLETE);
+    CU_ASSERT_EQUAL_FATAL(ntlm_gss_import_name(&min, &sbuf, GSS_C_NT_HOSTBASED_SERVICE, &w->target),
+                          GSS_S_COMPLETE);
 }
 
 static void
@@ -101,11 +101,10 @@ initiator_token(struct world *w, gss_buffer_t in, gss_buffer_t out)
 
 /* One acceptor step under the world's settings. */
 static OM_uint32
-accept_token(struct world *w, gss_buffer_t in, gss_buffer_t out, gss_name_t *src,
-             OM_uint32 *minor)
+accept_token(struct world *w, gss_buffer_t in, gss_buffer_t out, gss_name_t *src, OM_uint32 *minor)
 {
-    return ntlm_accept_step(minor, w->settings, &w->actx, w->acred, in,
-                            GSS_C_NO_CHANNEL_BINDINGS, src, out, NULL, NULL);
+    return ntlm_accept_step(minor, w->settings, &w->actx, w->acred, in, GSS_C_NO_CHANNEL_BINDINGS,
+                            src, out, NULL, NULL);
 }
 
 static const struct ntlm_ctx *
@@ -118,8 +117,8 @@ acceptor(const struct world *w)
 static OM_uint32
 exchange(struct world *w, gss_buffer_t auth, gss_name_t *src, OM_uint32 *minor)
 {
-    gss_buffer_desc empty = GSS_C_EMPTY_BUFFER, neg = GSS_C_EMPTY_BUFFER,
-                    chal = GSS_C_EMPTY_BUFFER, none = GSS_C_EMPTY_BUFFER;
+    gss_buffer_desc empty = GSS_C_EMPTY_BUFFER, neg = GSS_C_EMPTY_BUFFER, chal = GSS_C_EMPTY_BUFFER,
+                    none = GSS_C_EMPTY_BUFFER;
     OM_uint32 min, maj;
 
     initiator_token(w, &empty, &neg);
