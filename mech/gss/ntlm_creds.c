@@ -229,10 +229,11 @@ accept_part(struct ntlm_cred *cred, const struct ntlm_settings *settings,
 
 /*
  * The env of the configuration the cred store names (CS_CONFIG), else the default one, and
- * its settings. A file that is unusable now fails the acquisition with its file and line.
+ * the acquisition's step under its settings. A file that is unusable now fails the
+ * acquisition with its file and line.
  */
 static uint32_t
-cred_env(struct ntlm_cred *cred, gss_const_key_value_set_t store, struct ntlm_settings **settings)
+cred_env(struct ntlm_cred *cred, gss_const_key_value_set_t store, struct ntlm_step *step)
 {
     const char *path = store_value(store, CS_CONFIG);
     uint32_t ret;
@@ -245,7 +246,7 @@ cred_env(struct ntlm_cred *cred, gss_const_key_value_set_t store, struct ntlm_se
     }
     ret = path != NULL ? ntlm_env_get(path, &cred->env) : ntlm_gss_default_env(&cred->env);
     if (ret == 0)
-        ret = ntlm_gss_settings(cred->env, settings);
+        ret = ntlm_step_begin(step, cred->env);
     return ret;
 }
 
@@ -283,6 +284,21 @@ acquire_failed_major(OM_uint32 *minor, uint32_t ret)
     }
 }
 
+/* Ends the acquisition that cred_env began: the credential on success, else its failure. */
+static OM_uint32
+acquire_end(OM_uint32 *minor, struct ntlm_step *step, struct ntlm_cred *cred, uint32_t ret,
+            gss_cred_id_t *output, gss_OID_set *actual_mechs, OM_uint32 *time_rec)
+{
+    if (ret)
+        ntlm_debug("acquire_cred: failed: %s", ntlm_error_message(ret));
+    ntlm_step_end(step);
+    if (ret) {
+        ntlm_cred_free(cred);
+        return acquire_failed_major(minor, ret);
+    }
+    return acquire_done(minor, cred, output, actual_mechs, time_rec);
+}
+
 /* Traces and frees a credential that could not be had; the major status for ret. */
 static OM_uint32
 acquire_failed(OM_uint32 *minor, struct ntlm_cred *cred, uint32_t ret)
@@ -299,8 +315,7 @@ ntlm_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name, OM_uint32 
                            gss_OID_set *actual_mechs, OM_uint32 *time_rec)
 {
     const struct ntlm_name *desired = (const struct ntlm_name *)desired_name;
-    struct ntlm_settings *settings = NULL;
-    struct ntlm_debug_scope scope;
+    struct ntlm_step step;
     struct ntlm_cred *cred;
     uint32_t ret = 0;
 
@@ -312,12 +327,11 @@ ntlm_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name, OM_uint32 
     if (cred == NULL)
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
     cred->usage = usage;
-    ret = cred_env(cred, cred_store, &settings);
+    ret = cred_env(cred, cred_store, &step);
     if (ret) {
         ntlm_debug("acquire_cred: configuration unusable: %s", ntlm_error_message(ret));
         return acquire_failed(minor, cred, ret);
     }
-    ntlm_debug_enter(settings->cfg.debug_file, &scope);
     ntlm_debug("acquire_cred: usage %s, %s name, %s cred store, configuration %s",
                usage == GSS_C_INITIATE ? "initiate"
                : usage == GSS_C_ACCEPT ? "accept"
@@ -325,7 +339,7 @@ ntlm_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name, OM_uint32 
                desired != NULL ? "a desired" : "the default",
                cred_store != GSS_C_NO_CRED_STORE ? "a" : "no", ntlm_env_path(cred->env));
     if (usage == GSS_C_INITIATE || usage == GSS_C_BOTH)
-        ret = init_part(cred, &settings->cfg, desired, cred_store);
+        ret = init_part(cred, &step.settings->cfg, desired, cred_store);
     /* A BOTH credential without user secrets still serves as an acceptor. */
     if (ret && usage == GSS_C_BOTH && ret != NTLM_ERR_NOMEM) {
         ntlm_debug("acquire_cred: no initiator secrets (%s), acceptor part only",
@@ -336,16 +350,9 @@ ntlm_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name, OM_uint32 
         ret = 0;
     }
     if (ret == 0 && (usage == GSS_C_ACCEPT || usage == GSS_C_BOTH))
-        ret = accept_part(cred, settings, cred->usage == GSS_C_BOTH ? NULL : desired, cred_store);
-    if (ret)
-        ntlm_debug("acquire_cred: failed: %s", ntlm_error_message(ret));
-    ntlm_debug_leave(&scope);
-    ntlm_settings_release(settings);
-    if (ret) {
-        ntlm_cred_free(cred);
-        return acquire_failed_major(minor, ret);
-    }
-    return acquire_done(minor, cred, output, actual_mechs, time_rec);
+        ret = accept_part(cred, step.settings, cred->usage == GSS_C_BOTH ? NULL : desired,
+                          cred_store);
+    return acquire_end(minor, &step, cred, ret, output, actual_mechs, time_rec);
 }
 
 OM_uint32
@@ -356,8 +363,7 @@ ntlm_gss_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t desired_n
                                     OM_uint32 *time_rec)
 {
     const struct ntlm_name *desired = (const struct ntlm_name *)desired_name;
-    struct ntlm_settings *settings = NULL;
-    struct ntlm_debug_scope scope;
+    struct ntlm_step step;
     struct ntlm_cred *cred;
     char *text = NULL;
     uint32_t ret;
@@ -373,10 +379,9 @@ ntlm_gss_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t desired_n
     if (cred == NULL)
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_NOMEM);
     cred->usage = GSS_C_INITIATE;
-    ret = cred_env(cred, GSS_C_NO_CRED_STORE, &settings);
+    ret = cred_env(cred, GSS_C_NO_CRED_STORE, &step);
     if (ret)
         return acquire_failed(minor, cred, ret);
-    ntlm_debug_enter(settings->cfg.debug_file, &scope);
     ntlm_debug("acquire_cred_with_password: \"%s\" in domain \"%s\", usage %s", desired->user,
                desired->domain != NULL ? desired->domain : "",
                usage == GSS_C_BOTH ? "both" : "initiate");
@@ -392,17 +397,9 @@ ntlm_gss_acquire_cred_with_password(OM_uint32 *minor, const gss_name_t desired_n
     cred->have_nt_hash = ret == 0;
     /* BOTH adds the default acceptor part when one can be had (HTTP Basic inside httpd). */
     if (ret == 0 && usage == GSS_C_BOTH &&
-        accept_part(cred, settings, NULL, GSS_C_NO_CRED_STORE) == 0)
+        accept_part(cred, step.settings, NULL, GSS_C_NO_CRED_STORE) == 0)
         cred->usage = GSS_C_BOTH;
-    if (ret)
-        ntlm_debug("acquire_cred: failed: %s", ntlm_error_message(ret));
-    ntlm_debug_leave(&scope);
-    ntlm_settings_release(settings);
-    if (ret) {
-        ntlm_cred_free(cred);
-        return acquire_failed_major(minor, ret);
-    }
-    return acquire_done(minor, cred, output, actual_mechs, time_rec);
+    return acquire_end(minor, &step, cred, ret, output, actual_mechs, time_rec);
 }
 
 OM_uint32

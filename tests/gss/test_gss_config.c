@@ -55,21 +55,6 @@ write_config(const char *name, const char *text)
     CU_ASSERT_FATAL(rename(tmp, path) == 0);
 }
 
-static char *
-minor_text(OM_uint32 minor)
-{
-    gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
-    OM_uint32 min, ctx = 0;
-    char *s;
-
-    if (gss_display_status(&min, minor, GSS_C_MECH_CODE, gss_test_ntlm_oid, &ctx, &b) !=
-        GSS_S_COMPLETE)
-        return strdup("");
-    s = strndup(b.value, b.length);
-    gss_release_buffer(&min, &b);
-    return s;
-}
-
 /* An acceptor credential whose cred store holds key=value pairs (NULL-terminated). */
 static OM_uint32
 acceptor_cred(const char *const *pairs, gss_cred_id_t *cred, OM_uint32 *minor)
@@ -166,7 +151,7 @@ refused_with(gss_cred_id_t acred, const char *want)
     bool ok;
 
     login(acred, &l);
-    text = minor_text(l.minor);
+    text = gss_test_minor_text(l.minor);
     ok = GSS_ERROR(l.major) && text != NULL && strstr(text, want) != NULL;
     if (!ok)
         fprintf(stderr, "\n  login: major 0x%x, minor \"%s\"; wanted an error with \"%s\"\n",
@@ -189,7 +174,7 @@ eventually(gss_cred_id_t acred, bool want_login, const char *want)
         char *text;
 
         login(acred, &l);
-        text = minor_text(l.minor);
+        text = gss_test_minor_text(l.minor);
         ok = want_login ? l.major == GSS_S_COMPLETE
                         : GSS_ERROR(l.major) && text != NULL && strstr(text, want) != NULL;
         free(text);
@@ -258,7 +243,7 @@ test_a_broken_file_fails_closed_for_its_credentials_only(void)
     CU_ASSERT_TRUE(logs_in(a));
     /* New credentials on the file fail too, saying where. */
     CU_ASSERT_EQUAL(acceptor_cred(pairs, &again, &minor), GSS_S_NO_CRED);
-    text = minor_text(minor);
+    text = gss_test_minor_text(minor);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, want));
     free(text);
     write_config("broken-b.conf", OURS);
@@ -278,12 +263,12 @@ test_the_key_must_name_an_existing_absolute_path(void)
     char *text;
 
     CU_ASSERT_EQUAL(acceptor_cred(relative, &cred, &minor), GSS_S_NO_CRED);
-    text = minor_text(minor);
+    text = gss_test_minor_text(minor);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "app.conf: not an absolute path"));
     free(text);
     config_path("missing.conf", path, sizeof(path));
     CU_ASSERT_EQUAL(acceptor_cred(missing, &cred, &minor), GSS_S_NO_CRED);
-    text = minor_text(minor);
+    text = gss_test_minor_text(minor);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "missing.conf: cannot read"));
     free(text);
 }

@@ -34,26 +34,11 @@ static char config_text[1024]; /* the case's ntlm.conf */
 /* GSS helpers                                                                              */
 /* ---------------------------------------------------------------------------------------- */
 
-static char *
-minor_text(OM_uint32 minor)
-{
-    gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
-    OM_uint32 min, ctx = 0;
-    char *s;
-
-    if (gss_display_status(&min, minor, GSS_C_MECH_CODE, gss_test_ntlm_oid, &ctx, &b) !=
-        GSS_S_COMPLETE)
-        return strdup("");
-    s = strndup(b.value, b.length);
-    gss_release_buffer(&min, &b);
-    return s;
-}
-
 /* Asserts that minor's message starts with want. */
 static void
 check_minor(OM_uint32 minor, const char *want)
 {
-    char *text = minor_text(minor);
+    char *text = gss_test_minor_text(minor);
 
     if (text == NULL || strncmp(text, want, strlen(want)) != 0) {
         fprintf(stderr, "\n  minor \"%s\", wanted \"%s...\"\n", text ? text : "", want);
@@ -190,7 +175,7 @@ check_logged_in(const struct login *l, const char *want_name)
 
     CU_ASSERT_EQUAL(l->major, GSS_S_COMPLETE);
     if (l->major != GSS_S_COMPLETE) {
-        char *text = minor_text(l->minor);
+        char *text = gss_test_minor_text(l->minor);
 
         fprintf(stderr, "\n  login failed: 0x%x, %s\n", l->major, text);
         free(text);
@@ -518,7 +503,7 @@ test_strict_permissions_refuse_a_user_file_others_can_read(void)
     login_free(&l);
     chmod_users(0644);
     CU_ASSERT_EQUAL(acquire_acceptor(&minor), GSS_S_NO_CRED);
-    text = minor_text(minor);
+    text = gss_test_minor_text(minor);
     CU_ASSERT_STRING_EQUAL(text, "user database is readable or writable by others (chmod "
                                  "o-rw,g-w, or set user_file_permissions = relaxed in the "
                                  "module configuration)");

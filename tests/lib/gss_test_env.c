@@ -220,3 +220,18 @@ gss_test_env_run_suite(const char *name, CU_TestInfo *tests)
     }
     return status;
 }
+
+char *
+gss_test_minor_text(OM_uint32 minor)
+{
+    gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
+    OM_uint32 min, ctx = 0;
+    char *s;
+
+    if (gss_display_status(&min, minor, GSS_C_MECH_CODE, gss_test_ntlm_oid, &ctx, &b) !=
+        GSS_S_COMPLETE)
+        return strdup("");
+    s = strndup(b.value, b.length);
+    gss_release_buffer(&min, &b);
+    return s;
+}

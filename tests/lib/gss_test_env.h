@@ -42,6 +42,9 @@ gss_cred_id_t gss_test_password_cred(const char *user, const char *password);
 int gss_test_establish(gss_cred_id_t icred, OM_uint32 req_flags, gss_ctx_id_t *ictx,
                        gss_ctx_id_t *actx);
 
+/* The text gss_display_status gives for an NTLM minor status (malloc'd; "" when none). */
+char *gss_test_minor_text(OM_uint32 minor);
+
 /* The mechanism OIDs, as gss_OIDs the tests can pass around. */
 extern gss_OID gss_test_ntlm_oid;
 extern gss_OID gss_test_spnego_oid;
