@@ -9,7 +9,9 @@
 #include "ntlm_debug.h"
 #include "ntlm_endian.h"
 #include "ntlm_errors.h"
-#include "ntlm_gss.h"
+#include "ntlm_gss_context.h"
+#include "ntlm_gss_mech.h"
+#include "ntlm_gss_names.h"
 #include "ntlm_message.h"
 
 /* Frees what ctx owns and wipes it, keys included. */

@@ -11,7 +11,9 @@
 #include "ntlm_config.h"
 #include "ntlm_debug.h"
 #include "ntlm_errors.h"
-#include "ntlm_gss.h"
+#include "ntlm_gss_creds.h"
+#include "ntlm_gss_mech.h"
+#include "ntlm_gss_names.h"
 #include "ntlm_userdb.h"
 
 /* Cred-store keys, the same as gss-ntlmssp's so server configurations carry over. */

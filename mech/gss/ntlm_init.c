@@ -10,7 +10,10 @@
 #include "ntlm_config.h"
 #include "ntlm_debug.h"
 #include "ntlm_errors.h"
-#include "ntlm_gss.h"
+#include "ntlm_gss_context.h"
+#include "ntlm_gss_creds.h"
+#include "ntlm_gss_mech.h"
+#include "ntlm_gss_names.h"
 #include "ntlm_message.h"
 #include "ntlm_policy.h"
 

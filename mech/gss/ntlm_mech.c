@@ -6,7 +6,7 @@
 
 #include "ntlm_debug.h"
 #include "ntlm_errors.h"
-#include "ntlm_gss.h"
+#include "ntlm_gss_mech.h"
 
 gss_OID_desc ntlm_mech_oid_desc = {SSPIGSS_NTLM_MECH_OID_LEN, SSPIGSS_NTLM_MECH_OID_DER};
 

@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include "ntlm_config.h"
+#include "ntlm_buf.h"
 #include "ntlm_debug.h"
 #include "ntlm_errors.h"
-#include "ntlm_gss.h"
+#include "ntlm_gss_mech.h"
+#include "ntlm_gss_names.h"
 #include "ntlm_winbind.h"
 
 /* RFC 6680 section 7.3's name attribute (GSS_C_ATTR_LOCAL_LOGIN_USER in MIT's gssapi_ext.h). */

@@ -11,7 +11,9 @@
 #include "ntlm_debug.h"
 #include "ntlm_endian.h"
 #include "ntlm_errors.h"
-#include "ntlm_gss.h"
+#include "ntlm_gss_context.h"
+#include "ntlm_gss_mech.h"
+#include "ntlm_gss_protect.h"
 #include "ntlm_message.h"
 
 #define SIG NTLM_SIGNATURE_SIZE

@@ -30,7 +30,9 @@
 #include <string.h>
 
 #include "ntlm_errors.h"
-#include "ntlm_gss.h"
+#include "ntlm_gss_context.h"
+#include "ntlm_gss_mech.h"
+#include "ntlm_gss_names.h"
 #include "ntlm_message.h"
 #include "ntlm_reader.h"
 
