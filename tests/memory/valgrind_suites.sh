@@ -11,8 +11,9 @@ fi
 for suite in unit/mech/test_ntlm_reader unit/mech/test_ntlm_buf unit/mech/test_ntlm_message \
     unit/mech/test_ntlm_crypto unit/mech/test_ntlm_auth unit/mech/test_ntlm_sign \
     unit/mech/test_ntlm_userdb unit/mech/test_ntlm_config unit/mech/test_ntlm_policy \
-    unit/mech/test_ntlm_binding unit/mech/test_ntlm_audit \
-    gss/test_gss_mech gss/test_gss_export unit/shim/test_sspi_handles \
+    unit/mech/test_ntlm_binding unit/mech/test_ntlm_audit unit/mech/test_ntlm_env \
+    unit/gss/test_ntlm_accept gss/test_gss_mech gss/test_gss_export gss/test_gss_config \
+    unit/shim/test_sspi_handles \
     unit/shim/test_sspi_translate unit/shim/test_sspi_buffers shim/test_sspi_loop \
     shim/test_sspi_fidelity shim/test_sspi_secext; do
     if "$SSPIGSS_BUILDDIR/libtool" --mode=execute "$VALGRIND" --quiet --leak-check=full \
