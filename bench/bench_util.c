@@ -133,7 +133,9 @@ bench_world_create(struct bench_world *w, const char *module, const char *incumb
     snprintf(w->state_file, sizeof(w->state_file), "%s/lockout-%lu.db", w->state_dir,
              (unsigned long)geteuid());
     snprintf(line, sizeof(line),
-             "netbios_name = TESTHOST\nnetbios_domain = TESTDOM\nstate_dir = %s\n", w->state_dir);
+             "netbios_name = TESTHOST\nnetbios_domain = TESTDOM\ndns_name = testhost.example\n"
+             "state_dir = %s\n",
+             w->state_dir);
     if (write_text(w->dir, "ntlm.conf", line, w->ntlm_conf, sizeof(w->ntlm_conf)) != 0)
         return -1;
     setenv("SSPIGSS_NTLM_CONFIG", w->ntlm_conf, 1);

@@ -53,17 +53,15 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ntlm_env *registry;
 static struct lockout_dir *lockout_dirs;
 static struct ntlm_answered_table *answered;
-static time_t (*clock_hook)(void);
+/* Set by tests only; read on every check, so without a lock. */
+static time_t (*_Atomic clock_hook)(void);
 
 static time_t
 clock_now(void)
 {
     struct timespec ts;
-    time_t (*hook)(void);
+    time_t (*hook)(void) = atomic_load(&clock_hook);
 
-    pthread_mutex_lock(&registry_lock);
-    hook = clock_hook;
-    pthread_mutex_unlock(&registry_lock);
     if (hook != NULL)
         return hook();
     if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
@@ -74,9 +72,7 @@ clock_now(void)
 void
 ntlm_env_set_clock(time_t (*now)(void))
 {
-    pthread_mutex_lock(&registry_lock);
-    clock_hook = now;
-    pthread_mutex_unlock(&registry_lock);
+    atomic_store(&clock_hook, now);
 }
 
 static void
