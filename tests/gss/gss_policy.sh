@@ -1,6 +1,8 @@
 #!/bin/sh
-# The acceptor's policy knobs through the mechglue, both settings of each: the module reads its
-# configuration once per process, so tests/gss/test_gss_policy runs once per case.
+# The acceptor's policy knobs through the mechglue, both settings of each, each case in a process
+# of its own whose default configuration (SSPIGSS_NTLM_CONFIG) is the case's: what a server
+# without the sspigss_config cred-store key gets. Files side by side in one process, and live
+# edits, are tests/gss/test_gss_config's.
 . "${SSPIGSS_SRCDIR:-.}/tests/lib/lib.sh"
 
 PROGRAM="$SSPIGSS_BUILDDIR/tests/gss/test_gss_policy"

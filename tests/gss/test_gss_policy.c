@@ -1,7 +1,8 @@
 /*
- * The acceptor's policy knobs through MIT's real mechglue. The module reads its configuration
- * once per process, so each run tests one setting: argv[1] names the case, whose ntlm.conf is
- * written before the first GSS call (tests/gss/gss_policy.sh runs them all). AUTHENTICATE messages
+ * The acceptor's policy knobs through MIT's real mechglue, as the process default configuration
+ * (per-credential files are tests/gss/test_gss_config.c's): each run tests one setting, argv[1]
+ * naming the case, whose ntlm.conf is written before the first GSS call
+ * (tests/gss/gss_policy.sh runs them all). AUTHENTICATE messages
  * our initiator never sends (no MIC, an old timestamp, a NULL session) come from
  * tests/lib/ntlm_craft.c.
  */

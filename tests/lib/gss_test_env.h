@@ -17,8 +17,9 @@
  * Returns the temp dir path, or NULL after printing why. */
 const char *gss_test_env_setup(void);
 /*
- * Replaces the module configuration (ntlm.conf) with text. The module reads it once, at its
- * first use: call this after setup and before any GSS call. Returns 0, or -1 after printing why.
+ * Replaces the module's default configuration (ntlm.conf) with text. The module re-reads it
+ * within 2 s of a change; suites that want one setting throughout write it after setup and
+ * before any GSS call. Returns 0, or -1 after printing why.
  */
 int gss_test_env_write_config(const char *text);
 /* Removes everything setup created. */

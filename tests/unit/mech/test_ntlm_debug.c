@@ -1,8 +1,8 @@
 /*
  * The debug trace (mech/core/ntlm_debug.c): its line layout and escaping, the file it refuses, the
  * debug configuration key, and a raw NTLM handshake through MIT's mechglue that must name
- * every step without a secret. The module decides once per process whether to trace, so each
- * traced case runs in a forked child.
+ * every step without a secret. SSPIGSS_NTLM_DEBUG is read once per process, so each traced
+ * case runs in a forked child.
  */
 #include <stdbool.h>
 #include <stdio.h>
