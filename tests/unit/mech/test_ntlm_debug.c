@@ -459,7 +459,64 @@ test_nothing_is_written_when_the_trace_is_off(void)
     unlink(path);
 }
 
+/* Two trace files, A and B, and the lines a child writes under nested scopes. */
+struct scoped_paths {
+    char a[512], b[512];
+};
+
+static int
+child_traces_under_scopes(const void *arg)
+{
+    const struct scoped_paths *p = arg;
+    struct ntlm_debug_scope outer, inner;
+
+    /* A configuration that asks for a trace: the trace must not read it by itself. */
+    unsetenv("SSPIGSS_NTLM_DEBUG");
+    if (ntlm_debug_enabled())
+        return 1;
+    ntlm_debug("before any scope");
+    ntlm_debug_enter(p->a, &outer);
+    ntlm_debug("one to A");
+    ntlm_debug_enter(p->b, &inner);
+    ntlm_debug("two to B");
+    ntlm_debug_leave(&inner);
+    ntlm_debug("three to A");
+    ntlm_debug_leave(&outer);
+    ntlm_debug("after every scope");
+    return ntlm_debug_enabled() ? 2 : 0;
+}
+
+static void
+test_a_call_traces_where_its_scope_says_and_scopes_nest(void)
+{
+    struct scoped_paths p;
+    char config[1024], *a, *b;
+
+    temp_path("scope-a", p.a, sizeof(p.a));
+    temp_path("scope-b", p.b, sizeof(p.b));
+    snprintf(config, sizeof(config), "%sdebug = %s\n", DEFAULT_CONFIG, p.b);
+    CU_ASSERT_EQUAL_FATAL(gss_test_env_write_config(config), 0);
+    CU_ASSERT_EQUAL_FATAL(in_child(child_traces_under_scopes, &p), 0);
+    a = slurp(p.a);
+    b = slurp(p.b);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    assert_contains(a, "one to A");
+    assert_contains(a, "three to A");
+    CU_ASSERT_PTR_NULL(strstr(a, "two to B"));
+    CU_ASSERT_EQUAL(count_lines(a), 2);
+    CU_ASSERT_EQUAL(count_lines(b), 1);
+    assert_contains(b, "two to B");
+    free(a);
+    free(b);
+    unlink(p.a);
+    unlink(p.b);
+    CU_ASSERT_EQUAL(gss_test_env_write_config(DEFAULT_CONFIG), 0);
+}
+
 static CU_TestInfo tests[] = {
+    {"a call traces where its scope says, and scopes nest",
+     test_a_call_traces_where_its_scope_says_and_scopes_nest},
     {"trace lines carry time, pid and thread and escape strings",
      test_trace_lines_carry_time_pid_and_thread_and_escape_strings},
     {"long messages are cut to one line", test_long_messages_are_cut_to_one_line},
