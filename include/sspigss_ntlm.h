@@ -32,6 +32,12 @@
  */
 #define SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE (SSPIGSS_NTLM_MINOR_BASE + 59u)
 #define SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT (SSPIGSS_NTLM_MINOR_BASE + 60u)
+/*
+ * The acceptor refused a domain logon without asking winbindd: winbind_max_inflight logons of
+ * this process are already waiting for its answer (a slow or stuck DC). GSS_S_FAILURE, as the
+ * two above; libsspi reports it as SEC_E_NO_AUTHENTICATING_AUTHORITY too.
+ */
+#define SSPIGSS_NTLM_MINOR_DOMAIN_BUSY (SSPIGSS_NTLM_MINOR_BASE + 79u)
 
 /*
  * The acceptor's service binding (service_binding): the client's NTLMv2 target name names

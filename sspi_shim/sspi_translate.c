@@ -136,6 +136,9 @@ static const struct precise_minor precise_minors[] = {
     {(OM_uint32)KRB5KRB_AP_ERR_MODIFIED, &sspi_mech_krb5, SEC_E_INVALID_TOKEN},
     {SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE, &sspi_mech_ntlm, SEC_E_NO_AUTHENTICATING_AUTHORITY},
     {SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT, &sspi_mech_ntlm, SEC_E_NO_AUTHENTICATING_AUTHORITY},
+    /* Too many logons already waiting for the DC: this one was not asked, no authority could
+     * answer it, as for the two above. */
+    {SSPIGSS_NTLM_MINOR_DOMAIN_BUSY, &sspi_mech_ntlm, SEC_E_NO_AUTHENTICATING_AUTHORITY},
     /* Service binding is Extended Protection's other half beside channel binding (IIS's
      * extendedProtection element); MS-NLMP 3.2.1.2 leaves its check to the application, so
      * no SSPI status is its own: it gets the channel-binding one. */

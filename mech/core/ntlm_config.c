@@ -67,6 +67,7 @@ static const struct config_key config_keys[] = {
     {"debug", 0, false, false, 0, ntlm_config_value_debug},
     {"winbind", 0, false, false, 0, ntlm_config_value_winbind},
     {"winbind_timeout", 0, false, false, 0, ntlm_config_value_winbind_timeout},
+    {"winbind_max_inflight", 0, false, false, 0, ntlm_config_value_winbind_max_inflight},
     {"local_uid_min", 0, false, false, 0, ntlm_config_value_local_uid_min},
     {"local_map_domains", 0, false, false, 0, ntlm_config_value_local_map_domains},
     {"min_session_security", 0, false, false, 0, ntlm_config_value_min_session_security},
@@ -172,6 +173,7 @@ ntlm_config_init(struct ntlm_config *cfg)
     cfg->audit = NTLM_AUDIT_SYSLOG;
     cfg->winbind = NTLM_WINBIND_NO;
     cfg->winbind_timeout = NTLM_DEFAULT_WINBIND_TIMEOUT;
+    cfg->winbind_max_inflight = NTLM_DEFAULT_WINBIND_MAX_INFLIGHT;
     cfg->local_uid_min = NTLM_DEFAULT_LOCAL_UID_MIN;
     cfg->min_session_security = NTLM_DEFAULT_MIN_SESSION_SECURITY;
     cfg->lockout_threshold = NTLM_DEFAULT_LOCKOUT_THRESHOLD;

@@ -69,6 +69,16 @@ enum ntlm_winbind_mode {
 #define NTLM_DEFAULT_WINBIND_TIMEOUT 15
 #define NTLM_MAX_WINBIND_TIMEOUT 300
 
+/*
+ * How many domain logons one process may have handed to winbindd and not yet had answered,
+ * the ones abandoned after winbind_timeout included (winbind_max_inflight). Each holds a
+ * thread and a winbindd connection until winbindd answers (libwbclient waits up to 300 s):
+ * the bound keeps a slow DC from piling them up. 32 is above the 25 threads of an Apache
+ * event or worker child (ThreadsPerChild's default), so a healthy DC never meets it.
+ */
+#define NTLM_DEFAULT_WINBIND_MAX_INFLIGHT 32
+#define NTLM_MAX_WINBIND_MAX_INFLIGHT 1024
+
 /* Local accounts below this uid are never an authenticated name's (local_uid_min): root and
  * the system accounts. 1000 is Debian's first regular user (adduser.conf FIRST_UID). */
 #define NTLM_DEFAULT_LOCAL_UID_MIN 1000
@@ -90,7 +100,7 @@ enum ntlm_winbind_mode {
 
 /*
  * Zero-initialised, every policy field below is its default except replay_window,
- * winbind_timeout, local_uid_min, min_session_security, the lockout numbers and
+ * winbind_timeout, winbind_max_inflight, local_uid_min, min_session_security, the lockout numbers and
  * state_dir: start from
  * ntlm_config_init() (ntlm_config_parse and ntlm_config_load do).
  */
@@ -117,6 +127,7 @@ struct ntlm_config {
     char *audit_file;               /* that path, when audit is NTLM_AUDIT_FILE */
     enum ntlm_winbind_mode winbind; /* winbind = no (default)|fallback|only */
     unsigned winbind_timeout;       /* winbind_timeout = 1..300 seconds (default 15) */
+    unsigned winbind_max_inflight;  /* winbind_max_inflight = 1..1024 logons (default 32) */
     /* gss_localname: the lowest uid a name maps to (local_uid_min, default 1000; 0 lets
      * names map to root), and the domains besides our own whose users map to the local
      * account of their user part (local_map_domains = DOM[, DOM...], or * for any; default

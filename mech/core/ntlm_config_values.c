@@ -151,6 +151,17 @@ ntlm_config_value_winbind_timeout(const char *value, struct ntlm_config *cfg, co
     return 0;
 }
 
+uint32_t
+ntlm_config_value_winbind_max_inflight(const char *value, struct ntlm_config *cfg,
+                                       const char **reason)
+{
+    if (!parse_seconds(value, 1, NTLM_MAX_WINBIND_MAX_INFLIGHT, &cfg->winbind_max_inflight)) {
+        *reason = "expected a number of logons from 1 to 1024";
+        return NTLM_ERR_CONFIG;
+    }
+    return 0;
+}
+
 /* 0 turns lockout off. */
 uint32_t
 ntlm_config_value_lockout_threshold(const char *value, struct ntlm_config *cfg, const char **reason)

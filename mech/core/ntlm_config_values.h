@@ -37,6 +37,8 @@ uint32_t ntlm_config_value_audit(const char *value, struct ntlm_config *cfg, con
 uint32_t ntlm_config_value_winbind(const char *value, struct ntlm_config *cfg, const char **reason);
 uint32_t ntlm_config_value_winbind_timeout(const char *value, struct ntlm_config *cfg,
                                            const char **reason);
+uint32_t ntlm_config_value_winbind_max_inflight(const char *value, struct ntlm_config *cfg,
+                                                const char **reason);
 uint32_t ntlm_config_value_min_session_security(const char *value, struct ntlm_config *cfg,
                                                 const char **reason);
 uint32_t ntlm_config_value_lockout_threshold(const char *value, struct ntlm_config *cfg,

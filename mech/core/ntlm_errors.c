@@ -164,6 +164,9 @@ static const char *const messages[NTLM_ERR_LAST - SSPIGSS_NTLM_MINOR_BASE] = {
         "configuration); refused, even with the right password, for lockout_duration seconds",
     [NTLM_ERR_LOCKOUT_STATE - SSPIGSS_NTLM_MINOR_BASE] =
         "the lockout state file is unusable (state_dir in the module configuration)",
+    [NTLM_ERR_DOMAIN_BUSY - SSPIGSS_NTLM_MINOR_BASE] =
+        "refused without asking the domain controller: winbind_max_inflight logons of this "
+        "process are already waiting for winbindd (a slow or stuck DC; module configuration)",
 };
 
 const char *

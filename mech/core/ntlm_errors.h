@@ -99,6 +99,8 @@ enum ntlm_error {
     /* account lockout (issue 12): this server's own, unlike NTLM_ERR_ACCOUNT_LOCKED (the DC's) */
     NTLM_ERR_LOCKED_OUT,
     NTLM_ERR_LOCKOUT_STATE,
+    /* too many domain logons waiting for winbindd (issue 18); sspigss_ntlm.h publishes it */
+    NTLM_ERR_DOMAIN_BUSY,
     NTLM_ERR_LAST
 };
 
@@ -124,6 +126,8 @@ _Static_assert(NTLM_ERR_EXCHANGE_FAILED == SSPIGSS_NTLM_MINOR_EXCHANGE_FAILED,
 _Static_assert(NTLM_ERR_SESSION_SECURITY_WEAK == SSPIGSS_NTLM_MINOR_SESSION_SECURITY_WEAK,
                "sspigss_ntlm.h publishes this code");
 _Static_assert(NTLM_ERR_LOCKED_OUT == SSPIGSS_NTLM_MINOR_LOCKED_OUT,
+               "sspigss_ntlm.h publishes this code");
+_Static_assert(NTLM_ERR_DOMAIN_BUSY == SSPIGSS_NTLM_MINOR_DOMAIN_BUSY,
                "sspigss_ntlm.h publishes this code");
 
 /* A human sentence for a minor code of this module, or NULL when the code is not ours. */

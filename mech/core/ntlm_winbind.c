@@ -1,9 +1,18 @@
 /*
  * Domain logons through libwbclient. libwbclient has no timeout of its own below five minutes
- * (it polls winbindd's socket in 5-second steps up to 300 s), so each logon runs on a worker
- * thread with its own wbcContext, and the acceptor waits for it at most the configured time.
- * A worker that answers too late finds nobody waiting, drops the answer and frees the job:
- * the job is shared by reference count, so neither side frees what the other still reads.
+ * (its read polls winbindd's socket in 5-second steps up to 300 s: Samba's nsswitch/
+ * wb_common.c), so a logon cannot be asked on the acceptor's own thread with a bounded wait.
+ * It is queued to a pool of long-lived worker threads instead, and the acceptor waits for its
+ * answer at most the configured time. A worker that answers too late finds nobody waiting,
+ * drops the answer and frees the job: the job is shared by reference count, so neither side
+ * frees what the other still reads.
+ *
+ * A wbcContext is not safe to share between threads, but it keeps its winbindd connection
+ * open from one request to the next: contexts are kept in a spare list and reused, one per
+ * request at a time; one whose request failed for any reason but the DC's refusal is freed,
+ * so the next request connects afresh. The jobs handed to winbindd and not yet answered,
+ * abandoned ones included, are counted: beyond the caller's bound a logon is refused at once,
+ * so a stuck winbindd cannot pile up threads and connections.
  */
 #include "ntlm_winbind.h"
 
@@ -18,6 +27,7 @@
 
 #include <wbclient.h>
 
+#include "ntlm_config.h"
 #include "ntlm_crypto.h"
 #include "ntlm_debug.h"
 #include "ntlm_errors.h"
@@ -45,16 +55,23 @@
 #define NT_STATUS_ACCOUNT_LOCKED_OUT 0xC0000234u
 #define NT_STATUS_LOGON_TYPE_NOT_GRANTED 0xC000015Bu
 
-static pthread_once_t name_once = PTHREAD_ONCE_INIT;
-
 /* The size of the name fields in winbindd's requests (fstring). */
 #define NAME_FIELD 256
+
+/* An idle worker ends after this many seconds without a job: winbindd itself closes a client
+ * connection idle for 60 s ("winbind request timeout"), so nothing kept longer is worth it. */
+#define WORKER_IDLE_SECONDS 60
+
+/* Contexts kept for reuse beyond those in use; more than the bound's default is never needed
+ * by a process whose logons do not all wait at once. */
+#define SPARE_CONTEXTS 32
 
 struct logon_job {
     pthread_mutex_t lock;
     pthread_cond_t answered;
     int refs; /* the waiting acceptor and the worker */
     bool done;
+    struct logon_job *next; /* in the pool's queue */
     /* the request, copied: the caller may be gone when the worker reads it */
     char *user, *domain, *workstation;
     uint8_t challenge[8];
@@ -64,6 +81,22 @@ struct logon_job {
     uint32_t ret;
     struct ntlm_domain_user result;
 };
+
+/*
+ * The process's workers and contexts. inflight counts the jobs queued or being asked, those
+ * whose acceptor gave up included: a job leaves it only when winbindd has answered it (or
+ * libwbclient gave up on it). idle workers wait for the queue; queued jobs wait for a worker.
+ */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t work;
+    struct logon_job *head, *tail;
+    unsigned queued, inflight, workers, idle;
+    struct wbcContext *spare[SPARE_CONTEXTS];
+    unsigned spares;
+} pool; /* set up by pool_init, before any use */
+
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 
 static void
 job_free(struct logon_job *job)
@@ -195,19 +228,52 @@ take_answer(const struct logon_job *job, const struct wbcAuthUserInfo *info,
             struct ntlm_domain_user *out)
 {
     memcpy(out->session_base_key, info->user_session_key, 16);
-    out->user = strdup(info->account_name != NULL && info->account_name[0] != '\0'
-                           ? info->account_name
-                           : job->user);
-    out->domain = strdup(info->domain_name != NULL && info->domain_name[0] != '\0'
-                             ? info->domain_name
-                             : job->domain);
+    out->user =
+        strdup(info->account_name != NULL && info->account_name[0] != '\0' ? info->account_name
+                                                                           : job->user);
+    out->domain =
+        strdup(info->domain_name != NULL && info->domain_name[0] != '\0' ? info->domain_name
+                                                                         : job->domain);
     out->sids = sid_list(info);
     if (out->user == NULL || out->domain == NULL || out->sids == NULL)
         return NTLM_ERR_NOMEM;
     return 0;
 }
 
-/* The worker's half: one request to winbindd on a context of its own. */
+/* A context from the spare list, or a new one (it connects on its first request). */
+static struct wbcContext *
+context_take(void)
+{
+    struct wbcContext *wb = NULL;
+
+    pthread_mutex_lock(&pool.lock);
+    if (pool.spares > 0)
+        wb = pool.spare[--pool.spares];
+    pthread_mutex_unlock(&pool.lock);
+    return wb != NULL ? wb : wbcCtxCreate();
+}
+
+/*
+ * Back to the spare list with its open connection, unless its request failed in a way that
+ * may have left the connection unusable (libwbclient closes it on most failures, but a
+ * fresh context costs one connect and is sure).
+ */
+static void
+context_give(struct wbcContext *wb, bool reusable)
+{
+    if (reusable) {
+        pthread_mutex_lock(&pool.lock);
+        if (pool.spares < SPARE_CONTEXTS) {
+            pool.spare[pool.spares++] = wb;
+            wb = NULL;
+        }
+        pthread_mutex_unlock(&pool.lock);
+    }
+    if (wb != NULL)
+        wbcCtxFree(wb);
+}
+
+/* The worker's half: one request to winbindd on a context nobody else uses meanwhile. */
 static uint32_t
 ask_winbindd(struct logon_job *job)
 {
@@ -218,7 +284,7 @@ ask_winbindd(struct logon_job *job)
     wbcErr err;
     uint32_t ret;
 
-    wb = wbcCtxCreate();
+    wb = context_take();
     if (wb == NULL)
         return NTLM_ERR_NOMEM;
     params.account_name = job->user;
@@ -234,8 +300,8 @@ ask_winbindd(struct logon_job *job)
     err = wbcCtxAuthenticateUserEx(wb, &params, &info, &error);
     if (err == WBC_ERR_SUCCESS) {
         ret = take_answer(job, info, &job->result);
-        ntlm_debug("winbind: logon of \"%s\" in \"%s\" validated, %u SIDs", job->user,
-                   job->domain, (unsigned)info->num_sids);
+        ntlm_debug("winbind: logon of \"%s\" in \"%s\" validated, %u SIDs", job->user, job->domain,
+                   (unsigned)info->num_sids);
     } else if (err == WBC_ERR_AUTH_ERROR && error != NULL) {
         ret = error_from_nt_status(error->nt_status);
         ntlm_debug("winbind: logon of \"%s\" in \"%s\" refused: %s (0x%08x) %s", job->user,
@@ -255,22 +321,66 @@ ask_winbindd(struct logon_job *job)
     }
     wbcFreeMemory(info);
     wbcFreeMemory(error);
-    wbcCtxFree(wb);
+    context_give(wb, err == WBC_ERR_SUCCESS || err == WBC_ERR_AUTH_ERROR);
     return ret;
 }
 
-static void *
-worker(void *arg)
+/* The answer to whoever still waits; the last of the two to let go frees the job. */
+static void
+job_answer(struct logon_job *job, uint32_t ret)
 {
-    struct logon_job *job = arg;
-    uint32_t ret = ask_winbindd(job);
-
     pthread_mutex_lock(&job->lock);
     job->ret = ret;
     job->done = true;
     pthread_cond_signal(&job->answered);
     pthread_mutex_unlock(&job->lock);
     job_release(job);
+}
+
+/* Called with pool.lock held and the queue not empty. */
+static struct logon_job *
+queue_pop(void)
+{
+    struct logon_job *job = pool.head;
+
+    pool.head = job->next;
+    if (pool.head == NULL)
+        pool.tail = NULL;
+    job->next = NULL;
+    pool.queued--;
+    return job;
+}
+
+/* A worker: takes jobs until none came for WORKER_IDLE_SECONDS. */
+static void *
+worker(void *arg)
+{
+    struct logon_job *job;
+    struct timespec until;
+    int err = 0;
+
+    (void)arg;
+    pthread_mutex_lock(&pool.lock);
+    for (;;) {
+        if (pool.head == NULL) {
+            if (err == ETIMEDOUT)
+                break;
+            clock_gettime(CLOCK_MONOTONIC, &until);
+            until.tv_sec += WORKER_IDLE_SECONDS;
+            pool.idle++;
+            err = pthread_cond_timedwait(&pool.work, &pool.lock, &until);
+            pool.idle--;
+            continue;
+        }
+        err = 0;
+        job = queue_pop();
+        pthread_mutex_unlock(&pool.lock);
+        job_answer(job, ask_winbindd(job));
+        pthread_mutex_lock(&pool.lock);
+        pool.inflight--;
+    }
+    pool.workers--;
+    pthread_mutex_unlock(&pool.lock);
     return NULL;
 }
 
@@ -306,21 +416,59 @@ job_new(const struct ntlm_domain_logon *in)
     return job;
 }
 
+/* A fork copies the pool but none of its workers: the child starts with none, and with no
+ * job (their waiters were other threads of the parent). Spare contexts stay: libwbclient
+ * reconnects a context first used in another process. */
+static void
+pool_lock_for_fork(void)
+{
+    pthread_mutex_lock(&pool.lock);
+}
+
+static void
+pool_unlock_after_fork(void)
+{
+    pthread_mutex_unlock(&pool.lock);
+}
+
+static void
+pool_reset_in_child(void)
+{
+    pthread_condattr_t attr;
+
+    pthread_mutex_init(&pool.lock, NULL);
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&pool.work, &attr);
+    pthread_condattr_destroy(&attr);
+    pool.head = pool.tail = NULL;
+    pool.queued = pool.inflight = pool.workers = pool.idle = 0;
+}
+
 /*
  * libwbclient names the client in each request after the program, filling its static copy of
  * the name on first use without a lock: workers starting together would race on it. It is set
- * once, to the same name, before the first worker.
+ * once, to the same name, before the first worker. The workers' condition variable waits on
+ * the monotonic clock, as the acceptors' deadlines do.
  */
 static void
-name_client(void)
+pool_init(void)
 {
+    pthread_condattr_t attr;
+
     wbcSetClientProcessName(program_invocation_short_name);
+    pthread_mutex_init(&pool.lock, NULL);
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&pool.work, &attr);
+    pthread_condattr_destroy(&attr);
+    pthread_atfork(pool_lock_for_fork, pool_unlock_after_fork, pool_reset_in_child);
 }
 
 /* A detached worker with every signal blocked: a SIGPIPE from a dying winbindd socket, or a
  * signal meant for the server, must not be handled on it. */
 static int
-start_worker(struct logon_job *job)
+start_worker(void)
 {
     pthread_attr_t attr;
     pthread_t thread;
@@ -331,10 +479,48 @@ start_worker(struct logon_job *job)
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    err = pthread_create(&thread, &attr, worker, job);
+    err = pthread_create(&thread, &attr, worker, NULL);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
     return err;
+}
+
+/*
+ * Queues the job for a worker, starting one when no idle worker is left for it; refuses when
+ * max_inflight jobs are already out. A worker that cannot be started is no failure while
+ * another one will get to the queue.
+ */
+static uint32_t
+pool_submit(struct logon_job *job, unsigned max_inflight)
+{
+    uint32_t ret = 0;
+
+    pthread_mutex_lock(&pool.lock);
+    if (pool.inflight >= max_inflight) {
+        ret = NTLM_ERR_DOMAIN_BUSY;
+        goto done;
+    }
+    if (pool.tail != NULL)
+        pool.tail->next = job;
+    else
+        pool.head = job;
+    pool.tail = job;
+    pool.queued++;
+    pool.inflight++;
+    if (pool.idle >= pool.queued) {
+        pthread_cond_signal(&pool.work);
+    } else if (start_worker() == 0) {
+        pool.workers++;
+    } else if (pool.workers == 0) {
+        /* Nobody would ever take it: it is the last in the queue, and the only one. */
+        pool.head = pool.tail = NULL;
+        pool.queued--;
+        pool.inflight--;
+        ret = NTLM_ERR_NOMEM;
+    }
+done:
+    pthread_mutex_unlock(&pool.lock);
+    return ret;
 }
 
 uint32_t
@@ -342,6 +528,8 @@ ntlm_domain_logon(const struct ntlm_domain_logon *in, struct ntlm_domain_user *o
 {
     struct logon_job *job;
     struct timespec deadline;
+    unsigned max_inflight =
+        in->max_inflight != 0 ? in->max_inflight : NTLM_DEFAULT_WINBIND_MAX_INFLIGHT;
     uint32_t ret;
     int err = 0;
 
@@ -351,13 +539,18 @@ ntlm_domain_logon(const struct ntlm_domain_logon *in, struct ntlm_domain_user *o
         ntlm_debug("winbind: a user or domain name of 256 bytes or more is no account's");
         return NTLM_ERR_UNKNOWN_USER;
     }
-    pthread_once(&name_once, name_client);
+    pthread_once(&pool_once, pool_init);
     job = job_new(in);
     if (job == NULL)
         return NTLM_ERR_NOMEM;
-    if (start_worker(job) != 0) {
+    ret = pool_submit(job, max_inflight);
+    if (ret) {
+        if (ret == NTLM_ERR_DOMAIN_BUSY)
+            ntlm_debug("winbind: logon of \"%s\" in \"%s\" refused: %u logons already wait "
+                       "for winbindd (winbind_max_inflight)",
+                       in->user, in->domain, max_inflight);
         job_free(job);
-        return NTLM_ERR_NOMEM;
+        return ret;
     }
     clock_gettime(CLOCK_MONOTONIC, &deadline);
     deadline.tv_sec += in->timeout;
@@ -401,8 +594,8 @@ ntlm_domain_local_account(const char *sid, char **name, uid_t *uid)
 
     if (wbcStringToSid(sid, &parsed) != WBC_ERR_SUCCESS)
         return NTLM_ERR_LOCAL_LOOKUP;
-    pthread_once(&name_once, name_client);
-    wb = wbcCtxCreate();
+    pthread_once(&pool_once, pool_init);
+    wb = context_take();
     if (wb == NULL)
         return NTLM_ERR_NOMEM;
     /* By SID, not by name: the account is the one the DC vouched for, and the name comes back
@@ -418,6 +611,7 @@ ntlm_domain_local_account(const char *sid, char **name, uid_t *uid)
         ret = *name != NULL ? 0 : NTLM_ERR_NOMEM;
     }
     wbcFreeMemory(pw);
-    wbcCtxFree(wb);
+    context_give(wb, err == WBC_ERR_SUCCESS || err == WBC_ERR_DOMAIN_NOT_FOUND ||
+                         err == WBC_ERR_INVALID_SID);
     return ret;
 }

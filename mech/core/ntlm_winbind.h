@@ -21,7 +21,8 @@ struct ntlm_domain_logon {
     size_t nt_response_len;
     const uint8_t *lm_response;
     size_t lm_response_len;
-    unsigned timeout; /* seconds to wait for winbindd before giving up */
+    unsigned timeout;      /* seconds to wait for winbindd before giving up */
+    unsigned max_inflight; /* refuse when this many logons already wait (0: the default, 32) */
 };
 
 /* What the domain controller answered for a valid response. */
@@ -34,10 +35,13 @@ struct ntlm_domain_user {
 
 /*
  * Asks winbindd to validate the logon, waiting at most in->timeout seconds; a late answer is
- * dropped. Errors: NTLM_ERR_UNKNOWN_USER, NTLM_ERR_WRONG_PASSWORD, NTLM_ERR_ACCOUNT_DISABLED,
+ * dropped. When in->max_inflight logons of the process are already handed to winbindd and
+ * unanswered (abandoned ones included), refuses at once with NTLM_ERR_DOMAIN_BUSY.
+ * Errors: NTLM_ERR_UNKNOWN_USER, NTLM_ERR_WRONG_PASSWORD, NTLM_ERR_ACCOUNT_DISABLED,
  * NTLM_ERR_ACCOUNT_EXPIRED, NTLM_ERR_PASSWORD_EXPIRED, NTLM_ERR_ACCOUNT_LOCKED,
  * NTLM_ERR_ACCOUNT_RESTRICTED, NTLM_ERR_DOMAIN_REFUSED (another NT status),
- * NTLM_ERR_DOMAIN_UNAVAILABLE, NTLM_ERR_DOMAIN_TIMEOUT, NTLM_ERR_DOMAIN_UNSUPPORTED,
+ * NTLM_ERR_DOMAIN_UNAVAILABLE, NTLM_ERR_DOMAIN_TIMEOUT, NTLM_ERR_DOMAIN_BUSY,
+ * NTLM_ERR_DOMAIN_UNSUPPORTED,
  * NTLM_ERR_NOMEM. Safe to call from any number of threads at once.
  */
 uint32_t ntlm_domain_logon(const struct ntlm_domain_logon *in, struct ntlm_domain_user *out);

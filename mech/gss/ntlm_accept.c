@@ -56,6 +56,7 @@ accept_major(uint32_t ret)
     case NTLM_ERR_USERDB_PERMISSIONS:
     case NTLM_ERR_DOMAIN_UNAVAILABLE:
     case NTLM_ERR_DOMAIN_TIMEOUT:
+    case NTLM_ERR_DOMAIN_BUSY:
     case NTLM_ERR_DOMAIN_UNSUPPORTED:
     case NTLM_ERR_LOCKOUT_STATE:
         return GSS_S_FAILURE;
@@ -548,6 +549,7 @@ check_with_domain(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t 
     in.nt_response = auth->nt_response;
     in.nt_response_len = auth->nt_response_len;
     in.timeout = cfg->winbind_timeout;
+    in.max_inflight = cfg->winbind_max_inflight;
     if (v2)
         memcpy(in.challenge, ctx->server_challenge, 8);
     else

@@ -447,6 +447,18 @@ if [ -x "$LATE" ] && [ -n "$WPID" ]; then
     fi
 fi
 
+# Connections are reused: 60 logons, 20 in a row and 40 from 4 threads, connect to winbindd
+# at most once per thread at once (each connection is two connects: pipe, privileged pipe).
+REUSE="$SSPIGSS_BUILDDIR/tests/lib/winbind_pool_reuse"
+if [ -x "$REUSE" ]; then
+    if dc_client "$REUSE" "$DC_DOMAIN" "$DC_USER" > "$W/reuse.log" 2>&1; then
+        pass "domain logons reuse winbindd connections: $(sed -n 's/^ok: //p' "$W/reuse.log")"
+    else
+        fail "winbindd connections not reused"
+        sed 's/^/    /' "$W/reuse.log"
+    fi
+fi
+
 WPID=$(dc_winbindd_pid)
 if [ -n "$WPID" ] && kill -STOP "$WPID"; then
     echo "winbindd $WPID stopped (SIGSTOP): logons must fail after winbind_timeout = $TIMEOUT s"

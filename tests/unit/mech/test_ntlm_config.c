@@ -153,6 +153,7 @@ test_policy_keys_default_to_the_secure_settings(void)
     CU_ASSERT_PTR_NULL(cfg.audit_file);
     CU_ASSERT_EQUAL(cfg.winbind, NTLM_WINBIND_NO);
     CU_ASSERT_EQUAL(cfg.winbind_timeout, 15);
+    CU_ASSERT_EQUAL(cfg.winbind_max_inflight, 32);
     CU_ASSERT_EQUAL(cfg.service_binding, NTLM_SB_WHEN_PRESENT);
     CU_ASSERT_PTR_NULL(cfg.service_names);
     CU_ASSERT_EQUAL(cfg.min_session_security, NTLM_MINSEC_128 | NTLM_MINSEC_ESS);
@@ -161,6 +162,7 @@ test_policy_keys_default_to_the_secure_settings(void)
     CU_ASSERT_EQUAL(cfg.min_session_security, NTLM_DEFAULT_MIN_SESSION_SECURITY);
     CU_ASSERT_EQUAL(cfg.replay_window, NTLM_DEFAULT_REPLAY_WINDOW);
     CU_ASSERT_EQUAL(cfg.winbind_timeout, NTLM_DEFAULT_WINBIND_TIMEOUT);
+    CU_ASSERT_EQUAL(cfg.winbind_max_inflight, NTLM_DEFAULT_WINBIND_MAX_INFLIGHT);
     CU_ASSERT_EQUAL(cfg.audit, NTLM_AUDIT_SYSLOG);
     ntlm_config_clear(&cfg);
 }
@@ -323,6 +325,12 @@ test_parse_reads_the_winbind_keys(void)
     cfg = parse_one("winbind_timeout = 1");
     CU_ASSERT_EQUAL(cfg.winbind_timeout, 1);
     ntlm_config_clear(&cfg);
+    cfg = parse_one("winbind_max_inflight = 1");
+    CU_ASSERT_EQUAL(cfg.winbind_max_inflight, 1);
+    ntlm_config_clear(&cfg);
+    cfg = parse_one("winbind_max_inflight = 1024");
+    CU_ASSERT_EQUAL(cfg.winbind_max_inflight, 1024);
+    ntlm_config_clear(&cfg);
     cfg = parse_one("winbind = No");
     CU_ASSERT_EQUAL(cfg.winbind, NTLM_WINBIND_NO);
     ntlm_config_clear(&cfg);
@@ -344,6 +352,11 @@ test_parse_reads_the_winbind_keys(void)
                       "test.conf:1: winbind_timeout: expected a number of seconds from 1 to 300");
     check_parse_error("winbind_timeout = 2s\n",
                       "test.conf:1: winbind_timeout: expected a number of seconds from 1 to 300");
+    check_parse_error("winbind_max_inflight = 0\n", "test.conf:1: winbind_max_inflight: "
+                                                    "expected a number of logons from 1 to 1024");
+    check_parse_error("winbind_max_inflight = 1025\n",
+                      "test.conf:1: winbind_max_inflight: expected a number of logons from 1 to "
+                      "1024");
 }
 
 #define DOMAINS_ERROR                                                                              \

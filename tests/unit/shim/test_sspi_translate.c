@@ -146,6 +146,9 @@ test_ntlm_domain_minor_codes_name_no_authority(void)
     CU_ASSERT_EQUAL(sspi_status_from_gss(GSS_S_FAILURE, SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT,
                                          SSPI_CALL_ACCEPT),
                     SEC_E_NO_AUTHENTICATING_AUTHORITY);
+    CU_ASSERT_EQUAL(sspi_status_from_gss(GSS_S_FAILURE, SSPIGSS_NTLM_MINOR_DOMAIN_BUSY,
+                                         SSPI_CALL_ACCEPT_FINAL),
+                    SEC_E_NO_AUTHENTICATING_AUTHORITY);
     /* Any other minor of the module leaves the major's meaning: a failed logon. */
     CU_ASSERT_EQUAL(sspi_status_from_gss(GSS_S_DEFECTIVE_CREDENTIAL,
                                          SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT + 1,
