@@ -1,0 +1,244 @@
+/*
+ * bench_scale: raw NTLM handshakes/s in one process with 1 and 2 threads, ours with account
+ * lockout on (lockout_threshold = 10, the shared table in state_dir) and off
+ * (lockout_threshold = 0), and gss-ntlmssp (which has no lockout) with 1 and 2 threads, all in
+ * one run. Each figure is a child process with one module loaded (as bench_gss does); the
+ * variants alternate, their order rotating per repetition, and every ratio is the median of
+ * the ratios within each repetition. Rates are wall-clock handshakes/s over all threads: CPU
+ * time would hide exactly the contention this looks for. See docs/performance.md.
+ *
+ *   bench_scale [--reps N] [--seconds S]
+ *   bench_scale run THREADS SECONDS     (the child: prints "value HANDSHAKES_PER_S")
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench_peers.h"
+#include "bench_util.h"
+
+#define MAX_REPS 51
+#define MAX_THREADS 16
+
+struct worker {
+    pthread_t thread;
+    double seconds;
+    unsigned long ops;
+    int failed;
+};
+
+static int
+handshake(struct bench_peers *p)
+{
+    gss_ctx_id_t ictx = GSS_C_NO_CONTEXT, actx = GSS_C_NO_CONTEXT;
+    OM_uint32 min;
+    int ret = bench_establish(p, p->target, &ictx, &actx);
+
+    gss_delete_sec_context(&min, &ictx, GSS_C_NO_BUFFER);
+    gss_delete_sec_context(&min, &actx, GSS_C_NO_BUFFER);
+    return ret;
+}
+
+/* One client and one server per thread, as a threaded server has per connection. */
+static void *
+worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct bench_peers p;
+    double end;
+
+    if (bench_peers_setup(&p, false) != 0 || handshake(&p) != 0) {
+        w->failed = 1;
+        return NULL;
+    }
+    end = bench_now_wall() + w->seconds;
+    while (bench_now_wall() < end) {
+        if (handshake(&p) != 0) {
+            w->failed = 1;
+            break;
+        }
+        w->ops++;
+    }
+    bench_peers_free(&p);
+    return NULL;
+}
+
+static int
+child_run(int threads, double seconds)
+{
+    struct worker w[MAX_THREADS] = {0};
+    unsigned long ops = 0;
+    double start, wall;
+    int i, failed = 0;
+
+    if (threads < 1 || threads > MAX_THREADS)
+        return 2;
+    start = bench_now_wall();
+    for (i = 0; i < threads; i++) {
+        w[i].seconds = seconds;
+        pthread_create(&w[i].thread, NULL, worker_main, &w[i]);
+    }
+    for (i = 0; i < threads; i++) {
+        pthread_join(w[i].thread, NULL);
+        ops += w[i].ops;
+        failed |= w[i].failed;
+    }
+    wall = bench_now_wall() - start;
+    if (failed)
+        return 1;
+    printf("value %.3f\n", (double)ops / wall);
+    return 0;
+}
+
+enum variant { ON1, OFF1, ON2, OFF2, GSS1, GSS2, VARIANTS };
+static const char *const variant_names[VARIANTS] = {
+    "ours_lockout_on_1_thread",   "ours_lockout_off_1_thread", "ours_lockout_on_2_threads",
+    "ours_lockout_off_2_threads", "gss-ntlmssp_1_thread",      "gss-ntlmssp_2_threads"};
+
+static struct bench_world world;
+static char self[512], nolockout_conf[400];
+static int failed_runs;
+
+static double
+run_variant(enum variant v, double seconds)
+{
+    char mech_env[400], conf_env[500], secs[32], out[1024];
+    const char *env[3] = {mech_env, conf_env, NULL};
+    bool ours = v != GSS1 && v != GSS2;
+    bool lockout = v == ON1 || v == ON2;
+    char *argv[5];
+    int status;
+
+    snprintf(mech_env, sizeof(mech_env), "GSS_MECH_CONFIG=%s",
+             ours ? world.ours_conf : world.incumbent_conf);
+    snprintf(conf_env, sizeof(conf_env), "SSPIGSS_NTLM_CONFIG=%s",
+             lockout || !ours ? world.ntlm_conf : nolockout_conf);
+    snprintf(secs, sizeof(secs), "%.3f", seconds);
+    argv[0] = self;
+    argv[1] = "run";
+    argv[2] = v == ON1 || v == OFF1 || v == GSS1 ? "1" : "2";
+    argv[3] = secs;
+    argv[4] = NULL;
+    status = bench_child(argv, env, out, sizeof(out));
+    if (status != 0) {
+        fprintf(stderr, "bench_scale: %s: exit status %d\n", variant_names[v], status);
+        failed_runs++;
+        return NAN;
+    }
+    return bench_field(out, "value");
+}
+
+static double
+median_of(const double *v, int n)
+{
+    double keep[MAX_REPS];
+    int i, k = 0;
+
+    for (i = 0; i < n; i++) {
+        if (!isnan(v[i]))
+            keep[k++] = v[i];
+    }
+    return bench_median(keep, (size_t)k);
+}
+
+static double
+median_ratio(const double *a, const double *b, int n)
+{
+    double r[MAX_REPS];
+    int i;
+
+    for (i = 0; i < n; i++)
+        r[i] = a[i] / b[i];
+    return median_of(r, n);
+}
+
+static void
+print_load(const char *when)
+{
+    double load[3];
+
+    if (getloadavg(load, 3) == 3)
+        printf("# load average %s: %.2f %.2f %.2f (nproc %ld)\n", when, load[0], load[1], load[2],
+               sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+int
+main(int argc, char **argv)
+{
+    double vals[VARIANTS][MAX_REPS], seconds = 1.0;
+    char module_buf[512], line[700];
+    const char *module, *incumbent;
+    int reps = 5, r, k, v, i;
+    FILE *f;
+
+    if (argc == 4 && strcmp(argv[1], "run") == 0)
+        return child_run(atoi(argv[2]), strtod(argv[3], NULL));
+    for (i = 1; i < argc; i++) {
+        if (i + 1 < argc && strcmp(argv[i], "--reps") == 0)
+            reps = atoi(argv[++i]);
+        else if (i + 1 < argc && strcmp(argv[i], "--seconds") == 0)
+            seconds = strtod(argv[++i], NULL);
+        else {
+            fprintf(stderr, "usage: bench_scale [--reps N] [--seconds S]\n");
+            return 2;
+        }
+    }
+    if (reps < 1 || reps > MAX_REPS || !(seconds > 0))
+        return 2;
+    if (readlink("/proc/self/exe", self, sizeof(self) - 1) <= 0)
+        return 1;
+    module = bench_module_path(module_buf, sizeof(module_buf));
+    incumbent = bench_incumbent_path();
+    if (module == NULL || bench_world_create(&world, module, incumbent, false) != 0)
+        return 1;
+    bench_world_remove_on_signal(&world);
+    /* The same configuration with lockout off; lockout_threshold = 10 is the default on. */
+    snprintf(nolockout_conf, sizeof(nolockout_conf), "%s/ntlm-nolockout.conf", world.dir);
+    snprintf(line, sizeof(line),
+             "netbios_name = TESTHOST\ndns_name = testhost.example\nnetbios_domain = TESTDOM\n"
+             "state_dir = %s\nlockout_threshold = 0\n",
+             world.state_dir);
+    f = fopen(nolockout_conf, "w");
+    if (f == NULL || fputs(line, f) < 0 || fclose(f) != 0) {
+        perror(nolockout_conf);
+        bench_world_remove(&world);
+        return 1;
+    }
+    printf("# bench_scale: %d x %.2f s per figure; ours %s; gss-ntlmssp %s\n", reps, seconds,
+           module, incumbent != NULL ? incumbent : "(not installed)");
+    print_load("before");
+    for (r = 0; r < reps; r++) {
+        for (k = 0; k < VARIANTS; k++) {
+            v = (k + r) % VARIANTS;
+            vals[v][r] = NAN;
+            if ((v != GSS1 && v != GSS2) || incumbent != NULL)
+                vals[v][r] = run_variant((enum variant)v, seconds);
+        }
+    }
+    print_load("after");
+    for (v = 0; v < VARIANTS; v++) {
+        if ((v == GSS1 || v == GSS2) && incumbent == NULL)
+            continue;
+        bench_print("raw_handshakes", variant_names[v], median_of(vals[v], reps), "/s");
+    }
+    bench_print("lockout_on_vs_off", "1_thread", median_ratio(vals[ON1], vals[OFF1], reps), "x");
+    bench_print("lockout_on_vs_off", "2_threads", median_ratio(vals[ON2], vals[OFF2], reps), "x");
+    bench_print("two_threads_vs_one", "ours_lockout_on", median_ratio(vals[ON2], vals[ON1], reps),
+                "x");
+    bench_print("two_threads_vs_one", "ours_lockout_off",
+                median_ratio(vals[OFF2], vals[OFF1], reps), "x");
+    if (incumbent != NULL)
+        bench_print("two_threads_vs_one", "gss-ntlmssp", median_ratio(vals[GSS2], vals[GSS1], reps),
+                    "x");
+    bench_target("lockout_on_vs_off_1_thread", median_ratio(vals[ON1], vals[OFF1], reps), true,
+                 0.9);
+    bench_target("two_threads_vs_one_ours_lockout_on", median_ratio(vals[ON2], vals[ON1], reps),
+                 true, 1.8);
+    bench_print_targets();
+    unlink(nolockout_conf);
+    bench_world_remove(&world);
+    return failed_runs > 0 ? 1 : 0;
+}
