@@ -76,31 +76,6 @@ struct figures {
     double vs_raw[VARIANTS]; /* median of variant/rawcrypto per repetition */
 };
 
-/* The median of the values that are not NAN (failed runs). */
-static double
-median_present(const double *v, int n)
-{
-    double keep[MAX_REPS];
-    int i, k = 0;
-
-    for (i = 0; i < n; i++) {
-        if (!isnan(v[i]))
-            keep[k++] = v[i];
-    }
-    return bench_median(keep, (size_t)k);
-}
-
-static double
-median_ratio(const double *a, const double *b, int n)
-{
-    double r[MAX_REPS];
-    int i;
-
-    for (i = 0; i < n; i++)
-        r[i] = a[i] / b[i];
-    return median_present(r, n);
-}
-
 /*
  * Runs each present variant `reps` times, the order rotating per repetition so that no module
  * always runs first (after the other's caches went cold). Ratios are medians of the ratios
@@ -123,11 +98,11 @@ measure(const char *const *args, const char *const *raw_args, int reps, struct f
         }
     }
     for (v = 0; v < VARIANTS; v++) {
-        f->med[v] = median_present(vals[v], reps);
-        f->first[v] = median_present(firsts[v], reps);
-        f->vs_raw[v] = median_ratio(vals[v], vals[RAWCRYPTO], reps);
+        f->med[v] = bench_median_present(vals[v], reps);
+        f->first[v] = bench_median_present(firsts[v], reps);
+        f->vs_raw[v] = bench_median_ratio(vals[v], vals[RAWCRYPTO], reps);
     }
-    f->vs_incumbent = median_ratio(vals[OURS], vals[INCUMBENT], reps);
+    f->vs_incumbent = bench_median_ratio(vals[OURS], vals[INCUMBENT], reps);
 }
 
 /* name.ours, name.gss-ntlmssp and name.ratio (ours / incumbent). */

@@ -30,6 +30,9 @@ gss_name_t bench_import_target(void);
 int bench_establish(struct bench_peers *p, gss_name_t target, gss_ctx_id_t *ictx,
                     gss_ctx_id_t *actx);
 
+/* One complete handshake towards p->target, both contexts deleted after: 0 or -1. */
+int bench_handshake(struct bench_peers *p);
+
 /* Prints a GSS failure with both status texts. */
 void bench_report_gss(const char *what, OM_uint32 major, OM_uint32 minor);
 

@@ -30,18 +30,6 @@ struct worker {
     int failed;
 };
 
-static int
-handshake(struct bench_peers *p)
-{
-    gss_ctx_id_t ictx = GSS_C_NO_CONTEXT, actx = GSS_C_NO_CONTEXT;
-    OM_uint32 min;
-    int ret = bench_establish(p, p->target, &ictx, &actx);
-
-    gss_delete_sec_context(&min, &ictx, GSS_C_NO_BUFFER);
-    gss_delete_sec_context(&min, &actx, GSS_C_NO_BUFFER);
-    return ret;
-}
-
 /* One client and one server per thread, as a threaded server has per connection. */
 static void *
 worker_main(void *arg)
@@ -50,13 +38,13 @@ worker_main(void *arg)
     struct bench_peers p;
     double end;
 
-    if (bench_peers_setup(&p, false) != 0 || handshake(&p) != 0) {
+    if (bench_peers_setup(&p, false) != 0 || bench_handshake(&p) != 0) {
         w->failed = 1;
         return NULL;
     }
     end = bench_now_wall() + w->seconds;
     while (bench_now_wall() < end) {
-        if (handshake(&p) != 0) {
+        if (bench_handshake(&p) != 0) {
             w->failed = 1;
             break;
         }
@@ -131,30 +119,6 @@ run_variant(enum variant v, double seconds)
     return bench_field(out, "value");
 }
 
-static double
-median_of(const double *v, int n)
-{
-    double keep[MAX_REPS];
-    int i, k = 0;
-
-    for (i = 0; i < n; i++) {
-        if (!isnan(v[i]))
-            keep[k++] = v[i];
-    }
-    return bench_median(keep, (size_t)k);
-}
-
-static double
-median_ratio(const double *a, const double *b, int n)
-{
-    double r[MAX_REPS];
-    int i;
-
-    for (i = 0; i < n; i++)
-        r[i] = a[i] / b[i];
-    return median_of(r, n);
-}
-
 static void
 print_load(const char *when)
 {
@@ -222,21 +186,23 @@ main(int argc, char **argv)
     for (v = 0; v < VARIANTS; v++) {
         if ((v == GSS1 || v == GSS2) && incumbent == NULL)
             continue;
-        bench_print("raw_handshakes", variant_names[v], median_of(vals[v], reps), "/s");
+        bench_print("raw_handshakes", variant_names[v], bench_median_present(vals[v], reps), "/s");
     }
-    bench_print("lockout_on_vs_off", "1_thread", median_ratio(vals[ON1], vals[OFF1], reps), "x");
-    bench_print("lockout_on_vs_off", "2_threads", median_ratio(vals[ON2], vals[OFF2], reps), "x");
-    bench_print("two_threads_vs_one", "ours_lockout_on", median_ratio(vals[ON2], vals[ON1], reps),
+    bench_print("lockout_on_vs_off", "1_thread", bench_median_ratio(vals[ON1], vals[OFF1], reps),
                 "x");
+    bench_print("lockout_on_vs_off", "2_threads", bench_median_ratio(vals[ON2], vals[OFF2], reps),
+                "x");
+    bench_print("two_threads_vs_one", "ours_lockout_on",
+                bench_median_ratio(vals[ON2], vals[ON1], reps), "x");
     bench_print("two_threads_vs_one", "ours_lockout_off",
-                median_ratio(vals[OFF2], vals[OFF1], reps), "x");
+                bench_median_ratio(vals[OFF2], vals[OFF1], reps), "x");
     if (incumbent != NULL)
-        bench_print("two_threads_vs_one", "gss-ntlmssp", median_ratio(vals[GSS2], vals[GSS1], reps),
-                    "x");
-    bench_target("lockout_on_vs_off_1_thread", median_ratio(vals[ON1], vals[OFF1], reps), true,
-                 0.9);
-    bench_target("two_threads_vs_one_ours_lockout_on", median_ratio(vals[ON2], vals[ON1], reps),
-                 true, 1.8);
+        bench_print("two_threads_vs_one", "gss-ntlmssp",
+                    bench_median_ratio(vals[GSS2], vals[GSS1], reps), "x");
+    bench_target("lockout_on_vs_off_1_thread", bench_median_ratio(vals[ON1], vals[OFF1], reps),
+                 true, 0.9);
+    bench_target("two_threads_vs_one_ours_lockout_on",
+                 bench_median_ratio(vals[ON2], vals[ON1], reps), true, 1.8);
     bench_print_targets();
     unlink(nolockout_conf);
     bench_world_remove(&world);

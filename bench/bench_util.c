@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <libgen.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,6 +279,82 @@ bench_median(double *v, size_t n)
         return NAN;
     qsort(v, n, sizeof(*v), cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double
+bench_median_present(const double *v, int n)
+{
+    double keep[256];
+    int i, k = 0;
+
+    for (i = 0; i < n && k < (int)(sizeof(keep) / sizeof(keep[0])); i++) {
+        if (!isnan(v[i]))
+            keep[k++] = v[i];
+    }
+    return k > 0 ? bench_median(keep, (size_t)k) : NAN;
+}
+
+double
+bench_median_ratio(const double *a, const double *b, int n)
+{
+    double r[256];
+    int i;
+
+    for (i = 0; i < n && i < (int)(sizeof(r) / sizeof(r[0])); i++)
+        r[i] = a[i] / b[i];
+    return bench_median_present(r, i);
+}
+
+double
+bench_quantile(const double *sorted, long n, double q)
+{
+    long k = (long)ceil(q * (double)n) - 1;
+
+    return sorted[k < 0 ? 0 : k];
+}
+
+struct latency_run {
+    bench_op op;
+    void *arg;
+    long total;
+    atomic_long *next, *failed;
+    double *latency;
+};
+
+static void *
+latency_thread(void *arg)
+{
+    struct latency_run *r = arg;
+    double start;
+    long k;
+
+    while ((k = atomic_fetch_add(r->next, 1)) < r->total) {
+        start = bench_now_wall();
+        if (r->op(r->arg) != 0)
+            atomic_fetch_add(r->failed, 1);
+        r->latency[k] = bench_now_wall() - start;
+    }
+    return NULL;
+}
+
+long
+bench_latency_run(int threads, long total, bench_op op, void *const *args, double *latency)
+{
+    struct latency_run runs[64];
+    pthread_t ids[64];
+    atomic_long next = 0, failed = 0;
+    int t;
+
+    if (threads > 64)
+        threads = 64;
+    for (t = 0; t < threads; t++) {
+        runs[t] = (struct latency_run){op, args[t], total, &next, &failed, latency};
+        pthread_create(&ids[t], NULL, latency_thread, &runs[t]);
+    }
+    for (t = 0; t < threads; t++)
+        pthread_join(ids[t], NULL);
+    bench_median(latency, (size_t)total); /* sorts */
+    return atomic_load(&failed);
 }
 
 int

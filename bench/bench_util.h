@@ -51,6 +51,18 @@ double bench_rate(const struct bench_timing *t);
 double bench_now_wall(void);
 
 double bench_median(double *v, size_t n);
+/* The median of the values that are not NAN (failed runs), or NAN when there is none. */
+double bench_median_present(const double *v, int n);
+/* The median of the ratios a[i] / b[i]: ratios taken within each repetition. */
+double bench_median_ratio(const double *a, const double *b, int n);
+/* The q-quantile (nearest rank) of n sorted values. */
+double bench_quantile(const double *sorted, long n, double q);
+
+/*
+ * Runs op(args[t]) from `threads` threads until `total` operations ran in all, the wall time of
+ * operation k in latency[k] (sorted on return). Returns how many failed.
+ */
+long bench_latency_run(int threads, long total, bench_op op, void *const *args, double *latency);
 
 /* Runs argv (argv[0] the program) with extra environment NAME=VALUE strings, returns its
  * exit status (-1 when it could not run) and its standard output in out. */
