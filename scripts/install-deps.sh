@@ -9,7 +9,7 @@ test="gss-ntlmssp valgrind krb5-kdc krb5-admin-server krb5-user curl apache2
 libapache2-mod-auth-gssapi winbind python3-requests-ntlm python3-ntlm-auth python3-gssapi python3-impacket clang
 man-db samba samba-ad-dc samba-ad-provision samba-dsdb-modules iproute2 util-linux
 default-jdk-headless libhttpclient-java golang-go golang-github-azure-go-ntlmssp-dev
-heimdal-multidev"
+heimdal-multidev gnuplot-nox"
 # Plus libFuzzer's runtime, libclang-rt-N-dev for the clang-N that the release's "clang" is
 # (14 on Debian 12, 19 on Debian 13): the name is read from clang's dependencies, not guessed.
 
