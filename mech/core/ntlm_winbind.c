@@ -436,13 +436,14 @@ pool_reset_in_child(void)
 {
     pthread_condattr_t attr;
 
-    pthread_mutex_init(&pool.lock, NULL);
+    /* The forking thread took the lock in pool_lock_for_fork; it is this process's only one. */
+    pool.head = pool.tail = NULL;
+    pool.queued = pool.inflight = pool.workers = pool.idle = 0;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&pool.work, &attr);
     pthread_condattr_destroy(&attr);
-    pool.head = pool.tail = NULL;
-    pool.queued = pool.inflight = pool.workers = pool.idle = 0;
+    pthread_mutex_unlock(&pool.lock);
 }
 
 /*

@@ -3,7 +3,8 @@
  * place that accepts connections and reads nothing back. A logon must give up after its
  * timeout, and once winbind_max_inflight logons wait for that winbindd the next one must be
  * refused at once (NTLM_ERR_DOMAIN_BUSY) instead of queueing yet another thread and
- * connection; when winbindd goes away the waiting ones end and the bound is free again.
+ * connection; when winbindd goes away the waiting ones end and the bound is free again. A
+ * child forked at the bound starts with nothing in flight.
  *
  * libwbclient connects to its compile-time directory (Samba 4.17: /run/samba/winbindd, see
  * tests/lib/samba_dc.sh) and ignores WINBINDD_SOCKET_DIR, so the suite puts its socket there in a
@@ -21,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ntlm_errors.h"
@@ -120,6 +122,30 @@ logon(unsigned timeout, unsigned max_inflight)
     return ret;
 }
 
+/* logon() in a child process; its result, or 0 when the child did not exit normally. */
+static uint32_t
+forked_logon(unsigned timeout, unsigned max_inflight)
+{
+    int fds[2], status;
+    uint32_t ret = 0;
+    pid_t pid;
+
+    if (pipe(fds) != 0)
+        return 0;
+    pid = fork();
+    if (pid == 0) {
+        ret = logon(timeout, max_inflight);
+        _exit(write(fds[1], &ret, sizeof(ret)) == sizeof(ret) ? 0 : 1);
+    }
+    close(fds[1]);
+    if (pid < 0 || read(fds[0], &ret, sizeof(ret)) != sizeof(ret))
+        ret = 0;
+    close(fds[0]);
+    if (pid > 0)
+        waitpid(pid, &status, 0);
+    return ret;
+}
+
 static unsigned
 accepted(void)
 {
@@ -154,6 +180,9 @@ test_logons_beyond_the_inflight_bound_are_refused_until_winbindd_lets_go(void)
     /* A larger bound lets one more through, to wait like the others. */
     CU_ASSERT_EQUAL(logon(1, 3), NTLM_ERR_DOMAIN_TIMEOUT);
     CU_ASSERT_EQUAL(logon(1, 3), NTLM_ERR_DOMAIN_BUSY);
+    /* A child of a process at its bound (a server forking workers) has none of its parent's
+     * logons in flight, nor their worker threads: it asks winbindd, and waits like them. */
+    CU_ASSERT_EQUAL(forked_logon(1, 3), NTLM_ERR_DOMAIN_TIMEOUT);
     silent_stop();
     /* The abandoned workers end as soon as libwbclient sees the socket gone. */
     for (tries = 0; tries < 100; tries++) {
