@@ -213,7 +213,7 @@ private_run_dir(const char **why)
         return -1;
     }
     /* Without a private /, the tmpfs would show through to the host's namespace. */
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0) {
         *why = "cannot make / private in the mount namespace (a chroot without a mount point?)";
         return -1;
     }
