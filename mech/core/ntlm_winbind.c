@@ -228,12 +228,12 @@ take_answer(const struct logon_job *job, const struct wbcAuthUserInfo *info,
             struct ntlm_domain_user *out)
 {
     memcpy(out->session_base_key, info->user_session_key, 16);
-    out->user =
-        strdup(info->account_name != NULL && info->account_name[0] != '\0' ? info->account_name
-                                                                           : job->user);
-    out->domain =
-        strdup(info->domain_name != NULL && info->domain_name[0] != '\0' ? info->domain_name
-                                                                         : job->domain);
+    out->user = strdup(info->account_name != NULL && info->account_name[0] != '\0'
+                           ? info->account_name
+                           : job->user);
+    out->domain = strdup(info->domain_name != NULL && info->domain_name[0] != '\0'
+                             ? info->domain_name
+                             : job->domain);
     out->sids = sid_list(info);
     if (out->user == NULL || out->domain == NULL || out->sids == NULL)
         return NTLM_ERR_NOMEM;
@@ -300,8 +300,8 @@ ask_winbindd(struct logon_job *job)
     err = wbcCtxAuthenticateUserEx(wb, &params, &info, &error);
     if (err == WBC_ERR_SUCCESS) {
         ret = take_answer(job, info, &job->result);
-        ntlm_debug("winbind: logon of \"%s\" in \"%s\" validated, %u SIDs", job->user, job->domain,
-                   (unsigned)info->num_sids);
+        ntlm_debug("winbind: logon of \"%s\" in \"%s\" validated, %u SIDs", job->user,
+                   job->domain, (unsigned)info->num_sids);
     } else if (err == WBC_ERR_AUTH_ERROR && error != NULL) {
         ret = error_from_nt_status(error->nt_status);
         ntlm_debug("winbind: logon of \"%s\" in \"%s\" refused: %s (0x%08x) %s", job->user,
