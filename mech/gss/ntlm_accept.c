@@ -42,59 +42,6 @@
 
 static const struct ntlm_version our_version = {6, 1, 7601, 15};
 
-/* Major status for an internal error of the acceptor. */
-static OM_uint32
-accept_major(uint32_t ret)
-{
-    switch (ret) {
-    case NTLM_ERR_NOMEM:
-    case NTLM_ERR_CRYPTO:
-    case NTLM_ERR_CONFIG:
-    case NTLM_ERR_USERDB_UNREADABLE:
-    case NTLM_ERR_USERDB_SYNTAX:
-    case NTLM_ERR_USERDB_NONE:
-    case NTLM_ERR_USERDB_PERMISSIONS:
-    case NTLM_ERR_DOMAIN_UNAVAILABLE:
-    case NTLM_ERR_DOMAIN_TIMEOUT:
-    case NTLM_ERR_DOMAIN_BUSY:
-    case NTLM_ERR_DOMAIN_UNSUPPORTED:
-    case NTLM_ERR_LOCKOUT_STATE:
-        return GSS_S_FAILURE;
-    case NTLM_ERR_UNKNOWN_USER:
-    case NTLM_ERR_WRONG_PASSWORD:
-    case NTLM_ERR_ACCOUNT_DISABLED:
-    case NTLM_ERR_ACCOUNT_EXPIRED:
-    case NTLM_ERR_PASSWORD_EXPIRED:
-    case NTLM_ERR_ACCOUNT_LOCKED:
-    case NTLM_ERR_ACCOUNT_RESTRICTED:
-    case NTLM_ERR_DOMAIN_REFUSED:
-    /* No account has such a name, as for an unknown user. */
-    case NTLM_ERR_BAD_ACCOUNT_NAME:
-    case NTLM_ERR_LOCKED_OUT:
-    case NTLM_ERR_NTLMV1_DISABLED:
-    case NTLM_ERR_LM_DISABLED:
-    case NTLM_ERR_ANONYMOUS_DISABLED:
-    /* A response that is stale or already spent proves nothing about its sender. */
-    case NTLM_ERR_TIMESTAMP_SKEW:
-    case NTLM_ERR_REPLAYED_RESPONSE:
-    /* A reflected response is the victim's, not its sender's. */
-    case NTLM_ERR_REFLECTED:
-        return GSS_S_DEFECTIVE_CREDENTIAL;
-    case NTLM_ERR_CB_MISMATCH:
-    case NTLM_ERR_CB_MISSING:
-    case NTLM_ERR_CB_ADDRESSES:
-    /* The target name is Extended Protection's service binding, as the hash is its channel
-     * binding: both fail as bindings do. */
-    case NTLM_ERR_TARGET_MISMATCH:
-    case NTLM_ERR_TARGET_MISSING:
-        return GSS_S_BAD_BINDINGS;
-    case NTLM_ERR_OUT_OF_ORDER:
-        return GSS_S_FAILURE;
-    default:
-        return GSS_S_DEFECTIVE_TOKEN;
-    }
-}
-
 static uint32_t
 build_challenge(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
                 const struct ntlm_negotiate *neg)
@@ -831,7 +778,7 @@ negotiate_leg(OM_uint32 *minor, struct ntlm_ctx *ctx, const struct ntlm_settings
     ret = accept_negotiate(ctx, settings, cred, input);
     if (ret) {
         ntlm_debug("accept: NEGOTIATE step failed: %s", ntlm_error_message(ret));
-        return ntlm_gss_error(minor, accept_major(ret), ret);
+        return ntlm_gss_step_error(minor, ret, false);
     }
     major = ntlm_gss_buffer_set(minor, output, ctx->challenge_msg.data, ctx->challenge_msg.len);
     if (major != GSS_S_COMPLETE)
@@ -892,7 +839,7 @@ ntlm_accept_step(OM_uint32 *minor, const struct ntlm_settings *settings, gss_ctx
     }
     if (ctx->stage == NTLM_STAGE_FAILED) {
         ntlm_debug("accept: token for a context whose exchange failed (only a NEGOTIATE restarts)");
-        return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_EXCHANGE_FAILED);
+        return ntlm_gss_step_error(minor, NTLM_ERR_EXCHANGE_FAILED, false);
     }
     if (ctx->stage != NTLM_STAGE_ACCEPT_WAIT_AUTHENTICATE) {
         ntlm_debug("accept: token for a context that expects none");
@@ -902,7 +849,7 @@ ntlm_accept_step(OM_uint32 *minor, const struct ntlm_settings *settings, gss_ctx
     if (ret) {
         ntlm_debug("accept: AUTHENTICATE step failed: %s", ntlm_error_message(ret));
         ntlm_ctx_fail(ctx);
-        return ntlm_gss_error(minor, accept_major(ret), ret);
+        return ntlm_gss_step_error(minor, ret, false);
     }
     if (src_name != NULL) {
         ret = ntlm_name_copy(ctx->src_name, &name);
@@ -958,7 +905,7 @@ ntlm_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_cred_id
         /* Fail closed: no policy to apply, so no exchange goes on under this file. */
         if (ctx != NULL && ctx->stage != NTLM_STAGE_ESTABLISHED)
             ntlm_ctx_fail(ctx);
-        return ntlm_gss_error(minor, accept_major(ret), ret);
+        return ntlm_gss_step_error(minor, ret, false);
     }
     major = ntlm_accept_step(minor, step.settings, context, cred, input, bindings, src_name, output,
                              ret_flags, time_rec);

@@ -24,6 +24,8 @@ bool ntlm_oid_is_ours(const gss_OID oid);
 bool ntlm_oid_equal(const gss_OID a, const void *der, size_t der_len);
 /* Sets *minor, returns major: the one way GSS-layer code reports an internal error. */
 OM_uint32 ntlm_gss_error(OM_uint32 *minor, OM_uint32 major, uint32_t code);
+/* Sets *minor, returns the major the error table gives code for a failed accept or init step. */
+OM_uint32 ntlm_gss_step_error(OM_uint32 *minor, uint32_t code, bool initiator);
 /* The current settings of env. On NTLM_ERR_CONFIG the file's error ("path:line: reason")
  * is kept for this thread: gss_display_status of that minor shows it after the message. */
 uint32_t ntlm_gss_settings(struct ntlm_env *env, struct ntlm_settings **out);

@@ -26,29 +26,6 @@
 
 static const struct ntlm_version our_version = {6, 1, 7601, 15};
 
-static OM_uint32
-init_major(uint32_t ret)
-{
-    switch (ret) {
-    case NTLM_ERR_NOMEM:
-    case NTLM_ERR_CRYPTO:
-    case NTLM_ERR_CONFIG:
-    case NTLM_ERR_OUT_OF_ORDER:
-        return GSS_S_FAILURE;
-    case NTLM_ERR_NO_USER_CREDS:
-    case NTLM_ERR_WRONG_CRED_USAGE:
-    case NTLM_ERR_USERDB_NONE:
-    case NTLM_ERR_USERDB_UNREADABLE:
-    case NTLM_ERR_USERDB_SYNTAX:
-    case NTLM_ERR_USERDB_PERMISSIONS:
-        return GSS_S_NO_CRED;
-    case NTLM_ERR_CB_ADDRESSES:
-        return GSS_S_BAD_BINDINGS;
-    default:
-        return GSS_S_DEFECTIVE_TOKEN;
-    }
-}
-
 static uint32_t
 copy_cred(const struct ntlm_cred *cred, struct ntlm_cred **out)
 {
@@ -335,7 +312,7 @@ init_step(OM_uint32 *minor, const struct ntlm_settings *settings, gss_cred_id_t 
         if (ret) {
             ntlm_debug("init: NEGOTIATE step failed: %s", ntlm_error_message(ret));
             ntlm_ctx_free(ctx);
-            return ntlm_gss_error(minor, init_major(ret), ret);
+            return ntlm_gss_step_error(minor, ret, true);
         }
         major = ntlm_gss_buffer_set(minor, output, ctx->negotiate_msg.data, ctx->negotiate_msg.len);
         if (major != GSS_S_COMPLETE) {
@@ -347,7 +324,7 @@ init_step(OM_uint32 *minor, const struct ntlm_settings *settings, gss_cred_id_t 
     }
     if (ctx->stage == NTLM_STAGE_FAILED) {
         ntlm_debug("init: token for a context whose exchange failed");
-        return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_EXCHANGE_FAILED);
+        return ntlm_gss_step_error(minor, NTLM_ERR_EXCHANGE_FAILED, true);
     }
     if (ctx->stage != NTLM_STAGE_INIT_WAIT_CHALLENGE)
         return ntlm_gss_error(minor, GSS_S_FAILURE, NTLM_ERR_OUT_OF_ORDER);
@@ -358,7 +335,7 @@ init_step(OM_uint32 *minor, const struct ntlm_settings *settings, gss_cred_id_t 
         /* A failed step ends the exchange: no second CHALLENGE gets an answer. */
         ntlm_debug("init: AUTHENTICATE step failed: %s", ntlm_error_message(ret));
         ntlm_ctx_fail(ctx);
-        return ntlm_gss_error(minor, init_major(ret), ret);
+        return ntlm_gss_step_error(minor, ret, true);
     }
     ctx->ret_flags = ntlm_ctx_gss_flags(ctx->neg_flags, ctx->req_flags);
     ntlm_ctx_established(ctx);
@@ -396,7 +373,7 @@ ntlm_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *co
         output->value = NULL;
         if (ctx != NULL)
             ntlm_ctx_fail((struct ntlm_ctx *)ctx);
-        return ntlm_gss_error(minor, init_major(ret), ret);
+        return ntlm_gss_step_error(minor, ret, true);
     }
     major = init_step(minor, step.settings, cred, context, target, req_flags, bindings, input,
                       actual_mech, output, ret_flags, time_rec);

@@ -91,6 +91,28 @@ ntlm_gss_default_env(struct ntlm_env **out)
 }
 
 OM_uint32
+ntlm_gss_step_error(OM_uint32 *minor, uint32_t code, bool initiator)
+{
+    *minor = code;
+    /* No default: a new enum ntlm_major without its GSS major is a -Wswitch warning. */
+    switch (ntlm_error_major(code, initiator)) {
+    case NTLM_MAJOR_FAILURE:
+        return GSS_S_FAILURE;
+    case NTLM_MAJOR_DEFECTIVE_TOKEN:
+        return GSS_S_DEFECTIVE_TOKEN;
+    case NTLM_MAJOR_DEFECTIVE_CREDENTIAL:
+        return GSS_S_DEFECTIVE_CREDENTIAL;
+    case NTLM_MAJOR_NO_CRED:
+        return GSS_S_NO_CRED;
+    case NTLM_MAJOR_BAD_BINDINGS:
+        return GSS_S_BAD_BINDINGS;
+    case NTLM_MAJOR_COUNT:
+        break;
+    }
+    return GSS_S_FAILURE;
+}
+
+OM_uint32
 ntlm_gss_buffer_set(OM_uint32 *minor, gss_buffer_t out, const void *data, size_t len)
 {
     /* One spare byte keeps textual results NUL-terminated for careless callers. */

@@ -1013,6 +1013,29 @@ test_initiator_refuses_a_challenge_after_a_failed_one(void)
     gss_release_cred(&min, &cred);
 }
 
+/* RFC 2743 2.2.2: a credential that cannot accept is GSS_S_NO_CRED, as init reports its twin. */
+static void
+test_accept_with_an_initiator_only_credential_is_no_cred(void)
+{
+    gss_cred_id_t cred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
+    gss_buffer_desc neg = GSS_C_EMPTY_BUFFER, chal = GSS_C_EMPTY_BUFFER;
+    gss_ctx_id_t ictx = GSS_C_NO_CONTEXT, actx = GSS_C_NO_CONTEXT;
+    OM_uint32 maj, min;
+
+    maj = init_step(GSS_C_NO_CREDENTIAL, &ictx, GSS_C_INTEG_FLAG, GSS_C_NO_BUFFER, &neg, &min);
+    CU_ASSERT_EQUAL_FATAL(maj, GSS_S_CONTINUE_NEEDED);
+    maj = gss_accept_sec_context(&min, &actx, cred, &neg, GSS_C_NO_CHANNEL_BINDINGS, NULL, NULL,
+                                 &chal, NULL, NULL, NULL);
+    CU_ASSERT_EQUAL(maj, GSS_S_NO_CRED);
+    check_minor_starts(min, "credential cannot be used in this role");
+    CU_ASSERT_EQUAL(chal.length, 0);
+    gss_release_buffer(&min, &neg);
+    gss_release_buffer(&min, &chal);
+    gss_delete_sec_context(&min, &ictx, GSS_C_NO_BUFFER);
+    gss_delete_sec_context(&min, &actx, GSS_C_NO_BUFFER);
+    gss_release_cred(&min, &cred);
+}
+
 static CU_TestInfo tests[] = {
     {"NEGOTIATE asks for signing and sealing only when requested",
      test_negotiate_asks_for_signing_and_sealing_only_when_requested},
@@ -1061,6 +1084,8 @@ static CU_TestInfo tests[] = {
      test_fresh_negotiate_after_a_failure_restarts_and_the_right_password_logs_in},
     {"the initiator refuses a CHALLENGE after a failed one",
      test_initiator_refuses_a_challenge_after_a_failed_one},
+    {"accept with an initiator-only credential is NO_CRED",
+     test_accept_with_an_initiator_only_credential_is_no_cred},
     CU_TEST_INFO_NULL,
 };
 
