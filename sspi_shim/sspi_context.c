@@ -204,117 +204,160 @@ finish(struct sspi_ctx *ctx, OM_uint32 time_rec, PTimeStamp ptsExpiry)
         sspi_timestamp_in(time_rec, ptsExpiry);
 }
 
+/* One call of InitializeSecurityContext or AcceptSecurityContext, as context_step runs it. */
+struct step {
+    struct sspi_ctx *ctx;
+    const char *target; /* initiator: the SPN as UTF-8, or NULL */
+    ULONG req;          /* ISC_REQ_* or ASC_REQ_* */
+    bool first;         /* no context handle yet */
+    bool final_leg;     /* initiator: SPNEGO's last token, which brings no token back */
+    gss_buffer_desc in; /* the caller's token, empty on the initiator's first call */
+    gss_channel_bindings_t cb;
+    gss_buffer_desc out;
+    OM_uint32 major, minor, ret_flags, time_rec;
+    gss_name_t peer;         /* acceptor: the client, until the context keeps it */
+    gss_cred_id_t delegated; /* acceptor: the client's delegated credential, likewise */
+    bool complete;           /* complete for the caller (SEC_E_OK) */
+};
+
+/*
+ * What tells InitializeSecurityContext from AcceptSecurityContext. context_step is the one
+ * sequence both follow; every difference between them is a field here.
+ */
+struct role {
+    bool initiator;
+    ULONG allocate_flag;  /* ISC_REQ_ALLOCATE_MEMORY, ASC_REQ_ALLOCATE_MEMORY */
+    ULONG allocated_attr; /* ISC_RET_ALLOCATED_MEMORY, ASC_RET_ALLOCATED_MEMORY */
+    ULONG enforced;       /* requirements a complete context must meet */
+    /*
+     * Windows' client wants a token buffer before it does anything: SEC_E_BUFFER_TOO_SMALL
+     * without one, SEC_E_INTERNAL_ERROR for a sized one with no memory behind it (Wine's ntlm.c
+     * runClient; msv1_0 main.c checks the size first, then the pointer). The acceptor needs one
+     * only when a token must go out (Windows takes pOutput = NULL on the last NTLM leg).
+     */
+    bool output_needed_first;
+    /* The acceptor cannot start without the client's token: SEC_E_INVALID_TOKEN. */
+    bool input_needed;
+    /*
+     * The first call's token does not fit the caller's buffer (SEC_E_BUFFER_TOO_SMALL): the
+     * initiator leaves nothing behind, as Windows' client does, and the caller starts again;
+     * the acceptor keeps the context and the token, handed out when the caller retries with
+     * the new handle, as Windows' server does. On later calls both keep the token (deliver).
+     */
+    bool first_short_buffer_keeps_context;
+    enum sspi_call first_call, later_call; /* for sspi_status_from_gss_in */
+    /* Checks the first call's inputs and fills the new context (target, package). */
+    SECURITY_STATUS (*start)(struct step *s);
+    /* The GSS call: gss_init_sec_context or gss_accept_sec_context, on s->ctx. */
+    OM_uint32 (*gss_call)(struct step *s, gss_buffer_t in);
+    /* After a GSS step that did not fail: what the context keeps; sets s->complete. */
+    SECURITY_STATUS (*absorb)(struct step *s);
+    /* The ISC_RET_* or ASC_RET_* flags the call reports. */
+    ULONG (*attrs)(const struct step *s);
+};
+
 static SECURITY_STATUS
-initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, ULONG fContextReq,
-           ULONG TargetDataRep, PSecBufferDesc pInput, PCtxtHandle phNewContext,
-           PSecBufferDesc pOutput, ULONG *pfContextAttr, PTimeStamp ptsExpiry)
+context_step(const struct role *role, PCredHandle phCredential, PCtxtHandle phContext,
+             const char *target, ULONG fContextReq, ULONG TargetDataRep, PSecBufferDesc pInput,
+             PCtxtHandle phNewContext, PSecBufferDesc pOutput, ULONG *pfContextAttr,
+             PTimeStamp ptsExpiry)
 {
-    bool allocate = fContextReq & ISC_REQ_ALLOCATE_MEMORY, first = phContext == NULL;
+    bool allocate = fContextReq & role->allocate_flag, adapted;
+    struct step s = {.target = target, .req = fContextReq, .first = phContext == NULL};
     struct gss_channel_bindings_struct cb;
-    gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
-    struct sspi_ctx *ctx = NULL;
+    gss_buffer_desc adapted_in = GSS_C_EMPTY_BUFFER;
     SecBuffer *token = sspi_find_buffer(pInput, SECBUFFER_TOKEN), *out_token;
     SECURITY_STATUS status;
-    OM_uint32 major, minor, ret_flags = 0, time_rec = 0;
-    gss_buffer_desc adapted_in = GSS_C_EMPTY_BUFFER;
-    bool have_cb, final_leg = false, complete, adapted;
+    OM_uint32 minor;
+    bool have_cb;
 
     if (!data_rep_valid(TargetDataRep) || phNewContext == NULL)
         return SEC_E_INVALID_PARAMETER;
-    if (!first && resume_context(phContext, true, token != NULL && token->cbBuffer > 0, pOutput,
-                                 allocate, pfContextAttr, &ctx, &status))
+    if (!s.first && resume_context(phContext, role->initiator, token != NULL && token->cbBuffer > 0,
+                                   pOutput, allocate, pfContextAttr, &s.ctx, &status))
         return status;
-    /* SPNEGO's last token brings no token back, so it needs no output buffer. */
-    final_leg = ctx != NULL && ctx->awaiting_final;
+    s.final_leg = s.ctx != NULL && s.ctx->awaiting_final;
     out_token = sspi_find_buffer(pOutput, SECBUFFER_TOKEN);
-    if (out_token == NULL && !final_leg)
-        return SEC_E_BUFFER_TOO_SMALL;
-    /* A sized token buffer with no memory behind it is SEC_E_INTERNAL_ERROR on Windows (Wine's
-     * ntlm.c runClient; msv1_0 main.c checks the size first, then the pointer). */
-    if (out_token != NULL && !allocate && out_token->pvBuffer == NULL && out_token->cbBuffer > 0)
-        return SEC_E_INTERNAL_ERROR;
+    if (role->output_needed_first && !s.final_leg) {
+        if (out_token == NULL)
+            return SEC_E_BUFFER_TOO_SMALL;
+        if (!allocate && out_token->pvBuffer == NULL && out_token->cbBuffer > 0)
+            return SEC_E_INTERNAL_ERROR;
+    }
+    if (role->input_needed && (token == NULL || token->pvBuffer == NULL))
+        return SEC_E_INVALID_TOKEN;
+    if (token != NULL)
+        s.in = (gss_buffer_desc){token->cbBuffer, token->pvBuffer};
     status = sspi_channel_bindings(pInput, &cb, &have_cb);
     if (status != SEC_E_OK)
         return status;
-    if (first) {
-        status = new_context(phCredential, true, fContextReq, &ctx);
+    s.cb = have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS;
+    if (s.first) {
+        status = new_context(phCredential, role->initiator, fContextReq, &s.ctx);
         if (status != SEC_E_OK)
             return status;
-        status = import_target(target, &ctx->target);
-        if (status == SEC_E_OK && target == NULL && ctx->pkg->id == SSPI_PKG_KERBEROS)
-            status = SEC_E_TARGET_UNKNOWN;
+        status = role->start(&s);
         if (status != SEC_E_OK)
             goto done;
     }
-    if (token != NULL)
-        in = (gss_buffer_desc){token->cbBuffer, token->pvBuffer};
-    /* The acceptor's negTokenResp, re-tagged for a library with MIT ticket 9183's bug. */
-    adapted = !first && ctx->pkg->id == SSPI_PKG_NEGOTIATE &&
-              sspi_spnego_adapt(GSS_C_NO_CREDENTIAL, &in, &adapted_in);
-    major =
-        gss_init_sec_context(&minor, ctx->cred->gss, &ctx->gss, ctx->target, ctx->pkg->mech,
-                             sspi_isc_req_to_gss(fContextReq), GSS_C_INDEFINITE,
-                             have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS, adapted ? &adapted_in : &in,
-                             &ctx->mech, &out, &ret_flags, &time_rec);
+    /* The peer's negTokenResp, re-tagged for a library with MIT ticket 9183's bug. */
+    adapted =
+        !s.first && s.ctx->pkg->id == SSPI_PKG_NEGOTIATE &&
+        sspi_spnego_adapt(role->initiator ? GSS_C_NO_CREDENTIAL : sspi_cred_for_accept(s.ctx->cred),
+                          &s.in, &adapted_in);
+    s.major = role->gss_call(&s, adapted ? &adapted_in : &s.in);
     free(adapted_in.value);
-    if (GSS_ERROR(major) || (final_leg && major != GSS_S_COMPLETE)) {
+    if (GSS_ERROR(s.major) || (s.final_leg && s.major != GSS_S_COMPLETE)) {
         /* Translated before the release, which would overwrite the minor code. */
-        status = GSS_ERROR(major)
-                     ? sspi_status_from_gss_in(major, minor, SSPI_CALL_INITIATE, ctx->pkg->mech)
+        status = GSS_ERROR(s.major)
+                     ? sspi_status_from_gss_in(s.major, s.minor,
+                                               s.first ? role->first_call : role->later_call,
+                                               s.ctx->pkg->mech)
                      : SEC_E_INVALID_TOKEN;
-        if (major == GSS_S_DEFECTIVE_TOKEN && !adapted && ctx->pkg->id == SSPI_PKG_NEGOTIATE &&
-            sspi_spnego_failure_is_9183(&in))
+        if (s.major == GSS_S_DEFECTIVE_TOKEN && !adapted && s.ctx->pkg->id == SSPI_PKG_NEGOTIATE &&
+            sspi_spnego_failure_is_9183(&s.in))
             status = SPNEGO_MIC_9183_STATUS;
-        gss_release_buffer(&minor, &out);
         /* An acceptor's last token that does not verify leaves nothing usable behind. */
-        if (final_leg)
-            ctx->established = ctx->awaiting_final = false;
+        if (s.final_leg)
+            s.ctx->established = s.ctx->awaiting_final = false;
         goto done;
     }
-    complete = major == GSS_S_COMPLETE;
-    if (!complete && !first && out.length > 0 && only_spnego_final_left(ctx)) {
-        complete = ctx->awaiting_final = true;
-        ctx->mech = sspi_mech_ntlm;
-    }
-    if (major == GSS_S_COMPLETE)
-        ctx->awaiting_final = false;
-    ctx->gss_flags = ret_flags;
-    /* Until the context is complete Windows reports what was asked for (issue 14). */
-    ctx->attrs = sspi_gss_to_isc_ret(ret_flags) |
-                 (complete ? 0 : sspi_isc_ret_requested(fContextReq)) |
-                 (allocate ? ISC_RET_ALLOCATED_MEMORY : 0) |
-                 (fContextReq & ISC_REQ_CONNECTION ? ISC_RET_CONNECTION : 0);
-    /* Windows' NTLM reports the mutual authentication it was asked for, which NTLM cannot give
-     * (Wine's msv1_0 main.c does the same in ntlm_SpInitLsaModeContext). */
-    if ((fContextReq & ISC_REQ_MUTUAL_AUTH) && sspi_ctx_package(ctx)->id == SSPI_PKG_NTLM)
-        ctx->attrs |= ISC_RET_MUTUAL_AUTH;
-    if (complete) {
-        if ((fContextReq & ISC_ENFORCED) & ~ctx->attrs) {
-            gss_release_buffer(&minor, &out);
+    status = role->absorb(&s);
+    if (status != SEC_E_OK)
+        goto done;
+    s.ctx->gss_flags = s.ret_flags;
+    s.ctx->attrs = role->attrs(&s) | (allocate ? role->allocated_attr : 0);
+    if (s.complete) {
+        if ((fContextReq & role->enforced) & ~s.ctx->attrs) {
             status = SEC_E_UNSUPPORTED_FUNCTION;
             goto done;
         }
-        finish(ctx, time_rec, ptsExpiry);
+        finish(s.ctx, s.time_rec, ptsExpiry);
     }
-    /* A first call that cannot hand out its token leaves nothing behind, as on Windows. */
-    status =
-        first ? sspi_deliver_token(pOutput, allocate, &out)
-              : deliver(ctx, pOutput, allocate, &out, complete ? SEC_E_OK : SEC_I_CONTINUE_NEEDED);
-    if (first) {
-        gss_release_buffer(&minor, &out);
+    if (s.first && !role->first_short_buffer_keeps_context) {
+        status = sspi_deliver_token(pOutput, allocate, &s.out);
         if (status == SEC_E_OK)
-            status = complete ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
+            status = s.complete ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
+    } else {
+        status = deliver(s.ctx, pOutput, allocate, &s.out,
+                         s.complete ? SEC_E_OK : SEC_I_CONTINUE_NEEDED);
     }
     if (pfContextAttr != NULL)
-        *pfContextAttr = ctx->attrs;
+        *pfContextAttr = s.ctx->attrs;
 done:
-    if (first) {
-        if (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED)
-            status = sspi_handle_new(SSPI_HANDLE_CONTEXT, ctx, phNewContext) == SEC_E_OK
-                         ? status
-                         : SEC_E_INSUFFICIENT_MEMORY;
-        if (status != SEC_E_OK && status != SEC_I_CONTINUE_NEEDED) {
-            sspi_ctx_free(ctx);
+    gss_release_buffer(&minor, &s.out);
+    gss_release_name(&minor, &s.peer);
+    gss_release_cred(&minor, &s.delegated);
+    if (s.first) {
+        bool keep = status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED ||
+                    (role->first_short_buffer_keeps_context && status == SEC_E_BUFFER_TOO_SMALL);
+
+        if (keep && sspi_handle_new(SSPI_HANDLE_CONTEXT, s.ctx, phNewContext) != SEC_E_OK) {
+            status = SEC_E_INSUFFICIENT_MEMORY;
+            keep = false;
+        }
+        if (!keep) {
+            sspi_ctx_free(s.ctx);
             phNewContext->dwLower = phNewContext->dwUpper = 0;
         }
     } else if (phNewContext != phContext) {
@@ -322,6 +365,73 @@ done:
     }
     return status;
 }
+
+/* The initiator's first call: the target (Kerberos cannot do without one). */
+static SECURITY_STATUS
+initiator_start(struct step *s)
+{
+    SECURITY_STATUS status = import_target(s->target, &s->ctx->target);
+
+    if (status == SEC_E_OK && s->target == NULL && s->ctx->pkg->id == SSPI_PKG_KERBEROS)
+        status = SEC_E_TARGET_UNKNOWN;
+    return status;
+}
+
+static OM_uint32
+initiator_gss_call(struct step *s, gss_buffer_t in)
+{
+    struct sspi_ctx *ctx = s->ctx;
+
+    return gss_init_sec_context(&s->minor, ctx->cred->gss, &ctx->gss, ctx->target, ctx->pkg->mech,
+                                sspi_isc_req_to_gss(s->req), GSS_C_INDEFINITE, s->cb, in,
+                                &ctx->mech, &s->out, &s->ret_flags, &s->time_rec);
+}
+
+static SECURITY_STATUS
+initiator_absorb(struct step *s)
+{
+    struct sspi_ctx *ctx = s->ctx;
+
+    s->complete = s->major == GSS_S_COMPLETE;
+    if (!s->complete && !s->first && s->out.length > 0 && only_spnego_final_left(ctx)) {
+        s->complete = ctx->awaiting_final = true;
+        ctx->mech = sspi_mech_ntlm;
+    }
+    if (s->major == GSS_S_COMPLETE)
+        ctx->awaiting_final = false;
+    return SEC_E_OK;
+}
+
+static ULONG
+initiator_attrs(const struct step *s)
+{
+    /* Until the context is complete Windows reports what was asked for (issue 14). */
+    ULONG attrs = sspi_gss_to_isc_ret(s->ret_flags) |
+                  (s->complete ? 0 : sspi_isc_ret_requested(s->req)) |
+                  (s->req & ISC_REQ_CONNECTION ? ISC_RET_CONNECTION : 0);
+
+    /* Windows' NTLM reports the mutual authentication it was asked for, which NTLM cannot give
+     * (Wine's msv1_0 main.c does the same in ntlm_SpInitLsaModeContext). */
+    if ((s->req & ISC_REQ_MUTUAL_AUTH) && sspi_ctx_package(s->ctx)->id == SSPI_PKG_NTLM)
+        attrs |= ISC_RET_MUTUAL_AUTH;
+    return attrs;
+}
+
+static const struct role initiator = {
+    .initiator = true,
+    .allocate_flag = ISC_REQ_ALLOCATE_MEMORY,
+    .allocated_attr = ISC_RET_ALLOCATED_MEMORY,
+    .enforced = ISC_ENFORCED,
+    .output_needed_first = true,
+    .input_needed = false,
+    .first_short_buffer_keeps_context = false,
+    .first_call = SSPI_CALL_INITIATE,
+    .later_call = SSPI_CALL_INITIATE,
+    .start = initiator_start,
+    .gss_call = initiator_gss_call,
+    .absorb = initiator_absorb,
+    .attrs = initiator_attrs,
+};
 
 SECURITY_STATUS SEC_ENTRY
 InitializeSecurityContextA(PCredHandle phCredential, PCtxtHandle phContext, SEC_CHAR *pszTargetName,
@@ -335,8 +445,8 @@ InitializeSecurityContextA(PCredHandle phCredential, PCtxtHandle phContext, SEC_
     if (pszTargetName != NULL &&
         (target = sspi_utf8_from_ansi(pszTargetName, strlen(pszTargetName))) == NULL)
         return SEC_E_TARGET_UNKNOWN;
-    status = initialize(phCredential, phContext, target, fContextReq, TargetDataRep, pInput,
-                        phNewContext, pOutput, pfContextAttr, ptsExpiry);
+    status = context_step(&initiator, phCredential, phContext, target, fContextReq, TargetDataRep,
+                          pInput, phNewContext, pOutput, pfContextAttr, ptsExpiry);
     free(target);
     return status;
 }
@@ -353,8 +463,8 @@ InitializeSecurityContextW(PCredHandle phCredential, PCtxtHandle phContext,
 
     if (pszTargetName != NULL && (target = sspi_utf8_from_wide(pszTargetName, (size_t)-1)) == NULL)
         return SEC_E_TARGET_UNKNOWN;
-    status = initialize(phCredential, phContext, target, fContextReq, TargetDataRep, pInput,
-                        phNewContext, pOutput, pfContextAttr, ptsExpiry);
+    status = context_step(&initiator, phCredential, phContext, target, fContextReq, TargetDataRep,
+                          pInput, phNewContext, pOutput, pfContextAttr, ptsExpiry);
     free(target);
     return status;
 }
@@ -394,117 +504,80 @@ mech_fits_package(const struct sspi_ctx *ctx)
     return ctx->pkg->id == SSPI_PKG_NEGOTIATE || (actual != NULL && actual->id == ctx->pkg->id);
 }
 
+/* The acceptor's first call: the token must be of the package's mechanism. */
+static SECURITY_STATUS
+acceptor_start(struct step *s)
+{
+    return token_fits_package(s->ctx, &s->in) ? SEC_E_OK : SEC_E_INVALID_TOKEN;
+}
+
+static OM_uint32
+acceptor_gss_call(struct step *s, gss_buffer_t in)
+{
+    struct sspi_ctx *ctx = s->ctx;
+
+    return gss_accept_sec_context(&s->minor, &ctx->gss, sspi_cred_for_accept(ctx->cred), in, s->cb,
+                                  &s->peer, &ctx->mech, &s->out, &s->ret_flags, &s->time_rec,
+                                  &s->delegated);
+}
+
+static SECURITY_STATUS
+acceptor_absorb(struct step *s)
+{
+    struct sspi_ctx *ctx = s->ctx;
+    OM_uint32 minor;
+
+    /* The mechglue names the mechanism once the context is complete. */
+    if (s->major == GSS_S_COMPLETE && !mech_fits_package(ctx))
+        return SEC_E_INVALID_TOKEN;
+    if (s->peer != GSS_C_NO_NAME) {
+        gss_release_name(&minor, &ctx->peer);
+        ctx->peer = s->peer;
+        s->peer = GSS_C_NO_NAME;
+    }
+    if (s->delegated != GSS_C_NO_CREDENTIAL) {
+        gss_release_cred(&minor, &ctx->delegated);
+        ctx->delegated = s->delegated;
+        s->delegated = GSS_C_NO_CREDENTIAL;
+    }
+    if (s->major == GSS_S_CONTINUE_NEEDED)
+        s->ret_flags = intended_flags(ctx);
+    /* Windows gives the expiry only with the final status (finish, on completion). */
+    s->complete = s->major == GSS_S_COMPLETE;
+    return SEC_E_OK;
+}
+
+static ULONG
+acceptor_attrs(const struct step *s)
+{
+    return sspi_gss_to_asc_ret(s->ret_flags) |
+           (s->req & ASC_REQ_CONNECTION ? ASC_RET_CONNECTION : 0) |
+           (s->req & ASC_REQ_EXTENDED_ERROR ? ASC_RET_EXTENDED_ERROR : 0);
+}
+
+static const struct role acceptor = {
+    .initiator = false,
+    .allocate_flag = ASC_REQ_ALLOCATE_MEMORY,
+    .allocated_attr = ASC_RET_ALLOCATED_MEMORY,
+    .enforced = ASC_ENFORCED,
+    .output_needed_first = false,
+    .input_needed = true,
+    .first_short_buffer_keeps_context = true,
+    .first_call = SSPI_CALL_ACCEPT,
+    .later_call = SSPI_CALL_ACCEPT_FINAL,
+    .start = acceptor_start,
+    .gss_call = acceptor_gss_call,
+    .absorb = acceptor_absorb,
+    .attrs = acceptor_attrs,
+};
+
 SECURITY_STATUS SEC_ENTRY
 AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext, PSecBufferDesc pInput,
                       ULONG fContextReq, ULONG TargetDataRep, PCtxtHandle phNewContext,
                       PSecBufferDesc pOutput, ULONG *pfContextAttr, PTimeStamp ptsExpiry)
 {
-    bool allocate = fContextReq & ASC_REQ_ALLOCATE_MEMORY, first = phContext == NULL;
-    struct gss_channel_bindings_struct cb;
-    gss_buffer_desc in, out = GSS_C_EMPTY_BUFFER;
-    gss_name_t peer = GSS_C_NO_NAME;
-    gss_cred_id_t delegated = GSS_C_NO_CREDENTIAL;
-    struct sspi_ctx *ctx = NULL;
-    SecBuffer *token;
-    SECURITY_STATUS status;
-    OM_uint32 major, minor, ret_flags = 0, time_rec = 0;
-    gss_buffer_desc adapted_in = GSS_C_EMPTY_BUFFER;
-    bool have_cb, adapted;
-
-    if (!data_rep_valid(TargetDataRep) || phNewContext == NULL)
-        return SEC_E_INVALID_PARAMETER;
-    if (!first &&
-        resume_context(phContext, false, false, pOutput, allocate, pfContextAttr, &ctx, &status))
-        return status;
-    /* No output buffer is needed until a token must go out (deliver() says so then): Windows
-     * takes pOutput = NULL on the last NTLM leg and reports SEC_E_OK with the ASC_RET flags. */
-    token = sspi_find_buffer(pInput, SECBUFFER_TOKEN);
-    if (token == NULL || token->pvBuffer == NULL)
-        return SEC_E_INVALID_TOKEN;
-    in = (gss_buffer_desc){token->cbBuffer, token->pvBuffer};
-    status = sspi_channel_bindings(pInput, &cb, &have_cb);
-    if (status != SEC_E_OK)
-        return status;
-    if (first) {
-        status = new_context(phCredential, false, fContextReq, &ctx);
-        if (status != SEC_E_OK)
-            return status;
-        if (!token_fits_package(ctx, &in)) {
-            status = SEC_E_INVALID_TOKEN;
-            goto done;
-        }
-    }
-    /* The initiator's negTokenResp, re-tagged for a library with MIT ticket 9183's bug. */
-    adapted = !first && ctx->pkg->id == SSPI_PKG_NEGOTIATE &&
-              sspi_spnego_adapt(sspi_cred_for_accept(ctx->cred), &in, &adapted_in);
-    major = gss_accept_sec_context(&minor, &ctx->gss, sspi_cred_for_accept(ctx->cred),
-                                   adapted ? &adapted_in : &in,
-                                   have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS, &peer, &ctx->mech,
-                                   &out, &ret_flags, &time_rec, &delegated);
-    free(adapted_in.value);
-    if (GSS_ERROR(major)) {
-        /* Translated before the release, which would overwrite the minor code. */
-        status = sspi_status_from_gss_in(
-            major, minor, first ? SSPI_CALL_ACCEPT : SSPI_CALL_ACCEPT_FINAL, ctx->pkg->mech);
-        if (major == GSS_S_DEFECTIVE_TOKEN && !adapted && ctx->pkg->id == SSPI_PKG_NEGOTIATE &&
-            sspi_spnego_failure_is_9183(&in))
-            status = SPNEGO_MIC_9183_STATUS;
-        gss_release_buffer(&minor, &out);
-        goto done;
-    }
-    /* The mechglue names the mechanism once the context is complete. */
-    if (major == GSS_S_COMPLETE && !mech_fits_package(ctx)) {
-        gss_release_buffer(&minor, &out);
-        status = SEC_E_INVALID_TOKEN;
-        goto done;
-    }
-    if (peer != GSS_C_NO_NAME) {
-        gss_release_name(&minor, &ctx->peer);
-        ctx->peer = peer;
-        peer = GSS_C_NO_NAME;
-    }
-    if (delegated != GSS_C_NO_CREDENTIAL) {
-        gss_release_cred(&minor, &ctx->delegated);
-        ctx->delegated = delegated;
-        delegated = GSS_C_NO_CREDENTIAL;
-    }
-    if (major == GSS_S_CONTINUE_NEEDED)
-        ret_flags = intended_flags(ctx);
-    ctx->gss_flags = ret_flags;
-    ctx->attrs = sspi_gss_to_asc_ret(ret_flags) | (allocate ? ASC_RET_ALLOCATED_MEMORY : 0) |
-                 (fContextReq & ASC_REQ_CONNECTION ? ASC_RET_CONNECTION : 0) |
-                 (fContextReq & ASC_REQ_EXTENDED_ERROR ? ASC_RET_EXTENDED_ERROR : 0);
-    if (major == GSS_S_COMPLETE) {
-        if ((fContextReq & ASC_ENFORCED) & ~ctx->attrs) {
-            gss_release_buffer(&minor, &out);
-            status = SEC_E_UNSUPPORTED_FUNCTION;
-            goto done;
-        }
-        /* Windows gives the expiry only with the final status. */
-        finish(ctx, time_rec, ptsExpiry);
-    }
-    status = deliver(ctx, pOutput, allocate, &out,
-                     major == GSS_S_COMPLETE ? SEC_E_OK : SEC_I_CONTINUE_NEEDED);
-    if (pfContextAttr != NULL)
-        *pfContextAttr = ctx->attrs;
-done:
-    gss_release_name(&minor, &peer);
-    gss_release_cred(&minor, &delegated);
-    if (first) {
-        bool keep = status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED ||
-                    status == SEC_E_BUFFER_TOO_SMALL;
-
-        /* A short output buffer keeps the context: the caller retries with its handle. */
-        if (keep && sspi_handle_new(SSPI_HANDLE_CONTEXT, ctx, phNewContext) != SEC_E_OK) {
-            status = SEC_E_INSUFFICIENT_MEMORY;
-            keep = false;
-        }
-        if (!keep)
-            sspi_ctx_free(ctx);
-    } else if (phNewContext != phContext) {
-        *phNewContext = *phContext;
-    }
-    return status;
+    return context_step(&acceptor, phCredential, phContext, NULL, fContextReq, TargetDataRep,
+                        pInput, phNewContext, pOutput, pfContextAttr, ptsExpiry);
 }
 
 SECURITY_STATUS SEC_ENTRY
