@@ -12,6 +12,7 @@
 #include <gssapi/gssapi_ext.h>
 
 #include "sspi_buffers.h"
+#include "sspi_handles.h"
 #include "sspi_objects.h"
 #include "sspi_strings.h"
 #include "sspi_translate.h"
@@ -444,16 +445,12 @@ query_package(const struct sspi_ctx *ctx, ULONG attribute, void *buffer, bool wi
  * SEC_E_INVALID_HANDLE, as the message calls are (and as GSS_S_NO_CONTEXT maps).
  */
 static SECURITY_STATUS
-query(PCtxtHandle phContext, ULONG attribute, void *buffer, bool wide)
+query_context(struct sspi_ctx *ctx, ULONG attribute, void *buffer, bool wide)
 {
-    struct sspi_ctx *ctx = sspi_ctx_from_handle(phContext);
-    bool ready;
+    bool ready = ctx->established;
 
-    if (ctx == NULL)
-        return SEC_E_INVALID_HANDLE;
     if (buffer == NULL)
         return SEC_E_INVALID_PARAMETER;
-    ready = ctx->established;
     switch (attribute) {
     case SECPKG_ATTR_FLAGS:
         ((SecPkgContext_Flags *)buffer)->Flags = ctx->attrs;
@@ -485,6 +482,20 @@ query(PCtxtHandle phContext, ULONG attribute, void *buffer, bool wide)
     }
 }
 
+/* The reference taken keeps the context alive against a concurrent DeleteSecurityContext. */
+static SECURITY_STATUS
+query(PCtxtHandle phContext, ULONG attribute, void *buffer, bool wide)
+{
+    struct sspi_ctx *ctx = sspi_ctx_from_handle(phContext);
+    SECURITY_STATUS status;
+
+    if (ctx == NULL)
+        return SEC_E_INVALID_HANDLE;
+    status = query_context(ctx, attribute, buffer, wide);
+    sspi_ctx_unref(ctx);
+    return status;
+}
+
 SECURITY_STATUS SEC_ENTRY
 QueryContextAttributesA(PCtxtHandle phContext, ULONG ulAttribute, void *pBuffer)
 {
@@ -501,13 +512,13 @@ QueryContextAttributesW(PCtxtHandle phContext, ULONG ulAttribute, void *pBuffer)
 SECURITY_STATUS SEC_ENTRY
 SetContextAttributesA(PCtxtHandle phContext, ULONG ulAttribute, void *pBuffer, ULONG cbBuffer)
 {
-    return sspi_ctx_from_handle(phContext) != NULL ? SEC_E_UNSUPPORTED_FUNCTION
-                                                   : SEC_E_INVALID_HANDLE;
+    return sspi_handle_live(phContext, SSPI_HANDLE_CONTEXT) ? SEC_E_UNSUPPORTED_FUNCTION
+                                                            : SEC_E_INVALID_HANDLE;
 }
 
 SECURITY_STATUS SEC_ENTRY
 SetContextAttributesW(PCtxtHandle phContext, ULONG ulAttribute, void *pBuffer, ULONG cbBuffer)
 {
-    return sspi_ctx_from_handle(phContext) != NULL ? SEC_E_UNSUPPORTED_FUNCTION
-                                                   : SEC_E_INVALID_HANDLE;
+    return sspi_handle_live(phContext, SSPI_HANDLE_CONTEXT) ? SEC_E_UNSUPPORTED_FUNCTION
+                                                            : SEC_E_INVALID_HANDLE;
 }

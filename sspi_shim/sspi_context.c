@@ -115,7 +115,8 @@ deliver(struct sspi_ctx *ctx, PSecBufferDesc output, bool allocate, gss_buffer_t
 /*
  * A later call: finds the context in its role. True when the call ends here with *status: a bad
  * handle (or a context exported away), a token held back for this retry, or a context already
- * complete (unless it awaits SPNEGO's last token and final_token brings it).
+ * complete (unless it awaits SPNEGO's last token and final_token brings it). False with *out
+ * holding a reference on the context, which the caller drops.
  */
 static bool
 resume_context(PCtxtHandle phContext, bool initiator, bool final_token, PSecBufferDesc pOutput,
@@ -123,20 +124,18 @@ resume_context(PCtxtHandle phContext, bool initiator, bool final_token, PSecBuff
 {
     struct sspi_ctx *ctx = sspi_ctx_from_handle(phContext);
 
-    if (ctx == NULL || ctx->initiator != initiator || ctx->gss == GSS_C_NO_CONTEXT) {
+    if (ctx == NULL || ctx->initiator != initiator || ctx->gss == GSS_C_NO_CONTEXT)
         *status = SEC_E_INVALID_HANDLE;
-        return true;
-    }
-    if (ctx->pending.length > 0) {
+    else if (ctx->pending.length > 0)
         *status = deliver_pending(ctx, pOutput, allocate, attrs);
-        return true;
-    }
-    if (ctx->established && !(ctx->awaiting_final && final_token)) {
+    else if (ctx->established && !(ctx->awaiting_final && final_token))
         *status = SEC_E_OK;
-        return true;
+    else {
+        *out = ctx;
+        return false;
     }
-    *out = ctx;
-    return false;
+    sspi_ctx_unref(ctx);
+    return true;
 }
 
 /* Whether the context's mechanism answers oid with a non-empty first buffer (wiped after). */
@@ -177,18 +176,22 @@ static SECURITY_STATUS
 new_context(PCredHandle phCredential, bool initiator, ULONG req_flags, struct sspi_ctx **out)
 {
     struct sspi_cred *cred = sspi_cred_from_handle(phCredential);
-    struct sspi_ctx *ctx;
+    struct sspi_ctx *ctx = NULL;
+    SECURITY_STATUS status = SEC_E_OK;
 
     if (cred == NULL)
         return SEC_E_INVALID_HANDLE;
     if (!(cred->use & (initiator ? SECPKG_CRED_OUTBOUND : SECPKG_CRED_INBOUND)))
-        return SEC_E_NO_CREDENTIALS;
-    ctx = calloc(1, sizeof(*ctx));
-    if (ctx == NULL)
-        return SEC_E_INSUFFICIENT_MEMORY;
+        status = SEC_E_NO_CREDENTIALS;
+    else if ((ctx = sspi_ctx_new()) == NULL)
+        status = SEC_E_INSUFFICIENT_MEMORY;
+    if (status != SEC_E_OK) {
+        sspi_cred_unref(cred);
+        return status;
+    }
     ctx->initiator = initiator;
     ctx->pkg = cred->pkg;
-    ctx->cred = sspi_cred_ref(cred);
+    ctx->cred = cred; /* the reference the lookup took */
     ctx->req_flags = req_flags;
     *out = ctx;
     return SEC_E_OK;
@@ -278,24 +281,24 @@ context_step(const struct role *role, PCredHandle phCredential, PCtxtHandle phCo
         return status;
     s.final_leg = s.ctx != NULL && s.ctx->awaiting_final;
     out_token = sspi_find_buffer(pOutput, SECBUFFER_TOKEN);
-    if (role->output_needed_first && !s.final_leg) {
-        if (out_token == NULL)
-            return SEC_E_BUFFER_TOO_SMALL;
-        if (!allocate && out_token->pvBuffer == NULL && out_token->cbBuffer > 0)
-            return SEC_E_INTERNAL_ERROR;
-    }
-    if (role->input_needed && (token == NULL || token->pvBuffer == NULL))
-        return SEC_E_INVALID_TOKEN;
+    if (role->output_needed_first && !s.final_leg && out_token == NULL)
+        status = SEC_E_BUFFER_TOO_SMALL;
+    else if (role->output_needed_first && out_token != NULL && !allocate &&
+             out_token->pvBuffer == NULL && out_token->cbBuffer > 0)
+        status = SEC_E_INTERNAL_ERROR;
+    else if (role->input_needed && (token == NULL || token->pvBuffer == NULL))
+        status = SEC_E_INVALID_TOKEN;
+    else
+        status = sspi_channel_bindings(pInput, &cb, &have_cb);
+    if (status != SEC_E_OK)
+        goto done;
     if (token != NULL)
         s.in = (gss_buffer_desc){token->cbBuffer, token->pvBuffer};
-    status = sspi_channel_bindings(pInput, &cb, &have_cb);
-    if (status != SEC_E_OK)
-        return status;
     s.cb = have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS;
     if (s.first) {
         status = new_context(phCredential, role->initiator, fContextReq, &s.ctx);
         if (status != SEC_E_OK)
-            return status;
+            goto done;
         status = role->start(&s);
         if (status != SEC_E_OK)
             goto done;
@@ -348,21 +351,21 @@ done:
     gss_release_buffer(&minor, &s.out);
     gss_release_name(&minor, &s.peer);
     gss_release_cred(&minor, &s.delegated);
-    if (s.first) {
+    if (s.first && s.ctx != NULL) {
         bool keep = status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED ||
                     (role->first_short_buffer_keeps_context && status == SEC_E_BUFFER_TOO_SMALL);
 
-        if (keep && sspi_handle_new(SSPI_HANDLE_CONTEXT, s.ctx, phNewContext) != SEC_E_OK) {
+        /* The handle takes a reference of its own; the one dropped below is this call's. */
+        if (keep && sspi_handle_new(SSPI_HANDLE_CONTEXT, &s.ctx->ref, phNewContext) != SEC_E_OK) {
             status = SEC_E_INSUFFICIENT_MEMORY;
             keep = false;
         }
-        if (!keep) {
-            sspi_ctx_free(s.ctx);
+        if (!keep)
             phNewContext->dwLower = phNewContext->dwUpper = 0;
-        }
-    } else if (phNewContext != phContext) {
+    } else if (!s.first && phNewContext != phContext) {
         *phNewContext = *phContext;
     }
+    sspi_ctx_unref(s.ctx);
     return status;
 }
 
@@ -580,15 +583,11 @@ AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext, PSecBuffe
                         pInput, phNewContext, pOutput, pfContextAttr, ptsExpiry);
 }
 
+/* A call still using the context on another thread keeps it until that call returns. */
 SECURITY_STATUS SEC_ENTRY
 DeleteSecurityContext(PCtxtHandle phContext)
 {
-    struct sspi_ctx *ctx = sspi_handle_remove(phContext, SSPI_HANDLE_CONTEXT);
-
-    if (ctx == NULL)
-        return SEC_E_INVALID_HANDLE;
-    sspi_ctx_free(ctx);
-    return SEC_E_OK;
+    return sspi_ctx_handle_free(phContext) ? SEC_E_OK : SEC_E_INVALID_HANDLE;
 }
 
 /*
@@ -598,13 +597,13 @@ DeleteSecurityContext(PCtxtHandle phContext)
 SECURITY_STATUS SEC_ENTRY
 CompleteAuthToken(PCtxtHandle phContext, PSecBufferDesc pToken)
 {
-    return sspi_ctx_from_handle(phContext) != NULL ? SEC_E_OK : SEC_E_INVALID_HANDLE;
+    return sspi_handle_live(phContext, SSPI_HANDLE_CONTEXT) ? SEC_E_OK : SEC_E_INVALID_HANDLE;
 }
 
 /* Control tokens exist for Schannel; Windows' Negotiate, NTLM and Kerberos refuse them too. */
 SECURITY_STATUS SEC_ENTRY
 ApplyControlToken(PCtxtHandle phContext, PSecBufferDesc pInput)
 {
-    return sspi_ctx_from_handle(phContext) != NULL ? SEC_E_UNSUPPORTED_FUNCTION
-                                                   : SEC_E_INVALID_HANDLE;
+    return sspi_handle_live(phContext, SSPI_HANDLE_CONTEXT) ? SEC_E_UNSUPPORTED_FUNCTION
+                                                            : SEC_E_INVALID_HANDLE;
 }

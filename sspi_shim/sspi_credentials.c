@@ -202,12 +202,12 @@ acquire(const char *principal, const char *package, ULONG use, const void *auth_
         status = sspi_status_from_gss(major, minor, SSPI_CALL_ACQUIRE);
         goto done;
     }
-    status = sspi_handle_new(SSPI_HANDLE_CREDENTIAL, cred, phCredential);
+    /* The handle takes a reference of its own; done: drops this call's. */
+    status = sspi_handle_new(SSPI_HANDLE_CREDENTIAL, &cred->ref, phCredential);
     if (status != SEC_E_OK)
         goto done;
     if (ptsExpiry != NULL)
         sspi_timestamp_in(lifetime, ptsExpiry);
-    cred = NULL;
 done:
     sspi_identity_clear(&id);
     sspi_cred_unref(cred);
@@ -241,15 +241,14 @@ AcquireCredentialsHandleW(LPWSTR pszPrincipal, LPWSTR pszPackage, ULONG fCredent
     return status;
 }
 
+/*
+ * Contexts made with the credential keep it, as Windows allows (sspi_objects.h), and so does a
+ * call using it on another thread until it returns.
+ */
 SECURITY_STATUS SEC_ENTRY
 FreeCredentialsHandle(PCredHandle phCredential)
 {
-    struct sspi_cred *cred = sspi_handle_remove(phCredential, SSPI_HANDLE_CREDENTIAL);
-
-    if (cred == NULL)
-        return SEC_E_INVALID_HANDLE;
-    sspi_cred_unref(cred);
-    return SEC_E_OK;
+    return sspi_cred_handle_free(phCredential) ? SEC_E_OK : SEC_E_INVALID_HANDLE;
 }
 
 /* The user a credential stands for: the identity given, else the default credential's. */
@@ -286,14 +285,11 @@ credential_user(const struct sspi_cred *cred, char **out)
 }
 
 static SECURITY_STATUS
-query_names(PCredHandle phCredential, ULONG ulAttribute, void *pBuffer, bool wide)
+query_names(const struct sspi_cred *cred, ULONG ulAttribute, void *pBuffer, bool wide)
 {
-    struct sspi_cred *cred = sspi_cred_from_handle(phCredential);
     SECURITY_STATUS status;
     char *user = NULL;
 
-    if (cred == NULL)
-        return SEC_E_INVALID_HANDLE;
     if (ulAttribute != SECPKG_CRED_ATTR_NAMES)
         return SEC_E_UNSUPPORTED_FUNCTION;
     if (pBuffer == NULL)
@@ -318,14 +314,28 @@ query_names(PCredHandle phCredential, ULONG ulAttribute, void *pBuffer, bool wid
     return status;
 }
 
+/* The reference taken keeps the credential alive against a concurrent FreeCredentialsHandle. */
+static SECURITY_STATUS
+query(PCredHandle phCredential, ULONG ulAttribute, void *pBuffer, bool wide)
+{
+    struct sspi_cred *cred = sspi_cred_from_handle(phCredential);
+    SECURITY_STATUS status;
+
+    if (cred == NULL)
+        return SEC_E_INVALID_HANDLE;
+    status = query_names(cred, ulAttribute, pBuffer, wide);
+    sspi_cred_unref(cred);
+    return status;
+}
+
 SECURITY_STATUS SEC_ENTRY
 QueryCredentialsAttributesA(PCredHandle phCredential, ULONG ulAttribute, void *pBuffer)
 {
-    return query_names(phCredential, ulAttribute, pBuffer, false);
+    return query(phCredential, ulAttribute, pBuffer, false);
 }
 
 SECURITY_STATUS SEC_ENTRY
 QueryCredentialsAttributesW(PCredHandle phCredential, ULONG ulAttribute, void *pBuffer)
 {
-    return query_names(phCredential, ulAttribute, pBuffer, true);
+    return query(phCredential, ulAttribute, pBuffer, true);
 }

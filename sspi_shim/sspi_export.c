@@ -157,18 +157,16 @@ header_read(const uint8_t *data, size_t len, struct packed_header *h, const uint
  * than ignored; TO_KERNEL has no meaning here. Windows has no access token to hand out with a
  * packed context here: *pToken is NULL (QuerySecurityContextToken gives the client's account).
  */
-SECURITY_STATUS SEC_ENTRY
-ExportSecurityContext(PCtxtHandle phContext, ULONG fFlags, PSecBuffer pPackedContext, void **pToken)
+static SECURITY_STATUS
+export_context(struct sspi_ctx *ctx, PCtxtHandle phContext, ULONG fFlags, PSecBuffer pPackedContext,
+               void **pToken)
 {
-    struct sspi_ctx *ctx = sspi_ctx_from_handle(phContext);
     gss_buffer_desc token = GSS_C_EMPTY_BUFFER;
     struct packed_header h;
     uint8_t *packed;
     SECURITY_STATUS status = SEC_E_OK;
     OM_uint32 major, minor;
 
-    if (ctx == NULL)
-        return SEC_E_INVALID_HANDLE;
     if (pPackedContext == NULL)
         return SEC_E_INVALID_PARAMETER;
     if (fFlags & ~(ULONG)SECPKG_CONTEXT_EXPORT_DELETE_OLD)
@@ -208,12 +206,26 @@ ExportSecurityContext(PCtxtHandle phContext, ULONG fFlags, PSecBuffer pPackedCon
         *pToken = NULL;
     ctx->established = false;
     if (fFlags & SECPKG_CONTEXT_EXPORT_DELETE_OLD)
-        sspi_ctx_free(sspi_handle_remove(phContext, SSPI_HANDLE_CONTEXT));
+        sspi_ctx_handle_free(phContext);
 done:
     /* The token holds the session key; the mechglue would free it as it is. */
     if (token.value != NULL)
         explicit_bzero(token.value, token.length);
     gss_release_buffer(&minor, &token);
+    return status;
+}
+
+/* The reference taken keeps the context alive against a concurrent DeleteSecurityContext. */
+SECURITY_STATUS SEC_ENTRY
+ExportSecurityContext(PCtxtHandle phContext, ULONG fFlags, PSecBuffer pPackedContext, void **pToken)
+{
+    struct sspi_ctx *ctx = sspi_ctx_from_handle(phContext);
+    SECURITY_STATUS status;
+
+    if (ctx == NULL)
+        return SEC_E_INVALID_HANDLE;
+    status = export_context(ctx, phContext, fFlags, pPackedContext, pToken);
+    sspi_ctx_unref(ctx);
     return status;
 }
 
@@ -243,11 +255,11 @@ imported_context(const struct sspi_package *pkg, const struct packed_header *h, 
         return SEC_E_INVALID_TOKEN;
     }
     actual = sspi_package_for_mech(mech);
-    ctx = calloc(1, sizeof(*ctx));
+    ctx = sspi_ctx_new();
     if (ctx != NULL)
         ctx->cred = sspi_cred_new(pkg, initiator ? SECPKG_CRED_OUTBOUND : SECPKG_CRED_INBOUND);
     if (ctx == NULL || ctx->cred == NULL) {
-        free(ctx);
+        sspi_ctx_unref(ctx);
         gss_release_name(&minor, &src);
         gss_release_name(&minor, &targ);
         return SEC_E_INSUFFICIENT_MEMORY;
@@ -276,7 +288,7 @@ imported_context(const struct sspi_package *pkg, const struct packed_header *h, 
     /* The token must say what the header says: the same side, complete, of this package. */
     if (!open || !local != !initiator ||
         (pkg->id != SSPI_PKG_NEGOTIATE && (actual == NULL || actual->id != pkg->id))) {
-        sspi_ctx_free(ctx);
+        sspi_ctx_unref(ctx);
         return SEC_E_INVALID_TOKEN;
     }
     *out = ctx;
@@ -315,11 +327,10 @@ import(const char *package, PSecBuffer pPackedContext, PCtxtHandle phContext)
     status = imported_context(pkg, &h, &gss, &ctx);
     if (status != SEC_E_OK)
         goto done;
-    status = sspi_handle_new(SSPI_HANDLE_CONTEXT, ctx, phContext);
-    if (status == SEC_E_OK)
-        ctx = NULL;
+    /* The handle takes a reference of its own; done: drops this call's. */
+    status = sspi_handle_new(SSPI_HANDLE_CONTEXT, &ctx->ref, phContext);
 done:
-    sspi_ctx_free(ctx);
+    sspi_ctx_unref(ctx);
     gss_delete_sec_context(&minor, &gss, GSS_C_NO_BUFFER);
     return status;
 }

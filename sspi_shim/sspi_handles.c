@@ -1,4 +1,7 @@
-/* The handle table: slots reused with a new generation each time, behind one mutex. */
+/*
+ * The handle table: slots reused with a new generation each time, behind one mutex, and the
+ * reference counts of the objects behind them.
+ */
 #include "sspi_handles.h"
 
 #include <pthread.h>
@@ -14,7 +17,7 @@
 #define MAX_SLOTS (1u << 24)
 
 struct slot {
-    void *obj; /* NULL when free */
+    struct sspi_ref *obj; /* NULL when free; the table holds a reference on it */
     enum sspi_handle_kind kind;
     uint32_t generation;
 };
@@ -62,8 +65,29 @@ grow(void)
     return true;
 }
 
+void
+sspi_ref_init(struct sspi_ref *ref, void (*free_object)(struct sspi_ref *ref))
+{
+    ref->count = 1;
+    ref->free = free_object;
+}
+
+void
+sspi_ref_take(struct sspi_ref *ref)
+{
+    __atomic_add_fetch(&ref->count, 1, __ATOMIC_RELAXED);
+}
+
+void
+sspi_ref_drop(struct sspi_ref *ref)
+{
+    /* ACQ_REL: the thread that frees sees every write made under the other references. */
+    if (ref != NULL && __atomic_sub_fetch(&ref->count, 1, __ATOMIC_ACQ_REL) == 0)
+        ref->free(ref);
+}
+
 SECURITY_STATUS
-sspi_handle_new(enum sspi_handle_kind kind, void *obj, SecHandle *out)
+sspi_handle_new(enum sspi_handle_kind kind, struct sspi_ref *obj, SecHandle *out)
 {
     size_t i;
 
@@ -74,6 +98,7 @@ sspi_handle_new(enum sspi_handle_kind kind, void *obj, SecHandle *out)
         pthread_mutex_unlock(&lock);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
+    sspi_ref_take(obj);
     slots[i].obj = obj;
     slots[i].kind = kind;
     slots[i].generation++;
@@ -83,37 +108,42 @@ sspi_handle_new(enum sspi_handle_kind kind, void *obj, SecHandle *out)
     return SEC_E_OK;
 }
 
-void *
+/*
+ * The reference is taken before the lock is released: a FreeCredentialsHandle on another
+ * thread may drop the table's reference right after, and the object must outlive our use.
+ */
+struct sspi_ref *
 sspi_handle_get(const SecHandle *handle, enum sspi_handle_kind kind)
 {
     struct slot *s;
-    void *obj;
+    struct sspi_ref *obj = NULL;
 
     pthread_mutex_lock(&lock);
     s = find(handle, kind);
-    obj = s != NULL ? s->obj : NULL;
+    if (s != NULL) {
+        obj = s->obj;
+        sspi_ref_take(obj);
+    }
     pthread_mutex_unlock(&lock);
     return obj;
 }
 
 bool
-sspi_handle_set(const SecHandle *handle, enum sspi_handle_kind kind, void *obj)
+sspi_handle_live(const SecHandle *handle, enum sspi_handle_kind kind)
 {
-    struct slot *s;
+    bool live;
 
     pthread_mutex_lock(&lock);
-    s = find(handle, kind);
-    if (s != NULL)
-        s->obj = obj;
+    live = find(handle, kind) != NULL;
     pthread_mutex_unlock(&lock);
-    return s != NULL;
+    return live;
 }
 
-void *
+struct sspi_ref *
 sspi_handle_remove(const SecHandle *handle, enum sspi_handle_kind kind)
 {
     struct slot *s;
-    void *obj = NULL;
+    struct sspi_ref *obj = NULL;
 
     pthread_mutex_lock(&lock);
     s = find(handle, kind);

@@ -306,11 +306,10 @@ QuerySecurityContextToken(PCtxtHandle phContext, void **Token)
 
     if (ctx == NULL)
         return SEC_E_INVALID_HANDLE;
-    if (Token == NULL)
-        return SEC_E_INVALID_PARAMETER;
-    status = token_for_peer(ctx, &token);
+    status = Token == NULL ? SEC_E_INVALID_PARAMETER : token_for_peer(ctx, &token);
     if (status == SEC_E_OK)
         *Token = token;
+    sspi_ctx_unref(ctx);
     return status;
 }
 
@@ -520,6 +519,7 @@ end_impersonation(void)
     ctx = sspi_ctx_from_handle(&current.context);
     if (ctx != NULL)
         __atomic_store_n(&ctx->impersonating, false, __ATOMIC_RELAXED);
+    sspi_ctx_unref(ctx);
     free(current.groups);
     memset(&current, 0, sizeof(current));
     return SEC_E_OK;
@@ -542,7 +542,7 @@ ImpersonateSecurityContext(PCtxtHandle phContext)
         return SEC_E_INVALID_HANDLE;
     status = end_impersonation();
     if (status != SEC_E_OK)
-        return status;
+        goto done;
     status = token_for_peer(ctx, &token);
     if (status != SEC_E_OK)
         goto done;
@@ -563,6 +563,7 @@ ImpersonateSecurityContext(PCtxtHandle phContext)
 done:
     free(imp.groups);
     FreeContextBuffer(token);
+    sspi_ctx_unref(ctx);
     return status;
 }
 
@@ -583,5 +584,6 @@ RevertSecurityContext(PCtxtHandle phContext)
     status = end_impersonation();
     if (status != SEC_E_OK)
         return status;
-    return own || sspi_ctx_from_handle(phContext) != NULL ? SEC_E_OK : SEC_E_INVALID_HANDLE;
+    return own || sspi_handle_live(phContext, SSPI_HANDLE_CONTEXT) ? SEC_E_OK
+                                                                   : SEC_E_INVALID_HANDLE;
 }

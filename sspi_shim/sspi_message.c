@@ -162,18 +162,24 @@ unavailable(OM_uint32 major)
     return GSS_ROUTINE_ERROR(major) == GSS_S_UNAVAILABLE;
 }
 
+/* On success *out holds a reference on the context, which the caller drops. */
 static SECURITY_STATUS
 established_context(PCtxtHandle phContext, struct sspi_ctx **out)
 {
     struct sspi_ctx *ctx = sspi_ctx_from_handle(phContext);
+    SECURITY_STATUS status = SEC_E_OK;
 
     if (ctx == NULL || !ctx->established)
-        return SEC_E_INVALID_HANDLE;
+        status = SEC_E_INVALID_HANDLE;
     /* Not every mechanism checks its own lifetime on every call (MIT's krb5 get_mic does
      * not), so the lifetime GSS granted at establishment is enforced here. */
-    if (ctx->lifetime != GSS_C_INDEFINITE &&
-        time(NULL) - ctx->established_at >= (time_t)ctx->lifetime)
-        return SEC_E_CONTEXT_EXPIRED;
+    else if (ctx->lifetime != GSS_C_INDEFINITE &&
+             time(NULL) - ctx->established_at >= (time_t)ctx->lifetime)
+        status = SEC_E_CONTEXT_EXPIRED;
+    if (status != SEC_E_OK) {
+        sspi_ctx_unref(ctx);
+        return status;
+    }
     *out = ctx;
     return SEC_E_OK;
 }
@@ -415,8 +421,10 @@ MakeSignature(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage, ULONG 
     status = established_context(phContext, &ctx);
     if (status != SEC_E_OK)
         return status;
-    if (fQOP != 0)
+    if (fQOP != 0) {
+        sspi_ctx_unref(ctx);
         return SEC_E_QOP_NOT_SUPPORTED;
+    }
     status = message_build(pMessage, OP_SIGN, &m);
     if (status != SEC_E_OK)
         goto done;
@@ -445,6 +453,7 @@ MakeSignature(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage, ULONG 
     m.from[m.token]->cbBuffer = (ULONG)m.iov[m.token].buffer.length;
 done:
     message_free(&m);
+    sspi_ctx_unref(ctx);
     return status;
 }
 
@@ -474,6 +483,7 @@ VerifySignature(PCtxtHandle phContext, PSecBufferDesc pMessage, ULONG MessageSeq
         status = message_status(major);
 done:
     message_free(&m);
+    sspi_ctx_unref(ctx);
     return status;
 }
 
@@ -491,8 +501,10 @@ EncryptMessage(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage, ULONG
     status = established_context(phContext, &ctx);
     if (status != SEC_E_OK)
         return status;
-    if (fQOP != 0 && fQOP != SECQOP_WRAP_NO_ENCRYPT)
+    if (fQOP != 0 && fQOP != SECQOP_WRAP_NO_ENCRYPT) {
+        sspi_ctx_unref(ctx);
         return SEC_E_QOP_NOT_SUPPORTED;
+    }
     status = message_build(pMessage, OP_ENCRYPT, &m);
     if (status != SEC_E_OK)
         goto done;
@@ -534,6 +546,7 @@ EncryptMessage(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage, ULONG
         m.from[m.padding]->cbBuffer = (ULONG)m.iov[m.padding].buffer.length;
 done:
     message_free(&m);
+    sspi_ctx_unref(ctx);
     return status;
 }
 
@@ -608,5 +621,6 @@ DecryptMessage(PCtxtHandle phContext, PSecBufferDesc pMessage, ULONG MessageSeqN
         *pfQOP = conf_state ? 0 : SECQOP_WRAP_NO_ENCRYPT;
 done:
     message_free(&m);
+    sspi_ctx_unref(ctx);
     return status;
 }

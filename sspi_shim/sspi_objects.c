@@ -1,20 +1,56 @@
 /* Reference counting and release of credential and context objects. */
 #include "sspi_objects.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "sspi_handles.h"
 
+/* The table hands out struct sspi_ref pointers; the objects begin with one. */
+_Static_assert(offsetof(struct sspi_cred, ref) == 0, "sspi_ref first");
+_Static_assert(offsetof(struct sspi_ctx, ref) == 0, "sspi_ref first");
+
 struct sspi_cred *
 sspi_cred_from_handle(const CredHandle *h)
 {
-    return sspi_handle_get(h, SSPI_HANDLE_CREDENTIAL);
+    return (struct sspi_cred *)sspi_handle_get(h, SSPI_HANDLE_CREDENTIAL);
 }
 
 struct sspi_ctx *
 sspi_ctx_from_handle(const CtxtHandle *h)
 {
-    return sspi_handle_get(h, SSPI_HANDLE_CONTEXT);
+    return (struct sspi_ctx *)sspi_handle_get(h, SSPI_HANDLE_CONTEXT);
+}
+
+bool
+sspi_cred_handle_free(const CredHandle *h)
+{
+    struct sspi_ref *ref = sspi_handle_remove(h, SSPI_HANDLE_CREDENTIAL);
+
+    sspi_ref_drop(ref);
+    return ref != NULL;
+}
+
+bool
+sspi_ctx_handle_free(const CtxtHandle *h)
+{
+    struct sspi_ref *ref = sspi_handle_remove(h, SSPI_HANDLE_CONTEXT);
+
+    sspi_ref_drop(ref);
+    return ref != NULL;
+}
+
+static void
+cred_free(struct sspi_ref *ref)
+{
+    struct sspi_cred *cred = (struct sspi_cred *)ref;
+    OM_uint32 min;
+
+    gss_release_cred(&min, &cred->gss);
+    gss_release_cred(&min, &cred->acceptor);
+    pthread_mutex_destroy(&cred->lock);
+    free(cred->user);
+    free(cred);
 }
 
 struct sspi_cred *
@@ -28,7 +64,7 @@ sspi_cred_new(const struct sspi_package *pkg, ULONG use)
         free(cred);
         return NULL;
     }
-    cred->refs = 1;
+    sspi_ref_init(&cred->ref, cred_free);
     cred->pkg = pkg;
     cred->use = use;
     cred->gss = GSS_C_NO_CREDENTIAL;
@@ -70,31 +106,23 @@ struct sspi_cred *
 sspi_cred_ref(struct sspi_cred *cred)
 {
     if (cred != NULL)
-        __atomic_add_fetch(&cred->refs, 1, __ATOMIC_RELAXED);
+        sspi_ref_take(&cred->ref);
     return cred;
 }
 
 void
 sspi_cred_unref(struct sspi_cred *cred)
 {
-    OM_uint32 min;
-
-    if (cred == NULL || __atomic_sub_fetch(&cred->refs, 1, __ATOMIC_ACQ_REL) != 0)
-        return;
-    gss_release_cred(&min, &cred->gss);
-    gss_release_cred(&min, &cred->acceptor);
-    pthread_mutex_destroy(&cred->lock);
-    free(cred->user);
-    free(cred);
+    if (cred != NULL)
+        sspi_ref_drop(&cred->ref);
 }
 
-void
-sspi_ctx_free(struct sspi_ctx *ctx)
+static void
+ctx_free(struct sspi_ref *ref)
 {
+    struct sspi_ctx *ctx = (struct sspi_ctx *)ref;
     OM_uint32 min;
 
-    if (ctx == NULL)
-        return;
     gss_delete_sec_context(&min, &ctx->gss, GSS_C_NO_BUFFER);
     gss_release_name(&min, &ctx->target);
     gss_release_name(&min, &ctx->peer);
@@ -102,6 +130,23 @@ sspi_ctx_free(struct sspi_ctx *ctx)
     gss_release_buffer(&min, &ctx->pending);
     sspi_cred_unref(ctx->cred);
     free(ctx);
+}
+
+struct sspi_ctx *
+sspi_ctx_new(void)
+{
+    struct sspi_ctx *ctx = calloc(1, sizeof(*ctx));
+
+    if (ctx != NULL)
+        sspi_ref_init(&ctx->ref, ctx_free);
+    return ctx;
+}
+
+void
+sspi_ctx_unref(struct sspi_ctx *ctx)
+{
+    if (ctx != NULL)
+        sspi_ref_drop(&ctx->ref);
 }
 
 const struct sspi_package *

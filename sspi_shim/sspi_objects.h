@@ -13,10 +13,11 @@
 #include <gssapi/gssapi.h>
 
 #include "sspi.h"
+#include "sspi_handles.h"
 #include "sspi_packages.h"
 
 struct sspi_cred {
-    unsigned refs;
+    struct sspi_ref ref; /* first: the handle table holds objects by it */
     const struct sspi_package *pkg;
     ULONG use;         /* SECPKG_CRED_INBOUND / OUTBOUND / BOTH */
     gss_cred_id_t gss; /* GSS_C_NO_CREDENTIAL: the mechanism's default, found on use */
@@ -28,6 +29,7 @@ struct sspi_cred {
 };
 
 struct sspi_ctx {
+    struct sspi_ref ref;            /* first: the handle table holds objects by it */
     const struct sspi_package *pkg; /* the package asked for */
     struct sspi_cred *cred;
     bool initiator;
@@ -52,9 +54,16 @@ struct sspi_ctx {
     bool impersonating;
 };
 
-/* Looks up a live handle; NULL when stale, forged or of the other kind. */
+/*
+ * Looks up a live handle and takes a reference on its object, which the caller drops with
+ * sspi_cred_unref / sspi_ctx_unref; NULL when stale, forged or of the other kind.
+ */
 struct sspi_cred *sspi_cred_from_handle(const CredHandle *h);
 struct sspi_ctx *sspi_ctx_from_handle(const CtxtHandle *h);
+/* FreeCredentialsHandle, DeleteSecurityContext: ends the handle, drops the table's reference;
+ * false when the handle is not live. Users holding a reference keep the object until done. */
+bool sspi_cred_handle_free(const CredHandle *h);
+bool sspi_ctx_handle_free(const CtxtHandle *h);
 
 /* A credential object with one reference and no GSS credential yet; NULL without memory. */
 struct sspi_cred *sspi_cred_new(const struct sspi_package *pkg, ULONG use);
@@ -67,7 +76,10 @@ struct sspi_cred *sspi_cred_ref(struct sspi_cred *cred);
  */
 gss_cred_id_t sspi_cred_for_accept(struct sspi_cred *cred);
 void sspi_cred_unref(struct sspi_cred *cred);
-void sspi_ctx_free(struct sspi_ctx *ctx);
+/* A zeroed context object with one reference; NULL without memory. */
+struct sspi_ctx *sspi_ctx_new(void);
+/* Drops a reference; the last one releases the GSS context and the credential reference. */
+void sspi_ctx_unref(struct sspi_ctx *ctx);
 
 /* The package a context actually uses: the negotiated mechanism's, else the requested one. */
 const struct sspi_package *sspi_ctx_package(const struct sspi_ctx *ctx);

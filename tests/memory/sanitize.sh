@@ -3,7 +3,7 @@
 #   asan: AddressSanitizer + UndefinedBehaviorSanitizer (no recovery) over every suite whose
 #         processes are all our own (foreign programs such as httpd, python or curl cannot load
 #         an ASan-built module, so the end-to-end scripts stay in the plain run);
-#   tsan: ThreadSanitizer over tests/gss/test_concurrency.
+#   tsan: ThreadSanitizer over tests/gss/test_concurrency and tests/shim/test_sspi_concurrency.
 # Usage: tests/memory/sanitize.sh [BUILD_ROOT]   (default: ./build-sanitize)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -55,7 +55,8 @@ tests/gss/test_gss_mech tests/gss/test_gss_export tests/gss/interop_gssntlmssp.s
 tests/unit/shim/test_sspi_handles tests/unit/shim/test_sspi_translate \
 tests/unit/shim/test_sspi_buffers tests/unit/shim/test_sspi_header tests/shim/test_sspi_loop \
 tests/shim/test_sspi_fidelity tests/shim/test_sspi_secext tests/shim/test_sspi_identity \
-tests/shim/sspi_over_gssntlmssp.sh tests/shim/sspi_kerberos.sh tests/gss/test_concurrency"
+tests/shim/test_sspi_context tests/shim/sspi_over_gssntlmssp.sh tests/shim/sspi_kerberos.sh \
+tests/gss/test_concurrency tests/shim/test_sspi_concurrency"
 
 if configure_in asan "-fsanitize=address,undefined -fno-sanitize-recover=undefined" &&
     make -j2 > make.log 2>&1; then
@@ -70,15 +71,19 @@ else
     report 1 "ASan+UBSan build (see $root/asan/make.log)"
 fi
 
+tsan_tests="tests/gss/test_concurrency tests/shim/test_sspi_concurrency"
 if configure_in tsan "-fsanitize=thread" &&
-    make -j2 mech/sspigss_ntlm.la > make.log 2>&1 &&
-    make -j2 tests/gss/test_concurrency > make-test.log 2>&1; then
-    SSPIGSS_MODULE="$root/tsan/mech/.libs/sspigss_ntlm.so" \
-        TSAN_OPTIONS="halt_on_error=1:suppressions=$src/tests/memory/tsan.supp" \
-        ./tests/gss/test_concurrency > concurrency.log 2>&1
-    status=$?
-    [ $status -eq 0 ] || cat concurrency.log
-    report $status "ThreadSanitizer: tests/gss/test_concurrency"
+    make -j2 mech/sspigss_ntlm.la sspi_shim/libsspi.la > make.log 2>&1 &&
+    make -j2 $tsan_tests > make-test.log 2>&1; then
+    for t in $tsan_tests; do
+        log="$(basename "$t").log"
+        SSPIGSS_MODULE="$root/tsan/mech/.libs/sspigss_ntlm.so" \
+            TSAN_OPTIONS="halt_on_error=1:suppressions=$src/tests/memory/tsan.supp" \
+            ./"$t" > "$log" 2>&1
+        status=$?
+        [ $status -eq 0 ] || cat "$log"
+        report $status "ThreadSanitizer: $t"
+    done
 else
     report 1 "ThreadSanitizer build (see $root/tsan/make*.log)"
 fi

@@ -1,11 +1,24 @@
-/* The handle table: generation tags make stale, forged and cross-kind handles invalid. */
+/*
+ * The handle table: generation tags make stale, forged and cross-kind handles invalid; lookups
+ * hand out references, so an object outlives the handle freed under a user's feet.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "sspi_handles.h"
 #include "test_util.h"
 
-static int objects[4];
+static unsigned freed;
+
+static void
+count_free(struct sspi_ref *ref)
+{
+    freed++;
+}
+
+/* Objects the older tests never release: their counts never reach zero. */
+static struct sspi_ref objects[4] = {
+    {1, count_free}, {1, count_free}, {1, count_free}, {1, count_free}};
 
 static void
 test_live_handles_return_their_objects(void)
@@ -84,6 +97,48 @@ test_table_grows_past_its_first_allocation(void)
     free(handles);
 }
 
+static void
+test_a_lookup_keeps_the_object_after_its_handle_is_freed(void)
+{
+    struct sspi_ref obj;
+    struct sspi_ref *looked_up, *removed;
+    SecHandle h;
+
+    freed = 0;
+    sspi_ref_init(&obj, count_free);
+    CU_ASSERT_EQUAL_FATAL(sspi_handle_new(SSPI_HANDLE_CREDENTIAL, &obj, &h), SEC_E_OK);
+    sspi_ref_drop(&obj); /* the creator's: the table's is left */
+    CU_ASSERT_EQUAL(freed, 0);
+    looked_up = sspi_handle_get(&h, SSPI_HANDLE_CREDENTIAL);
+    CU_ASSERT_PTR_EQUAL_FATAL(looked_up, &obj);
+    CU_ASSERT_EQUAL(obj.count, 2);
+    /* FreeCredentialsHandle on another thread: the handle ends, the user's reference stays. */
+    removed = sspi_handle_remove(&h, SSPI_HANDLE_CREDENTIAL);
+    CU_ASSERT_PTR_EQUAL(removed, &obj);
+    CU_ASSERT_FALSE(sspi_handle_live(&h, SSPI_HANDLE_CREDENTIAL));
+    sspi_ref_drop(removed);
+    CU_ASSERT_EQUAL(freed, 0);
+    sspi_ref_drop(looked_up);
+    CU_ASSERT_EQUAL(freed, 1);
+}
+
+static void
+test_live_tells_without_taking_a_reference(void)
+{
+    struct sspi_ref obj;
+    SecHandle h;
+
+    sspi_ref_init(&obj, count_free);
+    CU_ASSERT_EQUAL_FATAL(sspi_handle_new(SSPI_HANDLE_CONTEXT, &obj, &h), SEC_E_OK);
+    CU_ASSERT_TRUE(sspi_handle_live(&h, SSPI_HANDLE_CONTEXT));
+    CU_ASSERT_FALSE(sspi_handle_live(&h, SSPI_HANDLE_CREDENTIAL));
+    CU_ASSERT_EQUAL(obj.count, 2);
+    freed = 0;
+    sspi_ref_drop(sspi_handle_remove(&h, SSPI_HANDLE_CONTEXT));
+    sspi_ref_drop(&obj);
+    CU_ASSERT_EQUAL(freed, 1);
+}
+
 static CU_TestInfo tests[] = {
     {"live handles return their objects", test_live_handles_return_their_objects},
     {"a credential handle is not a context handle",
@@ -93,6 +148,9 @@ static CU_TestInfo tests[] = {
     {"zeroed, forged and NULL handles are rejected",
      test_zeroed_forged_and_null_handles_are_rejected},
     {"the table grows past its first allocation", test_table_grows_past_its_first_allocation},
+    {"a lookup keeps the object after its handle is freed",
+     test_a_lookup_keeps_the_object_after_its_handle_is_freed},
+    {"live tells without taking a reference", test_live_tells_without_taking_a_reference},
     CU_TEST_INFO_NULL,
 };
 
