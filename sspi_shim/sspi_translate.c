@@ -113,39 +113,60 @@ sspi_gss_to_asc_ret(OM_uint32 gss_flags)
 }
 
 /*
- * Minor codes that name a more precise SSPI status than their major does: Kerberos', and the
- * NTLM module's "no domain controller could be asked", service binding and reflection (its
- * other minors refine nothing). The binding ones are listed although their major already
- * says GSS_S_BAD_BINDINGS: under SPNEGO only the minor's text survives (see below).
+ * Minor codes that name a more precise SSPI status than their major does: Kerberos', the NTLM
+ * module's "no domain controller could be asked", service binding and reflection (its other
+ * minors refine nothing), and MIT's generic "this token cannot be parsed" codes, which MIT's
+ * SPNEGO reports as GSS_S_FAILURE: for a Windows caller that is SEC_E_INVALID_TOKEN, not an
+ * internal error. The binding ones are listed although their major already says
+ * GSS_S_BAD_BINDINGS: under SPNEGO only the minor is the module's.
+ *
+ * The one table libsspi recognises minors by, and the only place it reads status text. Under
+ * SPNEGO, MIT's mechglue hands the caller a number of its own for every minor: it maps each
+ * (mechanism, minor) pair to a process-wide number (map_error in each mechglue call), keeping
+ * the minor itself only when no other pair holds that number yet. The inner mechanism's minor
+ * is mapped once on its way out to SPNEGO and again, as SPNEGO's, on its way to the caller, so
+ * the second time the number is taken and the caller gets an allocated one (100000 and up in
+ * krb5 1.20/1.21, in the order failures happen: observed for the module's "wrong password"
+ * and for SPNEGO's own "Token header is malformed" alike). No public call maps it back; only
+ * gss_display_status follows the mapping down to the mechanism that made the code. So a
+ * minor under SPNEGO is recognised by its text equalling the text the mechglue shows for a
+ * known (mechanism, minor) pair here; entries with a text instead are MIT's generic messages
+ * (src/lib/gssapi/generic/gssapi_err_generic.et), whose numbers no installed header gives,
+ * compared in English and as translated in the "mit-krb5" domain the mechglue uses.
  */
 struct precise_minor {
     OM_uint32 minor;
-    const gss_OID *mech; /* the mechanism that defines it */
+    const gss_OID *mech; /* the mechanism that defines minor; NULL for a text entry */
+    const char *text;    /* MIT's generic message, for an entry without a code */
     SECURITY_STATUS status;
 };
 
 static const struct precise_minor precise_minors[] = {
-    {(OM_uint32)KRB5_KDC_UNREACH, &sspi_mech_krb5, SEC_E_NO_AUTHENTICATING_AUTHORITY},
-    {(OM_uint32)KRB5_REALM_UNKNOWN, &sspi_mech_krb5, SEC_E_NO_AUTHENTICATING_AUTHORITY},
-    {(OM_uint32)KRB5_REALM_CANT_RESOLVE, &sspi_mech_krb5, SEC_E_NO_AUTHENTICATING_AUTHORITY},
-    {(OM_uint32)KRB5KRB_AP_ERR_SKEW, &sspi_mech_krb5, SEC_E_TIME_SKEW},
-    {(OM_uint32)KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN, &sspi_mech_krb5, SEC_E_TARGET_UNKNOWN},
-    {(OM_uint32)KRB5KDC_ERR_PREAUTH_FAILED, &sspi_mech_krb5, SEC_E_LOGON_DENIED},
-    {(OM_uint32)KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN, &sspi_mech_krb5, SEC_E_LOGON_DENIED},
-    {(OM_uint32)KRB5KRB_AP_ERR_BAD_INTEGRITY, &sspi_mech_krb5, SEC_E_LOGON_DENIED},
-    {(OM_uint32)KRB5KRB_AP_ERR_MODIFIED, &sspi_mech_krb5, SEC_E_INVALID_TOKEN},
-    {SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE, &sspi_mech_ntlm, SEC_E_NO_AUTHENTICATING_AUTHORITY},
-    {SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT, &sspi_mech_ntlm, SEC_E_NO_AUTHENTICATING_AUTHORITY},
+    {(OM_uint32)KRB5_KDC_UNREACH, &sspi_mech_krb5, NULL, SEC_E_NO_AUTHENTICATING_AUTHORITY},
+    {(OM_uint32)KRB5_REALM_UNKNOWN, &sspi_mech_krb5, NULL, SEC_E_NO_AUTHENTICATING_AUTHORITY},
+    {(OM_uint32)KRB5_REALM_CANT_RESOLVE, &sspi_mech_krb5, NULL, SEC_E_NO_AUTHENTICATING_AUTHORITY},
+    {(OM_uint32)KRB5KRB_AP_ERR_SKEW, &sspi_mech_krb5, NULL, SEC_E_TIME_SKEW},
+    {(OM_uint32)KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN, &sspi_mech_krb5, NULL, SEC_E_TARGET_UNKNOWN},
+    {(OM_uint32)KRB5KDC_ERR_PREAUTH_FAILED, &sspi_mech_krb5, NULL, SEC_E_LOGON_DENIED},
+    {(OM_uint32)KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN, &sspi_mech_krb5, NULL, SEC_E_LOGON_DENIED},
+    {(OM_uint32)KRB5KRB_AP_ERR_BAD_INTEGRITY, &sspi_mech_krb5, NULL, SEC_E_LOGON_DENIED},
+    {(OM_uint32)KRB5KRB_AP_ERR_MODIFIED, &sspi_mech_krb5, NULL, SEC_E_INVALID_TOKEN},
+    {SSPIGSS_NTLM_MINOR_DOMAIN_UNAVAILABLE, &sspi_mech_ntlm, NULL,
+     SEC_E_NO_AUTHENTICATING_AUTHORITY},
+    {SSPIGSS_NTLM_MINOR_DOMAIN_TIMEOUT, &sspi_mech_ntlm, NULL, SEC_E_NO_AUTHENTICATING_AUTHORITY},
     /* Too many logons already waiting for the DC: this one was not asked, no authority could
      * answer it, as for the two above. */
-    {SSPIGSS_NTLM_MINOR_DOMAIN_BUSY, &sspi_mech_ntlm, SEC_E_NO_AUTHENTICATING_AUTHORITY},
+    {SSPIGSS_NTLM_MINOR_DOMAIN_BUSY, &sspi_mech_ntlm, NULL, SEC_E_NO_AUTHENTICATING_AUTHORITY},
     /* Service binding is Extended Protection's other half beside channel binding (IIS's
      * extendedProtection element); MS-NLMP 3.2.1.2 leaves its check to the application, so
      * no SSPI status is its own: it gets the channel-binding one. */
-    {SSPIGSS_NTLM_MINOR_TARGET_MISMATCH, &sspi_mech_ntlm, SEC_E_BAD_BINDINGS},
-    {SSPIGSS_NTLM_MINOR_TARGET_MISSING, &sspi_mech_ntlm, SEC_E_BAD_BINDINGS},
+    {SSPIGSS_NTLM_MINOR_TARGET_MISMATCH, &sspi_mech_ntlm, NULL, SEC_E_BAD_BINDINGS},
+    {SSPIGSS_NTLM_MINOR_TARGET_MISSING, &sspi_mech_ntlm, NULL, SEC_E_BAD_BINDINGS},
     /* A reflected credential is a refused logon, as Windows refuses one since MS08-068. */
-    {SSPIGSS_NTLM_MINOR_REFLECTED, &sspi_mech_ntlm, SEC_E_LOGON_DENIED},
+    {SSPIGSS_NTLM_MINOR_REFLECTED, &sspi_mech_ntlm, NULL, SEC_E_LOGON_DENIED},
+    {0, NULL, "Token header is malformed or corrupt", SEC_E_INVALID_TOKEN},
+    {0, NULL, "Token is missing data", SEC_E_INVALID_TOKEN},
+    {0, NULL, "Received token ID does not match expected token ID", SEC_E_INVALID_TOKEN},
 };
 
 #define PRECISE_COUNT (sizeof(precise_minors) / sizeof(precise_minors[0]))
@@ -160,61 +181,42 @@ minor_text(OM_uint32 minor, gss_OID mech, gss_buffer_t text)
         *text = (gss_buffer_desc)GSS_C_EMPTY_BUFFER;
 }
 
-/*
- * What MIT's SPNEGO says, as GSS_S_FAILURE, of a token it cannot parse (the generic "ggss"
- * messages of MIT's src/lib/gssapi/generic/gssapi_err_generic.et): for a Windows caller that is
- * SEC_E_INVALID_TOKEN, not an internal error. The mechglue shows the texts translated in the
- * "mit-krb5" domain, so each is compared in English and as translated.
- */
-static const char *const defective_token_texts[] = {
-    "Token header is malformed or corrupt",
-    "Token is missing data",
-    "Received token ID does not match expected token ID",
-};
-
-#define DEFECTIVE_COUNT (sizeof(defective_token_texts) / sizeof(defective_token_texts[0]))
-
 static bool
 text_is(const gss_buffer_desc *got, const char *text)
 {
     return got->length == strlen(text) && memcmp(got->value, text, got->length) == 0;
 }
 
+/* Whether got is the text the mechglue shows for the entry's code (or its generic message). */
 static bool
-names_defective_token(const gss_buffer_desc *got)
+shows_entry(const gss_buffer_desc *got, const struct precise_minor *entry)
 {
-    size_t i;
+    gss_buffer_desc known = GSS_C_EMPTY_BUFFER;
+    OM_uint32 tmp;
+    bool same;
 
-    for (i = 0; i < DEFECTIVE_COUNT; i++) {
-        if (text_is(got, defective_token_texts[i]) ||
-            text_is(got, dgettext("mit-krb5", defective_token_texts[i])))
-            return true;
-    }
-    return false;
+    if (entry->text != NULL)
+        return text_is(got, entry->text) || text_is(got, dgettext("mit-krb5", entry->text));
+    minor_text(entry->minor, *entry->mech, &known);
+    same = known.length == got->length && memcmp(known.value, got->value, got->length) == 0;
+    gss_release_buffer(&tmp, &known);
+    return same;
 }
 
-/*
- * Under SPNEGO the mechglue hands the caller a number of its own for the inner mechanism's
- * minor code (the code is already taken by that mechanism), so the inner code is recognised
- * by the text the mechglue shows for it, which it takes from the inner mechanism.
- */
+/* A minor the mechglue numbered under SPNEGO, recognised by its text (see precise_minors). */
 static SECURITY_STATUS
 status_from_spnego_minor(OM_uint32 minor, gss_OID mech)
 {
-    gss_buffer_desc got = GSS_C_EMPTY_BUFFER, known;
+    gss_buffer_desc got = GSS_C_EMPTY_BUFFER;
     SECURITY_STATUS status = SEC_E_OK;
     OM_uint32 tmp;
     size_t i;
 
     minor_text(minor, mech, &got);
     for (i = 0; i < PRECISE_COUNT && got.length > 0 && status == SEC_E_OK; i++) {
-        minor_text(precise_minors[i].minor, *precise_minors[i].mech, &known);
-        if (known.length == got.length && memcmp(known.value, got.value, got.length) == 0)
+        if (shows_entry(&got, &precise_minors[i]))
             status = precise_minors[i].status;
-        gss_release_buffer(&tmp, &known);
     }
-    if (status == SEC_E_OK && got.length > 0 && names_defective_token(&got))
-        status = SEC_E_INVALID_TOKEN;
     gss_release_buffer(&tmp, &got);
     return status;
 }
@@ -226,7 +228,7 @@ status_from_minor(OM_uint32 minor, gss_OID mech)
     size_t i;
 
     for (i = 0; i < PRECISE_COUNT; i++) {
-        if (precise_minors[i].minor == minor)
+        if (precise_minors[i].mech != NULL && precise_minors[i].minor == minor)
             return precise_minors[i].status;
     }
     if (minor != 0 && mech != GSS_C_NO_OID && mech->length == sspi_mech_spnego->length &&
@@ -296,8 +298,8 @@ sspi_status_from_gss_in(OM_uint32 major, OM_uint32 minor, enum sspi_call call, g
      * Windows' NTLM reports the sequence first (SEC_E_OUT_OF_SEQUENCE, as Wine's msv1_0
      * VerifySignature does), and our module marks the BAD_SIG with the DUPLICATE/GAP bit. */
     if (call == SSPI_CALL_MESSAGE && routine == GSS_S_BAD_SIG &&
-        (supplementary & (GSS_S_DUPLICATE_TOKEN | GSS_S_OLD_TOKEN | GSS_S_UNSEQ_TOKEN |
-                          GSS_S_GAP_TOKEN)))
+        (supplementary &
+         (GSS_S_DUPLICATE_TOKEN | GSS_S_OLD_TOKEN | GSS_S_UNSEQ_TOKEN | GSS_S_GAP_TOKEN)))
         return SEC_E_OUT_OF_SEQUENCE;
     if (routine != 0) {
         /* Minors refine failures to authenticate, not message checks. */
