@@ -9,6 +9,28 @@
 #define SSPIGSS_NTLM_MECH_OID_DER "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a"
 #define SSPIGSS_NTLM_MECH_OID_LEN 10
 
+/* Every NTLMSSP message starts with these 8 bytes, the NUL included (MS-NLMP 2.2.1). */
+#define SSPIGSS_NTLMSSP_SIGNATURE "NTLMSSP"
+#define SSPIGSS_NTLMSSP_SIGNATURE_LEN 8
+
+/* A message signature (MIC, wrap header) is 16 bytes (MS-NLMP 2.2.2.9). */
+#define SSPIGSS_NTLM_SIGNATURE_SIZE 16
+
+/*
+ * The Windows version the module puts in its VERSION structures (MS-NLMP 2.2.2.10): Windows 7
+ * SP1's, a version every peer knows; the revision is NTLMSSP_REVISION_W2K3 (15).
+ */
+#define SSPIGSS_NTLM_VERSION_MAJOR 6
+#define SSPIGSS_NTLM_VERSION_MINOR 1
+#define SSPIGSS_NTLM_VERSION_BUILD 7601
+#define SSPIGSS_NTLM_VERSION_REVISION 15
+
+/*
+ * The name attribute (gss_get_name_attribute) in which a name validated by a domain controller
+ * carries its SIDs, comma-separated, the user's first; gss-ntlmssp's name, for its users.
+ */
+#define SSPIGSS_NTLM_ATTR_SIDS "urn:gssntlmssp:sids"
+
 /* Options MIT's SPNEGO uses with NTLM mechanisms (Samba arc, as gss-ntlmssp defines them). */
 /* 1.3.6.1.4.1.7165.655.1.2: inquire, one 1-byte buffer, 0x01 when a mechListMIC is required */
 #define SSPIGSS_NTLM_REQUIRE_MIC_OID_DER "\x2b\x06\x01\x04\x01\xb7\x7d\x85\x0f\x01\x02"

@@ -24,7 +24,8 @@
  * sequence numbers but never says so, and Windows NTLM servers do not fail such clients. */
 #define ASC_ENFORCED (ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY)
 
-static const unsigned char ntlmssp_signature[8] = "NTLMSSP";
+static const unsigned char ntlmssp_signature[SSPIGSS_NTLMSSP_SIGNATURE_LEN] =
+    SSPIGSS_NTLMSSP_SIGNATURE;
 
 /* The query MIT's SPNEGO makes of an NTLM mechanism after each step (include/sspigss_ntlm.h). */
 static gss_OID_desc require_mic_oid = {SSPIGSS_NTLM_SAMBA_OID_LEN,

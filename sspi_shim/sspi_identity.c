@@ -19,6 +19,7 @@
 #include "sspi_linux.h"
 #include "sspi_objects.h"
 #include "sspi_strings.h"
+#include "sspigss_ntlm.h"
 
 /*
  * The raw system calls change the calling thread only: glibc's setresuid() and friends change
@@ -39,7 +40,7 @@
 #define SSPI_DEFAULT_LOCAL_UID_MIN 1000
 #define MAX_NSS_BUFFER (1u << 20)
 /* The name attribute in which NTLM mechanisms (ours, gss-ntlmssp) give a domain user's SIDs. */
-#define SIDS_ATTRIBUTE "urn:gssntlmssp:sids"
+#define SIDS_ATTRIBUTE SSPIGSS_NTLM_ATTR_SIDS
 
 /*
  * What QuerySecurityContextToken returns: one allocation holding the struct, then the group

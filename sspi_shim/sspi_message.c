@@ -32,9 +32,10 @@
 #include "sspi_buffers.h"
 #include "sspi_objects.h"
 #include "sspi_translate.h"
+#include "sspigss_ntlm.h"
 
 /* The NTLMSSP message signature, the one fixed size the no-IOV fallback relies on. */
-#define NTLM_SIGNATURE_SIZE 16
+#define NTLM_SIGNATURE_SIZE SSPIGSS_NTLM_SIGNATURE_SIZE
 
 enum protect_op { OP_SIGN, OP_VERIFY, OP_ENCRYPT, OP_DECRYPT };
 

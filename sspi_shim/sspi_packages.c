@@ -7,6 +7,7 @@
 
 #include "sspi_buffers.h"
 #include "sspi_strings.h"
+#include "sspigss_ntlm.h"
 
 /* wRPCID values; Windows declares them in rpcdce.h, which ported code does not need here. */
 #define RPC_C_AUTHN_GSS_NEGOTIATE 9
@@ -14,7 +15,7 @@
 #define RPC_C_AUTHN_GSS_KERBEROS 16
 
 static gss_OID_desc spnego_desc = {6, "\x2b\x06\x01\x05\x05\x02"};
-static gss_OID_desc ntlm_desc = {10, "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a"};
+static gss_OID_desc ntlm_desc = {SSPIGSS_NTLM_MECH_OID_LEN, SSPIGSS_NTLM_MECH_OID_DER};
 static gss_OID_desc krb5_desc = {9, "\x2a\x86\x48\x86\xf7\x12\x01\x02\x02"};
 static gss_OID_desc ms_krb5_desc = {9, "\x2a\x86\x48\x82\xf7\x12\x01\x02\x02"};
 

@@ -11,8 +11,9 @@
 #include "ntlm_errors.h"
 #include "ntlm_reader.h"
 #include "ntlm_unicode.h"
+#include "sspigss_ntlm.h"
 
-static const uint8_t ntlm_signature[8] = "NTLMSSP"; /* with its NUL */
+static const uint8_t ntlm_signature[SSPIGSS_NTLMSSP_SIGNATURE_LEN] = SSPIGSS_NTLMSSP_SIGNATURE;
 
 #define PREFIX_LEN 12 /* signature and message type */
 #define NEGOTIATE_LEGACY_LEN 16

@@ -10,8 +10,9 @@
 #include <stdint.h>
 
 #include "ntlm_crypto.h"
+#include "sspigss_ntlm.h"
 
-#define NTLM_SIGNATURE_SIZE 16
+#define NTLM_SIGNATURE_SIZE SSPIGSS_NTLM_SIGNATURE_SIZE
 
 struct ntlm_sign_dir {
     uint8_t sign_key[16];

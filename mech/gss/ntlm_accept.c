@@ -40,8 +40,6 @@
      NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_IDENTIFY |                     \
      NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH)
 
-static const struct ntlm_version our_version = {6, 1, 7601, 15};
-
 static uint32_t
 build_challenge(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
                 const struct ntlm_negotiate *neg)
@@ -101,7 +99,7 @@ build_challenge(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
     chal.target_info = ti.data;
     chal.target_info_len = ti.len;
     chal.has_version = true;
-    chal.version = our_version;
+    chal.version = ntlm_our_version;
     ret = ntlm_challenge_encode(&chal, &ctx->challenge_msg);
     if (ret)
         goto done;

@@ -18,6 +18,8 @@
 #include "ntlm_env.h"
 
 extern gss_OID_desc ntlm_mech_oid_desc;
+/* The VERSION structure the module sends (include/sspigss_ntlm.h). */
+extern const struct ntlm_version ntlm_our_version;
 #define NTLM_MECH_OID (&ntlm_mech_oid_desc)
 
 bool ntlm_oid_is_ours(const gss_OID oid);

@@ -11,6 +11,7 @@
 #include <gssapi/gssapi_ext.h>
 
 #include "ntlm_env.h"
+#include "sspigss_ntlm.h"
 
 enum ntlm_name_kind { NTLM_NAME_USER, NTLM_NAME_SERVICE, NTLM_NAME_ANONYMOUS };
 
@@ -24,8 +25,8 @@ struct ntlm_name {
     struct ntlm_env *env;
 };
 
-/* The name attribute holding a domain user's SIDs (gss-ntlmssp's name, for its users). */
-#define NTLM_ATTR_SIDS "urn:gssntlmssp:sids"
+/* The name attribute holding a domain user's SIDs (include/sspigss_ntlm.h). */
+#define NTLM_ATTR_SIDS SSPIGSS_NTLM_ATTR_SIDS
 
 uint32_t ntlm_name_new(enum ntlm_name_kind kind, const char *user, const char *domain,
                        struct ntlm_name **out);

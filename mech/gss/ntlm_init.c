@@ -24,8 +24,6 @@
      NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |                      \
      NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_KEY_EXCH)
 
-static const struct ntlm_version our_version = {6, 1, 7601, 15};
-
 static uint32_t
 copy_cred(const struct ntlm_cred *cred, struct ntlm_cred **out)
 {
@@ -82,7 +80,7 @@ init_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const struct 
     if (req_flags & GSS_C_IDENTIFY_FLAG)
         neg.flags |= NTLMSSP_NEGOTIATE_IDENTIFY;
     neg.has_version = true;
-    neg.version = our_version;
+    neg.version = ntlm_our_version;
     ret = ntlm_negotiate_encode(&neg, &ctx->negotiate_msg);
     if (ret)
         goto done;
@@ -234,7 +232,7 @@ init_authenticate(struct ntlm_ctx *ctx, const struct ntlm_settings *settings,
     auth.user = ctx->cred->user->user;
     auth.workstation = cfg->netbios_name;
     auth.has_version = true;
-    auth.version = our_version;
+    auth.version = ntlm_our_version;
     ret = ntlm_authenticate_encode(&auth, true, &msg);
     if (ret)
         goto done;

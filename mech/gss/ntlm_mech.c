@@ -7,8 +7,12 @@
 #include "ntlm_debug.h"
 #include "ntlm_errors.h"
 #include "ntlm_gss_mech.h"
+#include "ntlm_message.h"
 
 gss_OID_desc ntlm_mech_oid_desc = {SSPIGSS_NTLM_MECH_OID_LEN, SSPIGSS_NTLM_MECH_OID_DER};
+const struct ntlm_version ntlm_our_version = {
+    SSPIGSS_NTLM_VERSION_MAJOR, SSPIGSS_NTLM_VERSION_MINOR, SSPIGSS_NTLM_VERSION_BUILD,
+    SSPIGSS_NTLM_VERSION_REVISION};
 
 static const char sasl_name[] = "GS2-NTLM";
 static const char mech_name[] = "NTLM";
