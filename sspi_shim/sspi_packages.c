@@ -53,12 +53,6 @@ oid_equal(gss_const_OID a, const gss_OID_desc *b)
 }
 
 const struct sspi_package *
-sspi_package_get(enum sspi_package_id id)
-{
-    return id < SSPI_PKG_COUNT ? &packages[id] : NULL;
-}
-
-const struct sspi_package *
 sspi_package_find(const char *name)
 {
     size_t i;

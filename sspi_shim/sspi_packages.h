@@ -25,7 +25,6 @@ extern gss_OID sspi_mech_spnego;
 extern gss_OID sspi_mech_ntlm;
 extern gss_OID sspi_mech_krb5;
 
-const struct sspi_package *sspi_package_get(enum sspi_package_id id);
 /* By name, case-insensitively as Windows does; NULL when unknown. */
 const struct sspi_package *sspi_package_find(const char *name);
 /* The package a negotiated mechanism belongs to (krb5 under either OID, NTLM), or NULL. */
