@@ -53,7 +53,7 @@ static const struct config_key config_keys[] = {
     /* A host in no DNS domain says so with an empty value. */
     {"dns_domain", offsetof(struct ntlm_config, dns_domain), false, true, 0, NULL},
     {"ntlmv1", offsetof(struct ntlm_config, allow_ntlmv1), true, false, 0, NULL},
-    {"lm", offsetof(struct ntlm_config, allow_lm), true, false, 0, NULL},
+    {"lm", offsetof(struct ntlm_config, obsolete_lm), true, false, 0, NULL},
     /* The acceptor policy; the defaults are in ntlm_config_init, the syntax in
      * ntlm_config_values.c. */
     {"anonymous", offsetof(struct ntlm_config, allow_anonymous), true, false, 0, NULL},
@@ -162,7 +162,6 @@ ntlm_config_init(struct ntlm_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->allow_ntlmv1 = false;
-    cfg->allow_lm = false;
     cfg->allow_anonymous = false;
     cfg->mic = NTLM_MIC_WHEN_PRESENT;
     cfg->channel_bindings = NTLM_CB_WHEN_SUPPORTED;
@@ -246,11 +245,7 @@ ntlm_config_parse(const char *text, const char *source, struct ntlm_config *cfg)
         if (ret)
             goto done;
     }
-    if (parsed.allow_lm && !parsed.allow_ntlmv1) {
-        ret = config_error(&error, source, key_line[find_key("lm") - config_keys],
-                           "lm = yes needs ntlmv1 = yes");
-        goto done;
-    }
+    parsed.obsolete_lm_line = key_line[find_key("lm") - config_keys];
     /* Windows' rule too: a count that outlived the lockout would lock again at the next
      * failure. */
     if (parsed.lockout_threshold != 0 && parsed.lockout_window > parsed.lockout_duration) {

@@ -111,7 +111,10 @@ struct ntlm_config {
     char *dns_name;       /* dns_name: default: the host's name */
     char *dns_domain;     /* dns_domain: default: empty */
     bool allow_ntlmv1;    /* ntlmv1 = yes|no (default no) */
-    bool allow_lm;        /* lm = yes|no (default no; needs ntlmv1) */
+    /* lm = yes|no: obsolete (LM responses are always refused); accepted so that files that
+     * set it keep working, and traced by each step (ntlm_step_begin). Its line, 0: absent. */
+    bool obsolete_lm;
+    unsigned obsolete_lm_line;
 
     /* The acceptor's policy; README's configuration table says what each setting does. */
     bool allow_anonymous;                 /* anonymous = yes|no (default no) */

@@ -46,7 +46,7 @@ test_parse_reads_every_key(void)
     CU_ASSERT_STRING_EQUAL(cfg.dns_name, "filesrv.corp.example.com");
     CU_ASSERT_STRING_EQUAL(cfg.dns_domain, "corp.example.com");
     CU_ASSERT_TRUE(cfg.allow_ntlmv1);
-    CU_ASSERT_TRUE(cfg.allow_lm);
+    CU_ASSERT_EQUAL(cfg.obsolete_lm_line, 7);
     CU_ASSERT_PTR_NULL(cfg.error);
     ntlm_config_clear(&cfg);
 }
@@ -70,7 +70,7 @@ test_parse_skips_comments_and_blank_lines_and_trims_whitespace(void)
     CU_ASSERT_STRING_EQUAL(cfg.dns_domain, "");
     CU_ASSERT_PTR_NULL(cfg.netbios_name);
     CU_ASSERT_FALSE(cfg.allow_ntlmv1);
-    CU_ASSERT_FALSE(cfg.allow_lm);
+    CU_ASSERT_EQUAL(cfg.obsolete_lm_line, 0);
     ntlm_config_clear(&cfg);
 }
 
@@ -110,16 +110,19 @@ test_parse_rejects_an_unknown_key_naming_source_and_line(void)
                       "test.conf:3: unknown key \"userfile\"");
 }
 
+/* Issue 15: lm was parsed and never used; files that set it keep working, its line is kept
+ * for the trace, and it no longer asks for ntlmv1 (nothing reads it). */
 static void
-test_parse_rejects_lm_without_ntlmv1(void)
+test_parse_accepts_the_obsolete_lm_key_and_keeps_its_line(void)
 {
     struct ntlm_config cfg = {0};
 
-    check_parse_error("lm = yes\n", "test.conf:1: lm = yes needs ntlmv1 = yes");
-    check_parse_error("ntlmv1 = no\nlm = 1\n", "test.conf:2: lm = yes needs ntlmv1 = yes");
-    /* The order of the two lines does not matter. */
-    CU_ASSERT_EQUAL(ntlm_config_parse("lm = yes\nntlmv1 = yes\n", "test.conf", &cfg), 0);
-    CU_ASSERT_TRUE(cfg.allow_lm);
+    CU_ASSERT_EQUAL(ntlm_config_parse("# old file\nlm = yes\n", "test.conf", &cfg), 0);
+    CU_ASSERT_EQUAL(cfg.obsolete_lm_line, 2);
+    CU_ASSERT_FALSE(cfg.allow_ntlmv1);
+    ntlm_config_clear(&cfg);
+    CU_ASSERT_EQUAL(ntlm_config_parse("ntlmv1 = no\nlm = no\n", "test.conf", &cfg), 0);
+    CU_ASSERT_EQUAL(cfg.obsolete_lm_line, 2);
     ntlm_config_clear(&cfg);
 }
 
@@ -143,7 +146,6 @@ test_policy_keys_default_to_the_secure_settings(void)
 
     CU_ASSERT_EQUAL_FATAL(ntlm_config_parse("user_file = /srv/users\n", "test.conf", &cfg), 0);
     CU_ASSERT_FALSE(cfg.allow_ntlmv1);
-    CU_ASSERT_FALSE(cfg.allow_lm);
     CU_ASSERT_FALSE(cfg.allow_anonymous);
     CU_ASSERT_EQUAL(cfg.mic, NTLM_MIC_WHEN_PRESENT);
     CU_ASSERT_EQUAL(cfg.channel_bindings, NTLM_CB_WHEN_SUPPORTED);
@@ -696,7 +698,8 @@ main(void)
          test_parse_rejects_a_bad_boolean_naming_source_and_line},
         {"parse rejects an unknown key naming source and line",
          test_parse_rejects_an_unknown_key_naming_source_and_line},
-        {"parse rejects lm without ntlmv1", test_parse_rejects_lm_without_ntlmv1},
+        {"parse accepts the obsolete lm key and keeps its line",
+         test_parse_accepts_the_obsolete_lm_key_and_keeps_its_line},
         {"parse rejects malformed lines", test_parse_rejects_malformed_lines},
         {"policy keys default to the secure settings",
          test_policy_keys_default_to_the_secure_settings},
