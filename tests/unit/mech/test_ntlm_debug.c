@@ -443,6 +443,28 @@ test_debug_key_turns_the_trace_on_and_the_environment_wins(void)
     CU_ASSERT_EQUAL(gss_test_env_write_config(DEFAULT_CONFIG), 0);
 }
 
+/* Issue 15: a file that still sets the obsolete lm key works, and the trace says it is ignored. */
+static void
+test_the_trace_notes_an_obsolete_lm_key(void)
+{
+    char path[512], config[1024];
+    struct traced_run run = {NULL, config, NULL, NO_SPNEGO};
+    char *text;
+
+    temp_path("trace-lm", path, sizeof(path));
+    snprintf(config, sizeof(config), "debug = %s\nlm = yes\n%s", path, DEFAULT_CONFIG);
+    CU_ASSERT_EQUAL_FATAL(in_child(child_handshake, &run), 0);
+    text = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL(text);
+    if (text != NULL) {
+        assert_contains(text, "configuration line 2: lm is obsolete and ignored");
+        assert_contains(text, "accept: session established");
+    }
+    free(text);
+    unlink(path);
+    CU_ASSERT_EQUAL(gss_test_env_write_config(DEFAULT_CONFIG), 0);
+}
+
 static void
 test_nothing_is_written_when_the_trace_is_off(void)
 {
@@ -529,6 +551,7 @@ static CU_TestInfo tests[] = {
      test_an_initiator_spnego_abandons_before_the_peers_mic_names_ticket_9183},
     {"the debug key turns the trace on and the environment wins",
      test_debug_key_turns_the_trace_on_and_the_environment_wins},
+    {"the trace notes an obsolete lm key", test_the_trace_notes_an_obsolete_lm_key},
     {"nothing is written when the trace is off", test_nothing_is_written_when_the_trace_is_off},
     CU_TEST_INFO_NULL,
 };
