@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,13 +12,13 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 #include <unistr.h>
 
 #include "ntlm_auth.h"
 #include "ntlm_errors.h"
 #include "ntlm_unicode.h"
+#include "tool_secret.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -49,8 +48,6 @@ struct user_file {
 };
 
 static const char *progname = "sspigss-user";
-static struct termios saved_tty;
-static volatile sig_atomic_t tty_echo_off;
 
 static enum status
 complain(enum status st, const char *fmt, ...)
@@ -132,67 +129,16 @@ split_name(char *arg, char **domain, char **user)
     return check_name("user", *user);
 }
 
-static void
-restore_tty(int sig)
-{
-    if (tty_echo_off)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-/* Reads one line from fd into buf, byte by byte so that no stdio buffer keeps a copy. */
+/* One password line (see tool_secret.h) into buf. */
 static enum status
-read_secret_line(int fd, char *buf, size_t size)
+read_password(const char *prompt, char *buf, size_t size)
 {
-    size_t n = 0;
-    ssize_t r;
-    char c;
+    const char *why = NULL;
+    bool system_error = false;
 
-    for (;;) {
-        r = read(fd, &c, 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return complain(ST_SYSTEM, "reading the password: %s", strerror(errno));
-        if (r == 0 || c == '\n')
-            break;
-        if (n + 1 >= size)
-            return complain(ST_USER, "the password is longer than %zu bytes", size - 2);
-        buf[n++] = c;
-    }
-    if (r == 0 && n == 0)
-        return complain(ST_USER, "no password on standard input");
-    if (n > 0 && buf[n - 1] == '\r')
-        n--;
-    buf[n] = '\0';
-    if (memchr(buf, '\0', n) != NULL)
-        return complain(ST_USER, "the password contains a NUL byte");
+    if (tool_read_secret(prompt, buf, size, &why, &system_error) != 0)
+        return complain(system_error ? ST_SYSTEM : ST_USER, "reading the password: %s", why);
     return ST_OK;
-}
-
-static enum status
-prompt_secret(const char *prompt, char *buf, size_t size)
-{
-    struct termios quiet;
-    enum status st;
-
-    if (tcgetattr(STDIN_FILENO, &saved_tty) != 0)
-        return complain(ST_SYSTEM, "terminal: %s", strerror(errno));
-    quiet = saved_tty;
-    quiet.c_lflag &= ~(tcflag_t)ECHO;
-    quiet.c_lflag |= ECHONL;
-    fputs(prompt, stderr);
-    fflush(stderr);
-    tty_echo_off = 1;
-    if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0) {
-        tty_echo_off = 0;
-        return complain(ST_SYSTEM, "terminal: %s", strerror(errno));
-    }
-    st = read_secret_line(STDIN_FILENO, buf, size);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
-    tty_echo_off = 0;
-    return st;
 }
 
 /* The new password's NT hash: asked twice on a terminal, else one line of stdin. */
@@ -202,18 +148,11 @@ get_nt_hash(uint8_t nt_hash[16])
     static char first[PASSWORD_MAX_BYTES + 2], again[PASSWORD_MAX_BYTES + 2];
     enum status st;
 
-    if (isatty(STDIN_FILENO)) {
-        signal(SIGINT, restore_tty);
-        signal(SIGTERM, restore_tty);
-        signal(SIGHUP, restore_tty);
-        signal(SIGQUIT, restore_tty);
-        st = prompt_secret("New password: ", first, sizeof(first));
-        if (st == ST_OK)
-            st = prompt_secret("Retype new password: ", again, sizeof(again));
+    st = read_password("New password: ", first, sizeof(first));
+    if (st == ST_OK && isatty(STDIN_FILENO)) {
+        st = read_password("Retype new password: ", again, sizeof(again));
         if (st == ST_OK && strcmp(first, again) != 0)
             st = complain(ST_USER, "the passwords do not match");
-    } else {
-        st = read_secret_line(STDIN_FILENO, first, sizeof(first));
     }
     if (st)
         goto done;
