@@ -28,25 +28,19 @@
 #define MECH_LINE_MAX 8192
 
 /*
- * Whether text is the NTLM OID in one of the two forms generic_gss_str_to_oid accepts:
- * "1.3.6..." or "{ 1 3 6 ... }".
+ * Whether text is the NTLM OID. generic_gss_str_to_oid also takes "{ 1 3 6 ... }", but MIT cuts
+ * the OID field at the first blank, so only the dotted form can name an OID in these files.
  */
 static bool
 is_ntlm_oid(const char *text)
 {
     static const unsigned long arcs[] = {1, 3, 6, 1, 4, 1, 311, 2, 2, 10};
     size_t n = 0, want = sizeof(arcs) / sizeof(arcs[0]);
-    bool braces = *text == '{';
-    const char *p = braces ? text + 1 : text;
+    const char *p = text;
     char *end;
     unsigned long v;
 
     for (;;) {
-        if (braces)
-            while (*p == ' ')
-                p++;
-        if (braces && *p == '}')
-            return p[1] == '\0' && n == want;
         if (!isdigit((unsigned char)*p))
             return false;
         errno = 0;
@@ -55,11 +49,9 @@ is_ntlm_oid(const char *text)
             return false;
         n++;
         p = end;
-        if (!braces && *p == '\0')
+        if (*p == '\0')
             return n == want;
-        if (!braces && *p++ != '.')
-            return false;
-        if (braces && *p != ' ' && *p != '}')
+        if (*p++ != '.')
             return false;
     }
 }

@@ -122,6 +122,18 @@ owner_name(uid_t uid, char *buf, size_t size)
     return buf;
 }
 
+static const char *
+group_name(gid_t gid, char *buf, size_t size)
+{
+    struct group *gr = getgrgid(gid);
+
+    if (gr != NULL)
+        snprintf(buf, size, "%s", gr->gr_name);
+    else
+        snprintf(buf, size, "%lu", (unsigned long)gid);
+    return buf;
+}
+
 /* Reads the user file as the module would parse it. */
 static void
 check_user_file_syntax(const char *path)
@@ -224,8 +236,8 @@ check_user_file(const struct ntlm_config *cfg, const struct passwd *server)
         }
         if (!server_can_read(path, server, blocker, sizeof(blocker))) {
             if (strcmp(blocker, path) == 0)
-                snprintf(fix, sizeof(fix), "chgrp %s %s && chmod 640 %s", server->pw_name, path,
-                         path);
+                snprintf(fix, sizeof(fix), "chgrp %s %s && chmod 640 %s",
+                         group_name(server->pw_gid, owner, sizeof(owner)), path, path);
             else
                 snprintf(fix, sizeof(fix), "let %s search %s (chmod o+x, or its group)",
                          server->pw_name, blocker);

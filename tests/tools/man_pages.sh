@@ -1,6 +1,7 @@
 #!/bin/sh
-# The manual pages render without warnings, and every key of the configuration parser is
-# documented in sspigss-ntlm.conf(5) and in sspigss-ntlm.conf.example.
+# The manual pages render without warnings and show the configured paths (no @placeholder@ of
+# man/*.in and no $(sysconfdir)-style make variable left), and every key of the configuration
+# parser is documented in sspigss-ntlm.conf(5) and in sspigss-ntlm.conf.example.
 
 . "${SSPIGSS_SRCDIR:-.}/tests/lib/lib.sh"
 
@@ -29,10 +30,10 @@ done
 
 # In the man page a key starts a .TP item: ".BI key ..." or ".BR key ...".
 for k in $KEYS; do
-    if grep -Eq "^\.B[IR]? $k( |\$)" "$S/man/sspigss-ntlm.conf.5"; then
-        pass "man/sspigss-ntlm.conf.5 documents $k"
+    if grep -Eq "^\.B[IR]? $k( |\$)" "$S/man/sspigss-ntlm.conf.5.in"; then
+        pass "man/sspigss-ntlm.conf.5.in documents $k"
     else
-        fail "man/sspigss-ntlm.conf.5 does not document $k"
+        fail "man/sspigss-ntlm.conf.5.in does not document $k"
     fi
     if grep -Eq "^#[[:space:]]*$k[[:space:]]*=" "$S/sspigss-ntlm.conf.example"; then
         pass "sspigss-ntlm.conf.example lists $k"
@@ -41,13 +42,36 @@ for k in $KEYS; do
     fi
 done
 
+# The pages make generates from man/*.in: one per source, every path substituted.
+B=${SSPIGSS_BUILDDIR:-.}
+for src in "$S"/man/*.in; do
+    page="$B/man/$(basename "$src" .in)"
+    if [ ! -f "$page" ]; then
+        fail "man/${page##*/} was not generated from man/${src##*/}"
+        continue
+    fi
+    left=$(grep -nE '@[A-Za-z_]+@|\$\((prefix|exec_prefix|[a-z]*dir)\)' "$page")
+    if [ -z "$left" ]; then
+        pass "man/${page##*/} has every path substituted"
+    else
+        fail "man/${page##*/} still has placeholders: $left"
+    fi
+done
+# The substitution check itself can fail: a page with a placeholder left is caught.
+printf '.TH X 5\n.I @sysconfdir@/x and $(localstatedir)/y\n' > "$W/x.5"
+if grep -qE '@[A-Za-z_]+@' "$W/x.5" && grep -qE '\$\((prefix|exec_prefix|[a-z]*dir)\)' "$W/x.5"; then
+    pass "the placeholder patterns match what they must catch"
+else
+    fail "the placeholder patterns miss @sysconfdir@ or \$(localstatedir)"
+fi
+
 if ! command -v man >/dev/null 2>&1; then
     echo "SKIP: man is not installed, pages not rendered"
     [ "$FAILED" -eq 0 ] || { finish; exit 1; }
     exit 77
 fi
 found=0
-for page in "$S"/man/*.[1-8]; do
+for page in "$B"/man/*.[1-8]; do
     [ -f "$page" ] || continue
     found=1
     out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$page" 2>&1 >/dev/null)
@@ -58,5 +82,5 @@ for page in "$S"/man/*.[1-8]; do
         printf '%s\n' "$out" | sed 's/^/    /'
     fi
 done
-[ "$found" -eq 1 ] || fail "no pages under man/"
+[ "$found" -eq 1 ] || fail "no generated pages under $B/man/"
 finish
