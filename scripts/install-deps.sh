@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs, with apt-get, the Debian 12 or 13 packages sspigss needs to build (and, with --test,
-# to run its whole test suite). Packages already present are left alone. Needs root.
+# to run its whole test suite and build its Debian packages; with --package, only what
+# scripts/package-test.sh needs beside apt-get build-dep). Packages already present are left
+# alone. Needs root.
 set -eu
 
 build="build-essential autoconf automake libtool pkg-config libkrb5-dev libssl-dev zlib1g-dev
@@ -10,6 +12,8 @@ libapache2-mod-auth-gssapi winbind python3-requests-ntlm python3-ntlm-auth pytho
 man-db samba samba-ad-dc samba-ad-provision samba-dsdb-modules iproute2 util-linux
 default-jdk-headless libhttpclient-java golang-go golang-github-azure-go-ntlmssp-dev
 heimdal-multidev gnuplot-nox"
+# The Debian packaging (scripts/package-test.sh; --package installs these alone).
+package="debhelper lintian autopkgtest dpkg-dev python3-gssapi gss-ntlmssp"
 # Plus libFuzzer's runtime, libclang-rt-N-dev for the clang-N that the release's "clang" is
 # (14 on Debian 12, 19 on Debian 13): the name is read from clang's dependencies, not guessed.
 
@@ -31,7 +35,8 @@ clang_rt() {
 }
 
 wanted=$build
-[ "${1:-}" = --test ] && wanted="$build $test"
+[ "${1:-}" = --test ] && wanted="$build $test $package"
+[ "${1:-}" = --package ] && wanted="$package"
 
 missing=""
 for pkg in $wanted; do
