@@ -53,7 +53,7 @@ else
     fail "apt-get build-dep ./"
     finish
 fi
-if dpkg-buildpackage -b -us -uc > "$work/build.log" 2>&1; then
+if dpkg-buildpackage -b -us -uc -j2 > "$work/build.log" 2>&1; then
     pass "dpkg-buildpackage -b -us -uc builds $(ls "$work"/*.deb | wc -l) packages"
 else
     tail -n 60 "$work/build.log"
