@@ -123,7 +123,7 @@ if [ $theirs = yes ]; then
         fail "after remove, sspigss-doctor says: $out"
     fi
     printf 'PKGTEST:alice:Theirs-0nly!\n' > "$work/theirs-users"
-    if NTLM_USER_FILE="$work/theirs-users" python3 - << 'PY'
+    if NTLM_USER_FILE="$work/theirs-users" /usr/bin/python3 - << 'PY'
 import socket
 import gssapi
 
