@@ -63,7 +63,13 @@ expect "the user file parses" 0 "^ok   user file: $W/users parses: 2 users$"
 expect "winbind off is in order" 0 '^ok   winbind: not used \(winbind = no\)$'
 expect "the lockout state directory is in order" 0 "^ok   lockout: state_dir $W/state "
 expect "the MIT krb5 version is shown" 0 '^info versions: libgssapi-krb5-2: '
-expect_no "no WARN or FAIL line in a sound setup" '^(WARN|FAIL)'
+# The one WARN a sound setup may get is the platform's own SPNEGO bug (Debian 13's krb5).
+if grep -E '^(WARN|FAIL)' "$W/out" | grep -qv '^WARN spnego: '; then
+    fail "a WARN or FAIL line in a sound setup:"
+    sed 's/^/    /' "$W/out"
+else
+    pass "no WARN or FAIL line in a sound setup, but for the platform's SPNEGO bug"
+fi
 
 # --- which module MIT loads: the files read as MIT reads them
 unset GSS_MECH_CONFIG
