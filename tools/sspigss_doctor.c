@@ -310,18 +310,20 @@ check_state_dir(const struct ntlm_config *cfg)
 static const char *
 check_config(struct ntlm_config *cfg)
 {
-    const char *source = NULL;
+    bool named = false;
+    const char *source = ntlm_config_default_path(&named);
     struct stat st;
     uint32_t ret;
 
-    ret = ntlm_config_load(cfg, &source);
+    ret = ntlm_config_load(source, named, cfg);
     if (ret != 0) {
-        doctor_say(DOCTOR_FAIL, "config", "correct it; sspigss-ntlm.conf(5) lists every key", "%s",
-                   cfg->error != NULL ? cfg->error : "out of memory");
+        doctor_say(DOCTOR_FAIL, "config", "correct it; sspigss-ntlm.conf(5) lists every key",
+                   "%s", cfg->error != NULL ? cfg->error : "out of memory");
         return NULL;
     }
     if (stat(source, &st) != 0)
-        doctor_say(DOCTOR_OK, "config", NULL, "%s is absent: every key has its default", source);
+        doctor_say(DOCTOR_OK, "config", NULL, "%s is absent: every key has its default",
+                   source);
     else
         doctor_say(DOCTOR_OK, "config", NULL, "%s is valid", source);
     return source;
