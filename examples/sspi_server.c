@@ -36,6 +36,7 @@ struct server_options {
     bool package_given;
     bool once;
     bool http;
+    const char *require_group; /* a SID string: only its members are served */
 };
 
 /* A server credential and the largest token its package produces. */
@@ -49,7 +50,8 @@ static void
 usage(void)
 {
     fprintf(stderr, "usage: sspi_server [--port N] [--package Negotiate|NTLM|Kerberos] [--once] "
-                    "[--http]\n");
+                    "[--http]\n"
+                    "                   [--require-group SID]\n");
 }
 
 static int
@@ -58,7 +60,7 @@ parse_options(int argc, char **argv, struct server_options *opt)
     static char default_package[] = NEGOSSP_NAME_A;
     int i;
 
-    *opt = (struct server_options){0, default_package, false, false, false};
+    *opt = (struct server_options){0, default_package, false, false, false, NULL};
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--once") == 0) {
             opt->once = true;
@@ -69,6 +71,8 @@ parse_options(int argc, char **argv, struct server_options *opt)
                 fprintf(stderr, "sspi_server: bad port %s\n", argv[i]);
                 return -1;
             }
+        } else if (strcmp(argv[i], "--require-group") == 0 && i + 1 < argc) {
+            opt->require_group = argv[++i];
         } else if (strcmp(argv[i], "--package") == 0 && i + 1 < argc) {
             opt->package = argv[++i];
             opt->package_given = true;
@@ -165,25 +169,86 @@ accept_step(struct server_cred *cred, PCtxtHandle ctx, bool *have_ctx, ULONG req
     return status;
 }
 
-/*
- * The SIDs of the client's token, when a domain controller vouched for it. Where Windows code
- * calls GetTokenInformation(TokenUser, TokenGroups), libsspi has SspiGetTokenSids.
- */
+/* The group SID only whose members are served (--require-group), or NULL. */
+static const char *required_group;
+
 static void
-report_sids(PCtxtHandle ctx)
+print_sid(const char *label, PSID sid)
 {
-    void *token = NULL;
-    char **sids = NULL;
-    ULONG count = 0, i;
+    LPSTR text = NULL;
+
+    if (ConvertSidToStringSidA(sid, &text)) {
+        example_print_name(label, text);
+        LocalFree(text);
+    }
+}
+
+/* GetTokenInformation's two calls: the size, then the answer. NULL when it fails. */
+static void *
+token_information(HANDLE token, TOKEN_INFORMATION_CLASS what)
+{
+    DWORD size = 0;
+    void *info;
+
+    if (GetTokenInformation(token, what, NULL, 0, &size) ||
+        GetLastError() != ERROR_INSUFFICIENT_BUFFER)
+        return NULL;
+    info = malloc(size);
+    if (info != NULL && !GetTokenInformation(token, what, info, size, &size)) {
+        free(info);
+        info = NULL;
+    }
+    return info;
+}
+
+/*
+ * The client's token as Windows code reads it: the user and group SIDs (a Kerberos ticket's
+ * PAC, an NTLM domain logon's, or a local account's unix SIDs), and with --require-group
+ * whether the client is a member of that group (CheckTokenMembership), refusing it if not.
+ */
+static int
+report_token(PCtxtHandle ctx)
+{
+    HANDLE token = NULL;
+    TOKEN_USER *user = NULL;
+    TOKEN_PRIMARY_GROUP *primary = NULL;
+    TOKEN_GROUPS *groups = NULL;
+    PSID required = NULL;
+    BOOL member = FALSE;
+    DWORD i;
+    int ret = required_group != NULL ? -1 : 0;
 
     if (QuerySecurityContextToken(ctx, &token) != SEC_E_OK)
-        return;
-    if (SspiGetTokenSids(token, &count, &sids) == SEC_E_OK) {
-        for (i = 0; i < count; i++)
-            example_print_name(i == 0 ? "user SID:" : "group SID:", sids[i]);
-        FreeContextBuffer(sids);
+        return ret;
+    user = token_information(token, TokenUser);
+    primary = token_information(token, TokenPrimaryGroup);
+    groups = token_information(token, TokenGroups);
+    if (user != NULL)
+        print_sid("user SID:", user->User.Sid);
+    if (primary != NULL)
+        print_sid("primary group SID:", primary->PrimaryGroup);
+    for (i = 0; groups != NULL && i < groups->GroupCount; i++)
+        print_sid("group SID:", groups->Groups[i].Sid);
+    if (required_group != NULL) {
+        if (!ConvertStringSidToSidA(required_group, &required) ||
+            !CheckTokenMembership(token, required, &member)) {
+            fprintf(stderr, "sspi_server: cannot check membership of %s (error %u)\n",
+                    required_group, (unsigned)GetLastError());
+        } else {
+            printf("member of %s: %s\n", required_group, member ? "yes" : "no");
+            if (member)
+                ret = 0;
+            else
+                fprintf(stderr, "sspi_server: access denied: not a member of %s\n",
+                        required_group);
+        }
     }
-    FreeContextBuffer(token);
+    LocalFree(required);
+    free(groups);
+    free(primary);
+    free(user);
+    CloseHandle(token);
+    return ret;
 }
 
 /* Prints who logged in, with which package and flags; keeps the names for the caller. */
@@ -195,8 +260,7 @@ report_login(PCtxtHandle ctx, ULONG attrs, struct example_peer *peer)
     example_print_name("authenticated:", peer->user);
     example_print_name("package:", peer->package);
     example_print_flags("context flags:", attrs, true);
-    report_sids(ctx);
-    return 0;
+    return report_token(ctx);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -596,6 +660,7 @@ main(int argc, char **argv)
         usage();
         return 2;
     }
+    required_group = opt.require_group;
     /* HTTP: creds[0] for the Negotiate scheme, creds[1] for NTLM; framed: creds[0] only. */
     if (server_cred_acquire(&creds[0], opt.http ? negotiate : opt.package) != 0 ||
         (opt.http && server_cred_acquire(&creds[1], ntlm) != 0))

@@ -1234,5 +1234,7 @@ SSPI_API VOID SEC_ENTRY SspiZeroAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE Aut
 
 /* GetUserNameEx and GetComputerObjectName, which Windows programs get with security.h. */
 #include "secext.h"
+/* The access-token and SID API a server authorizes with after AcceptSecurityContext. */
+#include "sspi_token.h"
 
 #endif /* SSPIGSS_SSPI_H */

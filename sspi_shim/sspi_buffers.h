@@ -44,4 +44,10 @@ void *sspi_context_buffer_alloc(size_t size);
 /* A context-buffer copy of len bytes (len may be 0), or NULL without memory. */
 void *sspi_context_buffer_dup(const void *data, size_t len);
 
+/*
+ * Called, when set, with each block FreeContextBuffer is about to free: sspi_token.c sets it
+ * so that a token freed that way stops being a live handle.
+ */
+extern void (*sspi_context_buffer_free_hook)(void *buffer);
+
 #endif

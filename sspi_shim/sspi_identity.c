@@ -1,12 +1,14 @@
 /*
  * QuerySecurityContextToken, ImpersonateSecurityContext and RevertSecurityContext: the client an
  * acceptor authenticated, mapped to a local account (gss_localname, then NSS, never below a uid
- * floor) and with the SIDs a domain controller gave for it, handed out as a token or put on the
- * calling thread's credentials until the thread reverts.
+ * floor) and with its SIDs (a Kerberos ticket's PAC, an NTLM domain controller's answer, or the
+ * local account's unix SIDs), handed out as a token (sspi_token.c) or put on the calling
+ * thread's credentials until the thread reverts.
  */
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,10 @@
 #include "sspi_buffers.h"
 #include "sspi_linux.h"
 #include "sspi_objects.h"
+#include "sspi_pac.h"
+#include "sspi_sid.h"
 #include "sspi_strings.h"
+#include "sspi_token_impl.h"
 #include "sspigss_ntlm.h"
 
 /*
@@ -36,26 +41,12 @@
 #define SYS_THREAD_SETGROUPS SYS_setgroups
 #endif
 
-#define TOKEN_MAGIC 0x4b4f5453u /* "STOK" */
 #define SSPI_DEFAULT_LOCAL_UID_MIN 1000
 #define MAX_NSS_BUFFER (1u << 20)
 /* The name attribute in which NTLM mechanisms (ours, gss-ntlmssp) give a domain user's SIDs. */
 #define SIDS_ATTRIBUTE SSPIGSS_NTLM_ATTR_SIDS
-
-/*
- * What QuerySecurityContextToken returns: one allocation holding the struct, then the group
- * list, the user name and the SID list: one context buffer, which FreeContextBuffer releases.
- */
-struct sspi_token {
-    uint32_t magic;
-    bool has_account; /* the client maps to a local account: uid..user are set */
-    uid_t uid;
-    gid_t gid;
-    ULONG group_count;
-    gid_t *groups; /* sorted, no duplicates */
-    char *user;
-    char *sids; /* comma-separated; empty when the mechanism gave none */
-};
+/* The name attribute in which MIT krb5 gives the PAC's logon information (MS-PAC 2.5). */
+#define PAC_LOGON_INFO_ATTRIBUTE "urn:mspac:logon-info"
 
 /*
  * The calling thread's impersonation: the ids it had before and which of them were changed, so
@@ -160,28 +151,6 @@ lookup_groups(const char *user, gid_t gid, gid_t **out, size_t *count)
 }
 
 /*
- * The SIDs the mechanism vouches for (an authenticated name attribute), or an empty string:
- * a client without them (a local or Kerberos user here) simply has none.
- */
-static SECURITY_STATUS
-peer_sids(const struct sspi_ctx *ctx, char **out)
-{
-    gss_buffer_desc attr = {sizeof(SIDS_ATTRIBUTE) - 1, (void *)SIDS_ATTRIBUTE};
-    gss_buffer_desc value = GSS_C_EMPTY_BUFFER;
-    int authenticated = 0, complete = 0, more = -1;
-    OM_uint32 major, minor;
-
-    major = gss_get_name_attribute(&minor, ctx->peer, &attr, &authenticated, &complete, &value,
-                                   NULL, &more);
-    if (major == GSS_S_COMPLETE && authenticated && !memchr(value.value, '\0', value.length))
-        *out = strndup(value.value, value.length);
-    else
-        *out = strdup("");
-    gss_release_buffer(&minor, &value);
-    return *out == NULL ? SEC_E_INSUFFICIENT_MEMORY : SEC_E_OK;
-}
-
-/*
  * The lowest uid a client may map to: LIBSSPI_LOCAL_UID_MIN (decimal, read with secure_getenv
  * at each call), else 1000, Debian's first regular user. The mechanism decides which account
  * a name maps to (gss_localname: our NTLM module's domain rules and its own local_uid_min,
@@ -241,63 +210,207 @@ peer_account(const struct sspi_ctx *ctx, char **user, struct passwd *pw, char **
 }
 
 /*
- * The client an established acceptor context authenticated: its local account and its SIDs.
- * An initiator context has no client; a client with neither a local account nor SIDs has no
- * token: Windows says SEC_E_NO_IMPERSONATION when it has none, and so does this. A domain user
- * without a local account gets a token with SIDs only, which cannot be impersonated.
+ * A name attribute the mechanism vouches for: *found and a malloc'd copy in *out when it has
+ * the attribute and says it is authenticated (MIT krb5: the PAC's signature checked with the
+ * service key; NTLM: the domain controller's answer). Anything else counts as absent.
  */
 static SECURITY_STATUS
-token_for_peer(const struct sspi_ctx *ctx, struct sspi_token **out)
+authenticated_attribute(const struct sspi_ctx *ctx, const char *name, gss_buffer_t out,
+                        bool *found)
 {
-    struct passwd pw;
-    struct sspi_token *token;
-    char *user = NULL, *pwbuf = NULL, *sids = NULL;
-    gid_t *groups = NULL;
-    size_t group_count = 0, user_len = 0, sids_len;
-    SECURITY_STATUS status;
+    gss_buffer_desc attr = {strlen(name), (void *)name};
+    gss_buffer_desc value = GSS_C_EMPTY_BUFFER;
+    int authenticated = 0, complete = 0, more = -1;
+    OM_uint32 major, minor;
 
-    if (ctx->initiator || !ctx->established || ctx->peer == GSS_C_NO_NAME)
-        return SEC_E_NO_IMPERSONATION;
-    status = peer_sids(ctx, &sids);
-    if (status != SEC_E_OK)
-        return status;
-    status = peer_account(ctx, &user, &pw, &pwbuf);
-    if (status == SEC_E_OK)
-        status = lookup_groups(user, pw.pw_gid, &groups, &group_count);
-    else if (status == SEC_E_NO_IMPERSONATION && sids[0] != '\0')
-        status = SEC_E_OK;
-    if (status != SEC_E_OK)
-        goto done;
-    if (user != NULL)
-        user_len = strlen(user);
-    sids_len = strlen(sids);
-    token = sspi_context_buffer_alloc(sizeof(*token) + group_count * sizeof(gid_t) + user_len + 1 +
-                                      sids_len + 1);
-    if (token == NULL) {
-        status = SEC_E_INSUFFICIENT_MEMORY;
-        goto done;
+    *found = false;
+    major = gss_get_name_attribute(&minor, ctx->peer, &attr, &authenticated, &complete, &value,
+                                   NULL, &more);
+    if (major == GSS_S_COMPLETE && authenticated) {
+        *out = value;
+        *found = true;
+        return SEC_E_OK;
     }
-    token->magic = TOKEN_MAGIC;
-    token->has_account = user != NULL;
-    token->uid = user != NULL ? pw.pw_uid : (uid_t)-1;
-    token->gid = user != NULL ? pw.pw_gid : (gid_t)-1;
-    token->group_count = (ULONG)group_count;
-    token->groups = (gid_t *)(token + 1);
-    token->user = (char *)(token->groups + group_count);
-    token->sids = token->user + user_len + 1;
-    if (group_count > 0)
-        memcpy(token->groups, groups, group_count * sizeof(gid_t));
-    memcpy(token->user, user != NULL ? user : "", user_len + 1);
-    memcpy(token->sids, sids, sids_len + 1);
-    *out = token;
-done:
-    free(groups);
-    free(pwbuf);
-    free(user);
-    free(sids);
+    gss_release_buffer(&minor, &value);
+    return SEC_E_OK;
+}
+
+/*
+ * The SIDs in a Kerberos ticket's PAC, trusted only when MIT krb5 verified the PAC. A PAC that
+ * is there, verified, and cannot be decoded refuses the token (SEC_E_INVALID_TOKEN) rather than
+ * give the client fewer groups than its domain says it has.
+ */
+static SECURITY_STATUS
+pac_sids(const struct sspi_ctx *ctx, struct sspi_logon_sids *out, bool *found)
+{
+    gss_buffer_desc value = GSS_C_EMPTY_BUFFER;
+    SECURITY_STATUS status;
+    OM_uint32 minor;
+    bool present;
+
+    *found = false;
+    status = authenticated_attribute(ctx, PAC_LOGON_INFO_ATTRIBUTE, &value, &present);
+    if (status != SEC_E_OK || !present)
+        return status;
+    status = sspi_pac_logon_info(value.value, value.length, out);
+    gss_release_buffer(&minor, &value);
+    *found = status == SEC_E_OK;
     return status;
 }
 
+/*
+ * The SIDs an NTLM mechanism gives for a domain logon ("S-1-5-21-...,..."): the user's first,
+ * then the primary group's, then the other groups' (winbindd's order). A list that does not
+ * parse is refused like a malformed PAC.
+ */
+static SECURITY_STATUS
+mech_sids(const struct sspi_ctx *ctx, struct sspi_logon_sids *out, bool *found)
+{
+    gss_buffer_desc value = GSS_C_EMPTY_BUFFER;
+    struct sspi_logon_sids sids = {0};
+    SECURITY_STATUS status;
+    char *list = NULL, *one, *save = NULL;
+    size_t n = 0;
+    OM_uint32 minor;
+    bool present;
+    sspi_sid sid;
+
+    *found = false;
+    status = authenticated_attribute(ctx, SIDS_ATTRIBUTE, &value, &present);
+    if (status != SEC_E_OK || !present)
+        return status;
+    if (value.length > 0 && memchr(value.value, '\0', value.length) == NULL)
+        list = strndup(value.value, value.length);
+    gss_release_buffer(&minor, &value);
+    if (list == NULL)
+        return SEC_E_OK; /* an empty list: no SIDs */
+    for (one = strtok_r(list, ",", &save); one != NULL; one = strtok_r(NULL, ",", &save), n++) {
+        if (!sspi_sid_parse(one, &sid)) {
+            status = SEC_E_INVALID_TOKEN;
+            goto done;
+        }
+        if (n == 0) {
+            sids.user = sid;
+            /* Without a group in the list the user is its own primary group, as SYSTEM is. */
+            sids.primary_group = sid;
+            continue;
+        }
+        if (n == 1)
+            sids.primary_group = sid;
+        status = sspi_sid_list_add(&sids.groups, &sid, SSPI_GROUP_DEFAULT_ATTRIBUTES);
+        if (status != SEC_E_OK)
+            goto done;
+    }
+    if (n > 0) {
+        *out = sids;
+        memset(&sids, 0, sizeof(sids));
+        *found = true;
+    }
+done:
+    sspi_sid_list_free(&sids.groups);
+    free(list);
+    return status;
+}
+
+/*
+ * The SIDs of a local account (a client of the user file, or a Kerberos client without a PAC
+ * that maps to a local account): S-1-22-1-uid for the user, S-1-22-2-gid for its primary group
+ * and each of its groups, as Samba and winbind name unix ids without a domain SID.
+ */
+static SECURITY_STATUS
+local_sids(uid_t uid, gid_t gid, const gid_t *groups, size_t count, struct sspi_logon_sids *out)
+{
+    SECURITY_STATUS status;
+    sspi_sid sid;
+    size_t i;
+
+    sspi_sid_unix_user(&out->user, uid);
+    sspi_sid_unix_group(&out->primary_group, gid);
+    status = sspi_sid_list_add(&out->groups, &out->primary_group, SSPI_GROUP_DEFAULT_ATTRIBUTES);
+    for (i = 0; i < count && status == SEC_E_OK; i++) {
+        sspi_sid_unix_group(&sid, groups[i]);
+        status = sspi_sid_list_add(&out->groups, &sid, SSPI_GROUP_DEFAULT_ATTRIBUTES);
+    }
+    return status;
+}
+
+/* The context's logon session id (TokenStatistics.AuthenticationId), the same for each token. */
+static uint64_t
+context_logon_id(struct sspi_ctx *ctx)
+{
+    uint64_t id = __atomic_load_n(&ctx->logon_id, __ATOMIC_RELAXED), fresh;
+
+    if (id == 0) {
+        fresh = sspi_token_new_luid();
+        if (__atomic_compare_exchange_n(&ctx->logon_id, &id, fresh, false, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED))
+            id = fresh;
+    }
+    return id;
+}
+
+/*
+ * The client an established acceptor context authenticated: its SIDs (from the PAC, else from
+ * the NTLM mechanism's domain logon, else the local account's unix SIDs) and its local
+ * account. An initiator context has no client; a client with neither a local account nor SIDs
+ * has no token: Windows says SEC_E_NO_IMPERSONATION when it has none, and so does this. A
+ * domain user without a local account gets a token with SIDs only, which cannot be
+ * impersonated.
+ */
+static SECURITY_STATUS
+token_for_peer(struct sspi_ctx *ctx, struct sspi_token **out)
+{
+    struct sspi_logon_sids sids = {0};
+    struct sspi_token_parts parts = {0};
+    struct passwd pw;
+    char *user = NULL, *pwbuf = NULL;
+    gid_t *groups = NULL;
+    size_t group_count = 0;
+    SECURITY_STATUS status;
+    bool have_sids;
+
+    if (ctx->initiator || !ctx->established || ctx->peer == GSS_C_NO_NAME)
+        return SEC_E_NO_IMPERSONATION;
+    status = pac_sids(ctx, &sids, &have_sids);
+    if (status == SEC_E_OK && !have_sids)
+        status = mech_sids(ctx, &sids, &have_sids);
+    if (status != SEC_E_OK)
+        goto done;
+    status = peer_account(ctx, &user, &pw, &pwbuf);
+    if (status == SEC_E_OK)
+        status = lookup_groups(user, pw.pw_gid, &groups, &group_count);
+    else if (status == SEC_E_NO_IMPERSONATION && have_sids)
+        status = SEC_E_OK;
+    if (status == SEC_E_OK && !have_sids)
+        status = local_sids(pw.pw_uid, pw.pw_gid, groups, group_count, &sids);
+    if (status == SEC_E_OK)
+        status = sspi_sid_list_add_network_groups(&sids.groups);
+    if (status != SEC_E_OK)
+        goto done;
+    parts.user = &sids.user;
+    parts.primary_group = &sids.primary_group;
+    parts.groups = &sids.groups;
+    parts.account = user;
+    if (user != NULL) {
+        parts.uid = pw.pw_uid;
+        parts.gid = pw.pw_gid;
+        parts.gid_count = group_count;
+        parts.gids = groups;
+    }
+    parts.logon_id = context_logon_id(ctx);
+    status = sspi_token_new(&parts, out);
+done:
+    sspi_sid_list_free(&sids.groups);
+    free(groups);
+    free(pwbuf);
+    free(user);
+    return status;
+}
+
+/*
+ * The token is a HANDLE for the token functions (sspi_token.h) until CloseHandle or
+ * FreeContextBuffer releases it.
+ */
 SECURITY_STATUS SEC_ENTRY
 QuerySecurityContextToken(PCtxtHandle phContext, void **Token)
 {
@@ -309,78 +422,13 @@ QuerySecurityContextToken(PCtxtHandle phContext, void **Token)
         return SEC_E_INVALID_HANDLE;
     status = Token == NULL ? SEC_E_INVALID_PARAMETER : token_for_peer(ctx, &token);
     if (status == SEC_E_OK)
-        *Token = token;
+        status = sspi_token_register(token);
     sspi_ctx_unref(ctx);
-    return status;
-}
-
-SECURITY_STATUS SEC_ENTRY
-SspiGetTokenUnixIdentity(void *Token, uid_t *uid, gid_t *gid, ULONG *GroupCount, gid_t **Groups,
-                         char **UserName)
-{
-    const struct sspi_token *token = Token;
-    gid_t *groups = NULL;
-    char *user = NULL;
-
-    if (token == NULL || token->magic != TOKEN_MAGIC)
-        return SEC_E_INVALID_HANDLE;
-    if (!token->has_account)
-        return SEC_E_NO_IMPERSONATION;
-    if (Groups != NULL) {
-        groups = sspi_context_buffer_alloc(token->group_count * sizeof(gid_t) + 1);
-        if (groups == NULL)
-            return SEC_E_INSUFFICIENT_MEMORY;
-        memcpy(groups, token->groups, token->group_count * sizeof(gid_t));
+    if (status != SEC_E_OK) {
+        FreeContextBuffer(token);
+        return status;
     }
-    if (UserName != NULL && (user = sspi_utf8_buffer_dup(token->user)) == NULL) {
-        FreeContextBuffer(groups);
-        return SEC_E_INSUFFICIENT_MEMORY;
-    }
-    if (uid != NULL)
-        *uid = token->uid;
-    if (gid != NULL)
-        *gid = token->gid;
-    if (GroupCount != NULL)
-        *GroupCount = token->group_count;
-    if (Groups != NULL)
-        *Groups = groups;
-    if (UserName != NULL)
-        *UserName = user;
-    return SEC_E_OK;
-}
-
-SECURITY_STATUS SEC_ENTRY
-SspiGetTokenSids(void *Token, ULONG *SidCount, char ***Sids)
-{
-    const struct sspi_token *token = Token;
-    size_t count = 0, len, i;
-    char **list, *text;
-    const char *p;
-
-    if (token == NULL || token->magic != TOKEN_MAGIC)
-        return SEC_E_INVALID_HANDLE;
-    if (SidCount == NULL || Sids == NULL)
-        return SEC_E_INVALID_PARAMETER;
-    len = strlen(token->sids);
-    if (len > 0) {
-        count = 1;
-        for (p = token->sids; *p != '\0'; p++)
-            count += *p == ',';
-    }
-    /* One block: the pointer array, then the strings, so FreeContextBuffer frees it all. */
-    list = sspi_context_buffer_alloc((count + 1) * sizeof(char *) + len + 1);
-    if (list == NULL)
-        return SEC_E_INSUFFICIENT_MEMORY;
-    text = (char *)(list + count + 1);
-    memcpy(text, token->sids, len + 1);
-    for (i = 0; i < count; i++) {
-        list[i] = text;
-        text += strcspn(text, ",");
-        *text++ = '\0';
-    }
-    list[count] = NULL;
-    *SidCount = (ULONG)count;
-    *Sids = list;
+    *Token = token;
     return SEC_E_OK;
 }
 
@@ -587,4 +635,41 @@ RevertSecurityContext(PCtxtHandle phContext)
         return status;
     return own || sspi_handle_live(phContext, SSPI_HANDLE_CONTEXT) ? SEC_E_OK
                                                                    : SEC_E_INVALID_HANDLE;
+}
+
+/*
+ * The calling thread's token: the impersonated client's while ImpersonateSecurityContext is in
+ * force (and its context is still there), else the unix SIDs of the thread's own effective ids.
+ */
+SECURITY_STATUS
+sspi_thread_token(struct sspi_token **out)
+{
+    struct sspi_logon_sids sids = {0};
+    struct sspi_token_parts parts = {0};
+    struct sspi_ctx *ctx;
+    gid_t *groups = NULL;
+    size_t count = 0;
+    SECURITY_STATUS status;
+    int err;
+
+    if (current.active && (ctx = sspi_ctx_from_handle(&current.context)) != NULL) {
+        status = token_for_peer(ctx, out);
+        sspi_ctx_unref(ctx);
+        return status;
+    }
+    err = thread_groups(&groups, &count);
+    if (err != 0)
+        return status_from_errno(err);
+    status = local_sids(geteuid(), getegid(), groups, count, &sids);
+    if (status == SEC_E_OK)
+        status = sspi_sid_list_add_network_groups(&sids.groups);
+    if (status == SEC_E_OK) {
+        parts.user = &sids.user;
+        parts.primary_group = &sids.primary_group;
+        parts.groups = &sids.groups;
+        status = sspi_token_new(&parts, out);
+    }
+    sspi_sid_list_free(&sids.groups);
+    free(groups);
+    return status;
 }

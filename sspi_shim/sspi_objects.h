@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <gssapi/gssapi.h>
@@ -52,6 +53,8 @@ struct sspi_ctx {
     SECURITY_STATUS pending_status;
     /* ImpersonateSecurityContext state of the thread that impersonates, if any */
     bool impersonating;
+    /* The logon session id its tokens report (TokenStatistics), set by the first; 0 before. */
+    uint64_t logon_id;
 };
 
 /*
