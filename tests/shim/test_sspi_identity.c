@@ -160,21 +160,26 @@ test_query_token_maps_client_to_local_account(void)
     sspi_pair_free(&p);
 }
 
-/* A user of the local user file has no SIDs (only a domain controller gives them). */
+/* A user of the local user file has the unix SIDs of its account (S-1-22-1-uid, S-1-22-2-gid). */
 static void
-test_token_of_a_local_user_has_no_sids(void)
+test_token_of_a_local_user_has_its_unix_sids(void)
 {
     struct sspi_pair p;
     void *token = NULL;
     char **sids = NULL;
-    ULONG count = 99;
+    char user_sid[64], group_sid[64];
+    ULONG count = 0;
 
+    snprintf(user_sid, sizeof(user_sid), "S-1-22-1-%u", (unsigned)account_uid);
+    snprintf(group_sid, sizeof(group_sid), "S-1-22-2-%u", (unsigned)account_gid);
     establish_or_fail("NTLM", account, &p);
     CU_ASSERT_EQUAL_FATAL(QuerySecurityContextToken(&p.server, &token), SEC_E_OK);
     CU_ASSERT_EQUAL(SspiGetTokenSids(token, &count, &sids), SEC_E_OK);
-    CU_ASSERT_EQUAL(count, 0);
+    CU_ASSERT_FATAL(count >= 2);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sids);
-    CU_ASSERT_PTR_NULL(sids[0]);
+    CU_ASSERT_STRING_EQUAL(sids[0], user_sid);
+    CU_ASSERT_STRING_EQUAL(sids[1], group_sid);
+    CU_ASSERT_PTR_NULL(sids[count]);
     FreeContextBuffer(sids);
     CU_ASSERT_EQUAL(SspiGetTokenSids(token, NULL, &sids), SEC_E_INVALID_PARAMETER);
     CU_ASSERT_EQUAL(SspiGetTokenSids(token, &count, NULL), SEC_E_INVALID_PARAMETER);
@@ -813,11 +818,356 @@ test_function_tables_hold_the_exported_functions_in_windows_order(void)
     CU_ASSERT_PTR_NULL(w->QueryCredentialsAttributesExW);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* The Windows token API over the token (sspi_token.h)                                      */
+/* ---------------------------------------------------------------------------------------- */
+
+/* GetTokenInformation as Windows code calls it: the size first, then the answer (malloc'd). */
+static void *
+token_info(HANDLE token, TOKEN_INFORMATION_CLASS what)
+{
+    DWORD size = 0, again = 0;
+    void *info;
+
+    SetLastError(ERROR_SUCCESS);
+    CU_ASSERT_FALSE(GetTokenInformation(token, what, NULL, 0, &size));
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_INSUFFICIENT_BUFFER);
+    if (size == 0)
+        return NULL;
+    info = calloc(1, size);
+    if (info == NULL)
+        return NULL;
+    /* One byte short is still too small, with the same size reported. */
+    CU_ASSERT_FALSE(GetTokenInformation(token, what, info, size - 1, &again));
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_INSUFFICIENT_BUFFER);
+    CU_ASSERT_EQUAL(again, size);
+    CU_ASSERT_TRUE(GetTokenInformation(token, what, info, size, &again));
+    CU_ASSERT_EQUAL(again, size);
+    return info;
+}
+
+static void
+assert_sid_text(PSID sid, const char *want)
+{
+    LPSTR text = NULL;
+
+    CU_ASSERT_TRUE_FATAL(ConvertSidToStringSidA(sid, &text));
+    CU_ASSERT_STRING_EQUAL(text, want);
+    CU_ASSERT_PTR_NULL(LocalFree(text));
+}
+
+/* Whether the token's TokenGroups lists the SID given as text. */
+static bool
+groups_have(const TOKEN_GROUPS *groups, const char *want)
+{
+    LPSTR text = NULL;
+    bool found = false;
+    DWORD i;
+
+    for (i = 0; !found && i < groups->GroupCount; i++) {
+        if (!ConvertSidToStringSidA(groups->Groups[i].Sid, &text))
+            return false;
+        found = strcmp(text, want) == 0 && (groups->Groups[i].Attributes & SE_GROUP_ENABLED) != 0;
+        LocalFree(text);
+    }
+    return found;
+}
+
+static void
+test_token_information_gives_a_local_user_its_unix_sids(void)
+{
+    struct sspi_pair p;
+    HANDLE token = NULL;
+    TOKEN_USER *user;
+    TOKEN_OWNER *owner;
+    TOKEN_PRIMARY_GROUP *primary;
+    TOKEN_GROUPS *groups;
+    char user_sid[64], group_sid[64];
+
+    snprintf(user_sid, sizeof(user_sid), "S-1-22-1-%u", (unsigned)account_uid);
+    snprintf(group_sid, sizeof(group_sid), "S-1-22-2-%u", (unsigned)account_gid);
+    establish_or_fail("NTLM", account, &p);
+    CU_ASSERT_EQUAL_FATAL(QuerySecurityContextToken(&p.server, &token), SEC_E_OK);
+    user = token_info(token, TokenUser);
+    owner = token_info(token, TokenOwner);
+    primary = token_info(token, TokenPrimaryGroup);
+    groups = token_info(token, TokenGroups);
+    CU_ASSERT_FATAL(user != NULL && owner != NULL && primary != NULL && groups != NULL);
+    assert_sid_text(user->User.Sid, user_sid);
+    CU_ASSERT_EQUAL(user->User.Attributes, 0);
+    assert_sid_text(owner->Owner, user_sid);
+    assert_sid_text(primary->PrimaryGroup, group_sid);
+    CU_ASSERT(groups_have(groups, group_sid));
+    CU_ASSERT(groups_have(groups, "S-1-1-0"));
+    CU_ASSERT(groups_have(groups, "S-1-5-2"));
+    CU_ASSERT(groups_have(groups, "S-1-5-11"));
+    CU_ASSERT_FALSE(groups_have(groups, user_sid));
+    free(groups);
+    free(primary);
+    free(owner);
+    free(user);
+    CU_ASSERT_TRUE(CloseHandle(token));
+    sspi_pair_free(&p);
+}
+
+static void
+test_token_statistics_and_type_describe_an_impersonation_token(void)
+{
+    struct sspi_pair p;
+    HANDLE first = NULL, second = NULL;
+    TOKEN_STATISTICS a, b;
+    TOKEN_GROUPS *groups;
+    TOKEN_TYPE type = TokenPrimary;
+    SECURITY_IMPERSONATION_LEVEL level = SecurityAnonymous;
+    DWORD size = 0;
+
+    establish_or_fail("NTLM", account, &p);
+    CU_ASSERT_EQUAL_FATAL(QuerySecurityContextToken(&p.server, &first), SEC_E_OK);
+    CU_ASSERT_EQUAL_FATAL(QuerySecurityContextToken(&p.server, &second), SEC_E_OK);
+    CU_ASSERT_TRUE(GetTokenInformation(first, TokenStatistics, &a, sizeof(a), &size));
+    CU_ASSERT_EQUAL(size, sizeof(TOKEN_STATISTICS));
+    CU_ASSERT_TRUE(GetTokenInformation(second, TokenStatistics, &b, sizeof(b), &size));
+    /* Two tokens of one logon: different token ids, one logon session. */
+    CU_ASSERT(a.TokenId.LowPart != b.TokenId.LowPart || a.TokenId.HighPart != b.TokenId.HighPart);
+    CU_ASSERT_EQUAL(a.AuthenticationId.LowPart, b.AuthenticationId.LowPart);
+    CU_ASSERT_EQUAL(a.AuthenticationId.HighPart, b.AuthenticationId.HighPart);
+    CU_ASSERT_EQUAL(a.TokenType, TokenImpersonation);
+    CU_ASSERT_EQUAL(a.ImpersonationLevel, SecurityImpersonation);
+    groups = token_info(first, TokenGroups);
+    CU_ASSERT_FATAL(groups != NULL);
+    CU_ASSERT_EQUAL(a.GroupCount, groups->GroupCount);
+    free(groups);
+    CU_ASSERT_TRUE(GetTokenInformation(first, TokenType, &type, sizeof(type), &size));
+    CU_ASSERT_EQUAL(type, TokenImpersonation);
+    CU_ASSERT_TRUE(
+        GetTokenInformation(first, TokenImpersonationLevel, &level, sizeof(level), &size));
+    CU_ASSERT_EQUAL(level, SecurityImpersonation);
+    /* A class this library does not answer, and a missing ReturnLength. */
+    CU_ASSERT_FALSE(GetTokenInformation(first, TokenPrivileges, &a, sizeof(a), &size));
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_PARAMETER);
+    CU_ASSERT_FALSE(GetTokenInformation(first, TokenStatistics, &a, sizeof(a), NULL));
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_PARAMETER);
+    CU_ASSERT_TRUE(CloseHandle(second));
+    CU_ASSERT_TRUE(CloseHandle(first));
+    sspi_pair_free(&p);
+}
+
+static void
+test_check_token_membership_says_yes_for_groups_and_no_otherwise(void)
+{
+    struct sspi_pair p;
+    HANDLE token = NULL;
+    PSID sid = NULL;
+    BOOL member = 7;
+    char text[64];
+
+    establish_or_fail("NTLM", account, &p);
+    CU_ASSERT_EQUAL_FATAL(QuerySecurityContextToken(&p.server, &token), SEC_E_OK);
+    snprintf(text, sizeof(text), "S-1-22-2-%u", (unsigned)account_gid);
+    CU_ASSERT_TRUE_FATAL(ConvertStringSidToSidA(text, &sid));
+    CU_ASSERT_TRUE(CheckTokenMembership(token, sid, &member));
+    CU_ASSERT_EQUAL(member, TRUE);
+    LocalFree(sid);
+    snprintf(text, sizeof(text), "S-1-22-1-%u", (unsigned)account_uid);
+    CU_ASSERT_TRUE_FATAL(ConvertStringSidToSidA(text, &sid));
+    CU_ASSERT_TRUE(CheckTokenMembership(token, sid, &member));
+    CU_ASSERT_EQUAL(member, TRUE);
+    LocalFree(sid);
+    CU_ASSERT_TRUE_FATAL(ConvertStringSidToSidA("WD", &sid));
+    CU_ASSERT_TRUE(CheckTokenMembership(token, sid, &member));
+    CU_ASSERT_EQUAL(member, TRUE);
+    LocalFree(sid);
+    /* Administrators, and the root group's unix SID: not this client's. */
+    CU_ASSERT_TRUE_FATAL(ConvertStringSidToSidA("BA", &sid));
+    CU_ASSERT_TRUE(CheckTokenMembership(token, sid, &member));
+    CU_ASSERT_EQUAL(member, FALSE);
+    LocalFree(sid);
+    CU_ASSERT_TRUE_FATAL(ConvertStringSidToSidA("S-1-22-2-0", &sid));
+    CU_ASSERT_TRUE(CheckTokenMembership(token, sid, &member));
+    CU_ASSERT_EQUAL(member, account_gid == 0);
+    CU_ASSERT_FALSE(CheckTokenMembership(token, sid, NULL));
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_PARAMETER);
+    LocalFree(sid);
+    CU_ASSERT_TRUE(CloseHandle(token));
+    sspi_pair_free(&p);
+}
+
+/* With no token, the calling thread's own ids: the test process's unix SIDs. */
+static void
+test_check_token_membership_without_a_token_checks_the_caller(void)
+{
+    PSID sid = NULL;
+    BOOL member = FALSE;
+    char text[64];
+
+    snprintf(text, sizeof(text), "S-1-22-1-%u", (unsigned)geteuid());
+    CU_ASSERT_TRUE_FATAL(ConvertStringSidToSidA(text, &sid));
+    CU_ASSERT_TRUE(CheckTokenMembership(NULL, sid, &member));
+    CU_ASSERT_EQUAL(member, TRUE);
+    LocalFree(sid);
+    snprintf(text, sizeof(text), "S-1-22-1-%u", (unsigned)geteuid() + 1);
+    CU_ASSERT_TRUE_FATAL(ConvertStringSidToSidA(text, &sid));
+    CU_ASSERT_TRUE(CheckTokenMembership(NULL, sid, &member));
+    CU_ASSERT_EQUAL(member, FALSE);
+    LocalFree(sid);
+}
+
+/* A closed, freed or forged handle is ERROR_INVALID_HANDLE, never a read of freed memory. */
+static void
+test_token_functions_refuse_closed_freed_and_forged_handles(void)
+{
+    struct sspi_pair p;
+    HANDLE token = NULL;
+    uint32_t forged[64] = {0x4b4f5453u};
+    PSID sid = NULL;
+    BOOL member = FALSE;
+    DWORD size = 0;
+
+    CU_ASSERT_TRUE_FATAL(ConvertStringSidToSidA("WD", &sid));
+    establish_or_fail("NTLM", account, &p);
+    CU_ASSERT_EQUAL_FATAL(QuerySecurityContextToken(&p.server, &token), SEC_E_OK);
+    CU_ASSERT_TRUE(CloseHandle(token));
+    CU_ASSERT_FALSE(CloseHandle(token));
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_HANDLE);
+    CU_ASSERT_FALSE(GetTokenInformation(token, TokenUser, NULL, 0, &size));
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_HANDLE);
+    CU_ASSERT_FALSE(CheckTokenMembership(token, sid, &member));
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_HANDLE);
+    /* FreeContextBuffer, which released tokens before CloseHandle existed, closes it too. */
+    CU_ASSERT_EQUAL_FATAL(QuerySecurityContextToken(&p.server, &token), SEC_E_OK);
+    FreeContextBuffer(token);
+    CU_ASSERT_FALSE(GetTokenInformation(token, TokenUser, NULL, 0, &size));
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_HANDLE);
+    CU_ASSERT_EQUAL(SspiGetTokenUnixIdentity(token, NULL, NULL, NULL, NULL, NULL),
+                    SEC_E_INVALID_HANDLE);
+    CU_ASSERT_FALSE(GetTokenInformation(forged, TokenUser, NULL, 0, &size));
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_HANDLE);
+    CU_ASSERT_FALSE(CloseHandle(forged));
+    CU_ASSERT_FALSE(CloseHandle(NULL));
+    LocalFree(sid);
+    sspi_pair_free(&p);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* SIDs and their text form (sspi_sid.c)                                                     */
+/* ---------------------------------------------------------------------------------------- */
+
+static void
+test_sid_strings_round_trip_in_both_encodings(void)
+{
+    static const char *const texts[] = {
+        "S-1-5-21-1004336348-1177238915-682003330-512",
+        "S-1-1-0",
+        "S-1-5",
+        "S-1-22-2-4294967295",
+        "S-1-0x123456789ABC-1",
+        "S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15",
+    };
+    static const WCHAR wide[] = {'S', '-', '1', '-', '5', '-', '3', '2', '-', '5', '4', '4', 0};
+    PSID sid = NULL, copy = NULL;
+    LPSTR text = NULL;
+    LPWSTR wtext = NULL;
+    size_t i;
+    BYTE buf[SECURITY_MAX_SID_SIZE];
+
+    for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        CU_ASSERT_TRUE_FATAL(ConvertStringSidToSidA(texts[i], &sid));
+        CU_ASSERT_TRUE(IsValidSid(sid));
+        CU_ASSERT_EQUAL(GetLengthSid(sid), 8 + 4 * (DWORD)*GetSidSubAuthorityCount(sid));
+        CU_ASSERT_TRUE_FATAL(ConvertSidToStringSidA(sid, &text));
+        CU_ASSERT_STRING_EQUAL(text, texts[i]);
+        LocalFree(text);
+        LocalFree(sid);
+    }
+    CU_ASSERT_TRUE_FATAL(ConvertStringSidToSidW(wide, &sid));
+    CU_ASSERT_TRUE_FATAL(ConvertSidToStringSidW(sid, &wtext));
+    CU_ASSERT_EQUAL(memcmp(wtext, wide, sizeof(wide)), 0);
+    LocalFree(wtext);
+    CU_ASSERT_TRUE_FATAL(ConvertStringSidToSidA("BA", &copy));
+    CU_ASSERT_TRUE(EqualSid(sid, copy));
+    CU_ASSERT_EQUAL(*GetSidSubAuthority(copy, 1), DOMAIN_ALIAS_RID_ADMINS);
+    CU_ASSERT_FALSE(CopySid(GetLengthSid(sid) - 1, buf, sid));
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_INSUFFICIENT_BUFFER);
+    CU_ASSERT_TRUE(CopySid(sizeof(buf), buf, sid));
+    CU_ASSERT_TRUE(EqualSid(buf, sid));
+    LocalFree(copy);
+    LocalFree(sid);
+    CU_ASSERT_PTR_NULL(LocalFree(NULL));
+}
+
+static void
+test_string_sid_parser_refuses_malformed_text(void)
+{
+    static const char *const bad[] = {
+        "",
+        "S",
+        "S-",
+        "S-1",
+        "S-1-",
+        "S-2-5",
+        "S-1-5-",
+        "S-1--5",
+        "S-1-5--1",
+        "S-1-5-x",
+        "S-1-5-4294967296",
+        "S-1-281474976710656",
+        "S-1-0x",
+        "S-1-0x1234567890ABC",
+        "S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15-16",
+        " S-1-5",
+        "S-1-5 ",
+        "S-1-+5",
+        "S-1-5-21-1 ",
+        "X-1-5",
+        "DA",
+        "ba",
+    };
+    PSID sid = (PSID)&sid;
+    size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        SetLastError(ERROR_SUCCESS);
+        CU_ASSERT_FALSE(ConvertStringSidToSidA(bad[i], &sid));
+        CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_SID);
+        CU_ASSERT_PTR_EQUAL(sid, (PSID)&sid);
+    }
+    CU_ASSERT_FALSE(ConvertStringSidToSidA(NULL, &sid));
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_PARAMETER);
+}
+
+static void
+test_allocate_and_initialize_sid_builds_well_known_sids(void)
+{
+    SID_IDENTIFIER_AUTHORITY nt = SECURITY_NT_AUTHORITY;
+    PSID sid = NULL;
+
+    CU_ASSERT_TRUE_FATAL(AllocateAndInitializeSid(&nt, 2, SECURITY_BUILTIN_DOMAIN_RID,
+                                                  DOMAIN_ALIAS_RID_ADMINS, 0, 0, 0, 0, 0, 0, &sid));
+    assert_sid_text(sid, "S-1-5-32-544");
+    CU_ASSERT_PTR_NULL(FreeSid(sid));
+    CU_ASSERT_FALSE(AllocateAndInitializeSid(&nt, 9, 0, 0, 0, 0, 0, 0, 0, 0, &sid));
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_PARAMETER);
+}
+
 static CU_TestInfo tests[] = {
     {"query token maps the client to a local account",
      test_query_token_maps_client_to_local_account},
-    {"token of a local user has no SIDs", test_token_of_a_local_user_has_no_sids},
+    {"token of a local user has its unix SIDs", test_token_of_a_local_user_has_its_unix_sids},
     {"token accessor rejects what is not a token", test_token_accessor_rejects_what_is_not_a_token},
+    {"token information gives a local user its unix SIDs",
+     test_token_information_gives_a_local_user_its_unix_sids},
+    {"token statistics and type describe an impersonation token",
+     test_token_statistics_and_type_describe_an_impersonation_token},
+    {"CheckTokenMembership says yes for groups and no otherwise",
+     test_check_token_membership_says_yes_for_groups_and_no_otherwise},
+    {"CheckTokenMembership without a token checks the caller",
+     test_check_token_membership_without_a_token_checks_the_caller},
+    {"token functions refuse closed, freed and forged handles",
+     test_token_functions_refuse_closed_freed_and_forged_handles},
+    {"SID strings round trip in both encodings", test_sid_strings_round_trip_in_both_encodings},
+    {"string SID parser refuses malformed text", test_string_sid_parser_refuses_malformed_text},
+    {"AllocateAndInitializeSid builds well-known SIDs",
+     test_allocate_and_initialize_sid_builds_well_known_sids},
     {"query token refuses a client without a local account",
      test_query_token_refuses_client_without_local_account},
     {"token refuses root and system accounts the mechanism maps",
