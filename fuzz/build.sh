@@ -104,6 +104,16 @@ compile "$srcdir/sspi_shim/sspi_buffers.c" "$obj/fuzz/sspi_buffers.o"
 compile "$srcdir/fuzz/fuzz_sspi_buffers.c" "$obj/fuzz/fuzz_sspi_buffers.o"
 link_target fuzz_sspi_buffers "$obj/fuzz/sspi_buffers.o"
 
+# The PAC decoder with the SID code, the context buffers and the one reader it reads through.
+for name in sspi_pac sspi_sid sspi_strings sspi_lasterror; do
+    compile "$srcdir/sspi_shim/$name.c" "$obj/fuzz/$name.o"
+done
+compile "$srcdir/fuzz/fuzz_pac.c" "$obj/fuzz/fuzz_pac.o"
+# shellcheck disable=SC2086
+link_target fuzz_pac "$obj/fuzz/sspi_pac.o" "$obj/fuzz/sspi_sid.o" "$obj/fuzz/sspi_strings.o" \
+    "$obj/fuzz/sspi_lasterror.o" "$obj/fuzz/sspi_buffers.o" "$obj/core/ntlm_reader.o" \
+    $gss_libs -lunistring
+
 # The importer is called directly in the module's own objects; the exported gss_* wrappers stay
 # out, so that nothing in the target shadows the mechglue's names.
 compile "$srcdir/fuzz/fuzz_import.c" "$obj/fuzz/fuzz_import.o" -I"$srcdir/mech/gss"

@@ -531,6 +531,74 @@ def import_seeds():
     seed("fuzz_import", "acceptor_version_1", legacy_blob(EXPORTED["acceptor_fresh"], 1))
 
 
+
+# ---- the PAC's KERB_VALIDATION_INFO (MS-PAC 2.5) as NDR type serialization (MS-RPCE 2.2.6) ----
+
+
+def ndr_sid(text):
+    """An RPC_SID referent: max_count, then the SID (authority big-endian, RIDs little-endian)."""
+    parts = text.split("-")
+    authority, subs = int(parts[2]), [int(x) for x in parts[3:]]
+    return (struct.pack("<IBB", len(subs), 1, len(subs)) + authority.to_bytes(6, "big")
+            + b"".join(struct.pack("<I", x) for x in subs))
+
+
+def ndr_pad(data):
+    return data + b"\0" * (-len(data) % 4)
+
+
+def logon_info(user_rid=1105, groups=(513, 1106), extra=(), resource=(), names=("dcuser",)):
+    """PAC_LOGON_INFO: headers, the top pointer, the 216-byte fixed part, then the referents."""
+    domain = "S-1-5-21-1004336348-1177238915-682003330"
+    ref = [0x20004]
+
+    def pointer(present=True):
+        if not present:
+            return 0
+        ref[0] += 4
+        return ref[0]
+
+    strings = list(names) + [None] * (6 - len(names))
+    fixed = b"\xff" * 48
+    for text in strings:
+        n = 0 if text is None else 2 * len(text)
+        fixed += struct.pack("<HHI", n, n, pointer(text is not None))
+    fixed += struct.pack("<HHIIII", 1, 0, user_rid, 513, len(groups), pointer(bool(groups)))
+    fixed += struct.pack("<I", 0x20 if extra else 0) + b"\0" * 16
+    fixed += struct.pack("<HHIHHI", 6, 6, pointer(), 14, 14, pointer())
+    fixed += struct.pack("<I", pointer()) + b"\0" * 16 + b"\0" * 16 + b"\0" * 8
+    fixed += struct.pack("<IIIII", len(extra), pointer(bool(extra)), pointer(bool(resource)),
+                         len(resource), pointer(bool(resource)))
+    assert len(fixed) == 216
+
+    def ndr_string(text):
+        return ndr_pad(struct.pack("<III", len(text), 0, len(text)) + utf16(text))
+
+    body = b"".join(ndr_string(t) for t in strings if t is not None)
+    if groups:
+        body += struct.pack("<I", len(groups)) + b"".join(struct.pack("<II", g, 7) for g in groups)
+    body += ndr_string("DC1") + ndr_string("SSPIGSS") + ndr_pad(ndr_sid(domain))
+    if extra:
+        body += struct.pack("<I", len(extra))
+        body += b"".join(struct.pack("<II", 0x30000 + 4 * i, 7) for i in range(len(extra)))
+        body += b"".join(ndr_pad(ndr_sid(sid)) for sid in extra)
+    if resource:
+        body += ndr_pad(ndr_sid("S-1-5-21-444-555-666"))
+        body += struct.pack("<I", len(resource)) + b"".join(
+            struct.pack("<II", r, 7) for r in resource)
+    obj = struct.pack("<I", 0x20000) + fixed + body
+    return struct.pack("<BBHIII", 1, 0x10, 8, 0xCCCCCCCC, len(obj), 0) + obj
+
+
+def pac_seeds():
+    seed("fuzz_pac", "domain_groups", logon_info())
+    seed("fuzz_pac", "extra_sids_and_resource_groups",
+         logon_info(groups=(513, 1106, 1107), extra=("S-1-18-1", "S-1-5-21-111-222-333-1201"),
+                    resource=(1301, 1302), names=("dcuser", "Domain User", "", "")))
+    seed("fuzz_pac", "no_groups_no_names", logon_info(groups=(), names=()))
+    seed("fuzz_pac", "truncated", logon_info()[:200])
+
+
 def main():
     check_model()
     message_seeds()
@@ -541,6 +609,7 @@ def main():
     sspi_buffer_seeds()
     gss_accept_seeds()
     import_seeds()
+    pac_seeds()
     print("make_seeds.py: wrote %d seeds under %s" % (written, CORPUS))
 
 
