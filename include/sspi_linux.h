@@ -1,16 +1,16 @@
 /*
  * sspigss: what libsspi adds to the Windows SSPI API for code ported to Linux. Windows
- * identifies the client behind a context with an access token (a HANDLE closed with
- * CloseHandle); here the token describes the local account the client maps to, and this
- * header is how ported code reads it.
+ * identifies the client behind a context with an access token; here the token
+ * QuerySecurityContextToken returns is read with the Windows token API (sspi_token.h: its SIDs)
+ * and with this header (the local account the client maps to), and closed with CloseHandle or
+ * FreeContextBuffer.
  *
- * The token QuerySecurityContextToken returns is one block of memory: release it with
- * FreeContextBuffer (Linux has no CloseHandle). The account is found by gss_localname() on the
- * authenticated client name (NTLM: the user part of DOMAIN\user; Kerberos: the krb5.conf
- * auth_to_local rules), then looked up through NSS (getpwnam_r, getgrouplist). A client a
- * domain controller validated also has SIDs (its own, its primary group's, its groups'), taken
- * from the mechanism's authenticated name attribute urn:gssntlmssp:sids; such a client without
- * a local account still gets a token, with SIDs only.
+ * The account is found by gss_localname() on the authenticated client name (NTLM: the user
+ * part of DOMAIN\user; Kerberos: the krb5.conf auth_to_local rules), then looked up through
+ * NSS (getpwnam_r, getgrouplist). The SIDs come from a verified Kerberos PAC, from an NTLM
+ * domain logon (urn:gssntlmssp:sids), or are the local account's unix SIDs S-1-22-1-uid and
+ * S-1-22-2-gid (libsspi(3), ACCESS TOKENS); a domain client without a local account still gets
+ * a token, with SIDs only.
  *
  * ImpersonateSecurityContext changes the effective user, group and supplementary groups of the
  * calling thread only, keeping its real and saved ids, so it needs a privileged server (root or
@@ -46,11 +46,10 @@ SSPI_API SECURITY_STATUS SEC_ENTRY SspiGetTokenUnixIdentity(void *Token, uid_t *
 
 /*
  * Reads the SIDs of a token, in string form ("S-1-5-21-..."): the user's first, then its
- * primary group's, then its other groups' (what TokenUser and TokenGroups hold on Windows).
- * *Sids is a NULL-terminated array of *SidCount strings in one block, freed with
- * FreeContextBuffer; zero SIDs for a client the mechanism gave none (a local NTLM user, a
- * Kerberos client). SEC_E_INVALID_HANDLE for a token not from QuerySecurityContextToken,
- * SEC_E_INVALID_PARAMETER for a NULL output, SEC_E_INSUFFICIENT_MEMORY.
+ * primary group's, then its other groups' (what TokenUser, TokenPrimaryGroup and TokenGroups
+ * hold). *Sids is a NULL-terminated array of *SidCount strings in one block, freed with
+ * FreeContextBuffer. SEC_E_INVALID_HANDLE for a token not from QuerySecurityContextToken (or
+ * closed), SEC_E_INVALID_PARAMETER for a NULL output, SEC_E_INSUFFICIENT_MEMORY.
  */
 SSPI_API SECURITY_STATUS SEC_ENTRY SspiGetTokenSids(void *Token, ULONG *SidCount, char ***Sids);
 
