@@ -31,6 +31,8 @@
 # DC_USER and DC_PASSWORD (dcuser, a member of the domain group DC_GROUP, webusers),
 # DC_DISABLED_USER (account disabled), DC_EXPIRED_USER (account expired), DC_MUSTCHANGE_USER
 # (must change its password at the next logon); every account has the password DC_PASSWORD.
+# Set DC_KDC=yes before dc_start to run the DC's KDC too (port 88 on DC_ADDR, reachable from
+# commands run with dc_in_netns; dc_krb5_conf writes a krb5.conf for it).
 # dc_start exports WINBINDD_SOCKET_DIR (the DC's socket directory: for looking at, see above)
 # and sets DC_PID (samba's root process, also in $PIDS) and DC_NETNS. dc_winbindd_pid prints
 # the pid of the DC's winbindd. dc_stop stops samba and waits for it and winbindd to be gone.
@@ -51,6 +53,7 @@ DC_NETNS=
 DC_PID=
 DC_SKIP_REASON=
 DC_PROPAGATION=
+DC_KDC=${DC_KDC:-no}
 export DC_DOMAIN DC_REALM DC_CONF DC_USER DC_PASSWORD DC_GROUP DC_DISABLED_USER \
     DC_EXPIRED_USER DC_MUSTCHANGE_USER
 
@@ -173,7 +176,7 @@ dc_provision() {
         --option="max log size = 0" \
         --option="interfaces = $DC_ADDR/24" \
         --option="bind interfaces only = yes" \
-        --option="server services = rpc, winbindd" \
+        --option="server services = rpc, winbindd$([ "$DC_KDC" = yes ] && echo ', kdc')" \
         --option="dcerpc endpoint servers = epmapper, samr, netlogon, lsarpc" \
         --option="ntlm auth = yes" \
         > "$DC_DIR/provision.log" 2>&1
@@ -209,6 +212,26 @@ except Exception:
     sam.transaction_cancel()
     raise
 sam.transaction_commit()
+EOF
+}
+
+# dc_krb5_conf FILE: a krb5.conf for the DC's realm, its KDC at DC_ADDR (DC_KDC=yes), and the
+# host name localhost in the realm (HTTP/localhost is then a principal of SSPIGSS.TEST).
+dc_krb5_conf() {
+    cat > "$1" <<EOF
+[libdefaults]
+    default_realm = $DC_REALM
+    dns_lookup_kdc = false
+    dns_lookup_realm = false
+    dns_canonicalize_hostname = false
+    rdns = false
+    udp_preference_limit = 1
+[realms]
+    $DC_REALM = {
+        kdc = $DC_ADDR
+    }
+[domain_realm]
+    localhost = $DC_REALM
 EOF
 }
 
