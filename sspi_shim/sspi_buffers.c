@@ -126,18 +126,19 @@ sspi_deliver_token(PSecBufferDesc output, bool allocate, const gss_buffer_t toke
  * gives the size to wipe: a session key or a packed context must not outlive the call in freed
  * memory.
  */
-void (*sspi_context_buffer_free_hook)(void *buffer);
+void (*sspi_context_buffer_free_hook)(void *buffer, size_t size);
 
 SECURITY_STATUS SEC_ENTRY
 FreeContextBuffer(PVOID pvContextBuffer)
 {
-    void (*hook)(void *) = __atomic_load_n(&sspi_context_buffer_free_hook, __ATOMIC_ACQUIRE);
+    void (*hook)(void *, size_t) =
+        __atomic_load_n(&sspi_context_buffer_free_hook, __ATOMIC_ACQUIRE);
     union context_header *h;
 
     if (pvContextBuffer == NULL)
         return SEC_E_OK;
     if (hook != NULL)
-        hook(pvContextBuffer);
+        hook(pvContextBuffer, ((union context_header *)pvContextBuffer - 1)->size);
     h = (union context_header *)pvContextBuffer - 1;
     explicit_bzero(h, sizeof(*h) + h->size);
     free(h);

@@ -45,9 +45,9 @@ void *sspi_context_buffer_alloc(size_t size);
 void *sspi_context_buffer_dup(const void *data, size_t len);
 
 /*
- * Called, when set, with each block FreeContextBuffer is about to free: sspi_token.c sets it
- * so that a token freed that way stops being a live handle.
+ * Called, when set, with each block FreeContextBuffer is about to free and its size:
+ * sspi_token.c sets it so that a token freed that way stops being a live handle.
  */
-extern void (*sspi_context_buffer_free_hook)(void *buffer);
+extern void (*sspi_context_buffer_free_hook)(void *buffer, size_t size);
 
 #endif

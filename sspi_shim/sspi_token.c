@@ -95,10 +95,15 @@ pointer_compare(const void *a, const void *b)
     return a < b ? -1 : a > b;
 }
 
-/* FreeContextBuffer on a token closes it: called with every buffer about to be freed. */
+/*
+ * FreeContextBuffer on a token closes it: called with every buffer about to be freed. Only a
+ * block that can be a token is looked up, so that freeing message tokens takes no lock.
+ */
 static void
-forget_token(void *buffer)
+forget_token(void *buffer, size_t size)
 {
+    if (size < sizeof(struct sspi_token) || ((struct sspi_token *)buffer)->magic != TOKEN_MAGIC)
+        return;
     pthread_mutex_lock(&registry_lock);
     tdelete(buffer, &registry, pointer_compare);
     pthread_mutex_unlock(&registry_lock);

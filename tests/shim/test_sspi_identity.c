@@ -1012,6 +1012,39 @@ test_check_token_membership_without_a_token_checks_the_caller(void)
     LocalFree(sid);
 }
 
+/*
+ * While the thread impersonates, a NULL token is the impersonated client's: its SIDs, not the
+ * server's. Needs root (or CAP_SETUID) to impersonate; otherwise only the fallback is checked.
+ */
+static void
+test_check_token_membership_without_a_token_checks_the_impersonated_client(void)
+{
+    struct sspi_pair p;
+    PSID client = NULL, server = NULL;
+    BOOL member = FALSE;
+    uid_t before = thread_euid();
+    char text[64];
+
+    if (!is_root() || before == account_uid)
+        return;
+    establish_or_fail("NTLM", account, &p);
+    snprintf(text, sizeof(text), "S-1-22-1-%u", (unsigned)account_uid);
+    CU_ASSERT_TRUE_FATAL(ConvertStringSidToSidA(text, &client));
+    snprintf(text, sizeof(text), "S-1-22-1-%u", (unsigned)before);
+    CU_ASSERT_TRUE_FATAL(ConvertStringSidToSidA(text, &server));
+    CU_ASSERT_EQUAL_FATAL(ImpersonateSecurityContext(&p.server), SEC_E_OK);
+    CU_ASSERT_TRUE(CheckTokenMembership(NULL, client, &member));
+    CU_ASSERT_EQUAL(member, TRUE);
+    CU_ASSERT_TRUE(CheckTokenMembership(NULL, server, &member));
+    CU_ASSERT_EQUAL(member, FALSE);
+    CU_ASSERT_EQUAL(RevertSecurityContext(&p.server), SEC_E_OK);
+    CU_ASSERT_TRUE(CheckTokenMembership(NULL, server, &member));
+    CU_ASSERT_EQUAL(member, TRUE);
+    LocalFree(server);
+    LocalFree(client);
+    sspi_pair_free(&p);
+}
+
 /* A closed, freed or forged handle is ERROR_INVALID_HANDLE, never a read of freed memory. */
 static void
 test_token_functions_refuse_closed_freed_and_forged_handles(void)
@@ -1162,6 +1195,8 @@ static CU_TestInfo tests[] = {
      test_check_token_membership_says_yes_for_groups_and_no_otherwise},
     {"CheckTokenMembership without a token checks the caller",
      test_check_token_membership_without_a_token_checks_the_caller},
+    {"CheckTokenMembership without a token checks the impersonated client",
+     test_check_token_membership_without_a_token_checks_the_impersonated_client},
     {"token functions refuse closed, freed and forged handles",
      test_token_functions_refuse_closed_freed_and_forged_handles},
     {"SID strings round trip in both encodings", test_sid_strings_round_trip_in_both_encodings},

@@ -18,6 +18,9 @@ static_assert(offsetof(SecurityFunctionTableA, QueryCredentialsAttributesExA) ==
                   31 * sizeof(void *),
               "last slot");
 static_assert(SEC_E_INVALID_TOKEN < 0 && SEC_I_CONTINUE_NEEDED > 0, "status severity");
+static_assert(sizeof(TOKEN_STATISTICS) == 56 && offsetof(TOKEN_GROUPS, Groups) == 8,
+              "token structures as in C");
+static_assert(sizeof(SID) == 12 && sizeof(BOOL) == 4, "SID and BOOL as in C");
 
 // The W package names are char16_t literals, usable where Windows code expects WCHAR strings.
 static const SEC_WCHAR *const negotiate = NEGOSSP_NAME_W;

@@ -251,6 +251,54 @@ test_auth_identity_structs_have_windows_layout(void)
     CU_ASSERT_EQUAL(sizeof(SEC_WINNT_AUTH_IDENTITY_EX2), 48);
 }
 
+/* winnt.h's token and SID structures as 64-bit Windows lays them out, and their constants. */
+static void
+test_token_structs_and_constants_have_windows_layout_and_values(void)
+{
+    CU_ASSERT_EQUAL(sizeof(BOOL), 4);
+    CU_ASSERT_EQUAL(sizeof(BYTE), 1);
+    CU_ASSERT_EQUAL(sizeof(LUID), 8);
+    CU_ASSERT_EQUAL(offsetof(LUID, HighPart), 4);
+    CU_ASSERT_EQUAL(sizeof(SID), 12);
+    CU_ASSERT_EQUAL(offsetof(SID, IdentifierAuthority), 2);
+    CU_ASSERT_EQUAL(offsetof(SID, SubAuthority), 8);
+    CU_ASSERT_EQUAL(SECURITY_MAX_SID_SIZE, 68);
+    CU_ASSERT_EQUAL(sizeof(SID_AND_ATTRIBUTES), 16);
+    CU_ASSERT_EQUAL(offsetof(SID_AND_ATTRIBUTES, Attributes), 8);
+    CU_ASSERT_EQUAL(sizeof(TOKEN_USER), 16);
+    CU_ASSERT_EQUAL(offsetof(TOKEN_GROUPS, Groups), 8);
+    CU_ASSERT_EQUAL(sizeof(TOKEN_GROUPS), 24);
+    CU_ASSERT_EQUAL(sizeof(TOKEN_PRIMARY_GROUP), 8);
+    CU_ASSERT_EQUAL(sizeof(TOKEN_STATISTICS), 56);
+    CU_ASSERT_EQUAL(offsetof(TOKEN_STATISTICS, ExpirationTime), 16);
+    CU_ASSERT_EQUAL(offsetof(TOKEN_STATISTICS, TokenType), 24);
+    CU_ASSERT_EQUAL(offsetof(TOKEN_STATISTICS, GroupCount), 40);
+    CU_ASSERT_EQUAL(offsetof(TOKEN_STATISTICS, ModifiedId), 48);
+    CU_ASSERT_EQUAL(TokenUser, 1);
+    CU_ASSERT_EQUAL(TokenGroups, 2);
+    CU_ASSERT_EQUAL(TokenOwner, 4);
+    CU_ASSERT_EQUAL(TokenPrimaryGroup, 5);
+    CU_ASSERT_EQUAL(TokenType, 8);
+    CU_ASSERT_EQUAL(TokenImpersonationLevel, 9);
+    CU_ASSERT_EQUAL(TokenStatistics, 10);
+    CU_ASSERT_EQUAL(TokenLogonSid, 28);
+    CU_ASSERT_EQUAL(TokenImpersonation, 2);
+    CU_ASSERT_EQUAL(SecurityImpersonation, 2);
+    CU_ASSERT_EQUAL(SE_GROUP_MANDATORY, 0x1);
+    CU_ASSERT_EQUAL(SE_GROUP_ENABLED_BY_DEFAULT, 0x2);
+    CU_ASSERT_EQUAL(SE_GROUP_ENABLED, 0x4);
+    CU_ASSERT_EQUAL(SE_GROUP_USE_FOR_DENY_ONLY, 0x10);
+    CU_ASSERT_EQUAL(SE_GROUP_RESOURCE, 0x20000000);
+    CU_ASSERT_EQUAL((uint32_t)SE_GROUP_LOGON_ID, 0xC0000000u);
+    CU_ASSERT_EQUAL(ERROR_INVALID_HANDLE, 6);
+    CU_ASSERT_EQUAL(ERROR_INSUFFICIENT_BUFFER, 122);
+    CU_ASSERT_EQUAL(ERROR_NO_TOKEN, 1008);
+    CU_ASSERT_EQUAL(ERROR_INVALID_SID, 1337);
+    CU_ASSERT_EQUAL(DOMAIN_GROUP_RID_ADMINS, 512);
+    CU_ASSERT_EQUAL(DOMAIN_GROUP_RID_USERS, 513);
+    CU_ASSERT_EQUAL(DOMAIN_ALIAS_RID_ADMINS, 544);
+}
+
 struct status_value {
     const char *name;
     SECURITY_STATUS got;
@@ -896,6 +944,8 @@ static CU_TestInfo tests[] = {
      test_package_capability_flags_have_documented_values},
     {"other constants have documented values", test_other_constants_have_documented_values},
     {"function tables have windows slot order", test_function_tables_have_windows_slot_order},
+    {"token structs and constants have windows layout and values",
+     test_token_structs_and_constants_have_windows_layout_and_values},
     {"function table slots have the entry point types",
      test_function_table_slots_have_the_entry_point_types},
     {"without unicode unsuffixed names map to a", test_without_unicode_unsuffixed_names_map_to_a},
