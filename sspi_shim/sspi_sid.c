@@ -374,21 +374,30 @@ FreeSid(PSID pSid)
     return NULL;
 }
 
+/* A SID's text for the Convert functions; FALSE (and the last error) for a NULL or bad one. */
+static BOOL
+sid_text(PSID sid, const void *out, char text[SSPI_SID_STRING_MAX])
+{
+    if (sid == NULL || out == NULL) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    if (!sspi_sid_valid(sid)) {
+        SetLastError(ERROR_INVALID_SID);
+        return FALSE;
+    }
+    sspi_sid_format(sid, text);
+    return TRUE;
+}
+
 BOOL SEC_ENTRY
 ConvertSidToStringSidA(PSID Sid, LPSTR *StringSid)
 {
     char text[SSPI_SID_STRING_MAX];
     char *out;
 
-    if (Sid == NULL || StringSid == NULL) {
-        SetLastError(ERROR_INVALID_PARAMETER);
+    if (!sid_text(Sid, StringSid, text))
         return FALSE;
-    }
-    if (!sspi_sid_valid(Sid)) {
-        SetLastError(ERROR_INVALID_SID);
-        return FALSE;
-    }
-    sspi_sid_format(Sid, text);
     out = sspi_utf8_buffer_dup(text);
     if (out == NULL) {
         SetLastError(ERROR_NOT_ENOUGH_MEMORY);
@@ -405,15 +414,8 @@ ConvertSidToStringSidW(PSID Sid, LPWSTR *StringSid)
     WCHAR *out;
     size_t i, len;
 
-    if (Sid == NULL || StringSid == NULL) {
-        SetLastError(ERROR_INVALID_PARAMETER);
+    if (!sid_text(Sid, StringSid, text))
         return FALSE;
-    }
-    if (!sspi_sid_valid(Sid)) {
-        SetLastError(ERROR_INVALID_SID);
-        return FALSE;
-    }
-    sspi_sid_format(Sid, text);
     len = strlen(text);
     out = sspi_context_buffer_alloc((len + 1) * sizeof(WCHAR));
     if (out == NULL) {
