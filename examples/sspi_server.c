@@ -1,9 +1,12 @@
 /*
  * SSPI example server, written as a Windows program would be against Microsoft's documented
  * client/server flow: AcquireCredentialsHandle, an AcceptSecurityContext loop, then one sealed
- * message each way. With --http it speaks HTTP Negotiate/NTLM authentication instead.
+ * message each way. With --http it speaks HTTP Negotiate/NTLM authentication instead. After a
+ * logon it prints the client's token as Windows code reads it (GetTokenInformation, SIDs as
+ * strings); with --require-group SID it serves only members of that group (CheckTokenMembership).
  *
  *   sspi_server [--port N] [--package Negotiate|NTLM|Kerberos] [--once] [--http]
+ *               [--require-group SID]
  *
  * It listens on 127.0.0.1 only and prints "listening on 127.0.0.1:PORT" once ready.
  */
