@@ -242,8 +242,7 @@ report_token(PCtxtHandle ctx)
             if (member)
                 ret = 0;
             else
-                fprintf(stderr, "sspi_server: access denied: not a member of %s\n",
-                        required_group);
+                fprintf(stderr, "sspi_server: access denied: not a member of %s\n", required_group);
         }
     }
     LocalFree(required);

@@ -210,29 +210,27 @@ peer_account(const struct sspi_ctx *ctx, char **user, struct passwd *pw, char **
 }
 
 /*
- * A name attribute the mechanism vouches for: *found and a malloc'd copy in *out when it has
- * the attribute and says it is authenticated (MIT krb5: the PAC's signature checked with the
- * service key; NTLM: the domain controller's answer). Anything else counts as absent.
+ * A name attribute the mechanism vouches for: true and the value in *out (released by the
+ * caller) when it has the attribute and says it is authenticated (MIT krb5: the PAC's server
+ * signature checked with the service key; NTLM: the domain controller's answer). Anything else
+ * counts as absent.
  */
-static SECURITY_STATUS
-authenticated_attribute(const struct sspi_ctx *ctx, const char *name, gss_buffer_t out,
-                        bool *found)
+static bool
+authenticated_attribute(const struct sspi_ctx *ctx, const char *name, gss_buffer_t out)
 {
     gss_buffer_desc attr = {strlen(name), (void *)name};
     gss_buffer_desc value = GSS_C_EMPTY_BUFFER;
     int authenticated = 0, complete = 0, more = -1;
     OM_uint32 major, minor;
 
-    *found = false;
     major = gss_get_name_attribute(&minor, ctx->peer, &attr, &authenticated, &complete, &value,
                                    NULL, &more);
     if (major == GSS_S_COMPLETE && authenticated) {
         *out = value;
-        *found = true;
-        return SEC_E_OK;
+        return true;
     }
     gss_release_buffer(&minor, &value);
-    return SEC_E_OK;
+    return false;
 }
 
 /*
@@ -246,12 +244,10 @@ pac_sids(const struct sspi_ctx *ctx, struct sspi_logon_sids *out, bool *found)
     gss_buffer_desc value = GSS_C_EMPTY_BUFFER;
     SECURITY_STATUS status;
     OM_uint32 minor;
-    bool present;
 
     *found = false;
-    status = authenticated_attribute(ctx, PAC_LOGON_INFO_ATTRIBUTE, &value, &present);
-    if (status != SEC_E_OK || !present)
-        return status;
+    if (!authenticated_attribute(ctx, PAC_LOGON_INFO_ATTRIBUTE, &value))
+        return SEC_E_OK;
     status = sspi_pac_logon_info(value.value, value.length, out);
     gss_release_buffer(&minor, &value);
     *found = status == SEC_E_OK;
@@ -268,22 +264,22 @@ mech_sids(const struct sspi_ctx *ctx, struct sspi_logon_sids *out, bool *found)
 {
     gss_buffer_desc value = GSS_C_EMPTY_BUFFER;
     struct sspi_logon_sids sids = {0};
-    SECURITY_STATUS status;
+    SECURITY_STATUS status = SEC_E_OK;
     char *list = NULL, *one, *save = NULL;
     size_t n = 0;
     OM_uint32 minor;
-    bool present;
     sspi_sid sid;
 
     *found = false;
-    status = authenticated_attribute(ctx, SIDS_ATTRIBUTE, &value, &present);
-    if (status != SEC_E_OK || !present)
-        return status;
-    if (value.length > 0 && memchr(value.value, '\0', value.length) == NULL)
-        list = strndup(value.value, value.length);
+    if (!authenticated_attribute(ctx, SIDS_ATTRIBUTE, &value))
+        return SEC_E_OK;
+    /* An empty list, or one with a NUL in it, gives no SIDs. */
+    if (value.length > 0 && memchr(value.value, '\0', value.length) == NULL &&
+        (list = strndup(value.value, value.length)) == NULL)
+        status = SEC_E_INSUFFICIENT_MEMORY;
     gss_release_buffer(&minor, &value);
     if (list == NULL)
-        return SEC_E_OK; /* an empty list: no SIDs */
+        return status;
     for (one = strtok_r(list, ",", &save); one != NULL; one = strtok_r(NULL, ",", &save), n++) {
         if (!sspi_sid_parse(one, &sid)) {
             status = SEC_E_INVALID_TOKEN;
