@@ -61,7 +61,7 @@ read_string_header(struct ntlm_reader *r, struct ndr_string *s)
  * | offset | field                                                  | size |
  * | ------ | ------------------------------------------------------ | ---- |
  * | 0      | LogonTime .. PasswordMustChange (6 FILETIME)           | 48   |
- * | 48     | EffectiveName .. HomeDirectoryDrive (6 RPC_UNICODE_STRING: Length, MaximumLength, pointer) | 48 |
+ * | 48     | EffectiveName .. HomeDirectoryDrive (6 RPC_UNICODE_STRING) | 48   |
  * | 96     | LogonCount, BadPasswordCount                           | 2+2  |
  * | 100    | UserId                                                 | 4    |
  * | 104    | PrimaryGroupId                                         | 4    |
@@ -79,6 +79,8 @@ read_string_header(struct ntlm_reader *r, struct ndr_string *s)
  * | 204    | ResourceGroupDomainSid (pointer to RPC_SID)            | 4    |
  * | 208    | ResourceGroupCount                                     | 4    |
  * | 212    | ResourceGroupIds (pointer to GROUP_MEMBERSHIP[ResourceGroupCount]) | 4 |
+ *
+ * An RPC_UNICODE_STRING is Length, MaximumLength (16 bits each, in bytes) and a pointer.
  */
 static void
 read_fixed_part(struct ntlm_reader *r, struct validation_info *v)
