@@ -53,7 +53,8 @@ tests/unit/mech/test_ntlm_message tests/unit/mech/test_ntlm_crypto tests/unit/me
 tests/unit/mech/test_ntlm_sign tests/unit/mech/test_ntlm_userdb tests/unit/mech/test_ntlm_config \
 tests/gss/test_gss_mech tests/gss/test_gss_export tests/gss/interop_gssntlmssp.sh \
 tests/unit/shim/test_sspi_handles tests/unit/shim/test_sspi_translate \
-tests/unit/shim/test_sspi_buffers tests/unit/shim/test_sspi_header tests/shim/test_sspi_loop \
+tests/unit/shim/test_sspi_buffers tests/unit/shim/test_sspi_header tests/unit/shim/test_sspi_pac \
+tests/shim/test_sspi_loop \
 tests/shim/test_sspi_fidelity tests/shim/test_sspi_secext tests/shim/test_sspi_identity \
 tests/shim/test_sspi_context tests/shim/sspi_over_gssntlmssp.sh tests/shim/sspi_kerberos.sh \
 tests/gss/test_concurrency tests/shim/test_sspi_concurrency"
