@@ -20,6 +20,25 @@
 #define UNIX_USERS_RID 1
 #define UNIX_GROUPS_RID 2
 
+/*
+ * Sub-authority i of a SID, which may lie past SID's one-element SubAuthority array: addressed
+ * by its offset, never by indexing that array beyond its declared size.
+ */
+static DWORD *
+sub_authority(void *sid, size_t i)
+{
+    return (DWORD *)((BYTE *)sid + SID_HEADER_SIZE + i * sizeof(DWORD));
+}
+
+uint32_t
+sspi_sid_sub_authority(const void *sid, size_t i)
+{
+    DWORD v;
+
+    memcpy(&v, (const BYTE *)sid + SID_HEADER_SIZE + i * sizeof(DWORD), sizeof(v));
+    return v;
+}
+
 bool
 sspi_sid_valid(const void *sid)
 {
@@ -57,7 +76,7 @@ sspi_sid_make(sspi_sid *out, uint64_t authority, size_t count, const uint32_t *s
     for (i = 0; i < 6; i++)
         out->sid.IdentifierAuthority.Value[i] = (BYTE)(authority >> (8 * (5 - i)));
     for (i = 0; i < count; i++)
-        out->sid.SubAuthority[i] = subs[i];
+        *sub_authority(out, i) = subs[i];
     return true;
 }
 
@@ -69,7 +88,7 @@ sspi_sid_append_rid(sspi_sid *out, const sspi_sid *domain, uint32_t rid)
     if (n >= SID_MAX_SUB_AUTHORITIES)
         return false;
     *out = *domain;
-    out->sid.SubAuthority[n] = rid;
+    *sub_authority(out, n) = rid;
     out->sid.SubAuthorityCount = (BYTE)(n + 1);
     return true;
 }
@@ -100,7 +119,7 @@ sspi_sid_format(const void *sid, char out[SSPI_SID_STRING_MAX])
         len = (size_t)snprintf(out, SSPI_SID_STRING_MAX, "S-1-%llu", (unsigned long long)authority);
     for (i = 0; i < s->SubAuthorityCount; i++)
         len += (size_t)snprintf(out + len, SSPI_SID_STRING_MAX - len, "-%lu",
-                                (unsigned long)s->SubAuthority[i]);
+                                (unsigned long)sspi_sid_sub_authority(s, i));
 }
 
 /* Decimal digits up to max; *end after them. False when none, or above max. */
@@ -337,7 +356,7 @@ GetSidSubAuthorityCount(PSID pSid)
 PDWORD SEC_ENTRY
 GetSidSubAuthority(PSID pSid, DWORD nSubAuthority)
 {
-    return &((SID *)pSid)->SubAuthority[nSubAuthority];
+    return sub_authority(pSid, nSubAuthority);
 }
 
 BOOL SEC_ENTRY

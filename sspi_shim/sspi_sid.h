@@ -27,6 +27,8 @@ bool sspi_sid_valid(const void *sid);
 /* 8 + 4 * SubAuthorityCount: the bytes a valid SID occupies. */
 size_t sspi_sid_length(const void *sid);
 bool sspi_sid_equal(const void *a, const void *b);
+/* Sub-authority i (below SubAuthorityCount) of a valid SID. */
+uint32_t sspi_sid_sub_authority(const void *sid, size_t i);
 /* A SID of authority (48 bits) and count sub-authorities (at most 15: false otherwise). */
 bool sspi_sid_make(sspi_sid *out, uint64_t authority, size_t count, const uint32_t *subs);
 /* domain + rid, false when domain already has 15 sub-authorities. */

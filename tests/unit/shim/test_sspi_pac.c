@@ -102,7 +102,7 @@ put_sid(struct writer *w, const char *text, const struct pac_spec *spec, bool is
     put8(w, is_domain && spec->domain_sub_count ? spec->domain_sub_count : count);
     put(w, sid.sid.IdentifierAuthority.Value, 6);
     for (i = 0; i < count; i++)
-        put32(w, sid.sid.SubAuthority[i]);
+        put32(w, sspi_sid_sub_authority(&sid, i));
 }
 
 /* The RPC_UNICODE_STRING in the fixed part: Length, MaximumLength, a pointer. */
