@@ -75,20 +75,22 @@ ntlm_env_set_clock(time_t (*now)(void))
     atomic_store(&clock_hook, now);
 }
 
-static void
+/* The file's identity and times, or not present; returns stat's errno (0 when it worked). */
+static int
 file_state_of(const char *path, struct file_state *out)
 {
     struct stat st;
 
     memset(out, 0, sizeof(*out));
     if (stat(path, &st) != 0)
-        return;
+        return errno;
     out->present = true;
     out->dev = st.st_dev;
     out->ino = st.st_ino;
     out->size = st.st_size;
     out->mtim = st.st_mtim;
     out->ctim = st.st_ctim;
+    return 0;
 }
 
 static bool
@@ -185,10 +187,16 @@ env_reload(struct ntlm_env *env)
     char *error = NULL;
     bool same;
     uint32_t ret;
+    int err;
 
-    file_state_of(env->path, &state);
+    err = file_state_of(env->path, &state);
     pthread_mutex_lock(&env->lock);
-    same = env->have_state && file_state_equal(&state, &env->state);
+    /* Only a file that is gone (ENOENT, ENOTDIR) or changed is news. A stat refused for
+     * permission says nothing about the file: it is what a server sees once it has dropped
+     * privileges after its first logon (a forked worker taking the client's uid, the SSPI
+     * impersonation test), and it must keep the settings it read rather than fail closed. */
+    same = env->have_state &&
+           (file_state_equal(&state, &env->state) || (err != 0 && err != ENOENT && err != ENOTDIR));
     pthread_mutex_unlock(&env->lock);
     if (same)
         return 0;

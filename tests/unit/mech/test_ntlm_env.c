@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -200,6 +201,43 @@ test_a_named_file_that_disappears_fails_closed(void)
     fixture_end(&fx);
 }
 
+/* A process that drops privileges after reading its file (a worker taking the client's uid)
+ * can no longer stat it: that is no news of the file, and the settings read stay. */
+static void
+test_a_file_hidden_by_dropped_privileges_keeps_its_settings(void)
+{
+    struct fixture fx;
+    struct ntlm_env *env = NULL;
+    int status = -1;
+    pid_t pid;
+
+    if (geteuid() != 0) {
+        printf("SKIP: dropping privileges needs root\n");
+        return;
+    }
+    fixture_begin(&fx);
+    rewrite(fx.a, "ntlmv1 = yes\n", 1);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_new(fx.a, &env), 0);
+    CU_ASSERT_EQUAL(ntlmv1_of(env), 1);
+    pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        struct stat st;
+
+        /* mkdtemp's directory is 0700 and root's: nobody cannot look into it. */
+        if (setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(10);
+        if (stat(fx.a, &st) == 0)
+            _exit(11);
+        fake_now += NTLM_ENV_CHECK_INTERVAL;
+        _exit(ntlmv1_of(env) == 1 ? 0 : 12);
+    }
+    CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ntlm_env_release(env);
+    fixture_end(&fx);
+}
+
 static void
 test_the_user_file_follows_the_configuration_with_its_permission_policy(void)
 {
@@ -275,6 +313,8 @@ main(void)
          test_an_edit_takes_effect_at_the_next_check_and_not_before},
         {"a broken file fails closed naming its line until fixed",
          test_a_broken_file_fails_closed_naming_its_line_until_fixed},
+        {"a file hidden by dropped privileges keeps its settings",
+         test_a_file_hidden_by_dropped_privileges_keeps_its_settings},
         {"a named file that disappears fails closed",
          test_a_named_file_that_disappears_fails_closed},
         {"the user file follows the configuration with its permission policy",
