@@ -109,6 +109,50 @@ test_replay_cache_evicts_the_oldest_entry_when_full(void)
     ntlm_replay_cache_free(cache);
 }
 
+/* Proofs that share their first bytes, so that the cache's index puts them in one bucket. */
+static void
+proof_in_one_bucket(unsigned n, uint8_t proof[16])
+{
+    memset(proof, 0x5a, 16);
+    memcpy(proof + 12, &n, sizeof(n));
+}
+
+static void
+test_replay_cache_tells_apart_proofs_of_one_bucket_as_they_come_and_go(void)
+{
+    struct ntlm_replay_cache *cache = NULL;
+    uint8_t p[16];
+    unsigned i;
+
+    CU_ASSERT_EQUAL_FATAL(ntlm_replay_cache_new(3, &cache), 0);
+    for (i = 0; i < 3; i++) {
+        proof_in_one_bucket(i, p);
+        CU_ASSERT_EQUAL(ntlm_replay_cache_check(cache, p, 1000, 1000 + i), 0);
+    }
+    /* Proof 1 (mid-chain) expired: recorded afresh, evicting proof 0 (the chain's tail). */
+    proof_in_one_bucket(1, p);
+    CU_ASSERT_EQUAL(ntlm_replay_cache_check(cache, p, 1001 + 1, 5000), 0);
+    CU_ASSERT_EQUAL(ntlm_replay_cache_count(cache), 2);
+    CU_ASSERT_EQUAL(ntlm_replay_cache_check(cache, p, 1003, 5000), NTLM_ERR_REPLAYED_RESPONSE);
+    proof_in_one_bucket(2, p);
+    CU_ASSERT_EQUAL(ntlm_replay_cache_check(cache, p, 1002, 5000), NTLM_ERR_REPLAYED_RESPONSE);
+    /* Fill up again: each insertion evicts the oldest, wherever it sits in the chain. */
+    for (i = 3; i < 9; i++) {
+        proof_in_one_bucket(i, p);
+        CU_ASSERT_EQUAL(ntlm_replay_cache_check(cache, p, 1002, 5000), 0);
+        CU_ASSERT(ntlm_replay_cache_count(cache) <= 3);
+    }
+    for (i = 6; i < 9; i++) {
+        proof_in_one_bucket(i, p);
+        CU_ASSERT_EQUAL(ntlm_replay_cache_check(cache, p, 1003, 5000), NTLM_ERR_REPLAYED_RESPONSE);
+    }
+    for (i = 0; i < 6; i++) {
+        proof_in_one_bucket(i, p);
+        CU_ASSERT_EQUAL(ntlm_replay_cache_check(cache, p, 1003, 5000), 0);
+    }
+    ntlm_replay_cache_free(cache);
+}
+
 static void
 test_replay_cache_refuses_a_zero_capacity(void)
 {
@@ -345,6 +389,8 @@ main(void)
         {"replay cache evicts the oldest entry when full",
          test_replay_cache_evicts_the_oldest_entry_when_full},
         {"replay cache refuses a zero capacity", test_replay_cache_refuses_a_zero_capacity},
+        {"replay cache tells apart proofs of one bucket as they come and go",
+         test_replay_cache_tells_apart_proofs_of_one_bucket_as_they_come_and_go},
         {"replay cache lets each proof through once across threads",
          test_replay_cache_lets_each_proof_through_once_across_threads},
         {"a full size cache holds 4096 entries", test_a_full_size_cache_holds_4096_entries},
