@@ -16,40 +16,49 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* What the acceptor does with an NTLMv2 response before it knows the password. */
+/* The NTLMv2 response the decoder parsed, which the acceptor uses before it knows the
+ * password. */
 static void
-parse_v2_response(const struct ntlm_authenticate *auth)
+check_v2_response(const struct ntlm_authenticate *auth)
 {
-    struct ntlm_v2_blob blob;
-    struct ntlm_av_info av = {0};
+    const struct ntlm_v2_blob *blob = &auth->v2;
 
-    if (ntlm_v2_blob_parse(auth->nt_response, auth->nt_response_len, &blob) != 0)
+    check(auth->has_v2 == (auth->nt_response_len > 24), "longer NT responses are NTLMv2");
+    if (!auth->has_v2)
         return;
-    check(inside(blob.blob, blob.blob_len, auth->nt_response, auth->nt_response_len),
+    check(inside(auth->nt_response, auth->nt_response_len, auth->msg, auth->msg_len),
+          "the NT response lies inside the decoder's copy");
+    check(inside(blob->blob, blob->blob_len, auth->nt_response, auth->nt_response_len),
           "the blob lies inside the NT response");
-    check(inside(blob.av_pairs, blob.av_pairs_len, blob.blob, blob.blob_len),
+    check(inside(blob->av_pairs, blob->av_pairs_len, blob->blob, blob->blob_len),
           "the AV pairs lie inside the blob");
-    (void)ntlm_av_decode(blob.av_pairs, blob.av_pairs_len, &av);
-    ntlm_av_free(&av);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct ntlm_authenticate auth = {0}, again = {0};
+    struct ntlm_authenticate_fields fields;
     struct ntlm_buf enc = NTLM_BUF_INIT;
 
     if (ntlm_authenticate_decode(data, size, &auth) != 0)
         goto done;
     check(auth.domain != NULL && auth.user != NULL && auth.workstation != NULL,
           "names are never NULL");
-    /* The acceptor zeroes the MIC field of the received message in place to check it. */
-    if (auth.has_mic_space)
-        check(size >= NTLM_MIC_OFFSET + 16, "MIC space lies inside the message");
-    if (auth.nt_response_len > 24)
-        parse_v2_response(&auth);
+    /* The decoder's copy is the MIC input: the message with its MIC field zeroed. */
+    check(auth.msg_len == size, "the copy is the whole message");
+    if (auth.has_mic_space) {
+        check(auth.mic_offset + 16 <= size, "MIC space lies inside the message");
+        check(memcmp(data + auth.mic_offset, auth.mic, 16) == 0, "the MIC is the one received");
+        check(memcmp(auth.msg, data, auth.mic_offset) == 0 &&
+                  memcmp(auth.msg + auth.mic_offset + 16, data + auth.mic_offset + 16,
+                         size - auth.mic_offset - 16) == 0,
+              "the MIC input is the message but for the MIC field");
+    }
+    check_v2_response(&auth);
 
-    check(ntlm_authenticate_encode(&auth, auth.has_mic_space, &enc) == 0,
+    fields = ntlm_authenticate_fields_of(&auth);
+    check(ntlm_authenticate_encode(&fields, auth.has_mic_space, &enc, NULL) == 0,
           "a decoded AUTHENTICATE encodes");
     check(ntlm_authenticate_decode(enc.data, enc.len, &again) == 0, "our AUTHENTICATE decodes");
     check(again.flags == auth.flags, "flags survive a round trip");

@@ -52,15 +52,19 @@ rewrite(const uint8_t *data, size_t size)
 {
     static const uint8_t cb_hash[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     struct ntlm_buf list = NTLM_BUF_INIT;
-    struct ntlm_av_info client = {0};
+    struct ntlm_av_info server = {0}, client = {0};
 
-    if (ntlm_av_rewrite_for_client(data, size, NTLM_AVF_MIC_PRESENT, cb_hash, "cifs/fileserver",
-                                   &list) != 0)
+    /* As the initiator does: only a list that decodes is rewritten. */
+    if (ntlm_av_decode(data, size, &server) != 0)
+        goto done;
+    if (ntlm_av_rewrite_for_client(data, size, &server, NTLM_AVF_MIC_PRESENT, cb_hash,
+                                   "cifs/fileserver", &list) != 0)
         goto done;
     check(ntlm_av_decode(list.data, list.len, &client) == 0, "the rewritten list decodes");
     check(client.has_flags && (client.av_flags & NTLM_AVF_MIC_PRESENT), "our flag is there");
     check(same_string(client.target_name, "cifs/fileserver"), "our target name is there");
 done:
+    ntlm_av_free(&server);
     ntlm_av_free(&client);
     ntlm_buf_free(&list);
 }
@@ -76,9 +80,13 @@ v2_blob(const uint8_t *data, size_t size)
         return;
     check(blob.av_pairs >= data && blob.av_pairs_len <= size - (size_t)(blob.av_pairs - data),
           "the AV pairs lie inside the response");
-    if (ntlm_av_decode(blob.av_pairs, blob.av_pairs_len, &av) == 0)
-        (void)ntlm_v2_blob_encode(blob.timestamp, blob.client_challenge, blob.av_pairs,
-                                  blob.av_pairs_len, &enc);
+    /* The blob's pairs were decoded in the same pass, as ntlm_av_decode decodes them. */
+    check(ntlm_av_decode(blob.av_pairs, blob.av_pairs_len, &av) == 0,
+          "the blob's AV pairs decode on their own");
+    check(same_info(&av, &blob.av), "the blob's AV pairs are the list's");
+    (void)ntlm_v2_blob_encode(blob.timestamp, blob.client_challenge, blob.av_pairs,
+                              blob.av_pairs_len, &enc);
+    ntlm_v2_blob_free(&blob);
     ntlm_av_free(&av);
     ntlm_buf_free(&enc);
 }

@@ -27,8 +27,8 @@ rewrite_target_info(const struct ntlm_challenge *chal, const struct ntlm_av_info
     struct ntlm_buf list = NTLM_BUF_INIT;
     struct ntlm_av_info client = {0};
 
-    if (ntlm_av_rewrite_for_client(chal->target_info, chal->target_info_len, av_flags, cb_hash,
-                                   target_name, &list) != 0)
+    if (ntlm_av_rewrite_for_client(chal->target_info, chal->target_info_len, &chal->av, av_flags,
+                                   cb_hash, target_name, &list) != 0)
         goto done;
     check(ntlm_av_decode(list.data, list.len, &client) == 0, "the rewritten list decodes");
     check(same_string(client.nb_computer, server->nb_computer) &&
@@ -55,6 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const uint8_t cb_hash[16] = {0x65, 0x86, 0xe9, 0x9d, 0x81, 0xc2, 0xfc, 0x98,
                                         0x4e, 0x47, 0x17, 0x2f, 0xd4, 0xdd, 0x03, 0x10};
     struct ntlm_challenge chal = {0}, again = {0};
+    struct ntlm_challenge_fields fields;
     struct ntlm_av_info server = {0};
     struct ntlm_buf enc = NTLM_BUF_INIT;
 
@@ -67,7 +68,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rewrite_target_info(&chal, &server, 0, NULL, NULL);
     rewrite_target_info(&chal, &server, NTLM_AVF_MIC_PRESENT, cb_hash, "HTTP/server.example.com");
 
-    check(ntlm_challenge_encode(&chal, &enc) == 0, "a decoded CHALLENGE encodes");
+    check(server.has_flags == chal.av.has_flags && server.av_flags == chal.av.av_flags &&
+              server.has_timestamp == chal.av.has_timestamp &&
+              server.timestamp == chal.av.timestamp &&
+              same_string(server.nb_domain, chal.av.nb_domain) &&
+              same_string(server.target_name, chal.av.target_name),
+          "the decoder's AV pairs are the kept target info's");
+    fields = ntlm_challenge_fields_of(&chal);
+    check(ntlm_challenge_encode(&fields, &enc) == 0, "a decoded CHALLENGE encodes");
     check(ntlm_challenge_decode(enc.data, enc.len, &again) == 0, "our CHALLENGE decodes");
     check(again.flags == chal.flags, "flags survive a round trip");
     check(memcmp(again.server_challenge, chal.server_challenge, 8) == 0,

@@ -89,33 +89,54 @@ av_take(struct ntlm_av_info *av, const struct av_pair *p)
     return 0;
 }
 
+/*
+ * Reads pairs up to and including EOL into m. Running out of bytes before EOL is how a missing
+ * EOL shows up; an id MS-NLMP defines may appear once.
+ */
+static uint32_t
+av_list_read(struct ntlm_reader *r, struct ntlm_av_info *m)
+{
+    struct av_pair p;
+    uint32_t seen = 0, ret;
+
+    do {
+        ret = av_next(r, &p);
+        if (ret)
+            return ret;
+        if (p.id <= NTLM_AV_CHANNEL_BINDINGS) {
+            if (seen & 1u << p.id)
+                return NTLM_ERR_AV_MALFORMED;
+            seen |= 1u << p.id;
+        }
+        ret = av_take(m, &p);
+        if (ret)
+            return ret;
+    } while (p.id != NTLM_AV_EOL);
+    return 0;
+}
+
+/*
+ * AV_PAIR list as read (MS-NLMP 2.2.2.1), each pair being AvId (2), AvLen (2), Value:
+ *
+ *   pair                    value                      kept as
+ *   ----------------------  -------------------------  ------------------------------
+ *   MsvAvNb*, MsvAvDns*,    UTF-16LE, validated         malloc'd UTF-8 strings
+ *   MsvAvTargetName
+ *   MsvAvFlags              exactly 4                   av_flags
+ *   MsvAvTimestamp          exactly 8, FILETIME         timestamp
+ *   MsvAvChannelBindings    exactly 16                  channel_bindings
+ *   MsvAvSingleHost, later  any                         skipped
+ *   MsvAvEOL                empty, required, last       (bytes after it are not read)
+ */
 uint32_t
 ntlm_av_decode(const uint8_t *av, size_t len, struct ntlm_av_info *out)
 {
     struct ntlm_av_info m = {0};
     struct ntlm_reader r;
-    struct av_pair p;
-    uint32_t seen = 0, ret;
+    uint32_t ret;
 
     ntlm_reader_init(&r, av, len);
-    do {
-        /* Running out of bytes before EOL is how a missing EOL shows up. */
-        ret = av_next(&r, &p);
-        if (ret)
-            goto done;
-        if (p.id <= NTLM_AV_CHANNEL_BINDINGS) {
-            if (seen & 1u << p.id) {
-                ret = NTLM_ERR_AV_MALFORMED;
-                goto done;
-            }
-            seen |= 1u << p.id;
-        }
-        ret = av_take(&m, &p);
-        if (ret)
-            goto done;
-    } while (p.id != NTLM_AV_EOL);
-
-done:
+    ret = av_list_read(&r, &m);
     if (ret) {
         ntlm_av_free(&m);
         memset(out, 0, sizeof(*out));
@@ -246,10 +267,10 @@ ntlm_av_free(struct ntlm_av_info *av)
  *   MsvAvEOL                empty
  */
 uint32_t
-ntlm_av_rewrite_for_client(const uint8_t *server_av, size_t server_av_len, uint32_t av_flags,
+ntlm_av_rewrite_for_client(const uint8_t *server_av, size_t server_av_len,
+                           const struct ntlm_av_info *server, uint32_t av_flags,
                            const uint8_t *cb_hash, const char *target_name, struct ntlm_buf *out)
 {
-    struct ntlm_av_info server = {0};
     struct ntlm_buf list = NTLM_BUF_INIT;
     struct ntlm_reader r;
     struct av_pair p;
@@ -257,9 +278,6 @@ ntlm_av_rewrite_for_client(const uint8_t *server_av, size_t server_av_len, uint3
 
     /* A CHALLENGE without target info gives an empty server list, not a malformed one. */
     if (server_av_len > 0) {
-        ret = ntlm_av_decode(server_av, server_av_len, &server);
-        if (ret)
-            goto done;
         ntlm_reader_init(&r, server_av, server_av_len);
         for (ret = av_next(&r, &p); ret == 0 && p.id != NTLM_AV_EOL; ret = av_next(&r, &p)) {
             if (p.id != NTLM_AV_FLAGS && p.id != NTLM_AV_CHANNEL_BINDINGS &&
@@ -269,8 +287,8 @@ ntlm_av_rewrite_for_client(const uint8_t *server_av, size_t server_av_len, uint3
         if (ret)
             goto done;
     }
-    if (server.has_flags || av_flags != 0)
-        av_put_le32(&list, NTLM_AV_FLAGS, server.av_flags | av_flags);
+    if (server->has_flags || av_flags != 0)
+        av_put_le32(&list, NTLM_AV_FLAGS, server->av_flags | av_flags);
     if (cb_hash != NULL)
         av_put(&list, NTLM_AV_CHANNEL_BINDINGS, cb_hash, 16);
     ret = av_put_string(&list, NTLM_AV_TARGET_NAME, target_name);
@@ -280,19 +298,32 @@ ntlm_av_rewrite_for_client(const uint8_t *server_av, size_t server_av_len, uint3
     ret = ntlm_buf_append(out, &list, SIZE_MAX);
 
 done:
-    ntlm_av_free(&server);
     ntlm_buf_free(&list);
     return ret;
 }
 
 /* ---- NTLMv2 client blob ---- */
 
+/*
+ * NTLMv2 NT response as read (MS-NLMP 2.2.2.8 and 2.2.2.7):
+ *
+ *   offset  size  field
+ *   ------  ----  ------------------------------------------
+ *        0    16  NTProofStr                          proof
+ *       16     1  RespType = 1                        required
+ *       17     1  HiRespType = 1                      required
+ *       18     6  Reserved1, Reserved2                ignored
+ *       24     8  TimeStamp (FILETIME)                timestamp
+ *       32     8  ChallengeFromClient                 client_challenge
+ *       40     4  Reserved3                           ignored
+ *       44     -  AvPairs, up to EOL                  av (decoded, as ntlm_av_decode)
+ *        -     -  anything after EOL                  allowed (clients pad with zeros)
+ */
 uint32_t
 ntlm_v2_blob_parse(const uint8_t *nt_response, size_t len, struct ntlm_v2_blob *out)
 {
     struct ntlm_v2_blob m = {0};
     struct ntlm_reader r;
-    struct av_pair p;
     size_t av_start;
     uint8_t resp_type, hi_resp_type;
     uint32_t ret = 0;
@@ -315,23 +346,31 @@ ntlm_v2_blob_parse(const uint8_t *nt_response, size_t len, struct ntlm_v2_blob *
         goto done;
     }
     av_start = r.pos;
-    do {
-        ret = av_next(&r, &p);
-        if (ret)
-            goto done;
-    } while (p.id != NTLM_AV_EOL);
-    /* Bytes after EOL are allowed: clients pad the blob with 4 or more zero bytes. */
+    ret = av_list_read(&r, &m.av);
+    if (ret)
+        goto done;
     m.blob = nt_response + V2_PROOF_LEN;
     m.blob_len = len - V2_PROOF_LEN;
     m.av_pairs = nt_response + av_start;
     m.av_pairs_len = r.pos - av_start;
 
 done:
-    if (ret)
+    if (ret) {
+        ntlm_v2_blob_free(&m);
         memset(out, 0, sizeof(*out));
-    else
+    } else {
         *out = m;
+    }
     return ret;
+}
+
+void
+ntlm_v2_blob_free(struct ntlm_v2_blob *b)
+{
+    if (b == NULL)
+        return;
+    ntlm_av_free(&b->av);
+    explicit_bzero(b, sizeof(*b));
 }
 
 /*

@@ -47,15 +47,20 @@ struct ntlm_av_info {
     uint8_t channel_bindings[16];
 };
 
-/* The NTLMv2 client blob (NTLMv2_CLIENT_CHALLENGE) inside an NT response. */
+/*
+ * An NTLMv2 NT response (MS-NLMP 2.2.2.8) parsed once: NTProofStr, the client blob
+ * (NTLMv2_CLIENT_CHALLENGE) it covers, the blob's fields and its AV pairs decoded. The
+ * pointers borrow the response's bytes; `av` is owned (ntlm_v2_blob_free).
+ */
 struct ntlm_v2_blob {
     uint8_t proof[16];   /* NTProofStr, the first 16 bytes of the NT response */
-    const uint8_t *blob; /* the rest of the NT response (points into the response) */
+    const uint8_t *blob; /* the rest of the NT response */
     size_t blob_len;
     uint64_t timestamp;
     uint8_t client_challenge[8];
-    const uint8_t *av_pairs; /* points into the response */
+    const uint8_t *av_pairs; /* the blob's AV_PAIR list, up to and including EOL */
     size_t av_pairs_len;
+    struct ntlm_av_info av; /* av_pairs decoded */
 };
 
 uint32_t ntlm_av_decode(const uint8_t *av, size_t len, struct ntlm_av_info *out);
@@ -68,15 +73,18 @@ void ntlm_av_free(struct ntlm_av_info *av);
  * Flags, ChannelBindings, TargetName and EOL, copied as is, then MsvAvFlags (when av_flags is
  * non-zero or the server sent flags: the server's bits ORed with av_flags), the channel-
  * bindings hash (when cb_hash is not NULL), MsvAvTargetName (when target_name is not NULL),
- * and EOL.
+ * and EOL. server is server_av as ntlm_av_decode decoded it (the CHALLENGE decoder keeps both),
+ * so the list is not decoded twice; server_av is still walked through the reader.
  */
 uint32_t ntlm_av_rewrite_for_client(const uint8_t *server_av, size_t server_av_len,
-                                    uint32_t av_flags, const uint8_t *cb_hash,
-                                    const char *target_name, struct ntlm_buf *out);
+                                    const struct ntlm_av_info *server, uint32_t av_flags,
+                                    const uint8_t *cb_hash, const char *target_name,
+                                    struct ntlm_buf *out);
 
-/* Splits an NTLMv2 NT response; responses shorter than 16 + 28 bytes are NT_RESPONSE_SHORT.
- * The AV pairs are located (up to and including EOL) but not decoded. */
+/* Splits an NTLMv2 NT response and decodes its AV pairs in the same pass; responses shorter
+ * than 16 + 28 bytes are NT_RESPONSE_SHORT. On failure *out is zeroed and owns nothing. */
 uint32_t ntlm_v2_blob_parse(const uint8_t *nt_response, size_t len, struct ntlm_v2_blob *out);
+void ntlm_v2_blob_free(struct ntlm_v2_blob *b);
 /* Builds the NTLMv2 client blob: 0x01 0x01 0(6) timestamp client_challenge 0(4) av 0(4). */
 uint32_t ntlm_v2_blob_encode(uint64_t timestamp, const uint8_t client_challenge[8],
                              const uint8_t *av, size_t av_len, struct ntlm_buf *out);

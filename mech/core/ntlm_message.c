@@ -15,13 +15,13 @@
 
 static const uint8_t ntlm_signature[SSPIGSS_NTLMSSP_SIGNATURE_LEN] = SSPIGSS_NTLMSSP_SIGNATURE;
 
-#define PREFIX_LEN 12 /* signature and message type */
 #define NEGOTIATE_LEGACY_LEN 16
 #define NEGOTIATE_HEADER_LEN 32
 #define CHALLENGE_HEADER_LEN 48
 #define AUTHENTICATE_HEADER_LEN 64
 #define VERSION_LEN 8
 #define MIC_LEN 16
+#define AUTHENTICATE_MIC_OFFSET (AUTHENTICATE_HEADER_LEN + VERSION_LEN)
 
 /* A security buffer (len16, maxlen16, offset32) as sent, and its bytes once validated. */
 struct field {
@@ -114,10 +114,19 @@ version_read(struct ntlm_reader *r, struct ntlm_version *v)
     v->revision = ntlm_read_u8(r);
 }
 
-uint32_t
-ntlm_message_type(const uint8_t *msg, size_t len, uint32_t *type)
+/*
+ * The prefix every message starts with (MS-NLMP 2.2.1):
+ *
+ *   offset  size  field
+ *   ------  ----  ------------------------------------------------------------
+ *        0     8  Signature "NTLMSSP\0"
+ *        8     4  MessageType (1, 2 or 3)
+ *
+ * Read once per token: r is left just after it, for the message's own decoder.
+ */
+static uint32_t
+prefix_read(struct ntlm_reader *r, const uint8_t *msg, size_t len, uint32_t *type)
 {
-    struct ntlm_reader r;
     const uint8_t *sig;
     uint32_t t;
 
@@ -125,17 +134,25 @@ ntlm_message_type(const uint8_t *msg, size_t len, uint32_t *type)
         return NTLM_ERR_TOKEN_EMPTY;
     if (len > NTLM_MAX_TOKEN)
         return NTLM_ERR_TOKEN_TOO_LARGE;
-    ntlm_reader_init(&r, msg, len);
-    sig = ntlm_read_bytes(&r, sizeof(ntlm_signature));
+    ntlm_reader_init(r, msg, len);
+    sig = ntlm_read_bytes(r, sizeof(ntlm_signature));
     if (sig != NULL && memcmp(sig, ntlm_signature, sizeof(ntlm_signature)) != 0)
         return NTLM_ERR_BAD_SIGNATURE;
-    t = ntlm_read_le32(&r);
-    if (r.err)
+    t = ntlm_read_le32(r);
+    if (r->err)
         return NTLM_ERR_TRUNCATED;
     if (t < NTLM_NEGOTIATE_TYPE || t > NTLM_AUTHENTICATE_TYPE)
         return NTLM_ERR_BAD_MESSAGE_TYPE;
     *type = t;
     return 0;
+}
+
+uint32_t
+ntlm_message_type(const uint8_t *msg, size_t len, uint32_t *type)
+{
+    struct ntlm_reader r;
+
+    return prefix_read(&r, msg, len, type);
 }
 
 /* Checks the signature and type, and leaves r just after them. */
@@ -144,14 +161,10 @@ message_open(struct ntlm_reader *r, const uint8_t *msg, size_t len, uint32_t wan
 {
     uint32_t type = 0, ret;
 
-    ret = ntlm_message_type(msg, len, &type);
+    ret = prefix_read(r, msg, len, &type);
     if (ret)
         return ret;
-    if (type != want)
-        return NTLM_ERR_BAD_MESSAGE_TYPE;
-    ntlm_reader_init(r, msg, len);
-    (void)ntlm_read_bytes(r, PREFIX_LEN);
-    return 0;
+    return type == want ? 0 : NTLM_ERR_BAD_MESSAGE_TYPE;
 }
 
 /* ---- encoding helpers ---- */
@@ -315,7 +328,7 @@ done:
  *       40     -  Payload: DomainName (OEM), WorkstationName (OEM)
  */
 uint32_t
-ntlm_negotiate_encode(const struct ntlm_negotiate *in, struct ntlm_buf *out)
+ntlm_negotiate_encode(const struct ntlm_negotiate_fields *in, struct ntlm_buf *out)
 {
     struct ntlm_buf msg = NTLM_BUF_INIT;
     uint8_t *domain = NULL, *workstation = NULL;
@@ -354,6 +367,13 @@ done:
     return ret;
 }
 
+struct ntlm_negotiate_fields
+ntlm_negotiate_fields_of(const struct ntlm_negotiate *m)
+{
+    return (struct ntlm_negotiate_fields){m->flags, m->domain, m->workstation, m->has_version,
+                                          m->version};
+}
+
 void
 ntlm_negotiate_free(struct ntlm_negotiate *m)
 {
@@ -368,11 +388,25 @@ ntlm_negotiate_free(struct ntlm_negotiate *m)
 
 enum { CHAL_TARGET_NAME, CHAL_TARGET_INFO, CHAL_FIELDS };
 
+/*
+ * CHALLENGE_MESSAGE as read (MS-NLMP 2.2.1.2):
+ *
+ *   offset  size  field
+ *   ------  ----  ------------------------------------------------------------
+ *        0    12  Signature, MessageType = 2 (prefix_read)
+ *       12     8  TargetNameFields      (len, maxlen, offset)   inside the message
+ *       20     4  NegotiateFlags
+ *       24     8  ServerChallenge
+ *       32     8  Reserved                                      ignored
+ *       40     8  TargetInfoFields      (likewise)
+ *       48     8  Version, when VERSION is set and the payload leaves room
+ *        -     -  Payload: TargetName (UTF-16LE with UNICODE, else OEM), TargetInfo (AV
+ *                 pairs, decoded into `av` and kept raw)
+ */
 uint32_t
 ntlm_challenge_decode(const uint8_t *msg, size_t len, struct ntlm_challenge *out)
 {
     struct ntlm_challenge m = {0};
-    struct ntlm_av_info av = {0};
     struct ntlm_reader r;
     struct field f[CHAL_FIELDS];
     uint32_t ret;
@@ -405,14 +439,13 @@ ntlm_challenge_decode(const uint8_t *msg, size_t len, struct ntlm_challenge *out
     }
     if (f[CHAL_TARGET_INFO].len > 0) {
         /* Kept raw for the client's blob, but only once known to be well formed. */
-        ret = ntlm_av_decode(f[CHAL_TARGET_INFO].data, f[CHAL_TARGET_INFO].len, &av);
+        ret = ntlm_av_decode(f[CHAL_TARGET_INFO].data, f[CHAL_TARGET_INFO].len, &m.av);
         if (ret)
             goto done;
         ret = field_copy(&f[CHAL_TARGET_INFO], &m.target_info, &m.target_info_len);
     }
 
 done:
-    ntlm_av_free(&av);
     if (ret) {
         ntlm_challenge_free(&m);
         memset(out, 0, sizeof(*out));
@@ -438,7 +471,7 @@ done:
  *    48/56     -  Payload: TargetName (UTF-16LE with UNICODE, else OEM), TargetInfo
  */
 uint32_t
-ntlm_challenge_encode(const struct ntlm_challenge *in, struct ntlm_buf *out)
+ntlm_challenge_encode(const struct ntlm_challenge_fields *in, struct ntlm_buf *out)
 {
     struct ntlm_buf msg = NTLM_BUF_INIT;
     uint8_t *name = NULL;
@@ -470,6 +503,16 @@ done:
     return ret;
 }
 
+struct ntlm_challenge_fields
+ntlm_challenge_fields_of(const struct ntlm_challenge *m)
+{
+    struct ntlm_challenge_fields f = {m->flags,           m->target_name, {0},       m->target_info,
+                                      m->target_info_len, m->has_version, m->version};
+
+    memcpy(f.server_challenge, m->server_challenge, sizeof(f.server_challenge));
+    return f;
+}
+
 void
 ntlm_challenge_free(struct ntlm_challenge *m)
 {
@@ -477,6 +520,7 @@ ntlm_challenge_free(struct ntlm_challenge *m)
         return;
     free(m->target_name);
     free(m->target_info);
+    ntlm_av_free(&m->av);
     memset(m, 0, sizeof(*m));
 }
 
@@ -490,7 +534,15 @@ static const uint32_t auth_field_errors[AUTH_FIELDS] = {
     NTLM_ERR_USER_FIELD, NTLM_ERR_WORKSTATION_FIELD, NTLM_ERR_SESSION_KEY_FIELD,
 };
 
-/* The strings and copies of an AUTHENTICATE whose fields are already validated. */
+/* A validated field's bytes inside the decoder's copy of the message; empty gives NULL. */
+static void
+field_in_copy(const struct field *f, const uint8_t *copy, const uint8_t **out, size_t *out_len)
+{
+    *out = f->len > 0 ? copy + f->off : NULL;
+    *out_len = f->len;
+}
+
+/* The strings, responses and session key of an AUTHENTICATE whose fields are validated. */
 static uint32_t
 authenticate_take_fields(const struct field *f, struct ntlm_authenticate *m)
 {
@@ -507,15 +559,39 @@ authenticate_take_fields(const struct field *f, struct ntlm_authenticate *m)
     ret = field_string(&f[AUTH_WORKSTATION], unicode, &m->workstation);
     if (ret)
         return ret;
-    ret = field_copy(&f[AUTH_LM], &m->lm_response, &m->lm_response_len);
-    if (ret)
-        return ret;
-    ret = field_copy(&f[AUTH_NT], &m->nt_response, &m->nt_response_len);
-    if (ret)
-        return ret;
-    return field_copy(&f[AUTH_KEY], &m->session_key, &m->session_key_len);
+    field_in_copy(&f[AUTH_LM], m->msg, &m->lm_response, &m->lm_response_len);
+    field_in_copy(&f[AUTH_NT], m->msg, &m->nt_response, &m->nt_response_len);
+    field_in_copy(&f[AUTH_KEY], m->msg, &m->session_key, &m->session_key_len);
+    /* 24 bytes is NTLMv1, fewer LM only or anonymous: only longer responses are NTLMv2. */
+    if (m->nt_response_len > 24) {
+        ret = ntlm_v2_blob_parse(m->nt_response, m->nt_response_len, &m->v2);
+        m->has_v2 = ret == 0;
+    }
+    return ret;
 }
 
+/*
+ * AUTHENTICATE_MESSAGE as read (MS-NLMP 2.2.1.3):
+ *
+ *   offset  size  field
+ *   ------  ----  ------------------------------------------------------------
+ *        0    12  Signature, MessageType = 3 (prefix_read)
+ *       12     8  LmChallengeResponseFields  (len, maxlen, offset)  each inside the message,
+ *       20     8  NtChallengeResponseFields                          and when non-empty not
+ *       28     8  DomainNameFields                                   inside the 64-byte
+ *       36     8  UserNameFields                                     header
+ *       44     8  WorkstationFields
+ *       52     8  EncryptedRandomSessionKeyFields
+ *       60     4  NegotiateFlags
+ *       64     8  Version, when the payload starts at or after 72 (whatever the flag says)
+ *       72    16  MIC, when the payload starts at or after 88; zeroed in `msg`
+ *        -     -  Payload: DomainName, UserName, Workstation (UTF-16LE with UNICODE, else
+ *                 OEM; validated, to UTF-8), LmChallengeResponse, NtChallengeResponse (parsed
+ *                 as NTLMv2 when longer than 24 bytes), EncryptedRandomSessionKey
+ *
+ * The layout, not the VERSION flag, says whether a version and a MIC are there: Linux cifs
+ * sets the flag yet starts its payload at 64.
+ */
 uint32_t
 ntlm_authenticate_decode(const uint8_t *msg, size_t len, struct ntlm_authenticate *out)
 {
@@ -538,19 +614,28 @@ ntlm_authenticate_decode(const uint8_t *msg, size_t len, struct ntlm_authenticat
     ret = fields_resolve(&r, f, AUTH_FIELDS, AUTHENTICATE_HEADER_LEN);
     if (ret)
         goto done;
-    /*
-     * The layout, not the VERSION flag, says whether a version and a MIC are there: Linux
-     * cifs sets the flag yet starts its payload at 64. start <= len, so these reads fit.
-     */
+    /* start <= len, so these reads fit. */
     start = payload_start(f, AUTH_FIELDS, len);
     if (start >= AUTHENTICATE_HEADER_LEN + VERSION_LEN) {
         m.has_version = true;
         version_read(&r, &m.version);
     }
-    if (start >= NTLM_AUTH_HEADER_WITH_MIC) {
+    if (start >= AUTHENTICATE_MIC_OFFSET + MIC_LEN) {
         m.has_mic_space = true;
+        m.mic_offset = AUTHENTICATE_MIC_OFFSET;
         ntlm_read_copy(&r, m.mic, sizeof(m.mic));
     }
+    /* One copy holds every byte the result refers to. Non-empty fields start at or after
+     * `start`, so zeroing the MIC there touches no payload. */
+    m.msg = malloc(len);
+    if (m.msg == NULL) {
+        ret = NTLM_ERR_NOMEM;
+        goto done;
+    }
+    memcpy(m.msg, msg, len);
+    m.msg_len = len;
+    if (m.has_mic_space)
+        memset(m.msg + m.mic_offset, 0, MIC_LEN);
     ret = authenticate_take_fields(f, &m);
 
 done:
@@ -578,19 +663,20 @@ done:
  *       52     8  EncryptedRandomSessionKeyFields
  *       60     4  NegotiateFlags
  *       64     8  Version (zeros when in->has_version is false)
- *       72    16  MIC (zeros, only when with_mic; the caller fills it in)
+ *       72    16  MIC (zeros, only when with_mic; at *mic_offset for the caller to fill in)
  *    72/88     -  Payload: DomainName, UserName, Workstation (UTF-16LE with UNICODE, else
  *                 OEM), LmChallengeResponse, NtChallengeResponse, EncryptedRandomSessionKey
  *
  * Empty fields point where their payload would be, as Windows and Samba write them.
  */
 uint32_t
-ntlm_authenticate_encode(const struct ntlm_authenticate *in, bool with_mic, struct ntlm_buf *out)
+ntlm_authenticate_encode(const struct ntlm_authenticate_fields *in, bool with_mic,
+                         struct ntlm_buf *out, size_t *mic_offset)
 {
     struct ntlm_buf msg = NTLM_BUF_INIT;
     bool unicode = in->flags & NTLMSSP_NEGOTIATE_UNICODE;
     uint8_t *domain = NULL, *user = NULL, *workstation = NULL;
-    size_t domain_len, user_len, workstation_len;
+    size_t domain_len, user_len, workstation_len, start;
     uint32_t ret;
 
     ret = wire_string(in->domain, unicode, &domain, &domain_len);
@@ -626,7 +712,10 @@ ntlm_authenticate_encode(const struct ntlm_authenticate *in, bool with_mic, stru
     ret = field_put(&msg, 52, in->session_key, in->session_key_len, false);
     if (ret)
         goto done;
+    start = out->len;
     ret = ntlm_buf_append(out, &msg, NTLM_MAX_TOKEN);
+    if (ret == 0 && with_mic && mic_offset != NULL)
+        *mic_offset = start + AUTHENTICATE_MIC_OFFSET;
 
 done:
     free(domain);
@@ -636,20 +725,26 @@ done:
     return ret;
 }
 
+struct ntlm_authenticate_fields
+ntlm_authenticate_fields_of(const struct ntlm_authenticate *m)
+{
+    return (struct ntlm_authenticate_fields){
+        m->flags,       m->lm_response, m->lm_response_len, m->nt_response, m->nt_response_len,
+        m->domain,      m->user,        m->workstation,     m->session_key, m->session_key_len,
+        m->has_version, m->version,
+    };
+}
+
 void
 ntlm_authenticate_free(struct ntlm_authenticate *m)
 {
     if (m == NULL)
         return;
-    if (m->lm_response != NULL)
-        explicit_bzero(m->lm_response, m->lm_response_len);
-    if (m->nt_response != NULL)
-        explicit_bzero(m->nt_response, m->nt_response_len);
-    if (m->session_key != NULL)
-        explicit_bzero(m->session_key, m->session_key_len);
-    free(m->lm_response);
-    free(m->nt_response);
-    free(m->session_key);
+    /* The copy holds the responses and the encrypted session key. */
+    if (m->msg != NULL)
+        explicit_bzero(m->msg, m->msg_len);
+    free(m->msg);
+    ntlm_v2_blob_free(&m->v2);
     free(m->domain);
     free(m->user);
     free(m->workstation);

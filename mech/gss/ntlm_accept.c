@@ -46,7 +46,7 @@ build_challenge(struct ntlm_ctx *ctx, const struct ntlm_config *cfg,
 {
     struct ntlm_av_info av = {0};
     struct ntlm_buf ti = NTLM_BUF_INIT;
-    struct ntlm_challenge chal = {0};
+    struct ntlm_challenge_fields chal = {0};
     uint32_t flags, ret;
 
     flags = (neg->flags & ACCEPT_OFFERABLE) | NTLMSSP_NEGOTIATE_NTLM |
@@ -247,29 +247,24 @@ verify_v1(struct ntlm_ctx *ctx, uint32_t flags, const struct ntlm_authenticate *
     return ret;
 }
 
-/* MIC over NEGOTIATE || CHALLENGE || AUTHENTICATE with its MIC field zeroed. */
+/* MIC over NEGOTIATE || CHALLENGE || AUTHENTICATE with its MIC field zeroed (as decoded). */
 static uint32_t
-verify_mic(struct ntlm_ctx *ctx, const uint8_t exported_key[16], const gss_buffer_t input,
+verify_mic(struct ntlm_ctx *ctx, const uint8_t exported_key[16],
            const struct ntlm_authenticate *auth)
 {
-    uint8_t *copy, mic[16];
+    uint8_t mic[16];
     struct ntlm_iov msgs[3];
     uint32_t ret;
 
     if (!auth->has_mic_space)
         return NTLM_ERR_NO_MIC_SPACE;
-    copy = malloc(input->length);
-    if (copy == NULL)
-        return NTLM_ERR_NOMEM;
-    memcpy(copy, input->value, input->length);
-    memset(copy + NTLM_MIC_OFFSET, 0, 16);
     msgs[0] = (struct ntlm_iov){ctx->negotiate_msg.data, ctx->negotiate_msg.len};
     msgs[1] = (struct ntlm_iov){ctx->challenge_msg.data, ctx->challenge_msg.len};
-    msgs[2] = (struct ntlm_iov){copy, input->length};
+    msgs[2] = (struct ntlm_iov){auth->msg, auth->msg_len};
     ret = ntlm_mic(exported_key, msgs, mic);
     if (ret == 0 && !ntlm_ct_equal(mic, auth->mic, 16))
         ret = NTLM_ERR_MIC_MISMATCH;
-    free(copy);
+    ntlm_wipe(mic, sizeof(mic));
     return ret;
 }
 
@@ -318,8 +313,8 @@ check_bindings(const struct ntlm_config *cfg, const gss_channel_bindings_t cb,
 /* The MIC of an NTLMv2 AUTHENTICATE under the mic policy, keyed with the attempt's key. */
 static uint32_t
 check_mic(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const uint8_t exported_key[16],
-          const gss_buffer_t input, const struct ntlm_authenticate *auth,
-          const struct ntlm_av_info *av, enum ntlm_mic_status *status)
+          const struct ntlm_authenticate *auth, const struct ntlm_av_info *av,
+          enum ntlm_mic_status *status)
 {
     bool verify;
     uint32_t ret;
@@ -328,7 +323,7 @@ check_mic(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, const uint8_t exp
                           status);
     if (ret || !verify)
         return ret;
-    ret = verify_mic(ctx, exported_key, input, auth);
+    ret = verify_mic(ctx, exported_key, auth);
     if (ret == 0)
         *status = NTLM_MIC_VERIFIED;
     else if (ret == NTLM_ERR_MIC_MISMATCH)
@@ -593,17 +588,18 @@ accept_anonymous(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t f
  */
 static uint32_t
 accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t flags,
-            const gss_buffer_t input, const struct ntlm_authenticate *auth,
-            const gss_channel_bindings_t bindings, struct ntlm_audit_record *rec)
+            const struct ntlm_authenticate *auth, const gss_channel_bindings_t bindings,
+            struct ntlm_audit_record *rec)
 {
-    struct ntlm_v2_blob blob = {0};
-    struct ntlm_av_info av = {0};
+    /* The decoder parsed the NTLMv2 response and its AV pairs. */
+    const struct ntlm_v2_blob *blob = &auth->v2;
+    const struct ntlm_av_info *av = &auth->v2.av;
     struct ntlm_name *who = NULL;
     uint8_t kxkey[16], exported_key[16];
     bool v2, bound = false;
     uint32_t ret;
 
-    v2 = auth->nt_response_len > 24;
+    v2 = auth->has_v2;
     rec->version = v2                            ? NTLM_AUDIT_NTLMV2
                    : auth->nt_response_len == 24 ? NTLM_AUDIT_NTLMV1
                                                  : NTLM_AUDIT_LM;
@@ -624,21 +620,14 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t flags,
         goto done;
     }
     if (v2) {
-        ret = ntlm_v2_blob_parse(auth->nt_response, auth->nt_response_len, &blob);
-        if (ret == 0)
-            ret = ntlm_av_decode(blob.av_pairs, blob.av_pairs_len, &av);
-        if (ret) {
-            ntlm_debug("accept: NTLMv2 client blob undecodable");
-            goto done;
-        }
-        ntlm_audit_set_target(rec, av.target_name);
+        ntlm_audit_set_target(rec, av->target_name);
         ntlm_debug("accept: NTLMv2 blob: MIC %s, channel bindings %s, target name %s",
-                   av.has_flags && (av.av_flags & NTLM_AVF_MIC_PRESENT) ? "announced"
-                                                                        : "not announced",
-                   av.has_channel_bindings ? "present" : "absent",
-                   av.target_name != NULL ? av.target_name : "-");
+                   av->has_flags && (av->av_flags & NTLM_AVF_MIC_PRESENT) ? "announced"
+                                                                          : "not announced",
+                   av->has_channel_bindings ? "present" : "absent",
+                   av->target_name != NULL ? av->target_name : "-");
     }
-    ret = check_response(ctx, cfg, flags, auth, v2 ? &blob : NULL, kxkey, &who, rec);
+    ret = check_response(ctx, cfg, flags, auth, v2 ? blob : NULL, kxkey, &who, rec);
     if (ret)
         goto done;
     if (flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
@@ -656,24 +645,24 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t flags,
         goto done;
     /* NTLMv1 has no AV pairs, so neither a MIC nor channel bindings. */
     if (v2)
-        ret = check_mic(ctx, cfg, exported_key, input, auth, &av, &rec->mic);
+        ret = check_mic(ctx, cfg, exported_key, auth, av, &rec->mic);
     else
         rec->mic = NTLM_MIC_ABSENT;
     ntlm_debug("accept: MIC %s (mic = %s)%s%s", ntlm_audit_mic_text(rec->mic),
                cfg->mic == NTLM_MIC_ALWAYS ? "always" : "when_present", ret ? ": " : "",
                ret ? ntlm_error_message(ret) : "");
     if (ret == 0) {
-        ret = check_bindings(cfg, bindings, v2 ? &av : NULL, &rec->cb, &bound);
+        ret = check_bindings(cfg, bindings, v2 ? av : NULL, &rec->cb, &bound);
         ntlm_debug("accept: channel bindings %s (acceptor has %s)%s%s", ntlm_audit_cb_text(rec->cb),
                    bindings != GSS_C_NO_CHANNEL_BINDINGS ? "some" : "none", ret ? ": " : "",
                    ret ? ntlm_error_message(ret) : "");
     }
     if (ret == 0)
-        ret = check_target(ctx, cfg, v2 ? &av : NULL, rec);
+        ret = check_target(ctx, cfg, v2 ? av : NULL, rec);
     /* Last: only a response that passed every other check is remembered as spent. */
     if (ret == 0 && v2) {
-        ret = ntlm_policy_fresh_response(ntlm_env_replay_cache(ctx->env), blob.proof,
-                                         blob.timestamp, time(NULL), cfg->replay_window);
+        ret = ntlm_policy_fresh_response(ntlm_env_replay_cache(ctx->env), blob->proof,
+                                         blob->timestamp, time(NULL), cfg->replay_window);
         ntlm_debug("accept: timestamp and replay check (window %us): %s", cfg->replay_window,
                    ret == 0 ? "ok" : ntlm_error_message(ret));
     }
@@ -695,9 +684,7 @@ accept_user(struct ntlm_ctx *ctx, const struct ntlm_config *cfg, uint32_t flags,
 done:
     ntlm_wipe(kxkey, sizeof(kxkey));
     ntlm_wipe(exported_key, sizeof(exported_key));
-    ntlm_wipe(&blob, sizeof(blob));
     ntlm_name_free(who);
-    ntlm_av_free(&av);
     return ret;
 }
 
@@ -740,7 +727,7 @@ accept_authenticate(struct ntlm_ctx *ctx, const struct ntlm_settings *settings,
         } else if (is_anonymous(&auth)) {
             ret = accept_anonymous(ctx, cfg, flags, &auth, bindings, &rec);
         } else {
-            ret = accept_user(ctx, cfg, flags, input, &auth, bindings, &rec);
+            ret = accept_user(ctx, cfg, flags, &auth, bindings, &rec);
         }
     }
     /* gss_localname maps the name under the configuration that authenticated it. */

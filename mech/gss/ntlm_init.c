@@ -52,7 +52,7 @@ static uint32_t
 init_negotiate(struct ntlm_ctx *ctx, const struct ntlm_cred *cred, const struct ntlm_name *target,
                OM_uint32 req_flags)
 {
-    struct ntlm_negotiate neg = {0};
+    struct ntlm_negotiate_fields neg = {0};
     struct ntlm_cred *fallback = NULL;
     OM_uint32 tmp;
     uint32_t ret;
@@ -95,20 +95,21 @@ done:
     return ret;
 }
 
-/* The NTLMv2 client blob and responses; yields the session base key. */
+/*
+ * The NTLMv2 client blob and responses into nt and lm (MS-NLMP 3.3.2); yields the session base
+ * key.
+ */
 static uint32_t
 build_responses(struct ntlm_ctx *ctx, const struct ntlm_challenge *chal, const struct ntlm_buf *av,
-                uint64_t timestamp, bool server_time, struct ntlm_authenticate *auth,
-                uint8_t base_key[16])
+                uint64_t timestamp, const uint8_t client_challenge[8], struct ntlm_buf *nt,
+                uint8_t lm[24], uint8_t base_key[16])
 {
-    struct ntlm_buf blob = NTLM_BUF_INIT, nt = NTLM_BUF_INIT;
-    uint8_t client_challenge[8], ntowf[16], proof[16];
+    struct ntlm_buf blob = NTLM_BUF_INIT;
+    uint8_t ntowf[16], proof[16];
     const char *domain = ctx->cred->user->domain != NULL ? ctx->cred->user->domain : "";
     uint32_t ret;
 
-    ret = ntlm_random(client_challenge, sizeof(client_challenge));
-    if (ret == 0)
-        ret = ntlm_v2_blob_encode(timestamp, client_challenge, av->data, av->len, &blob);
+    ret = ntlm_v2_blob_encode(timestamp, client_challenge, av->data, av->len, &blob);
     if (ret == 0)
         ret = ntlm_ntowfv2(ctx->cred->nt_hash, ctx->cred->user->user, domain, ntowf);
     if (ret == 0)
@@ -117,31 +118,20 @@ build_responses(struct ntlm_ctx *ctx, const struct ntlm_challenge *chal, const s
         ret = ntlm_v2_session_base_key(ntowf, proof, base_key);
     if (ret)
         goto done;
-    ntlm_buf_add(&nt, proof, sizeof(proof));
-    ntlm_buf_add(&nt, blob.data, blob.len);
-    ret = ntlm_buf_status(&nt);
-    if (ret)
-        goto done;
-    auth->lm_response = malloc(24);
-    if (auth->lm_response == NULL) {
-        ret = NTLM_ERR_NOMEM;
-        goto done;
-    }
-    auth->lm_response_len = 24;
     /* MS-NLMP 3.1.5.1.2: with a server timestamp the LM response is 24 zero bytes. */
-    if (server_time)
-        memset(auth->lm_response, 0, 24);
+    if (chal->av.has_timestamp)
+        memset(lm, 0, 24);
     else
-        ret =
-            ntlm_v2_lm_response(ntowf, chal->server_challenge, client_challenge, auth->lm_response);
+        ret = ntlm_v2_lm_response(ntowf, chal->server_challenge, client_challenge, lm);
     if (ret)
         goto done;
-    auth->nt_response = ntlm_buf_take(&nt, &auth->nt_response_len);
+    ntlm_buf_add(nt, proof, sizeof(proof));
+    ntlm_buf_add(nt, blob.data, blob.len);
+    ret = ntlm_buf_status(nt);
 done:
     ntlm_wipe(ntowf, sizeof(ntowf));
     ntlm_wipe(proof, sizeof(proof));
     ntlm_buf_free(&blob);
-    ntlm_buf_free(&nt);
     return ret;
 }
 
@@ -161,18 +151,19 @@ init_authenticate(struct ntlm_ctx *ctx, const struct ntlm_settings *settings,
 {
     const struct ntlm_config *cfg = &settings->cfg;
     struct ntlm_challenge chal = {0};
-    struct ntlm_av_info server_av = {0};
-    struct ntlm_authenticate auth = {0};
-    struct ntlm_buf av = NTLM_BUF_INIT, msg = NTLM_BUF_INIT;
+    struct ntlm_authenticate_fields auth = {0};
+    struct ntlm_buf av = NTLM_BUF_INIT, nt = NTLM_BUF_INIT, msg = NTLM_BUF_INIT;
     struct ntlm_iov msgs[3];
-    uint8_t base_key[16], exported_key[16], enc_key[16], cb[16], mic[16];
+    /* The handshake's randomness, drawn at once: the client challenge, then the exported
+     * session key (used under KEY_EXCH). */
+    uint8_t random[8 + 16];
+    uint8_t *client_challenge = random, *random_key = random + 8;
+    uint8_t lm[24], base_key[16], exported_key[16], enc_key[16], cb[16], mic[16];
     char *spn = NULL;
-    uint64_t timestamp;
+    size_t mic_offset = 0;
     uint32_t flags, ret;
 
     ret = ntlm_challenge_decode(input->value, input->length, &chal);
-    if (ret == 0 && chal.target_info != NULL)
-        ret = ntlm_av_decode(chal.target_info, chal.target_info_len, &server_av);
     if (ret) {
         ntlm_debug("init: CHALLENGE (%zu bytes) undecodable", (size_t)input->length);
         goto done;
@@ -180,10 +171,10 @@ init_authenticate(struct ntlm_ctx *ctx, const struct ntlm_settings *settings,
     ntlm_debug_flags("init: CHALLENGE received, flags", chal.flags);
     ntlm_debug("init: CHALLENGE target info: NbDomain=%s NbComputer=%s DnsComputer=%s "
                "Timestamp %s",
-               server_av.nb_domain != NULL ? server_av.nb_domain : "-",
-               server_av.nb_computer != NULL ? server_av.nb_computer : "-",
-               server_av.dns_computer != NULL ? server_av.dns_computer : "-",
-               server_av.has_timestamp ? "present" : "absent");
+               chal.av.nb_domain != NULL ? chal.av.nb_domain : "-",
+               chal.av.nb_computer != NULL ? chal.av.nb_computer : "-",
+               chal.av.dns_computer != NULL ? chal.av.dns_computer : "-",
+               chal.av.has_timestamp ? "present" : "absent");
     if (!(chal.flags & NTLMSSP_NEGOTIATE_NTLM) ||
         !(chal.flags & (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_OEM))) {
         ntlm_debug("init: CHALLENGE refused: the server grants no NTLM or no character set");
@@ -201,25 +192,27 @@ init_authenticate(struct ntlm_ctx *ctx, const struct ntlm_settings *settings,
         ntlm_debug_flags("init: CHALLENGE refused by min_session_security, flags", flags);
         goto done;
     }
-    timestamp = server_av.has_timestamp ? server_av.timestamp : ntlm_filetime_now();
     if (bindings != GSS_C_NO_CHANNEL_BINDINGS) {
         ret = bindings_hash(bindings, cb);
         if (ret)
             goto done;
     }
-    ret = ntlm_name_spn(ctx->targ_name, &spn);
+    ret = ntlm_random(random, sizeof(random));
     if (ret == 0)
-        ret =
-            ntlm_av_rewrite_for_client(chal.target_info, chal.target_info_len, NTLM_AVF_MIC_PRESENT,
-                                       bindings != GSS_C_NO_CHANNEL_BINDINGS ? cb : NULL, spn, &av);
+        ret = ntlm_name_spn(ctx->targ_name, &spn);
     if (ret == 0)
-        ret = build_responses(ctx, &chal, &av, timestamp, server_av.has_timestamp, &auth, base_key);
+        ret = ntlm_av_rewrite_for_client(
+            chal.target_info, chal.target_info_len, &chal.av, NTLM_AVF_MIC_PRESENT,
+            bindings != GSS_C_NO_CHANNEL_BINDINGS ? cb : NULL, spn, &av);
+    if (ret == 0)
+        ret = build_responses(ctx, &chal, &av,
+                              chal.av.has_timestamp ? chal.av.timestamp : ntlm_filetime_now(),
+                              client_challenge, &nt, lm, base_key);
     if (ret)
         goto done;
     if (flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
-        ret = ntlm_random(exported_key, 16);
-        if (ret == 0)
-            ret = ntlm_rc4k(base_key, 16, exported_key, enc_key, 16);
+        memcpy(exported_key, random_key, 16);
+        ret = ntlm_rc4k(base_key, 16, exported_key, enc_key, 16);
         auth.session_key = enc_key;
         auth.session_key_len = 16;
     } else {
@@ -228,12 +221,17 @@ init_authenticate(struct ntlm_ctx *ctx, const struct ntlm_settings *settings,
     if (ret)
         goto done;
     auth.flags = flags;
+    auth.lm_response = lm;
+    auth.lm_response_len = sizeof(lm);
+    auth.nt_response = nt.data;
+    auth.nt_response_len = nt.len;
     auth.domain = ctx->cred->user->domain != NULL ? ctx->cred->user->domain : "";
     auth.user = ctx->cred->user->user;
     auth.workstation = cfg->netbios_name;
     auth.has_version = true;
     auth.version = ntlm_our_version;
-    ret = ntlm_authenticate_encode(&auth, true, &msg);
+    /* Encoded with the MIC field zeroed: the message is the MIC's input as it stands. */
+    ret = ntlm_authenticate_encode(&auth, true, &msg, &mic_offset);
     if (ret)
         goto done;
     msgs[0] = (struct ntlm_iov){ctx->negotiate_msg.data, ctx->negotiate_msg.len};
@@ -242,7 +240,7 @@ init_authenticate(struct ntlm_ctx *ctx, const struct ntlm_settings *settings,
     ret = ntlm_mic(exported_key, msgs, mic);
     if (ret)
         goto done;
-    ntlm_buf_put_at(&msg, NTLM_MIC_OFFSET, mic, sizeof(mic));
+    ntlm_buf_put_at(&msg, mic_offset, mic, sizeof(mic));
     ret = ntlm_buf_status(&msg);
     if (ret == 0)
         ret = ntlm_ctx_start_session(ctx, flags, exported_key);
@@ -263,17 +261,16 @@ init_authenticate(struct ntlm_ctx *ctx, const struct ntlm_settings *settings,
     *out = msg;
     msg = (struct ntlm_buf)NTLM_BUF_INIT;
 done:
+    ntlm_wipe(random, sizeof(random));
+    ntlm_wipe(lm, sizeof(lm));
     ntlm_wipe(base_key, sizeof(base_key));
     ntlm_wipe(exported_key, sizeof(exported_key));
     ntlm_wipe(enc_key, sizeof(enc_key));
+    ntlm_wipe(mic, sizeof(mic));
     free(spn);
-    /* Borrowed strings and the stack session key are not the decoder's to free. */
-    auth.domain = auth.user = auth.workstation = NULL;
-    auth.session_key = NULL;
-    ntlm_authenticate_free(&auth);
-    ntlm_av_free(&server_av);
     ntlm_challenge_free(&chal);
     ntlm_buf_free(&av);
+    ntlm_buf_free(&nt);
     ntlm_buf_free(&msg);
     return ret;
 }

@@ -75,6 +75,96 @@ test_hex16(const char *hex, uint8_t out[16])
     free(k);
 }
 
+#if defined(__has_include) && __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+
+unsigned long
+test_lost_bytes(void)
+{
+    unsigned long leaked = 0, dubious = 0, reachable = 0, suppressed = 0;
+
+    VALGRIND_DO_QUICK_LEAK_CHECK;
+    VALGRIND_COUNT_LEAKS(leaked, dubious, reachable, suppressed);
+    (void)reachable;
+    (void)suppressed;
+    return leaked + dubious;
+}
+#else
+unsigned long
+test_lost_bytes(void)
+{
+    return 0;
+}
+#endif
+
+bool
+test_all_zero(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (b[i] != 0)
+            return false;
+    }
+    return true;
+}
+
+uint8_t *
+test_bad_input_bytes(const struct test_bad_input *t, size_t *len)
+{
+    size_t base_len, patch_len, n;
+    uint8_t *base = test_hex(t->base, &base_len);
+    uint8_t *msg, *patch;
+
+    n = t->keep != 0 ? t->keep : base_len;
+    if (t->grow > n)
+        n = t->grow;
+    msg = calloc(1, n + 1);
+    if (msg == NULL)
+        abort();
+    memcpy(msg, base, base_len < n ? base_len : n);
+    if (t->patch != NULL) {
+        patch = test_hex(t->patch, &patch_len);
+        if (t->patch_at + patch_len > n)
+            abort();
+        memcpy(msg + t->patch_at, patch, patch_len);
+        free(patch);
+    }
+    free(base);
+    *len = n;
+    return msg;
+}
+
+void
+test_bad_inputs(const struct test_bad_input *rows, size_t n, test_decoder_fn run)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const struct test_bad_input *t = &rows[i];
+        size_t len;
+        unsigned long lost_before, lost;
+        uint8_t *msg = test_bad_input_bytes(t, &len);
+        bool zeroed = false;
+        uint32_t ret;
+
+        lost_before = test_lost_bytes();
+        ret = run(t->decoder, msg, len, &zeroed);
+        lost = test_lost_bytes() - lost_before;
+        if (lost != 0)
+            fprintf(stderr, "\n  %s: leaked %lu bytes\n", t->name, lost);
+        CU_ASSERT_EQUAL(lost, 0);
+        if (ret != t->expected)
+            fprintf(stderr, "\n  %s: got %#x, want %#x\n", t->name, ret, t->expected);
+        CU_ASSERT_EQUAL(ret, t->expected);
+        if (!zeroed)
+            fprintf(stderr, "\n  %s: output not cleared\n", t->name);
+        CU_ASSERT_TRUE(zeroed);
+        free(msg);
+    }
+}
+
 int
 test_run_suite(const char *name, CU_TestInfo *tests)
 {
