@@ -121,6 +121,30 @@ ntlm_v2_session_base_key(const uint8_t ntowfv2[16], const uint8_t proof[16], uin
 }
 
 uint32_t
+ntlm_v2_proof_and_base_key(const uint8_t ntowfv2[16], const uint8_t server_challenge[8],
+                           const uint8_t *blob, size_t blob_len, uint8_t proof[16],
+                           uint8_t base_key[16])
+{
+    const struct ntlm_iov iov[2] = {{server_challenge, 8}, {blob, blob_len}};
+    struct ntlm_hmac_md5_key k;
+    struct ntlm_iov proof_iov;
+    uint8_t p[16];
+    uint32_t ret;
+
+    ret = ntlm_hmac_md5_key(ntowfv2, 16, &k);
+    if (ret == 0)
+        ret = ntlm_hmac_md5_keyed(&k, iov, 2, p);
+    proof_iov = (struct ntlm_iov){p, sizeof(p)};
+    if (ret == 0)
+        ret = ntlm_hmac_md5_keyed(&k, &proof_iov, 1, base_key);
+    if (ret == 0)
+        memcpy(proof, p, sizeof(p));
+    ntlm_wipe(&k, sizeof(k));
+    ntlm_wipe(p, sizeof(p));
+    return ret;
+}
+
+uint32_t
 ntlm_desl(const uint8_t key[16], const uint8_t challenge[8], uint8_t out[24])
 {
     uint8_t key21[21] = {0};

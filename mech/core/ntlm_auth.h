@@ -29,6 +29,14 @@ uint32_t ntlm_v2_lm_response(const uint8_t ntowfv2[16], const uint8_t server_cha
 uint32_t ntlm_v2_session_base_key(const uint8_t ntowfv2[16], const uint8_t proof[16],
                                   uint8_t out[16]);
 
+/*
+ * NTProofStr and, from it, the session base key, under one keying of HMAC with ntowfv2 (the two
+ * values above in one step, as both sides need both).
+ */
+uint32_t ntlm_v2_proof_and_base_key(const uint8_t ntowfv2[16], const uint8_t server_challenge[8],
+                                    const uint8_t *blob, size_t blob_len, uint8_t proof[16],
+                                    uint8_t base_key[16]);
+
 /* DESL(K, D): three DES blocks under the 16-byte key padded to 21 (NTLMv1 and LMv1). */
 uint32_t ntlm_desl(const uint8_t key[16], const uint8_t challenge[8], uint8_t out[24]);
 /* The 8-byte challenge NTLMv1 with extended session security signs:

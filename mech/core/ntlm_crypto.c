@@ -32,7 +32,6 @@ static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
 static uint32_t crypto_status = NTLM_ERR_CRYPTO;
 static OSSL_LIB_CTX *libctx;
 static EVP_MD *md4;
-static EVP_MD *md5;
 static EVP_CIPHER *des_ecb;
 
 _Static_assert(sizeof(MD5_CTX) <= sizeof(((struct ntlm_hmac_md5_key *)0)->inner),
@@ -43,12 +42,11 @@ static void
 crypto_unload(void)
 {
     EVP_CIPHER_free(des_ecb);
-    EVP_MD_free(md5);
     EVP_MD_free(md4);
     /* Freeing the context unloads its providers. */
     OSSL_LIB_CTX_free(libctx);
     des_ecb = NULL;
-    md5 = md4 = NULL;
+    md4 = NULL;
     libctx = NULL;
 }
 
@@ -63,9 +61,8 @@ crypto_load(void)
         OSSL_PROVIDER_load(libctx, "default") == NULL)
         goto done;
     md4 = EVP_MD_fetch(libctx, "MD4", NULL);
-    md5 = EVP_MD_fetch(libctx, "MD5", NULL);
     des_ecb = EVP_CIPHER_fetch(libctx, "DES-ECB", NULL);
-    if (md4 == NULL || md5 == NULL || des_ecb == NULL)
+    if (md4 == NULL || des_ecb == NULL)
         goto done;
     crypto_status = 0;
 done:
@@ -119,12 +116,25 @@ ntlm_md4(const void *data, size_t len, uint8_t out[16])
     return digest(md4, &iov, 1, out);
 }
 
+/*
+ * Through MD5's low-level context, as the HMAC below: an EVP digest allocates, initialises and
+ * frees a context per call, which cost more than the one or two blocks NTLM hashes here (the
+ * SIGNKEY and SEALKEY of every handshake).
+ */
 uint32_t
 ntlm_md5(const struct ntlm_iov *iov, size_t n, uint8_t out[16])
 {
+    MD5_CTX ctx;
+    size_t i;
+
     if (ntlm_crypto_init())
         return NTLM_ERR_CRYPTO;
-    return digest(md5, iov, n, out);
+    MD5_Init(&ctx);
+    for (i = 0; i < n; i++)
+        MD5_Update(&ctx, iov[i].data, iov[i].len);
+    MD5_Final(out, &ctx);
+    ntlm_wipe(&ctx, sizeof(ctx));
+    return 0;
 }
 
 /* RFC 2104: the key, hashed first if longer than a block, padded to one MD5 block. */

@@ -179,18 +179,21 @@ static uint32_t
 verify_v2(struct ntlm_ctx *ctx, const struct ntlm_authenticate *auth, const uint8_t nt_hash[16],
           const struct ntlm_v2_blob *blob, uint8_t kxkey[16])
 {
-    uint8_t ntowf[16], proof[16];
+    uint8_t ntowf[16], proof[16], base[16];
     uint32_t ret;
 
     ret = ntlm_ntowfv2(nt_hash, auth->user, auth->domain, ntowf);
     if (ret == 0)
-        ret = ntlm_v2_nt_proof(ntowf, ctx->server_challenge, blob->blob, blob->blob_len, proof);
+        ret = ntlm_v2_proof_and_base_key(ntowf, ctx->server_challenge, blob->blob,
+                                         blob->blob_len, proof, base);
     if (ret == 0 && !ntlm_ct_equal(proof, blob->proof, 16))
         ret = NTLM_ERR_WRONG_PASSWORD;
+    /* The proofs are equal, so this is also the key of the client's proof. */
     if (ret == 0)
-        ret = ntlm_v2_session_base_key(ntowf, blob->proof, kxkey);
+        memcpy(kxkey, base, 16);
     ntlm_wipe(ntowf, sizeof(ntowf));
     ntlm_wipe(proof, sizeof(proof));
+    ntlm_wipe(base, sizeof(base));
     return ret;
 }
 

@@ -113,9 +113,8 @@ build_responses(struct ntlm_ctx *ctx, const struct ntlm_challenge *chal, const s
     if (ret == 0)
         ret = ntlm_ntowfv2(ctx->cred->nt_hash, ctx->cred->user->user, domain, ntowf);
     if (ret == 0)
-        ret = ntlm_v2_nt_proof(ntowf, chal->server_challenge, blob.data, blob.len, proof);
-    if (ret == 0)
-        ret = ntlm_v2_session_base_key(ntowf, proof, base_key);
+        ret = ntlm_v2_proof_and_base_key(ntowf, chal->server_challenge, blob.data, blob.len, proof,
+                                         base_key);
     if (ret)
         goto done;
     /* MS-NLMP 3.1.5.1.2: with a server timestamp the LM response is 24 zero bytes. */

@@ -269,6 +269,21 @@ test_v2_session_base_key_and_encrypted_key_match_ms_nlmp_4_2_4(void)
 }
 
 static void
+test_proof_and_base_key_in_one_step_match_ms_nlmp_4_2_4(void)
+{
+    uint8_t ntowfv2[16], proof[16], sbk[16];
+    size_t blob_len;
+    uint8_t *blob = test_hex(v2_blob_hex, &blob_len);
+
+    test_hex16("0c868a403bfd7a93a3001ef22ef02e3f", ntowfv2);
+    CU_ASSERT_EQUAL_FATAL(
+        ntlm_v2_proof_and_base_key(ntowfv2, server_challenge, blob, blob_len, proof, sbk), 0);
+    CU_ASSERT_TRUE(test_hex_equal(proof, 16, "68cd0ab851e51c96aabc927bebef6a1c"));
+    CU_ASSERT_TRUE(test_hex_equal(sbk, 16, "8de40ccadbc14a82f15cb0ad0de95ca3"));
+    free(blob);
+}
+
+static void
 test_mic_is_hmac_md5_over_the_three_messages(void)
 {
     const struct ntlm_iov msgs[3] = {{"NEGOTIATE", 9}, {"CHALLENGE", 9}, {"AUTHENTICATE", 12}};
@@ -350,6 +365,8 @@ static CU_TestInfo tests[] = {
     {"NTProofStr matches MS-NLMP 4.2.4", test_nt_proof_str_matches_ms_nlmp_4_2_4},
     {"v2 session base key and encrypted key match MS-NLMP 4.2.4",
      test_v2_session_base_key_and_encrypted_key_match_ms_nlmp_4_2_4},
+    {"proof and base key in one step match MS-NLMP 4.2.4",
+     test_proof_and_base_key_in_one_step_match_ms_nlmp_4_2_4},
     {"MIC is HMAC-MD5 over the three messages", test_mic_is_hmac_md5_over_the_three_messages},
     {"channel-bindings hash of empty bindings is MD5 of 20 zero bytes",
      test_channel_bindings_hash_of_empty_bindings_is_md5_of_20_zero_bytes},
