@@ -152,13 +152,16 @@ ntlm_hmac_md5_key(const uint8_t *key, size_t key_len, struct ntlm_hmac_md5_key *
         key = hashed;
         key_len = sizeof(hashed);
     }
-    for (i = 0; i < sizeof(block); i++)
-        block[i] = (uint8_t)((i < key_len ? key[i] : 0) ^ 0x36);
+    /* The pads past the key are the pad bytes themselves; only key_len bytes need a XOR. */
+    memset(block, 0x36, sizeof(block));
+    for (i = 0; i < key_len; i++)
+        block[i] ^= key[i];
     MD5_Init(&ctx);
     MD5_Update(&ctx, block, sizeof(block));
     memcpy(k->inner, &ctx, sizeof(ctx));
-    for (i = 0; i < sizeof(block); i++)
-        block[i] = (uint8_t)((i < key_len ? key[i] : 0) ^ 0x5c);
+    memset(block, 0x5c, sizeof(block));
+    for (i = 0; i < key_len; i++)
+        block[i] ^= key[i];
     MD5_Init(&ctx);
     MD5_Update(&ctx, block, sizeof(block));
     memcpy(k->outer, &ctx, sizeof(ctx));
