@@ -95,8 +95,6 @@ dir_init(struct ntlm_sign_dir *dir, uint32_t flags, const uint8_t exported_sessi
     uint32_t ret;
 
     ret = ntlm_sign_key(flags, exported_session_key, client_to_server, dir->sign_key);
-    if (ret == 0 && (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY))
-        ret = ntlm_hmac_md5_key(dir->sign_key, sizeof(dir->sign_key), &dir->mac);
     if (ret)
         return ret;
     return ntlm_seal_key(flags, exported_session_key, client_to_server, dir->seal_key,
@@ -195,7 +193,7 @@ ntlm_sign_state_free(struct ntlm_sign_state *st)
 
 /* With ESS: HMAC_MD5(SignKey, SeqNum || Message)[0..7]. */
 static uint32_t
-checksum_ess(const struct ntlm_sign_dir *dir, const uint8_t seq_le[4], const struct ntlm_iov *iov,
+checksum_ess(struct ntlm_sign_dir *dir, const uint8_t seq_le[4], const struct ntlm_iov *iov,
              size_t n, uint8_t checksum[8])
 {
     struct ntlm_iov all[MAX_PIECES + 1];
@@ -204,6 +202,13 @@ checksum_ess(const struct ntlm_sign_dir *dir, const uint8_t seq_le[4], const str
 
     if (n > MAX_PIECES)
         return NTLM_ERR_INVALID_ARG;
+    /* Keyed on first use: most contexts (HTTP logins) never sign anything. */
+    if (!dir->mac_keyed) {
+        ret = ntlm_hmac_md5_key(dir->sign_key, sizeof(dir->sign_key), &dir->mac);
+        if (ret)
+            return ret;
+        dir->mac_keyed = true;
+    }
     all[0] = (struct ntlm_iov){seq_le, 4};
     if (n > 0)
         memcpy(all + 1, iov, n * sizeof(*iov));
@@ -215,7 +220,7 @@ checksum_ess(const struct ntlm_sign_dir *dir, const uint8_t seq_le[4], const str
 }
 
 uint32_t
-ntlm_sign_checksum(const struct ntlm_sign_state *st, const struct ntlm_sign_dir *dir, uint32_t seq,
+ntlm_sign_checksum(const struct ntlm_sign_state *st, struct ntlm_sign_dir *dir, uint32_t seq,
                    const struct ntlm_iov *iov, size_t n, uint8_t sig[NTLM_SIGNATURE_SIZE])
 {
     ntlm_put_le32(sig, SIGNATURE_VERSION);

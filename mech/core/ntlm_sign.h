@@ -17,6 +17,7 @@
 struct ntlm_sign_dir {
     uint8_t sign_key[16];
     struct ntlm_hmac_md5_key mac; /* HMAC keyed with sign_key, for ESS signatures */
+    bool mac_keyed;               /* mac is keyed on first use, as rc4 is */
     uint8_t seal_key[16];
     size_t seal_key_len;
     struct ntlm_rc4 *rc4; /* owned unless `shared`; NULL until first used (with ESS) */
@@ -62,7 +63,7 @@ uint32_t ntlm_sign_mac(const struct ntlm_sign_state *st, struct ntlm_sign_dir *d
  * plaintext without any RC4 step, then the RC4 step applied to it (after the data was sealed,
  * so that the stream order is data first, checksum second, as MS-NLMP requires).
  */
-uint32_t ntlm_sign_checksum(const struct ntlm_sign_state *st, const struct ntlm_sign_dir *dir,
+uint32_t ntlm_sign_checksum(const struct ntlm_sign_state *st, struct ntlm_sign_dir *dir,
                             uint32_t seq, const struct ntlm_iov *iov, size_t n,
                             uint8_t sig[NTLM_SIGNATURE_SIZE]);
 uint32_t ntlm_sign_seal_signature(const struct ntlm_sign_state *st, struct ntlm_sign_dir *dir,

@@ -211,6 +211,28 @@ test_client_wrap_with_ess_and_key_exch_matches_ms_nlmp_4_2_4_4(void)
                       "010000007fb38ec5c55d497600000000");
 }
 
+/* A handshake derives the keys; the HMAC is keyed by the first signature, and the same. */
+static void
+test_signing_hmac_is_keyed_on_first_use_and_signs_as_the_vector(void)
+{
+    struct ntlm_sign_state st;
+    const struct ntlm_iov iov = {plaintext, sizeof(plaintext)};
+    uint8_t key[16], sig[NTLM_SIGNATURE_SIZE];
+
+    test_hex16(ess_v1_key_hex, key);
+    CU_ASSERT_EQUAL_FATAL(ntlm_sign_state_init(&st, FLAGS_V1_ESS, key, true), 0);
+    CU_ASSERT_FALSE(st.send.mac_keyed);
+    CU_ASSERT_FALSE(st.recv.mac_keyed);
+    CU_ASSERT_EQUAL(ntlm_sign_mac(&st, &st.send, 0, &iov, 1, sig), 0);
+    CU_ASSERT_TRUE(st.send.mac_keyed);
+    CU_ASSERT_FALSE(st.recv.mac_keyed);
+    /* MS-NLMP 4.2.3.4 signs the plaintext; a second signature uses the same keyed state. */
+    CU_ASSERT_TRUE(test_hex_equal(sig, sizeof(sig), "01000000ff2aeb52f681793a00000000"));
+    CU_ASSERT_EQUAL(ntlm_sign_mac(&st, &st.send, 0, &iov, 1, sig), 0);
+    CU_ASSERT_TRUE(test_hex_equal(sig, sizeof(sig), "01000000ff2aeb52f681793a00000000"));
+    ntlm_sign_state_free(&st);
+}
+
 static void
 test_server_unwraps_ms_nlmp_4_2_2_4(void)
 {
@@ -414,6 +436,8 @@ static CU_TestInfo tests[] = {
      test_reset_rc4_without_ess_restarts_the_shared_stream},
     {"state free wipes keys and is safe on a zeroed state",
      test_state_free_wipes_keys_and_is_safe_on_a_zeroed_state},
+    {"the signing HMAC is keyed on first use and signs as the vector",
+     test_signing_hmac_is_keyed_on_first_use_and_signs_as_the_vector},
     CU_TEST_INFO_NULL,
 };
 
