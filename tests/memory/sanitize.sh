@@ -50,6 +50,7 @@ configure_in() {
 
 asan_tests="tests/unit/mech/test_ntlm_reader tests/unit/mech/test_ntlm_buf \
 tests/unit/mech/test_ntlm_message tests/unit/mech/test_ntlm_av tests/unit/mech/test_ntlm_unicode \
+tests/unit/mech/test_ntlm_config_values tests/unit/mech/test_ntlm_winbind_none \
 tests/unit/mech/test_ntlm_crypto tests/unit/mech/test_ntlm_auth \
 tests/unit/mech/test_ntlm_sign tests/unit/mech/test_ntlm_userdb tests/unit/mech/test_ntlm_config \
 tests/gss/test_gss_mech tests/gss/test_gss_export tests/gss/interop_gssntlmssp.sh \

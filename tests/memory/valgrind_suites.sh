@@ -9,7 +9,8 @@ if [ -z "$VALGRIND" ]; then
     exit 77
 fi
 for suite in unit/mech/test_ntlm_reader unit/mech/test_ntlm_buf unit/mech/test_ntlm_message \
-    unit/mech/test_ntlm_av unit/mech/test_ntlm_unicode \
+    unit/mech/test_ntlm_av unit/mech/test_ntlm_unicode unit/mech/test_ntlm_config_values \
+    unit/mech/test_ntlm_winbind_none \
     unit/mech/test_ntlm_crypto unit/mech/test_ntlm_auth unit/mech/test_ntlm_sign \
     unit/mech/test_ntlm_userdb unit/mech/test_ntlm_config unit/mech/test_ntlm_policy \
     unit/mech/test_ntlm_binding unit/mech/test_ntlm_audit unit/mech/test_ntlm_env \
