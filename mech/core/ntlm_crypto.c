@@ -285,28 +285,37 @@ done:
  * with the HMAC-MD5 beside it, gss_wrap measured 0.85-1.0x and gss_get_mic 1.0-1.05x of the EVP
  * version (bench_gss --only protect). That buys a state that saves, rewinds and exports.
  */
-uint32_t
-ntlm_rc4_new(const uint8_t *key, size_t key_len, struct ntlm_rc4 **out)
+/* The RC4 key schedule; key_len is 1..256. */
+static void
+rc4_key(struct ntlm_rc4 *st, const uint8_t *key, size_t key_len)
 {
-    struct ntlm_rc4 *st;
     uint8_t j = 0, t;
-    size_t i;
+    size_t i, k = 0;
 
-    if (key_len == 0 || key_len > 256)
-        return NTLM_ERR_INVALID_ARG;
-    st = malloc(sizeof(*st));
-    if (st == NULL)
-        return NTLM_ERR_NOMEM;
     for (i = 0; i < 256; i++)
         st->s[i] = (uint8_t)i;
     for (i = 0; i < 256; i++) {
-        j = (uint8_t)(j + st->s[i] + key[i % key_len]);
+        j = (uint8_t)(j + st->s[i] + key[k]);
+        k = k + 1 == key_len ? 0 : k + 1;
         t = st->s[i];
         st->s[i] = st->s[j];
         st->s[j] = t;
     }
     st->i = 0;
     st->j = 0;
+}
+
+uint32_t
+ntlm_rc4_new(const uint8_t *key, size_t key_len, struct ntlm_rc4 **out)
+{
+    struct ntlm_rc4 *st;
+
+    if (key_len == 0 || key_len > 256)
+        return NTLM_ERR_INVALID_ARG;
+    st = malloc(sizeof(*st));
+    if (st == NULL)
+        return NTLM_ERR_NOMEM;
+    rc4_key(st, key, key_len);
     *out = st;
     return 0;
 }
@@ -390,15 +399,15 @@ ntlm_rc4_free(struct ntlm_rc4 *st)
 uint32_t
 ntlm_rc4k(const uint8_t *key, size_t key_len, const uint8_t *in, uint8_t *out, size_t len)
 {
-    struct ntlm_rc4 *st = NULL;
+    struct ntlm_rc4 st;
     uint32_t ret;
 
-    ret = ntlm_rc4_new(key, key_len, &st);
-    if (ret)
-        goto done;
-    ret = ntlm_rc4_update(st, in, out, len);
-done:
-    ntlm_rc4_free(st);
+    /* One use, so the state lives on the stack (the key exchange of every handshake). */
+    if (key_len == 0 || key_len > 256)
+        return NTLM_ERR_INVALID_ARG;
+    rc4_key(&st, key, key_len);
+    ret = ntlm_rc4_update(&st, in, out, len);
+    ntlm_wipe(&st, sizeof(st));
     return ret;
 }
 
