@@ -262,7 +262,7 @@ bench_callgrind(void)
     }
     f.vs_incumbent = f.med[OURS] / f.med[INCUMBENT];
     print_pair("callgrind_Ir_per_raw_handshake", &f, "Ir");
-    bench_target("callgrind_Ir_per_raw_handshake.ours", f.med[OURS], false, 500000);
+    bench_target("callgrind_Ir_per_raw_handshake.ours", f.med[OURS], false, 150000);
 }
 
 /* Whether --only (a comma-separated list) names this group; all groups run without it. */
