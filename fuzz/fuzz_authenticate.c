@@ -1,7 +1,7 @@
 /*
- * libFuzzer target: the acceptor's AUTHENTICATE parser (ntlm_authenticate_decode), the NTLMv2
- * blob and client AV pairs inside its NT response (ntlm_v2_blob_parse, ntlm_av_decode), and a
- * round trip through ntlm_authenticate_encode.
+ * libFuzzer target: the acceptor's AUTHENTICATE parser (ntlm_authenticate_decode) with the
+ * NTLMv2 blob and client AV pairs it parses out of the NT response, the MIC input it gives (the
+ * message with its MIC zeroed), and a round trip through ntlm_authenticate_encode.
  */
 #include <stdbool.h>
 #include <stddef.h>
