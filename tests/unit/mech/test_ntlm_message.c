@@ -641,7 +641,7 @@ test_decoded_authenticate_owns_every_field_once_the_input_is_gone(void)
     scrub_and_free(msg, len);
     assert_v2_vector_payload(&m);
     CU_ASSERT_TRUE(bytes_equal_hex(m.msg, m.msg_len, AUTHENTICATE_V2));
-    CU_ASSERT_TRUE(m.has_v2);
+    CU_ASSERT_TRUE_FATAL(m.has_v2);
     CU_ASSERT_TRUE(bytes_equal_hex(m.v2.proof, 16, "68cd0ab851e51c96aabc927bebef6a1c"));
     CU_ASSERT_TRUE(bytes_equal_hex(m.v2.av_pairs, m.v2.av_pairs_len, TARGET_INFO_V2));
     CU_ASSERT_STRING_EQUAL(m.v2.av.nb_domain, "Domain");
@@ -656,7 +656,7 @@ test_decoded_authenticate_carries_its_ntlmv2_response_parsed(void)
     uint8_t *msg = test_hex(AUTHENTICATE_V2, &len);
 
     CU_ASSERT_EQUAL_FATAL(ntlm_authenticate_decode(msg, len, &m), 0);
-    CU_ASSERT_TRUE(m.has_v2);
+    CU_ASSERT_TRUE_FATAL(m.has_v2);
     CU_ASSERT_TRUE(bytes_equal_hex(m.v2.proof, 16, "68cd0ab851e51c96aabc927bebef6a1c"));
     CU_ASSERT_PTR_EQUAL(m.v2.blob, m.nt_response + 16);
     CU_ASSERT_EQUAL(m.v2.blob_len, m.nt_response_len - 16);
@@ -727,7 +727,7 @@ test_mic_input_is_the_4_2_vectors_with_their_mic_zeroed(void)
         ntlm_buf_put_at(&sent, mic_offset, mic, sizeof(mic));
         CU_ASSERT_EQUAL_FATAL(ntlm_buf_status(&sent), 0);
         CU_ASSERT_EQUAL_FATAL(ntlm_authenticate_decode(sent.data, sent.len, &with_mic), 0);
-        CU_ASSERT_TRUE(with_mic.has_mic_space);
+        CU_ASSERT_TRUE_FATAL(with_mic.has_mic_space);
         CU_ASSERT_EQUAL(with_mic.mic_offset, mic_offset);
         CU_ASSERT_EQUAL(memcmp(with_mic.mic, mic, 16), 0);
         CU_ASSERT_EQUAL(with_mic.msg_len, zeroed.len);
