@@ -17,11 +17,11 @@
 struct ntlm_sign_dir {
     uint8_t sign_key[16];
     struct ntlm_hmac_md5_key mac; /* HMAC keyed with sign_key, for ESS signatures */
-    bool mac_keyed;               /* mac is keyed on first use, as rc4 is */
     uint8_t seal_key[16];
     size_t seal_key_len;
     struct ntlm_rc4 *rc4; /* owned unless `shared`; NULL until first used (with ESS) */
     bool shared;          /* without ESS, one RC4 state serves both directions */
+    bool mac_keyed;       /* mac is keyed on first use, as rc4 is */
     uint32_t seq;
 };
 
