@@ -17,8 +17,13 @@ test_domain_logons_are_refused_as_unsupported(void)
 {
     static const uint8_t nt_response[24];
     const struct ntlm_domain_logon in = {
-        "alice", "CORP", "WS1", {1, 2, 3, 4, 5, 6, 7, 8}, nt_response, sizeof(nt_response),
-        NULL,    0,      15,
+        .user = "alice",
+        .domain = "CORP",
+        .workstation = "WS1",
+        .challenge = {1, 2, 3, 4, 5, 6, 7, 8},
+        .nt_response = nt_response,
+        .nt_response_len = sizeof(nt_response),
+        .timeout = 15,
     };
     struct ntlm_domain_user out;
 
