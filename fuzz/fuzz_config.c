@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(cfg.error == NULL, "success carries no error");
         check(netbios_ok(cfg.netbios_name) && netbios_ok(cfg.netbios_domain),
               "NetBIOS names are 1 to 15 bytes");
-        check(!cfg.allow_lm || cfg.allow_ntlmv1, "lm needs ntlmv1");
+        check(!cfg.obsolete_lm || cfg.obsolete_lm_line != 0, "an lm key set has its line");
         check(cfg.user_file == NULL || cfg.user_file[0] != '\0', "no empty user file");
         check(ntlm_config_defaults(&cfg) == 0, "defaults fill a parsed config");
         check(cfg.netbios_name != NULL && cfg.netbios_domain != NULL && cfg.dns_name != NULL &&
