@@ -159,6 +159,22 @@ report_invalid(const char *error)
     ntlm_debug("env: configuration unusable: %s", error);
 }
 
+/* Says, once per read of the file and to the file's own trace, which keys it still sets that
+ * no longer do anything; the settings work without them. */
+static void
+trace_obsolete_keys(const struct ntlm_settings *s)
+{
+    struct ntlm_debug_scope scope;
+
+    if (s == NULL || s->cfg.obsolete_lm_line == 0)
+        return;
+    ntlm_debug_enter(s->cfg.debug_file, &scope);
+    ntlm_debug("configuration line %u: lm is obsolete and ignored (LM responses are always "
+               "refused)",
+               s->cfg.obsolete_lm_line);
+    ntlm_debug_leave(&scope);
+}
+
 /* Installs what settings_read gave for the file in state. Called with env->lock held; what
  * it replaces goes to *old, freed by the caller after the lock. */
 static void
@@ -209,6 +225,7 @@ env_reload(struct ntlm_env *env)
         report_invalid(error);
     else
         ntlm_debug("env: configuration %s (re)read", env->path);
+    trace_obsolete_keys(fresh);
     pthread_mutex_lock(&env->lock);
     env_install(env, &state, fresh, error, &old);
     pthread_mutex_unlock(&env->lock);

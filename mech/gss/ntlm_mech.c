@@ -67,10 +67,6 @@ ntlm_step_begin(struct ntlm_step *step, struct ntlm_env *env)
         return ret;
     }
     ntlm_debug_enter(step->settings->cfg.debug_file, &step->scope);
-    if (step->settings->cfg.obsolete_lm_line != 0)
-        ntlm_debug("configuration line %u: lm is obsolete and ignored (LM responses are always "
-                   "refused)",
-                   step->settings->cfg.obsolete_lm_line);
     return 0;
 }
 

@@ -334,6 +334,25 @@ child_handshake(const void *arg)
     return handshake(run->key_path, run->spnego);
 }
 
+/* Two logons in one process: what is said once per read of the file must show once. */
+static int
+child_two_handshakes(const void *arg)
+{
+    int ret = child_handshake(arg);
+
+    return ret != 0 ? ret : child_handshake(arg);
+}
+
+static unsigned
+occurrences(const char *text, const char *needle)
+{
+    unsigned n = 0;
+
+    for (const char *at = strstr(text, needle); at != NULL; at = strstr(at + 1, needle))
+        n++;
+    return n;
+}
+
 static void
 assert_contains(const char *text, const char *needle)
 {
@@ -443,7 +462,8 @@ test_debug_key_turns_the_trace_on_and_the_environment_wins(void)
     CU_ASSERT_EQUAL(gss_test_env_write_config(DEFAULT_CONFIG), 0);
 }
 
-/* Issue 15: a file that still sets the obsolete lm key works, and the trace says it is ignored. */
+/* Issue 15: a file that still sets the obsolete lm key works, and the trace says once per read
+ * of the file that it is ignored. */
 static void
 test_the_trace_notes_an_obsolete_lm_key(void)
 {
@@ -453,12 +473,13 @@ test_the_trace_notes_an_obsolete_lm_key(void)
 
     temp_path("trace-lm", path, sizeof(path));
     snprintf(config, sizeof(config), "debug = %s\nlm = yes\n%s", path, DEFAULT_CONFIG);
-    CU_ASSERT_EQUAL_FATAL(in_child(child_handshake, &run), 0);
+    CU_ASSERT_EQUAL_FATAL(in_child(child_two_handshakes, &run), 0);
     text = slurp(path);
     CU_ASSERT_PTR_NOT_NULL(text);
     if (text != NULL) {
-        assert_contains(text, "configuration line 2: lm is obsolete and ignored");
-        assert_contains(text, "accept: session established");
+        /* Once per read of the file, not once per step (review of issue 15). */
+        CU_ASSERT_EQUAL(occurrences(text, "configuration line 2: lm is obsolete and ignored"), 1);
+        CU_ASSERT_EQUAL(occurrences(text, "accept: session established"), 2);
     }
     free(text);
     unlink(path);
