@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ntlm_errors.h"
+#include "ntlm_syslog.h"
 
 #define TRUNCATION_MARK "..."
 
@@ -248,21 +249,29 @@ ntlm_audit_append_line(const char *file, const char *line, size_t len)
 }
 
 int
-ntlm_audit_write(enum ntlm_audit_target target, const char *file,
+ntlm_audit_write(enum ntlm_audit_target target, const char *file, struct ntlm_syslog *log,
                  const struct ntlm_audit_record *rec)
 {
+    int priority = LOG_AUTHPRIV | (rec->result == 0 ? LOG_INFO : LOG_NOTICE);
     char line[NTLM_AUDIT_LINE_MAX];
+    time_t now = time(NULL);
     size_t len;
+    int err;
 
     if (target == NTLM_AUDIT_NONE)
         return 0;
-    len = ntlm_audit_format(rec, time(NULL), line, sizeof(line));
+    len = ntlm_audit_format(rec, now, line, sizeof(line));
     if (len == 0)
         return EOVERFLOW;
     if (target == NTLM_AUDIT_FILE)
         return file != NULL ? ntlm_audit_append_line(file, line, len) : EINVAL;
-    /* syslog adds its own newline. */
+    /* The system log's lines have no newline. */
     line[len - 1] = '\0';
-    syslog(LOG_AUTHPRIV | (rec->result == 0 ? LOG_INFO : LOG_NOTICE), "%s", line);
-    return 0;
+    err = log != NULL ? ntlm_syslog_send(log, priority, now, line) : EPROTOTYPE;
+    /* A stream socket at /dev/log (some syslog-ng setups) is glibc's to speak to. */
+    if (err == EPROTOTYPE) {
+        syslog(priority, "%s", line);
+        err = 0;
+    }
+    return err;
 }

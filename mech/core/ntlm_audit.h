@@ -59,12 +59,14 @@ struct ntlm_audit_record {
 size_t ntlm_audit_format(const struct ntlm_audit_record *rec, time_t now, char *out, size_t size);
 
 /*
- * Writes the line for rec: to syslog (LOG_AUTHPRIV, LOG_INFO on success, LOG_NOTICE on
- * failure), or appended to file (created 0600, never through a symbolic link) in one write(2),
- * or nowhere. Returns 0 or an errno value; a log that cannot be written does not change the
- * outcome of the attempt.
+ * Writes the line for rec: to the system log through log (LOG_AUTHPRIV, LOG_INFO on success,
+ * LOG_NOTICE on failure; through syslog() when log is NULL or /dev/log is a stream socket), or
+ * appended to file (created 0600, never through a symbolic link) in one write(2), or nowhere.
+ * Returns 0 or an errno value (ENOENT: no system log daemon listens); a log that cannot be
+ * written does not change the outcome of the attempt.
  */
-int ntlm_audit_write(enum ntlm_audit_target target, const char *file,
+struct ntlm_syslog;
+int ntlm_audit_write(enum ntlm_audit_target target, const char *file, struct ntlm_syslog *log,
                      const struct ntlm_audit_record *rec);
 
 /* The words the line uses for a MIC and a channel-bindings outcome ("verified", "absent"...). */

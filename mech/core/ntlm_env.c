@@ -14,6 +14,7 @@
 #include <syslog.h>
 
 #include "ntlm_debug.h"
+#include "ntlm_syslog.h"
 #include "ntlm_errors.h"
 
 /* What tells one version of a file from another without reading it. */
@@ -53,6 +54,8 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ntlm_env *registry;
 static struct lockout_dir *lockout_dirs;
 static struct ntlm_answered_table *answered;
+/* The audit lines' way to the system log, one socket for the process (ntlm_syslog.h). */
+static struct ntlm_syslog *audit_log;
 /* Set by tests only; read on every check, so without a lock. */
 static time_t (*_Atomic clock_hook)(void);
 
@@ -254,6 +257,13 @@ answered_table(void)
     return answered != NULL ? 0 : ntlm_answered_new(&answered);
 }
 
+/* The system log sender, made at the first env. Called with registry_lock held. */
+static uint32_t
+audit_syslog(void)
+{
+    return audit_log != NULL ? 0 : ntlm_syslog_new(NTLM_SYSLOG_PATH, &audit_log);
+}
+
 /* A new env (refs 1) for path, its file read once. Takes registry_lock for the shared tables. */
 static uint32_t
 env_build(const char *path, bool named, struct ntlm_env **out)
@@ -277,6 +287,8 @@ env_build(const char *path, bool named, struct ntlm_env **out)
     if (ret == 0) {
         pthread_mutex_lock(&registry_lock);
         ret = answered_table();
+        if (ret == 0)
+            ret = audit_syslog();
         pthread_mutex_unlock(&registry_lock);
     }
     if (ret == 0)
@@ -424,6 +436,14 @@ ntlm_env_answered(struct ntlm_env *env)
     (void)env;
     /* Set before the first env was returned, never changed after. */
     return answered;
+}
+
+struct ntlm_syslog *
+ntlm_env_syslog(struct ntlm_env *env)
+{
+    (void)env;
+    /* Set before the first env was returned, never changed after. */
+    return audit_log;
 }
 
 struct ntlm_lockout *

@@ -39,6 +39,7 @@
 #define NTLM_ENV_CHECK_INTERVAL 1
 
 struct ntlm_env;
+struct ntlm_syslog;
 
 /* One reading of a configuration file. Read-only once built. */
 struct ntlm_settings {
@@ -78,6 +79,9 @@ void ntlm_env_error(struct ntlm_env *env, char *buf, size_t size);
 struct ntlm_replay_cache *ntlm_env_replay_cache(struct ntlm_env *env);
 /* The process's table of challenges its initiators answered, shared by every env. */
 struct ntlm_answered_table *ntlm_env_answered(struct ntlm_env *env);
+
+/* The process's sender of audit lines to the system log, shared by every env. */
+struct ntlm_syslog *ntlm_env_syslog(struct ntlm_env *env);
 /* The lockout table of cfg's state_dir (a shared file, or per process when unusable; one per
  * directory, which every env naming it shares); NULL only when memory ran out. */
 struct ntlm_lockout *ntlm_env_lockout(struct ntlm_env *env, const struct ntlm_config *cfg);

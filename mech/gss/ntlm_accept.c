@@ -738,7 +738,7 @@ accept_authenticate(struct ntlm_ctx *ctx, const struct ntlm_settings *settings,
         ctx->src_name->env = ntlm_env_ref(ctx->env);
     rec.result = ret;
     /* The attempt's outcome does not depend on whether the log could be written. */
-    if (ntlm_audit_write(cfg->audit, cfg->audit_file, &rec) != 0)
+    if (ntlm_audit_write(cfg->audit, cfg->audit_file, ntlm_env_syslog(ctx->env), &rec) != 0)
         ntlm_debug("accept: the audit line could not be written");
     ntlm_authenticate_free(&auth);
     return ret;

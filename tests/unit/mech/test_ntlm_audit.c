@@ -4,11 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "ntlm_audit.h"
 #include "ntlm_errors.h"
+#include "ntlm_syslog.h"
 #include "test_util.h"
 
 /* 2024-05-01T12:34:56Z */
@@ -249,9 +253,9 @@ test_write_appends_one_line_per_attempt_to_a_private_file(void)
     CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
     snprintf(path, sizeof(path), "%s/audit.log", dir);
     snprintf(link_path, sizeof(link_path), "%s/link.log", dir);
-    CU_ASSERT_EQUAL(ntlm_audit_write(NTLM_AUDIT_FILE, path, &rec), 0);
+    CU_ASSERT_EQUAL(ntlm_audit_write(NTLM_AUDIT_FILE, path, NULL, &rec), 0);
     rec.result = NTLM_ERR_WRONG_PASSWORD;
-    CU_ASSERT_EQUAL(ntlm_audit_write(NTLM_AUDIT_FILE, path, &rec), 0);
+    CU_ASSERT_EQUAL(ntlm_audit_write(NTLM_AUDIT_FILE, path, NULL, &rec), 0);
     CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
     CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
     f = fopen(path, "r");
@@ -264,13 +268,54 @@ test_write_appends_one_line_per_attempt_to_a_private_file(void)
     CU_ASSERT_EQUAL(count_lines(text), 2);
     /* Never through a symbolic link; none and a missing path write nothing. */
     CU_ASSERT_EQUAL_FATAL(symlink(path, link_path), 0);
-    CU_ASSERT_NOT_EQUAL(ntlm_audit_write(NTLM_AUDIT_FILE, link_path, &rec), 0);
-    CU_ASSERT_EQUAL(ntlm_audit_write(NTLM_AUDIT_NONE, path, &rec), 0);
-    CU_ASSERT_NOT_EQUAL(ntlm_audit_write(NTLM_AUDIT_FILE, NULL, &rec), 0);
+    CU_ASSERT_NOT_EQUAL(ntlm_audit_write(NTLM_AUDIT_FILE, link_path, NULL, &rec), 0);
+    CU_ASSERT_EQUAL(ntlm_audit_write(NTLM_AUDIT_NONE, path, NULL, &rec), 0);
+    CU_ASSERT_NOT_EQUAL(ntlm_audit_write(NTLM_AUDIT_FILE, NULL, NULL, &rec), 0);
     CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
     CU_ASSERT_EQUAL((size_t)st.st_size, n);
     unlink(link_path);
     unlink(path);
+    rmdir(dir);
+}
+
+/* The system log's lines: the same text without its newline, authpriv.info for a logon and
+ * authpriv.notice for a refusal, through the sender the env gives (ntlm_syslog.c). */
+static void
+test_write_sends_the_line_to_the_system_log(void)
+{
+    struct ntlm_audit_record rec = {.workstation = "WS", .domain = "DOM", .user = "alice"};
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    struct timeval tv = {5, 0};
+    struct ntlm_syslog *log = NULL;
+    char dir[] = "/tmp/ntlm-audit-XXXXXX", got[NTLM_AUDIT_LINE_MAX + 256];
+    ssize_t n;
+    int fd;
+
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+    snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/log", dir);
+    fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+    CU_ASSERT_FATAL(fd >= 0);
+    CU_ASSERT_EQUAL_FATAL(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+    CU_ASSERT_EQUAL(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_syslog_new(addr.sun_path, &log), 0);
+    CU_ASSERT_EQUAL(ntlm_audit_write(NTLM_AUDIT_SYSLOG, NULL, log, &rec), 0);
+    n = recv(fd, got, sizeof(got) - 1, 0);
+    CU_ASSERT_FATAL(n > 0);
+    got[n] = '\0';
+    CU_ASSERT_EQUAL(strncmp(got, "<86>", 4), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, "]: "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, " sspigss-ntlm: workstation=\"WS\" user=\"DOM\\alice\""));
+    CU_ASSERT_PTR_NULL(strchr(got, '\n'));
+    rec.result = NTLM_ERR_WRONG_PASSWORD;
+    CU_ASSERT_EQUAL(ntlm_audit_write(NTLM_AUDIT_SYSLOG, NULL, log, &rec), 0);
+    n = recv(fd, got, sizeof(got) - 1, 0);
+    CU_ASSERT_FATAL(n > 0);
+    got[n] = '\0';
+    CU_ASSERT_EQUAL(strncmp(got, "<85>", 4), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, "result=fail reason=\"wrong password\""));
+    ntlm_syslog_free(log);
+    close(fd);
+    unlink(addr.sun_path);
     rmdir(dir);
 }
 
@@ -294,6 +339,7 @@ main(void)
         {"format refuses a small buffer", test_format_refuses_a_small_buffer},
         {"write appends one line per attempt to a private file",
          test_write_appends_one_line_per_attempt_to_a_private_file},
+        {"write sends the line to the system log", test_write_sends_the_line_to_the_system_log},
         CU_TEST_INFO_NULL,
     };
 
