@@ -35,7 +35,7 @@ struct ntlm_env {
     struct ntlm_env *next;
     struct ntlm_replay_cache *replay;
 
-    pthread_mutex_t lock;          /* guards what follows, and the settings' refs */
+    pthread_mutex_t lock;          /* guards what follows */
     struct ntlm_settings *current; /* NULL while the file is unusable */
     char *error;                   /* why current is NULL */
     bool have_state;               /* state describes the file current (or error) came from */
@@ -131,7 +131,7 @@ settings_read(struct ntlm_env *env, struct ntlm_settings **out, char **error)
     s = calloc(1, sizeof(*s));
     if (s == NULL)
         return NTLM_ERR_NOMEM;
-    s->refs = 1;
+    atomic_init(&s->refs, 1);
     s->env = env;
     ret = ntlm_config_load(env->path, env->named, &s->cfg);
     if (ret == NTLM_ERR_CONFIG) {
@@ -185,7 +185,7 @@ env_install(struct ntlm_env *env, const struct file_state *state, struct ntlm_se
             char *error, struct ntlm_settings **old)
 {
     *old = NULL;
-    if (env->current != NULL && --env->current->refs == 0)
+    if (env->current != NULL && atomic_fetch_sub(&env->current->refs, 1) == 1)
         *old = env->current;
     env->current = fresh;
     free(env->error);
@@ -241,7 +241,7 @@ env_free(struct ntlm_env *env)
 {
     if (env == NULL)
         return;
-    if (env->current != NULL && --env->current->refs == 0)
+    if (env->current != NULL && atomic_fetch_sub(&env->current->refs, 1) == 1)
         settings_free(env->current);
     free(env->error);
     ntlm_replay_cache_free(env->replay);
@@ -374,6 +374,16 @@ ntlm_env_path(const struct ntlm_env *env)
     return env->path;
 }
 
+/* The settings in force, with a reference for the caller; NULL while the file is unusable.
+ * Called with env->lock held. */
+static struct ntlm_settings *
+current_ref(struct ntlm_env *env)
+{
+    if (env->current != NULL)
+        atomic_fetch_add(&env->current->refs, 1);
+    return env->current;
+}
+
 uint32_t
 ntlm_env_settings(struct ntlm_env *env, struct ntlm_settings **out)
 {
@@ -381,36 +391,31 @@ ntlm_env_settings(struct ntlm_env *env, struct ntlm_settings **out)
     bool check;
     uint32_t ret = 0;
 
+    /* Every step of every logon comes here: between checks, one lock and one reference. */
     pthread_mutex_lock(&env->lock);
     check = now - env->checked >= NTLM_ENV_CHECK_INTERVAL || now < env->checked;
     if (check)
         env->checked = now;
+    else
+        *out = current_ref(env);
     pthread_mutex_unlock(&env->lock);
-    if (check)
+    if (check) {
         ret = env_reload(env);
-    pthread_mutex_lock(&env->lock);
-    *out = env->current;
+        pthread_mutex_lock(&env->lock);
+        *out = current_ref(env);
+        pthread_mutex_unlock(&env->lock);
+    }
     if (*out != NULL)
-        (*out)->refs++;
-    else if (ret == 0)
-        ret = NTLM_ERR_CONFIG;
-    pthread_mutex_unlock(&env->lock);
-    return *out != NULL ? 0 : ret;
+        return 0;
+    return ret != 0 ? ret : NTLM_ERR_CONFIG;
 }
 
 void
 ntlm_settings_release(struct ntlm_settings *settings)
 {
-    struct ntlm_env *env;
-    bool last;
-
-    if (settings == NULL)
-        return;
-    env = settings->env;
-    pthread_mutex_lock(&env->lock);
-    last = --settings->refs == 0;
-    pthread_mutex_unlock(&env->lock);
-    if (last)
+    /* The env's own reference is dropped under its lock when other settings replace these;
+     * whoever drops the last one frees them. */
+    if (settings != NULL && atomic_fetch_sub(&settings->refs, 1) == 1)
         settings_free(settings);
 }
 

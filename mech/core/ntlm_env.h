@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -47,7 +48,7 @@ struct ntlm_settings {
     /* cfg.user_file's database (a handle: it is read at the first lookup), NULL when the
      * configuration names none or winbind = only. Permission policy: the file's. */
     struct ntlm_userdb *userdb;
-    unsigned refs; /* guarded by the env's lock */
+    atomic_uint refs; /* taken under the env's lock while current, dropped without it */
     struct ntlm_env *env;
 };
 
