@@ -48,6 +48,13 @@ sspi_identity_read(const void *auth_data, struct sspi_identity *id)
     memset(id, 0, sizeof(*id));
     if (auth_data == NULL)
         return SEC_E_OK;
+    /*
+     * The packed EX2 form (Windows' SspiEncodeStringsAsAuthIdentity output) holds offsets and a
+     * marshalled password, which this shim does not read; taken for a plain identity, its
+     * header would be followed as a string pointer.
+     */
+    if (*(const ULONG *)auth_data == SEC_WINNT_AUTH_IDENTITY_VERSION_2)
+        return SEC_E_UNKNOWN_CREDENTIALS;
     /* The EX forms start with a version; the plain ones with a pointer, never 0x200. */
     if (*(const ULONG *)auth_data == SEC_WINNT_AUTH_IDENTITY_VERSION) {
         const SEC_WINNT_AUTH_IDENTITY_EXA *ex = auth_data;

@@ -125,6 +125,39 @@ test_a_string_that_does_not_convert_refuses_the_whole_identity(void)
 }
 
 static void
+test_a_packed_ex2_identity_is_refused_not_read_as_a_plain_one(void)
+{
+    /* Windows' SspiEncodeStringsAsAuthIdentity makes this form: offsets, not pointers, and
+     * the password marshalled. Read as a plain identity, its header is a User "pointer" and
+     * its package list length (18 bytes: "!Kerberos") lands on Flags as UNICODE. */
+    static const SEC_WCHAR packages[] = {'!', 'K', 'e', 'r', 'b', 'e', 'r', 'o', 's'};
+    struct {
+        SEC_WINNT_AUTH_IDENTITY_EX2 hdr;
+        SEC_WCHAR user[5];
+        SEC_WCHAR package_list[9];
+    } ex2;
+    struct sspi_identity id = {NULL, NULL, NULL};
+    CredHandle h;
+
+    memset(&ex2, 0, sizeof(ex2));
+    ex2.hdr.Version = SEC_WINNT_AUTH_IDENTITY_VERSION_2;
+    ex2.hdr.cbHeaderLength = sizeof(ex2.hdr);
+    ex2.hdr.cbStructureLength = sizeof(ex2);
+    ex2.hdr.UserOffset = sizeof(ex2.hdr);
+    ex2.hdr.UserLength = sizeof(ex2.user);
+    ex2.hdr.Flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
+    ex2.hdr.PackageListOffset = sizeof(ex2.hdr) + sizeof(ex2.user);
+    ex2.hdr.PackageListLength = sizeof(packages);
+    memcpy(ex2.user, alice_w, sizeof(ex2.user));
+    memcpy(ex2.package_list, packages, sizeof(packages));
+    CU_ASSERT_EQUAL(sspi_identity_read(&ex2, &id), SEC_E_UNKNOWN_CREDENTIALS);
+    CU_ASSERT_PTR_NULL(id.user);
+    CU_ASSERT_EQUAL(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, &ex2, NULL,
+                                              NULL, &h, NULL),
+                    SEC_E_UNKNOWN_CREDENTIALS);
+}
+
+static void
 test_acquiring_checks_the_handle_the_package_and_the_use(void)
 {
     CredHandle h;
@@ -328,6 +361,8 @@ static CU_TestInfo tests[] = {
      test_flags_naming_neither_or_both_character_sets_are_refused},
     {"a string that does not convert refuses the whole identity",
      test_a_string_that_does_not_convert_refuses_the_whole_identity},
+    {"a packed EX2 identity is refused, not read as a plain one",
+     test_a_packed_ex2_identity_is_refused_not_read_as_a_plain_one},
     {"acquiring checks the handle, the package and the use",
      test_acquiring_checks_the_handle_the_package_and_the_use},
     {"a credential without an identity never expires and waits for the default",
