@@ -58,6 +58,15 @@ unit_files_write(const char *name, const char *text)
 }
 
 void
+unit_files_use_config(const char *path)
+{
+    setenv("SSPIGSS_NTLM_CONFIG", path, 1);
+    unsetenv("NTLM_USER_FILE");
+    unsetenv("NTLMUSER");
+    unsetenv("SSPIGSS_NTLM_DEBUG");
+}
+
+void
 unit_files_end(void)
 {
     char path[256];

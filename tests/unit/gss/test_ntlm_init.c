@@ -637,10 +637,7 @@ main(void)
     conf_path = unit_files_write("ntlm.conf", text);
     snprintf(text, sizeof(text), BASE "min_session_security = none\n", dir, users_path);
     lax_conf = unit_files_write("lax.conf", text);
-    setenv("SSPIGSS_NTLM_CONFIG", conf_path, 1);
-    unsetenv("NTLM_USER_FILE");
-    unsetenv("NTLMUSER");
-    unsetenv("SSPIGSS_NTLM_DEBUG");
+    unit_files_use_config(conf_path);
     /* Reloads happen when a test moves this clock, never by the wall clock. */
     ntlm_env_set_clock(fake_now);
 
