@@ -12,6 +12,7 @@
 #include "ntlm_errors.h"
 #include "ntlm_gss_mech.h"
 #include "ntlm_gss_names.h"
+#include "ntlm_unicode.h"
 #include "ntlm_winbind.h"
 
 /* RFC 6680 section 7.3's name attribute (GSS_C_ATTR_LOCAL_LOGIN_USER in MIT's gssapi_ext.h). */
@@ -309,7 +310,10 @@ text_equal(const char *a, const char *b)
 {
     if (a == NULL || b == NULL)
         return a == b;
-    return strcasecmp(a, b) == 0;
+    /* The user database matches accounts under Unicode's simple case mapping, so "Émile"
+     * must equal "émile" here too; strcasecmp folds ASCII only. Bytes that are not UTF-8
+     * still equal themselves. */
+    return strcmp(a, b) == 0 || ntlm_utf8_case_equal(a, b);
 }
 
 OM_uint32

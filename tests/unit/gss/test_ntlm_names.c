@@ -292,6 +292,9 @@ test_names_compare_ignoring_case_and_anonymous_equals_none(void)
         {"TESTDOM\\alice", "OTHER\\alice", 0, 0},
         {"TESTDOM\\alice", "alice", 0, 0},
         {"alice", "ALICE", 0, 1},
+        /* As the user database matches accounts (Unicode simple case mapping), not ASCII. */
+        {"TESTDOM\\\u00e9mile", "testdom\\\u00c9MILE", 0, 1},
+        {"\u00c5SA@DOM\u00c4NE", "\u00e5sa@dom\u00e4ne", 0, 1},
         {"alice@web.example", "alice@web.example", 1, 0},
         {"", "", 2, 0},
     };
