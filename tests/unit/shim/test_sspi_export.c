@@ -3,7 +3,7 @@
  * (magic, version, package, side, the SSPI flags and times) in front of
  * gss_export_sec_context's token; ImportSecurityContext checks every header field, and that
  * the token inside agrees with it, before a handle exists. The contexts are raw NTLM ones
- * established through gss_test_env's world and wrapped in context objects here.
+ * from sspi_unit_ctx (gss_test_env's world) behind handles.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,6 +12,7 @@
 
 #include "gss_test_env.h"
 #include "sspi_objects.h"
+#include "sspi_unit_ctx.h"
 #include "test_util.h"
 
 #define HEADER_SIZE 40
@@ -45,33 +46,26 @@ put_le32(uint8_t *p, uint32_t v)
 }
 
 /*
- * A live NTLM context handle of one side of a fresh exchange, as the context code leaves it
- * once established; the other side is deleted.
+ * A live NTLM context handle of one side of a fresh exchange, with SSPI fields of known values
+ * for the header to carry; the other side is deleted.
  */
 static void
 established(bool initiator, CtxtHandle *h)
 {
-    gss_cred_id_t cred = gss_test_password_cred(TEST_DOMAIN "\\" TEST_USER, TEST_PASSWORD);
-    gss_ctx_id_t ictx = GSS_C_NO_CONTEXT, actx = GSS_C_NO_CONTEXT;
-    struct sspi_ctx *ctx = sspi_ctx_new();
-    OM_uint32 minor;
+    CtxtHandle client, server;
+    struct sspi_ctx *ctx;
 
-    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
     CU_ASSERT_TRUE_FATAL(
-        gss_test_establish(cred, GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG, &ictx, &actx));
-    gss_release_cred(&minor, &cred);
-    ctx->pkg = sspi_package_find("NTLM");
-    ctx->initiator = initiator;
-    ctx->established = true;
-    ctx->gss = initiator ? ictx : actx;
-    gss_delete_sec_context(&minor, initiator ? &actx : &ictx, GSS_C_NO_BUFFER);
-    ctx->mech = sspi_mech_ntlm;
+        sspi_unit_ctx_pair("NTLM", GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG, &client, &server));
+    *h = initiator ? client : server;
+    sspi_unit_ctx_free(initiator ? &server : &client);
+    ctx = sspi_ctx_from_handle(h);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
     ctx->req_flags = REQ_FLAGS;
     ctx->attrs = ISC_RET_CONFIDENTIALITY | ISC_RET_INTEGRITY;
     ctx->gss_flags = GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
     ctx->lifetime = 3600;
     ctx->established_at = ESTABLISHED_AT;
-    CU_ASSERT_EQUAL_FATAL(sspi_handle_new(SSPI_HANDLE_CONTEXT, &ctx->ref, h), SEC_E_OK);
     sspi_ctx_unref(ctx);
 }
 
