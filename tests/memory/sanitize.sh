@@ -53,9 +53,17 @@ tests/unit/mech/test_ntlm_message tests/unit/mech/test_ntlm_av tests/unit/mech/t
 tests/unit/mech/test_ntlm_config_values tests/unit/mech/test_ntlm_winbind_none \
 tests/unit/mech/test_ntlm_crypto tests/unit/mech/test_ntlm_auth \
 tests/unit/mech/test_ntlm_sign tests/unit/mech/test_ntlm_userdb tests/unit/mech/test_ntlm_config \
+tests/unit/mech/test_ntlm_syslog tests/unit/mech/test_ntlm_env \
+tests/unit/gss/test_ntlm_accept tests/unit/gss/test_ntlm_init tests/unit/gss/test_ntlm_context \
+tests/unit/gss/test_ntlm_creds tests/unit/gss/test_ntlm_names \
 tests/gss/test_gss_mech tests/gss/test_gss_export tests/gss/interop_gssntlmssp.sh \
 tests/unit/shim/test_sspi_handles tests/unit/shim/test_sspi_translate \
 tests/unit/shim/test_sspi_buffers tests/unit/shim/test_sspi_header tests/unit/shim/test_sspi_pac \
+tests/unit/shim/test_sspi_strings tests/unit/shim/test_sspi_lasterror \
+tests/unit/shim/test_sspi_auth_identity tests/unit/shim/test_sspi_credentials \
+tests/unit/shim/test_sspi_attributes tests/unit/shim/test_sspi_message tests/unit/shim/test_sspi_sid \
+tests/unit/shim/test_sspi_packages tests/unit/shim/test_sspi_table tests/unit/shim/test_sspi_objects \
+tests/unit/shim/test_sspi_token tests/unit/shim/test_sspi_export \
 tests/shim/test_sspi_loop \
 tests/shim/test_sspi_fidelity tests/shim/test_sspi_secext tests/shim/test_sspi_identity \
 tests/shim/test_sspi_context tests/shim/sspi_over_gssntlmssp.sh tests/shim/sspi_kerberos.sh \

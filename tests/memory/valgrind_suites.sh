@@ -13,9 +13,16 @@ for suite in unit/mech/test_ntlm_reader unit/mech/test_ntlm_buf unit/mech/test_n
     unit/mech/test_ntlm_winbind_none \
     unit/mech/test_ntlm_crypto unit/mech/test_ntlm_auth unit/mech/test_ntlm_sign \
     unit/mech/test_ntlm_userdb unit/mech/test_ntlm_config unit/mech/test_ntlm_policy \
-    unit/mech/test_ntlm_binding unit/mech/test_ntlm_audit unit/mech/test_ntlm_env \
-    unit/gss/test_ntlm_accept gss/test_gss_mech gss/test_gss_export gss/test_gss_config \
-    unit/shim/test_sspi_handles \
+    unit/mech/test_ntlm_binding unit/mech/test_ntlm_audit unit/mech/test_ntlm_syslog \
+    unit/mech/test_ntlm_env \
+    unit/gss/test_ntlm_accept unit/gss/test_ntlm_init unit/gss/test_ntlm_context \
+    unit/gss/test_ntlm_creds unit/gss/test_ntlm_names \
+    gss/test_gss_mech gss/test_gss_export gss/test_gss_config \
+    unit/shim/test_sspi_handles unit/shim/test_sspi_strings unit/shim/test_sspi_lasterror \
+    unit/shim/test_sspi_auth_identity unit/shim/test_sspi_credentials \
+    unit/shim/test_sspi_attributes unit/shim/test_sspi_message unit/shim/test_sspi_sid \
+    unit/shim/test_sspi_packages unit/shim/test_sspi_table unit/shim/test_sspi_objects \
+    unit/shim/test_sspi_token unit/shim/test_sspi_export \
     unit/shim/test_sspi_translate unit/shim/test_sspi_buffers shim/test_sspi_loop \
     shim/test_sspi_fidelity shim/test_sspi_secext; do
     if "$SSPIGSS_BUILDDIR/libtool" --mode=execute "$VALGRIND" --quiet --leak-check=full \
