@@ -242,18 +242,21 @@ test_token_groups_lists_each_group_with_its_attributes(void)
         TOKEN_GROUPS groups;
         BYTE bytes[512];
     } out;
+    /* Groups[ANYSIZE_ARRAY] is declared with one element: read it through a pointer, as
+     * Windows code does, or UBSan's bounds check reports the object's declared size. */
+    SID_AND_ATTRIBUTES *entries = out.groups.Groups;
     DWORD len = 0, i;
 
     CU_ASSERT_TRUE_FATAL(GetTokenInformation(token, TokenGroups, &out, sizeof(out), &len));
     CU_ASSERT_EQUAL(len, offsetof(TOKEN_GROUPS, Groups) + 4 * sizeof(SID_AND_ATTRIBUTES) + 4 * 28);
     CU_ASSERT_EQUAL_FATAL(out.groups.GroupCount, 4);
     for (i = 0; i < 4; i++) {
-        BYTE *sid = out.groups.Groups[i].Sid;
+        BYTE *sid = entries[i].Sid;
 
         CU_ASSERT_TRUE(sspi_sid_equal(sid, &groups.items[i].sid));
-        CU_ASSERT_EQUAL(out.groups.Groups[i].Attributes, groups.items[i].attributes);
+        CU_ASSERT_EQUAL(entries[i].Attributes, groups.items[i].attributes);
         /* The SIDs lie after the array, in the caller's buffer. */
-        CU_ASSERT(sid >= (BYTE *)&out.groups.Groups[4] && sid + 28 <= out.bytes + len);
+        CU_ASSERT(sid >= (BYTE *)(entries + 4) && sid + 28 <= out.bytes + len);
     }
     CloseHandle(token);
 }
