@@ -55,7 +55,8 @@ tests/unit/mech/test_ntlm_crypto tests/unit/mech/test_ntlm_auth \
 tests/unit/mech/test_ntlm_sign tests/unit/mech/test_ntlm_userdb tests/unit/mech/test_ntlm_config \
 tests/unit/mech/test_ntlm_syslog tests/unit/mech/test_ntlm_env \
 tests/unit/gss/test_ntlm_accept tests/unit/gss/test_ntlm_init tests/unit/gss/test_ntlm_context \
-tests/unit/gss/test_ntlm_creds tests/unit/gss/test_ntlm_names \
+tests/unit/gss/test_ntlm_creds tests/unit/gss/test_ntlm_names tests/unit/gss/test_ntlm_protect \
+tests/unit/gss/test_ntlm_serialize tests/unit/gss/test_ntlm_mech tests/unit/gss/test_ntlm_exports \
 tests/gss/test_gss_mech tests/gss/test_gss_export tests/gss/interop_gssntlmssp.sh \
 tests/unit/shim/test_sspi_handles tests/unit/shim/test_sspi_translate \
 tests/unit/shim/test_sspi_buffers tests/unit/shim/test_sspi_header tests/unit/shim/test_sspi_pac \

@@ -16,7 +16,8 @@ for suite in unit/mech/test_ntlm_reader unit/mech/test_ntlm_buf unit/mech/test_n
     unit/mech/test_ntlm_binding unit/mech/test_ntlm_audit unit/mech/test_ntlm_syslog \
     unit/mech/test_ntlm_env \
     unit/gss/test_ntlm_accept unit/gss/test_ntlm_init unit/gss/test_ntlm_context \
-    unit/gss/test_ntlm_creds unit/gss/test_ntlm_names \
+    unit/gss/test_ntlm_creds unit/gss/test_ntlm_names unit/gss/test_ntlm_protect \
+    unit/gss/test_ntlm_serialize unit/gss/test_ntlm_mech unit/gss/test_ntlm_exports \
     gss/test_gss_mech gss/test_gss_export gss/test_gss_config \
     unit/shim/test_sspi_handles unit/shim/test_sspi_strings unit/shim/test_sspi_lasterror \
     unit/shim/test_sspi_auth_identity unit/shim/test_sspi_credentials \
