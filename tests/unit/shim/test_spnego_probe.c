@@ -24,14 +24,12 @@ static enum {
 static int fake_ctx_storage;
 static unsigned contexts_made, contexts_deleted, bad_tokens;
 
-OM_uint32 __real_gss_accept_sec_context(OM_uint32 *, gss_ctx_id_t *, gss_cred_id_t,
-                                        gss_buffer_t, gss_channel_bindings_t, gss_name_t *,
-                                        gss_OID *, gss_buffer_t, OM_uint32 *, OM_uint32 *,
-                                        gss_cred_id_t *);
-OM_uint32 __wrap_gss_accept_sec_context(OM_uint32 *, gss_ctx_id_t *, gss_cred_id_t,
-                                        gss_buffer_t, gss_channel_bindings_t, gss_name_t *,
-                                        gss_OID *, gss_buffer_t, OM_uint32 *, OM_uint32 *,
-                                        gss_cred_id_t *);
+OM_uint32 __real_gss_accept_sec_context(OM_uint32 *, gss_ctx_id_t *, gss_cred_id_t, gss_buffer_t,
+                                        gss_channel_bindings_t, gss_name_t *, gss_OID *,
+                                        gss_buffer_t, OM_uint32 *, OM_uint32 *, gss_cred_id_t *);
+OM_uint32 __wrap_gss_accept_sec_context(OM_uint32 *, gss_ctx_id_t *, gss_cred_id_t, gss_buffer_t,
+                                        gss_channel_bindings_t, gss_name_t *, gss_OID *,
+                                        gss_buffer_t, OM_uint32 *, OM_uint32 *, gss_cred_id_t *);
 OM_uint32 __real_gss_delete_sec_context(OM_uint32 *, gss_ctx_id_t *, gss_buffer_t);
 OM_uint32 __wrap_gss_delete_sec_context(OM_uint32 *, gss_ctx_id_t *, gss_buffer_t);
 
