@@ -8,13 +8,13 @@
 #include <ifaddrs.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "ntlm_errors.h"
+#include "ntlm_keyring.h"
 
 /* A piece of a string: SPN parts are compared in place. */
 struct span {
@@ -257,33 +257,24 @@ ntlm_policy_target(const struct ntlm_config *cfg, const struct ntlm_acceptor_id 
     return 0;
 }
 
-struct answered {
-    uint8_t challenge[8];
-    time_t expires;
-    bool used;
-};
-
-/*
- * A ring in insertion order: the slot after the newest holds the oldest. Server challenges
- * are public on the wire, so the scan needs no constant-time comparison; 4096 x 8 bytes is
- * less work than one logon's HMACs.
- */
+/* The answered challenges are a keyring of 8-byte server challenges (ntlm_keyring.h): one
+ * is noted per answer, so a challenge a server hands two of our contexts counts twice. */
 struct ntlm_answered_table {
-    pthread_mutex_t lock;
-    struct answered slots[NTLM_ANSWERED_TABLE_SIZE];
-    size_t next;
+    struct ntlm_keyring *ring;
 };
 
 uint32_t
 ntlm_answered_new(struct ntlm_answered_table **out)
 {
     struct ntlm_answered_table *t = calloc(1, sizeof(*t));
+    uint32_t ret;
 
     if (t == NULL)
         return NTLM_ERR_NOMEM;
-    if (pthread_mutex_init(&t->lock, NULL) != 0) {
+    ret = ntlm_keyring_new(NTLM_ANSWERED_TABLE_SIZE, 8, &t->ring);
+    if (ret) {
         free(t);
-        return NTLM_ERR_NOMEM;
+        return ret;
     }
     *out = t;
     return 0;
@@ -294,40 +285,19 @@ ntlm_answered_free(struct ntlm_answered_table *table)
 {
     if (table == NULL)
         return;
-    pthread_mutex_destroy(&table->lock);
+    ntlm_keyring_free(table->ring);
     free(table);
 }
 
 void
 ntlm_answered_note(struct ntlm_answered_table *table, const uint8_t challenge[8], time_t expires)
 {
-    struct answered *slot;
-
-    pthread_mutex_lock(&table->lock);
-    slot = &table->slots[table->next];
-    memcpy(slot->challenge, challenge, 8);
-    slot->expires = expires;
-    slot->used = true;
-    table->next = (table->next + 1) % NTLM_ANSWERED_TABLE_SIZE;
-    pthread_mutex_unlock(&table->lock);
+    /* Not unique: "now" plays no part. */
+    ntlm_keyring_add(table->ring, challenge, 0, expires, false);
 }
 
 bool
 ntlm_answered_take(struct ntlm_answered_table *table, const uint8_t challenge[8], time_t now)
 {
-    bool found = false;
-    size_t i;
-
-    pthread_mutex_lock(&table->lock);
-    for (i = 0; i < NTLM_ANSWERED_TABLE_SIZE; i++) {
-        struct answered *e = &table->slots[i];
-
-        if (!e->used || memcmp(e->challenge, challenge, 8) != 0)
-            continue;
-        e->used = false;
-        found = now <= e->expires;
-        break;
-    }
-    pthread_mutex_unlock(&table->lock);
-    return found;
+    return ntlm_keyring_take(table->ring, challenge, now);
 }

@@ -4,12 +4,12 @@
  */
 #include "ntlm_policy.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ntlm_crypto.h"
 #include "ntlm_errors.h"
+#include "ntlm_keyring.h"
 #include "ntlm_message.h"
 
 _Static_assert(NTLM_MINSEC_128 == NTLMSSP_NEGOTIATE_128, "min_session_security bits are flags");
@@ -72,54 +72,30 @@ ntlm_policy_bindings(enum ntlm_cb_policy policy, const uint8_t *expected, const 
     return 0;
 }
 
-struct replay_entry {
-    uint8_t proof[16];
-    time_t expires;
-    uint32_t chain; /* the next entry of the same bucket, as index + 1; 0 ends the chain */
-    bool used;
-};
-
 /*
- * A ring in insertion order, so the slot after the newest holds the oldest entry, indexed by
- * a chained hash on the proof's first bytes: a full scan of 4096 entries cost more than every
- * HMAC of a logon (25,000 instructions). NTProofStr values are HMAC outputs and public on the
- * wire, so neither the index nor the walk need be secret or constant-time; a client that grinds
- * valid logons into one bucket gets at worst the full scan back.
+ * The replay cache is a keyring of NTProofStr values (ntlm_keyring.h): a full scan of 4096
+ * entries cost more than every HMAC of a logon (25,000 instructions), a chained hash does not.
  */
 struct ntlm_replay_cache {
-    pthread_mutex_t lock;
-    struct replay_entry *entries;
-    uint32_t *buckets; /* the first entry of each chain, as index + 1 */
-    size_t capacity;
-    size_t mask; /* buckets - 1, a power of two at least the capacity */
-    size_t next; /* the slot the next insertion takes */
-    size_t count;
+    struct ntlm_keyring *ring;
 };
 
 uint32_t
 ntlm_replay_cache_new(size_t capacity, struct ntlm_replay_cache **out)
 {
     struct ntlm_replay_cache *cache;
-    size_t buckets = 1;
+    uint32_t ret;
 
-    if (capacity == 0 || capacity > UINT32_MAX / 2 || out == NULL)
+    if (out == NULL)
         return NTLM_ERR_INVALID_ARG;
-    while (buckets < capacity)
-        buckets *= 2;
     cache = calloc(1, sizeof(*cache));
     if (cache == NULL)
         return NTLM_ERR_NOMEM;
-    cache->entries = calloc(capacity, sizeof(*cache->entries));
-    cache->buckets = calloc(buckets, sizeof(*cache->buckets));
-    if (cache->entries == NULL || cache->buckets == NULL ||
-        pthread_mutex_init(&cache->lock, NULL) != 0) {
-        free(cache->entries);
-        free(cache->buckets);
+    ret = ntlm_keyring_new(capacity, 16, &cache->ring);
+    if (ret) {
         free(cache);
-        return NTLM_ERR_NOMEM;
+        return ret;
     }
-    cache->capacity = capacity;
-    cache->mask = buckets - 1;
     *out = cache;
     return 0;
 }
@@ -129,83 +105,22 @@ ntlm_replay_cache_free(struct ntlm_replay_cache *cache)
 {
     if (cache == NULL)
         return;
-    pthread_mutex_destroy(&cache->lock);
-    free(cache->entries);
-    free(cache->buckets);
+    ntlm_keyring_free(cache->ring);
     free(cache);
-}
-
-static uint32_t *
-replay_bucket(struct ntlm_replay_cache *cache, const uint8_t proof[16])
-{
-    size_t h =
-        (size_t)proof[0] | (size_t)proof[1] << 8 | (size_t)proof[2] << 16 | (size_t)proof[3] << 24;
-
-    return &cache->buckets[h & cache->mask];
-}
-
-/* Takes entry i (in use) out of its chain. */
-static void
-replay_unlink(struct ntlm_replay_cache *cache, size_t i)
-{
-    uint32_t *link = replay_bucket(cache, cache->entries[i].proof);
-
-    while (*link != 0 && *link != i + 1)
-        link = &cache->entries[*link - 1].chain;
-    if (*link != 0)
-        *link = cache->entries[i].chain;
-    cache->entries[i].chain = 0;
 }
 
 uint32_t
 ntlm_replay_cache_check(struct ntlm_replay_cache *cache, const uint8_t proof[16], time_t now,
                         time_t expires)
 {
-    struct replay_entry *slot;
-    uint32_t *bucket, link, ret = 0;
-
-    pthread_mutex_lock(&cache->lock);
-    bucket = replay_bucket(cache, proof);
-    for (link = *bucket; link != 0; link = cache->entries[link - 1].chain) {
-        struct replay_entry *e = &cache->entries[link - 1];
-
-        if (memcmp(e->proof, proof, 16) != 0)
-            continue;
-        if (now <= e->expires) {
-            ret = NTLM_ERR_REPLAYED_RESPONSE;
-            goto done;
-        }
-        /* Expired: forget it here, and record it afresh as the newest below. */
-        replay_unlink(cache, link - 1);
-        e->used = false;
-        cache->count--;
-        break;
-    }
-    slot = &cache->entries[cache->next];
-    if (slot->used)
-        replay_unlink(cache, cache->next);
-    else
-        cache->count++;
-    memcpy(slot->proof, proof, 16);
-    slot->expires = expires;
-    slot->used = true;
-    slot->chain = *bucket;
-    *bucket = (uint32_t)cache->next + 1;
-    cache->next = (cache->next + 1) % cache->capacity;
-done:
-    pthread_mutex_unlock(&cache->lock);
-    return ret;
+    return ntlm_keyring_add(cache->ring, proof, now, expires, true) ? NTLM_ERR_REPLAYED_RESPONSE
+                                                                    : 0;
 }
 
 size_t
 ntlm_replay_cache_count(struct ntlm_replay_cache *cache)
 {
-    size_t count;
-
-    pthread_mutex_lock(&cache->lock);
-    count = cache->count;
-    pthread_mutex_unlock(&cache->lock);
-    return count;
+    return ntlm_keyring_count(cache->ring);
 }
 
 uint32_t

@@ -53,7 +53,7 @@ tests/unit/mech/test_ntlm_message tests/unit/mech/test_ntlm_av tests/unit/mech/t
 tests/unit/mech/test_ntlm_config_values tests/unit/mech/test_ntlm_winbind_none \
 tests/unit/mech/test_ntlm_crypto tests/unit/mech/test_ntlm_auth \
 tests/unit/mech/test_ntlm_sign tests/unit/mech/test_ntlm_userdb tests/unit/mech/test_ntlm_config \
-tests/unit/mech/test_ntlm_syslog tests/unit/mech/test_ntlm_env \
+tests/unit/mech/test_ntlm_syslog tests/unit/mech/test_ntlm_env tests/unit/mech/test_ntlm_keyring \
 tests/unit/gss/test_ntlm_accept tests/unit/gss/test_ntlm_init tests/unit/gss/test_ntlm_context \
 tests/unit/gss/test_ntlm_creds tests/unit/gss/test_ntlm_names tests/unit/gss/test_ntlm_protect \
 tests/unit/gss/test_ntlm_serialize tests/unit/gss/test_ntlm_mech tests/unit/gss/test_ntlm_exports \

@@ -13,7 +13,7 @@ for suite in unit/mech/test_ntlm_reader unit/mech/test_ntlm_buf unit/mech/test_n
     unit/mech/test_ntlm_winbind_none \
     unit/mech/test_ntlm_crypto unit/mech/test_ntlm_auth unit/mech/test_ntlm_sign \
     unit/mech/test_ntlm_userdb unit/mech/test_ntlm_config unit/mech/test_ntlm_policy \
-    unit/mech/test_ntlm_binding unit/mech/test_ntlm_audit unit/mech/test_ntlm_syslog \
+    unit/mech/test_ntlm_binding unit/mech/test_ntlm_audit unit/mech/test_ntlm_syslog unit/mech/test_ntlm_keyring \
     unit/mech/test_ntlm_env \
     unit/gss/test_ntlm_accept unit/gss/test_ntlm_init unit/gss/test_ntlm_context \
     unit/gss/test_ntlm_creds unit/gss/test_ntlm_names unit/gss/test_ntlm_protect \
