@@ -205,6 +205,23 @@ ntlm_hmac_md5(const uint8_t *key, size_t key_len, const struct ntlm_iov *iov, si
     return ret;
 }
 
+/*
+ * Random bytes from this thread's public DRBG, asked directly: OpenSSL 3.0's RAND_bytes first
+ * looks up the deprecated RAND_METHOD under a process-wide write lock (RAND_get_rand_method),
+ * which every handshake of every thread took up to three times (perf on bench_scale, 2 threads).
+ * The DRBG is the one RAND_bytes ends at, from the configured providers; only a RAND_METHOD
+ * set through the deprecated ENGINE API is not consulted.
+ */
+static bool
+random_bytes(uint8_t *p, size_t len)
+{
+    EVP_RAND_CTX *drbg = RAND_get0_public(NULL);
+
+    if (drbg != NULL)
+        return EVP_RAND_generate(drbg, p, len, 0, 0, NULL, 0) == 1;
+    return RAND_bytes(p, (int)len) == 1;
+}
+
 uint32_t
 ntlm_random(void *out, size_t len)
 {
@@ -215,7 +232,7 @@ ntlm_random(void *out, size_t len)
     while (len > 0) {
         size_t step = len < EVP_CHUNK ? len : EVP_CHUNK;
 
-        if (RAND_bytes(p, (int)step) != 1)
+        if (!random_bytes(p, step))
             return NTLM_ERR_CRYPTO;
         p += step;
         len -= step;
