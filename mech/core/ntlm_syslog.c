@@ -163,17 +163,18 @@ ntlm_syslog_send(struct ntlm_syslog *log, int priority, time_t now, const char *
 
     if (log == NULL || message == NULL)
         return EINVAL;
-    len = format_line(line, sizeof(line), priority, now, message);
-    if (len == 0)
-        return EINVAL;
     fd = socket_of(log);
     if (fd < 0)
         return errno;
+    /* Before the line is formatted: with no daemon, a lost line costs no more than this. */
     if (!atomic_load(&log->connected)) {
         err = try_connect(log, fd, now, false);
         if (err)
             return err;
     }
+    len = format_line(line, sizeof(line), priority, now, message);
+    if (len == 0)
+        return EINVAL;
     err = send_line(fd, line, len);
     if (!daemon_gone(err))
         return err;
