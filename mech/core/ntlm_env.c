@@ -360,6 +360,13 @@ ntlm_env_ref(struct ntlm_env *env)
     return env;
 }
 
+bool
+ntlm_env_lives_forever(const struct ntlm_env *env)
+{
+    /* Set before ntlm_env_get hands the env to anyone, never changed after. */
+    return env->registered;
+}
+
 void
 ntlm_env_release(struct ntlm_env *env)
 {
