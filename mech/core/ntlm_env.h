@@ -62,9 +62,6 @@ uint32_t ntlm_env_get(const char *path, struct ntlm_env **out);
 /* An env of its own for path (tests), in no registry: freed at its last release. */
 uint32_t ntlm_env_new(const char *path, struct ntlm_env **out);
 struct ntlm_env *ntlm_env_ref(struct ntlm_env *env);
-/* Whether env is in the registry, which never frees it: one of ntlm_env_get's, not
- * ntlm_env_new's. A borrowed pointer to such an env stays valid without a reference. */
-bool ntlm_env_lives_forever(const struct ntlm_env *env);
 void ntlm_env_release(struct ntlm_env *env);
 /* The configuration file's path ("(none)" never: the default file's path when unnamed). */
 const char *ntlm_env_path(const struct ntlm_env *env);

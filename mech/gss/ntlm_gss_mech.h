@@ -39,11 +39,7 @@ void ntlm_gss_config_detail(const char *path, const char *reason);
  * the trace going where they say meanwhile. Errors: those of ntlm_gss_settings.
  */
 struct ntlm_step {
-    /* A registered env (every one ntlm_env_get gives) is borrowed: it is never freed, so no
-     * count shared by every thread need move for the step. Any other is a reference of the
-     * step's own. */
     struct ntlm_env *env;
-    bool owns_env;
     struct ntlm_settings *settings;
     struct ntlm_debug_scope scope;
 };

@@ -54,22 +54,15 @@ ntlm_gss_settings(struct ntlm_env *env, struct ntlm_settings **out)
 uint32_t
 ntlm_step_begin(struct ntlm_step *step, struct ntlm_env *env)
 {
-    uint32_t ret = 0;
+    uint32_t ret;
 
     step->settings = NULL;
-    step->env = env;
-    /* A registered env lives as long as the process; any other (ntlm_env_new's) is held, as
-     * the step may end the context that held it (a failed or restarted exchange). */
-    step->owns_env = env == NULL || !ntlm_env_lives_forever(env);
-    if (env == NULL)
-        ret = ntlm_gss_default_env(&step->env);
-    else if (step->owns_env)
-        ntlm_env_ref(env);
+    step->env = NULL;
+    ret = env != NULL ? (step->env = ntlm_env_ref(env), 0) : ntlm_gss_default_env(&step->env);
     if (ret == 0)
         ret = ntlm_gss_settings(step->env, &step->settings);
     if (ret) {
-        if (step->owns_env)
-            ntlm_env_release(step->env);
+        ntlm_env_release(step->env);
         step->env = NULL;
         return ret;
     }
@@ -84,8 +77,7 @@ ntlm_step_end(struct ntlm_step *step)
         return;
     ntlm_debug_leave(&step->scope);
     ntlm_settings_release(step->settings);
-    if (step->owns_env)
-        ntlm_env_release(step->env);
+    ntlm_env_release(step->env);
     step->settings = NULL;
     step->env = NULL;
 }

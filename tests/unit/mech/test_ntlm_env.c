@@ -117,25 +117,6 @@ test_an_env_is_shared_per_file(void)
     fixture_end(&fx);
 }
 
-/* Steps borrow a registered env without a reference (ntlm_step_begin); one of ntlm_env_new's
- * is freed at its last release, so it must not be borrowed. */
-static void
-test_only_a_registered_env_lives_forever(void)
-{
-    struct fixture fx;
-    struct ntlm_env *shared = NULL, *own = NULL;
-
-    fixture_begin(&fx);
-    rewrite(fx.a, "ntlmv1 = no\n", 1);
-    CU_ASSERT_EQUAL_FATAL(ntlm_env_get(fx.a, &shared), 0);
-    CU_ASSERT_EQUAL_FATAL(ntlm_env_new(fx.a, &own), 0);
-    CU_ASSERT_TRUE(ntlm_env_lives_forever(shared));
-    CU_ASSERT_FALSE(ntlm_env_lives_forever(own));
-    ntlm_env_release(shared);
-    ntlm_env_release(own);
-    fixture_end(&fx);
-}
-
 static void
 test_an_edit_takes_effect_at_the_next_check_and_not_before(void)
 {
@@ -329,7 +310,6 @@ main(void)
 {
     CU_TestInfo tests[] = {
         {"an env is shared per file", test_an_env_is_shared_per_file},
-        {"only a registered env lives forever", test_only_a_registered_env_lives_forever},
         {"an edit takes effect at the next check and not before",
          test_an_edit_takes_effect_at_the_next_check_and_not_before},
         {"a broken file fails closed naming its line until fixed",
