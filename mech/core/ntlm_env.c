@@ -39,11 +39,12 @@ struct ntlm_env {
     /* What every step writes starts on a cache line of its own, so that reading the fields
      * above (set once) does not contend with it. */
     _Alignas(64) pthread_mutex_t lock; /* guards what follows */
-    struct ntlm_settings *current; /* NULL while the file is unusable */
-    char *error;                   /* why current is NULL */
-    bool have_state;               /* state describes the file current (or error) came from */
+    struct ntlm_settings *current;     /* NULL while the file is unusable */
+    char *error;                       /* why current is NULL */
+    bool have_state;                   /* state describes the file current (or error) came from */
     struct file_state state;
-    time_t checked; /* clock second of the last check */
+    _Atomic time_t checked;  /* clock second of the last check; read without the lock */
+    atomic_ulong generation; /* moves on each install, so threads' caches see the change */
 };
 
 /* Directories' lockout tables: opened once each, kept for the process's life. */
@@ -191,6 +192,7 @@ env_install(struct ntlm_env *env, const struct file_state *state, struct ntlm_se
     if (env->current != NULL && atomic_fetch_sub(&env->current->refs, 1) == 1)
         *old = env->current;
     env->current = fresh;
+    atomic_fetch_add(&env->generation, 1);
     free(env->error);
     env->error = error;
     env->state = *state;
@@ -299,7 +301,7 @@ env_build(const char *path, bool named, struct ntlm_env **out)
     if (ret == 0)
         ret = env_reload(env);
     if (ret == 0)
-        env->checked = clock_now();
+        atomic_store(&env->checked, clock_now());
     if (ret) {
         env_free(env);
         return ret;
@@ -391,30 +393,126 @@ current_ref(struct ntlm_env *env)
     return env->current;
 }
 
-uint32_t
-ntlm_env_settings(struct ntlm_env *env, struct ntlm_settings **out)
+/* Whether the file is due for a check at now (a clock set back counts as due). */
+static bool
+check_due(struct ntlm_env *env, time_t now)
+{
+    time_t checked = atomic_load(&env->checked);
+
+    return now - checked >= NTLM_ENV_CHECK_INTERVAL || now < checked;
+}
+
+/* The settings in force (a reference) and their generation, checking the file when due. */
+static uint32_t
+env_settings(struct ntlm_env *env, struct ntlm_settings **out, unsigned long *generation)
 {
     time_t now = clock_now();
     bool check;
     uint32_t ret = 0;
 
-    /* Every step of every logon comes here: between checks, one lock and one reference. */
     pthread_mutex_lock(&env->lock);
-    check = now - env->checked >= NTLM_ENV_CHECK_INTERVAL || now < env->checked;
+    check = check_due(env, now);
     if (check)
-        env->checked = now;
-    else
-        *out = current_ref(env);
+        atomic_store(&env->checked, now);
     pthread_mutex_unlock(&env->lock);
-    if (check) {
+    if (check)
         ret = env_reload(env);
-        pthread_mutex_lock(&env->lock);
-        *out = current_ref(env);
-        pthread_mutex_unlock(&env->lock);
-    }
+    pthread_mutex_lock(&env->lock);
+    *out = current_ref(env);
+    *generation = atomic_load(&env->generation);
+    pthread_mutex_unlock(&env->lock);
     if (*out != NULL)
         return 0;
     return ret != 0 ? ret : NTLM_ERR_CONFIG;
+}
+
+uint32_t
+ntlm_env_settings(struct ntlm_env *env, struct ntlm_settings **out)
+{
+    unsigned long generation;
+
+    return env_settings(env, out, &generation);
+}
+
+/*
+ * This thread's settings of the registered env it used last, with a reference of its own, so
+ * that a step finds them without the env's lock or a count every thread shares while the file
+ * is unchanged (bench_scale, 2 threads: the lock and the count were the module's most
+ * contended lines). Only registered envs: they are never freed, so an address cannot come back
+ * as another env. A thread that ends gives its reference back (thread_cache_end).
+ */
+struct thread_cache {
+    struct ntlm_env *env;
+    struct ntlm_settings *settings;
+    unsigned long generation;
+    unsigned in_use; /* steps of this thread holding settings now (calls nest) */
+};
+
+static __thread struct thread_cache thread_cache;
+static pthread_key_t thread_cache_key;
+static pthread_once_t thread_cache_once = PTHREAD_ONCE_INIT;
+static bool thread_cache_key_made;
+
+static void
+thread_cache_end(void *arg)
+{
+    struct thread_cache *cache = arg;
+
+    ntlm_settings_release(cache->settings);
+    cache->settings = NULL;
+    cache->env = NULL;
+}
+
+static void
+thread_cache_key_init(void)
+{
+    thread_cache_key_made = pthread_key_create(&thread_cache_key, thread_cache_end) == 0;
+}
+
+/* Makes (settings, generation) of env the thread's, taking the caller's reference; false when
+ * the thread cannot keep one (no key for its end), the reference then still the caller's. */
+static bool
+thread_cache_keep(struct ntlm_env *env, struct ntlm_settings *settings, unsigned long generation)
+{
+    pthread_once(&thread_cache_once, thread_cache_key_init);
+    if (!thread_cache_key_made || pthread_setspecific(thread_cache_key, &thread_cache) != 0)
+        return false;
+    ntlm_settings_release(thread_cache.settings);
+    thread_cache = (struct thread_cache){env, settings, generation, 0};
+    return true;
+}
+
+uint32_t
+ntlm_env_settings_hold(struct ntlm_env *env, struct ntlm_settings **out, bool *cached)
+{
+    struct thread_cache *c = &thread_cache;
+    unsigned long generation;
+    uint32_t ret;
+
+    *cached = false;
+    if (c->env == env && c->settings != NULL && !check_due(env, clock_now()) &&
+        c->generation == atomic_load(&env->generation)) {
+        c->in_use++;
+        *out = c->settings;
+        *cached = true;
+        return 0;
+    }
+    ret = env_settings(env, out, &generation);
+    /* Another entry stays while a step of this thread holds it. */
+    if (ret == 0 && env->registered && c->in_use == 0 && thread_cache_keep(env, *out, generation)) {
+        c->in_use = 1;
+        *cached = true;
+    }
+    return ret;
+}
+
+void
+ntlm_env_settings_unhold(struct ntlm_settings *settings, bool cached)
+{
+    if (cached)
+        thread_cache.in_use--;
+    else
+        ntlm_settings_release(settings);
 }
 
 void

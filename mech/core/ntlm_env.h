@@ -73,6 +73,13 @@ const char *ntlm_env_path(const struct ntlm_env *env);
  */
 uint32_t ntlm_env_settings(struct ntlm_env *env, struct ntlm_settings **out);
 void ntlm_settings_release(struct ntlm_settings *settings);
+/*
+ * The same for the length of one call of this thread (a step): the settings may be the
+ * thread's own cached copy (*cached), which takes neither the env's lock nor a shared count
+ * while the file is unchanged. Give them back with ntlm_env_settings_unhold on the same thread.
+ */
+uint32_t ntlm_env_settings_hold(struct ntlm_env *env, struct ntlm_settings **out, bool *cached);
+void ntlm_env_settings_unhold(struct ntlm_settings *settings, bool cached);
 /* Copies why the file is unusable ("path:line: reason") into buf; "" when it is usable. */
 void ntlm_env_error(struct ntlm_env *env, char *buf, size_t size);
 

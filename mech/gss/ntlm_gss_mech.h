@@ -28,19 +28,20 @@ bool ntlm_oid_equal(const gss_OID a, const void *der, size_t der_len);
 OM_uint32 ntlm_gss_error(OM_uint32 *minor, OM_uint32 major, uint32_t code);
 /* Sets *minor, returns the major the error table gives code for a failed accept or init step. */
 OM_uint32 ntlm_gss_step_error(OM_uint32 *minor, uint32_t code, bool initiator);
-/* The current settings of env. On NTLM_ERR_CONFIG the file's error ("path:line: reason")
- * is kept for this thread: gss_display_status of that minor shows it after the message. */
-uint32_t ntlm_gss_settings(struct ntlm_env *env, struct ntlm_settings **out);
-/* Keeps "path: reason" as that detail, for an NTLM_ERR_CONFIG found before any file is read. */
+/* Keeps "path: reason" as the detail of NTLM_ERR_CONFIG (ntlm_step_begin), for one found
+ * before any file is read. */
 void ntlm_gss_config_detail(const char *path, const char *reason);
 /*
  * What one call (a step of a context, a name's mapping) runs under: the current settings of
  * env, or of the default configuration's env when env is NULL, held until ntlm_step_end, with
- * the trace going where they say meanwhile. Errors: those of ntlm_gss_settings.
+ * the trace going where they say meanwhile. Errors: those of ntlm_env_settings; on
+ * NTLM_ERR_CONFIG the file's error ("path:line: reason") is kept for this thread, and
+ * gss_display_status of that minor shows it after the message.
  */
 struct ntlm_step {
     struct ntlm_env *env;
     struct ntlm_settings *settings;
+    bool settings_cached; /* the thread's cached copy (ntlm_env_settings_hold) */
     struct ntlm_debug_scope scope;
 };
 uint32_t ntlm_step_begin(struct ntlm_step *step, struct ntlm_env *env);

@@ -42,16 +42,6 @@ ntlm_gss_error(OM_uint32 *minor, OM_uint32 major, uint32_t code)
 static __thread char config_detail[512];
 
 uint32_t
-ntlm_gss_settings(struct ntlm_env *env, struct ntlm_settings **out)
-{
-    uint32_t ret = ntlm_env_settings(env, out);
-
-    if (ret == NTLM_ERR_CONFIG)
-        ntlm_env_error(env, config_detail, sizeof(config_detail));
-    return ret;
-}
-
-uint32_t
 ntlm_step_begin(struct ntlm_step *step, struct ntlm_env *env)
 {
     uint32_t ret;
@@ -60,7 +50,9 @@ ntlm_step_begin(struct ntlm_step *step, struct ntlm_env *env)
     step->env = NULL;
     ret = env != NULL ? (step->env = ntlm_env_ref(env), 0) : ntlm_gss_default_env(&step->env);
     if (ret == 0)
-        ret = ntlm_gss_settings(step->env, &step->settings);
+        ret = ntlm_env_settings_hold(step->env, &step->settings, &step->settings_cached);
+    if (ret == NTLM_ERR_CONFIG)
+        ntlm_env_error(step->env, config_detail, sizeof(config_detail));
     if (ret) {
         ntlm_env_release(step->env);
         step->env = NULL;
@@ -76,7 +68,7 @@ ntlm_step_end(struct ntlm_step *step)
     if (step->settings == NULL)
         return;
     ntlm_debug_leave(&step->scope);
-    ntlm_settings_release(step->settings);
+    ntlm_env_settings_unhold(step->settings, step->settings_cached);
     ntlm_env_release(step->env);
     step->settings = NULL;
     step->env = NULL;

@@ -117,6 +117,94 @@ test_an_env_is_shared_per_file(void)
     fixture_end(&fx);
 }
 
+/* The thread's cached copy (ntlm_env_settings_hold) is the current settings until the next
+ * check finds the file changed, then the new ones; it is kept only for registered envs. */
+static void
+test_held_settings_are_cached_per_thread_and_follow_an_edit(void)
+{
+    struct ntlm_settings *first = NULL, *again = NULL, *edited = NULL;
+    struct ntlm_env *env = NULL;
+    bool cached = false;
+    struct fixture fx;
+
+    fixture_begin(&fx);
+    rewrite(fx.a, "ntlmv1 = no\n", 1);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_get(fx.a, &env), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings_hold(env, &first, &cached), 0);
+    CU_ASSERT_TRUE(cached);
+    ntlm_env_settings_unhold(first, cached);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings_hold(env, &again, &cached), 0);
+    CU_ASSERT_TRUE(cached);
+    CU_ASSERT_PTR_EQUAL(again, first);
+    ntlm_env_settings_unhold(again, cached);
+    rewrite(fx.a, "ntlmv1 = yes\n", 1);
+    /* Not before the check. */
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings_hold(env, &again, &cached), 0);
+    CU_ASSERT_FALSE(again->cfg.allow_ntlmv1);
+    ntlm_env_settings_unhold(again, cached);
+    fake_now += NTLM_ENV_CHECK_INTERVAL;
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings_hold(env, &edited, &cached), 0);
+    CU_ASSERT_TRUE(edited->cfg.allow_ntlmv1);
+    ntlm_env_settings_unhold(edited, cached);
+    /* And from the cache after it. */
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings_hold(env, &again, &cached), 0);
+    CU_ASSERT_TRUE(cached);
+    CU_ASSERT_PTR_EQUAL(again, edited);
+    ntlm_env_settings_unhold(again, cached);
+    ntlm_env_release(env);
+    fixture_end(&fx);
+}
+
+/* A call nested in a step (accept acquiring the default credential) may hold another env's
+ * settings: the outer ones stay the thread's and are not given back under the outer step. */
+static void
+test_a_nested_hold_leaves_the_outer_settings_alone(void)
+{
+    struct ntlm_settings *outer = NULL, *inner = NULL, *again = NULL;
+    struct ntlm_env *a = NULL, *b = NULL;
+    bool outer_cached = false, inner_cached = true;
+    struct fixture fx;
+
+    fixture_begin(&fx);
+    rewrite(fx.a, "ntlmv1 = no\n", 1);
+    rewrite(fx.b, "ntlmv1 = yes\n", 1);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_get(fx.a, &a), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_get(fx.b, &b), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings_hold(a, &outer, &outer_cached), 0);
+    CU_ASSERT_TRUE(outer_cached);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings_hold(b, &inner, &inner_cached), 0);
+    CU_ASSERT_FALSE(inner_cached);
+    CU_ASSERT_TRUE(inner->cfg.allow_ntlmv1);
+    ntlm_env_settings_unhold(inner, inner_cached);
+    CU_ASSERT_FALSE(outer->cfg.allow_ntlmv1);
+    ntlm_env_settings_unhold(outer, outer_cached);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings_hold(a, &again, &outer_cached), 0);
+    CU_ASSERT_PTR_EQUAL(again, outer);
+    ntlm_env_settings_unhold(again, outer_cached);
+    ntlm_env_release(a);
+    ntlm_env_release(b);
+    fixture_end(&fx);
+}
+
+/* An env of ntlm_env_new's may be freed and its address reused: never cached. */
+static void
+test_settings_of_an_unregistered_env_are_never_cached(void)
+{
+    struct ntlm_settings *s = NULL;
+    struct ntlm_env *env = NULL;
+    bool cached = true;
+    struct fixture fx;
+
+    fixture_begin(&fx);
+    rewrite(fx.a, "ntlmv1 = no\n", 1);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_new(fx.a, &env), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_env_settings_hold(env, &s, &cached), 0);
+    CU_ASSERT_FALSE(cached);
+    ntlm_env_settings_unhold(s, cached);
+    ntlm_env_release(env);
+    fixture_end(&fx);
+}
+
 static void
 test_an_edit_takes_effect_at_the_next_check_and_not_before(void)
 {
@@ -310,6 +398,12 @@ main(void)
 {
     CU_TestInfo tests[] = {
         {"an env is shared per file", test_an_env_is_shared_per_file},
+        {"held settings are cached per thread and follow an edit",
+         test_held_settings_are_cached_per_thread_and_follow_an_edit},
+        {"a nested hold leaves the outer settings alone",
+         test_a_nested_hold_leaves_the_outer_settings_alone},
+        {"settings of an unregistered env are never cached",
+         test_settings_of_an_unregistered_env_are_never_cached},
         {"an edit takes effect at the next check and not before",
          test_an_edit_takes_effect_at_the_next_check_and_not_before},
         {"a broken file fails closed naming its line until fixed",
