@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,9 @@ struct ntlm_userdb {
     struct ntlm_userdb *next; /* cache list, most recently opened first */
     char *path;
     bool strict; /* user_file_permissions = strict for this handle's users */
-    unsigned refs;
+    /* Raised under cache_lock when the cache hands the entry out, else by a holder without
+     * it (ntlm_userdb_ref); an entry at 0 is the cache's to free, under cache_lock. */
+    atomic_uint refs;
     struct ntlm_userdb_index *index; /* NULL while the file is unreadable or invalid */
     uint32_t error;                  /* why index is NULL */
     bool have_identity;              /* id describes the file index (or error) came from */
@@ -916,13 +919,13 @@ userdb_refresh(struct ntlm_userdb *db, const struct userdb_stat *now)
         pthread_cond_wait(&loaded, &cache_lock);
     }
     db->loading = true;
-    db->refs++; /* kept in the cache while the lock is dropped */
+    atomic_fetch_add(&db->refs, 1); /* kept in the cache while the lock is dropped */
     pthread_mutex_unlock(&cache_lock);
     userdb_read(db, &load);
     pthread_mutex_lock(&cache_lock);
     ret = userdb_install(db, &load);
     db->loading = false;
-    db->refs--;
+    atomic_fetch_sub(&db->refs, 1);
     pthread_cond_broadcast(&loaded);
     ntlm_userdb_index_free(load.index);
     return ret;
@@ -946,7 +949,7 @@ cache_trim(void)
     while (*link != NULL) {
         struct ntlm_userdb *db = *link;
 
-        if (db->refs == 0 && (db->index == NULL || ++idle > IDLE_CACHE_MAX)) {
+        if (atomic_load(&db->refs) == 0 && (db->index == NULL || ++idle > IDLE_CACHE_MAX)) {
             *link = db->next;
             userdb_free(db);
         } else {
@@ -982,7 +985,7 @@ cache_get(const char *path, bool strict, struct ntlm_userdb **out)
     }
     db->next = cache;
     cache = db;
-    db->refs++;
+    atomic_fetch_add(&db->refs, 1);
     *out = db;
     return 0;
 }
@@ -1035,7 +1038,7 @@ ntlm_userdb_open(const char *path, bool strict, struct ntlm_userdb **db)
     ret = userdb_refresh(found, &now);
     take_report(found, &report);
     if (ret)
-        found->refs--;
+        atomic_fetch_sub(&found->refs, 1);
     else
         *db = found;
     /* Drops, among others, the entry just made for a file that failed to load. */
@@ -1061,11 +1064,10 @@ ntlm_userdb_get(const char *path, bool strict, struct ntlm_userdb **db)
 struct ntlm_userdb *
 ntlm_userdb_ref(struct ntlm_userdb *db)
 {
-    if (db == NULL)
-        return NULL;
-    pthread_mutex_lock(&cache_lock);
-    db->refs++;
-    pthread_mutex_unlock(&cache_lock);
+    /* The caller holds db, so its count is not 0 and the cache cannot free it meanwhile:
+     * no lock, one atomic (a context takes one per logon). */
+    if (db != NULL)
+        atomic_fetch_add(&db->refs, 1);
     return db;
 }
 
@@ -1108,11 +1110,10 @@ ntlm_userdb_set_load_hook(void (*hook)(const char *path))
 void
 ntlm_userdb_release(struct ntlm_userdb *db)
 {
-    if (db == NULL)
+    /* Only the last holder's release has the cache to trim. */
+    if (db == NULL || atomic_fetch_sub(&db->refs, 1) != 1)
         return;
     pthread_mutex_lock(&cache_lock);
-    db->refs--;
-    if (db->refs == 0)
-        cache_trim();
+    cache_trim();
     pthread_mutex_unlock(&cache_lock);
 }
