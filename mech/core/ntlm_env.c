@@ -410,17 +410,23 @@ env_settings(struct ntlm_env *env, struct ntlm_settings **out, unsigned long *ge
     bool check;
     uint32_t ret = 0;
 
+    /* Between checks, one lock: the reference is taken with the decision. */
     pthread_mutex_lock(&env->lock);
     check = check_due(env, now);
-    if (check)
+    if (check) {
         atomic_store(&env->checked, now);
+    } else {
+        *out = current_ref(env);
+        *generation = atomic_load(&env->generation);
+    }
     pthread_mutex_unlock(&env->lock);
-    if (check)
+    if (check) {
         ret = env_reload(env);
-    pthread_mutex_lock(&env->lock);
-    *out = current_ref(env);
-    *generation = atomic_load(&env->generation);
-    pthread_mutex_unlock(&env->lock);
+        pthread_mutex_lock(&env->lock);
+        *out = current_ref(env);
+        *generation = atomic_load(&env->generation);
+        pthread_mutex_unlock(&env->lock);
+    }
     if (*out != NULL)
         return 0;
     return ret != 0 ? ret : NTLM_ERR_CONFIG;
