@@ -32,6 +32,11 @@ if [ -f Makefile ] && SSPIGSS_SKIP_DC_TESTS="the domain tests ran in make check"
     dfail=0
 else
     tail -n 60 distcheck.log 2> /dev/null || true
+    # The failing tests' own logs (distcheck leaves its build tree when it fails): their FAIL:
+    # lines name the failing case, and .ci/run's summary repeats them.
+    for log in sspigss-*/_build/sub/test-suite.log; do
+        if [ -f "$log" ]; then head -n 400 "$log"; fi
+    done
     echo "FAIL: make distcheck"
     [ $status -ne 0 ] || status=1
 fi
