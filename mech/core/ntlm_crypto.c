@@ -12,9 +12,11 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -34,8 +36,56 @@ static OSSL_LIB_CTX *libctx;
 static EVP_MD *md4;
 static EVP_CIPHER *des_ecb;
 
+/*
+ * The per-thread pool of random bytes (see ntlm_random). fork_token points into one page mapped
+ * with MADV_WIPEONFORK: it holds this process's token, a random non-zero value, and reads 0 in
+ * the child of any fork (fork(2), or clone(2) without CLONE_VM), whichever way it was made. A
+ * pool filled under another token than the one read now is dropped unused. NULL when the kernel
+ * cannot wipe on fork (before Linux 4.14): then there is no pool.
+ */
+#define RANDOM_POOL_BYTES 256
+struct random_pool {
+    uint64_t token;
+    size_t left;
+    uint8_t bytes[RANDOM_POOL_BYTES];
+};
+static _Atomic uint64_t *fork_token;
+static __thread struct random_pool pool;
+
 _Static_assert(sizeof(MD5_CTX) <= sizeof(((struct ntlm_hmac_md5_key *)0)->inner),
                "struct ntlm_hmac_md5_key must hold an MD5_CTX");
+
+static bool random_bytes(uint8_t *p, size_t len);
+
+/* A non-zero token from the DRBG, or 0 when it fails. */
+static uint64_t
+new_token(void)
+{
+    uint64_t token = 0;
+
+    if (!random_bytes((uint8_t *)&token, sizeof(token)))
+        return 0;
+    return token | 1;
+}
+
+/* Maps the page that tells a forked child from its parent; a kernel that cannot wipe it on
+ * fork leaves fork_token NULL, and ntlm_random without a pool. */
+static void
+fork_token_map(void)
+{
+    void *page;
+
+    page = mmap(NULL, sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                -1, 0);
+    if (page == MAP_FAILED)
+        return;
+    if (madvise(page, sizeof(uint64_t), MADV_WIPEONFORK) != 0) {
+        munmap(page, sizeof(uint64_t));
+        return;
+    }
+    fork_token = page;
+    atomic_store(fork_token, new_token());
+}
 
 /* Releases what crypto_load got before it failed, so that a failed init holds nothing. */
 static void
@@ -64,6 +114,7 @@ crypto_load(void)
     des_ecb = EVP_CIPHER_fetch(libctx, "DES-ECB", NULL);
     if (md4 == NULL || des_ecb == NULL)
         goto done;
+    fork_token_map();
     crypto_status = 0;
 done:
     if (crypto_status != 0)
@@ -222,21 +273,68 @@ random_bytes(uint8_t *p, size_t len)
     return RAND_bytes(p, (int)len) == 1;
 }
 
-uint32_t
-ntlm_random(void *out, size_t len)
+/* Asks the DRBG for len bytes, in pieces EVP's int lengths can carry. */
+static bool
+random_direct(uint8_t *p, size_t len)
 {
-    uint8_t *p = out;
-
-    if (ntlm_crypto_init())
-        return NTLM_ERR_CRYPTO;
     while (len > 0) {
         size_t step = len < EVP_CHUNK ? len : EVP_CHUNK;
 
         if (!random_bytes(p, step))
-            return NTLM_ERR_CRYPTO;
+            return false;
         p += step;
         len -= step;
     }
+    return true;
+}
+
+/* This process's token: a forked child finds 0 and makes its own (the first thread to get
+ * there wins, the others take its token). 0 when none can be made. */
+static uint64_t
+current_token(void)
+{
+    uint64_t token = atomic_load_explicit(fork_token, memory_order_acquire);
+    uint64_t expected = 0;
+
+    if (token != 0)
+        return token;
+    token = new_token();
+    if (token == 0)
+        return 0;
+    if (!atomic_compare_exchange_strong(fork_token, &expected, token))
+        token = expected;
+    return token;
+}
+
+/*
+ * Small draws (a challenge, a client challenge and session key) come from a per-thread pool of
+ * the DRBG's output, filled 256 bytes at a time. Every EVP_RAND_generate of OpenSSL 3 asks
+ * getpid(2) for its own fork check, and RAND_get0_public takes a process-wide read lock: with one
+ * draw per side of a handshake, they were 6-8% of a handshake in two threads (perf, bench_scale;
+ * a system call is dear on a VM). The pool is never handed out twice: its bytes are wiped as
+ * they are taken, and a forked child drops its parent's (fork_token). What a pool still holds
+ * when its thread ends was never handed out, and is nobody's key.
+ */
+uint32_t
+ntlm_random(void *out, size_t len)
+{
+    uint64_t token;
+
+    if (ntlm_crypto_init())
+        return NTLM_ERR_CRYPTO;
+    if (fork_token == NULL || len > RANDOM_POOL_BYTES / 4 || (token = current_token()) == 0)
+        return random_direct(out, len) ? 0 : NTLM_ERR_CRYPTO;
+    if (pool.token != token || pool.left < len) {
+        ntlm_wipe(pool.bytes, sizeof(pool.bytes));
+        pool.left = 0;
+        pool.token = token;
+        if (!random_bytes(pool.bytes, sizeof(pool.bytes)))
+            return NTLM_ERR_CRYPTO;
+        pool.left = sizeof(pool.bytes);
+    }
+    pool.left -= len;
+    memcpy(out, pool.bytes + pool.left, len);
+    ntlm_wipe(pool.bytes + pool.left, len);
     return 0;
 }
 

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ntlm_crypto.h"
 #include "ntlm_errors.h"
@@ -269,6 +271,68 @@ test_random_fills_buffers_with_different_bytes(void)
     CU_ASSERT_NOT_EQUAL(memcmp(a, b, sizeof(a)), 0);
 }
 
+/* Small draws come from a per-thread pool: over several refills, no 8 bytes come out twice. */
+static void
+test_random_small_draws_never_repeat_across_pool_refills(void)
+{
+    enum { DRAWS = 300 };
+    static uint8_t drawn[DRAWS][8];
+    int i, j, repeats = 0;
+
+    for (i = 0; i < DRAWS; i++)
+        CU_ASSERT_EQUAL_FATAL(ntlm_random(drawn[i], sizeof(drawn[i])), 0);
+    for (i = 0; i < DRAWS; i++)
+        for (j = i + 1; j < DRAWS; j++)
+            repeats += memcmp(drawn[i], drawn[j], sizeof(drawn[i])) == 0;
+    CU_ASSERT_EQUAL(repeats, 0);
+}
+
+/*
+ * A forked child must not hand out what its parent's pool still holds: the parent draws once
+ * (its pool is now full), forks, and parent and child each draw 32 bytes. The same bytes on
+ * both sides would be the same challenge or session key from two processes.
+ */
+static void
+test_random_in_a_forked_child_differs_from_its_parent(void)
+{
+    uint8_t first[8], parent[32], child[32] = {0};
+    int fds[2], status = -1;
+    ssize_t got;
+    pid_t pid;
+
+    CU_ASSERT_EQUAL_FATAL(ntlm_random(first, sizeof(first)), 0);
+    CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+    pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        uint8_t mine[32];
+
+        close(fds[0]);
+        if (ntlm_random(mine, sizeof(mine)) != 0 || write(fds[1], mine, sizeof(mine)) != 32)
+            _exit(1);
+        _exit(0);
+    }
+    close(fds[1]);
+    CU_ASSERT_EQUAL(ntlm_random(parent, sizeof(parent)), 0);
+    got = read(fds[0], child, sizeof(child));
+    close(fds[0]);
+    CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CU_ASSERT_EQUAL_FATAL(got, (ssize_t)sizeof(child));
+    CU_ASSERT_NOT_EQUAL(memcmp(parent, child, sizeof(parent)), 0);
+}
+
+/* Draws larger than the pool's share go to the DRBG directly, and still differ. */
+static void
+test_random_large_draws_differ(void)
+{
+    static uint8_t a[4096], b[4096];
+
+    CU_ASSERT_EQUAL_FATAL(ntlm_random(a, sizeof(a)), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_random(b, sizeof(b)), 0);
+    CU_ASSERT_NOT_EQUAL(memcmp(a, b, sizeof(a)), 0);
+}
+
 static void
 test_prekeyed_hmac_md5_matches_rfc_2202_including_long_keys(void)
 {
@@ -317,6 +381,11 @@ static CU_TestInfo tests[] = {
      test_ct_equal_tells_equal_from_different_buffers},
     {"wipe zeroes the buffer", test_wipe_zeroes_the_buffer},
     {"random fills buffers with different bytes", test_random_fills_buffers_with_different_bytes},
+    {"random small draws never repeat across pool refills",
+     test_random_small_draws_never_repeat_across_pool_refills},
+    {"random in a forked child differs from its parent",
+     test_random_in_a_forked_child_differs_from_its_parent},
+    {"random large draws differ", test_random_large_draws_differ},
     CU_TEST_INFO_NULL,
 };
 
