@@ -161,7 +161,7 @@ ntlm_audit_format(const struct ntlm_audit_record *rec, time_t now, char *out, si
     if (size < NTLM_AUDIT_LINE_MAX)
         return 0;
     out[0] = '\0';
-    if (gmtime_r(&now, &tm) == NULL ||
+    if (!ntlm_syslog_time(now, true, &tm) ||
         strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         snprintf(stamp, sizeof(stamp), "@%lld", (long long)now);
     line_str(&l, stamp);

@@ -115,6 +115,29 @@ try_connect(struct ntlm_syslog *log, int fd, time_t now, bool now_or_never)
     return err;
 }
 
+/* This thread's last conversion of each kind: [0] local time, [1] UTC. */
+struct time_cache {
+    bool valid;
+    time_t second;
+    struct tm tm;
+};
+static __thread struct time_cache time_cache[2];
+
+bool
+ntlm_syslog_time(time_t now, bool utc, struct tm *out)
+{
+    struct time_cache *c = &time_cache[utc ? 1 : 0];
+
+    if (!c->valid || c->second != now) {
+        c->valid = (utc ? gmtime_r(&now, &c->tm) : localtime_r(&now, &c->tm)) != NULL;
+        c->second = now;
+        if (!c->valid)
+            return false;
+    }
+    *out = c->tm;
+    return true;
+}
+
 /* "<PRI>Mmm dd hh:mm:ss ident[pid]: message", as glibc writes it to /dev/log; the month in
  * English whatever the locale, as RFC 3164 has it. */
 static size_t
@@ -125,7 +148,7 @@ format_line(char *out, size_t size, int priority, time_t now, const char *messag
     struct tm tm;
     int n;
 
-    if (localtime_r(&now, &tm) == NULL)
+    if (!ntlm_syslog_time(now, false, &tm))
         memset(&tm, 0, sizeof(tm));
     n = snprintf(out, size, "<%d>%s %2d %02d:%02d:%02d %s[%ld]: %s", priority,
                  months[tm.tm_mon >= 0 && tm.tm_mon < 12 ? tm.tm_mon : 0], tm.tm_mday, tm.tm_hour,

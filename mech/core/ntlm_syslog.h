@@ -16,6 +16,7 @@
 #ifndef NTLM_SYSLOG_H
 #define NTLM_SYSLOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -40,5 +41,14 @@ void ntlm_syslog_free(struct ntlm_syslog *log);
  * falls back to syslog()), EMSGSIZE for a line the daemon cannot take.
  */
 int ntlm_syslog_send(struct ntlm_syslog *log, int priority, time_t now, const char *message);
+
+/*
+ * now broken down as gmtime_r (utc) or localtime_r would, for the stamps of audit and syslog
+ * lines. Both take glibc's process-wide tzset lock on every call, which was 0.8% of a 2-thread
+ * handshake profile (bench_scale) and all of it shared, so each thread keeps the last second it
+ * converted of each kind. A TZ changed with tzset() while the process runs reaches local stamps
+ * at the next second. false when the conversion fails.
+ */
+bool ntlm_syslog_time(time_t now, bool utc, struct tm *out);
 
 #endif

@@ -1,10 +1,11 @@
 /*
  * mech/core/ntlm_syslog.c: lines reach a datagram socket standing in for /dev/log, formatted
  * as glibc formats them; a daemon that is missing, comes later or restarts; many threads at
- * once; a stream socket is left to syslog().
+ * once; a stream socket is left to syslog(); the per-thread cache of broken-down stamps.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +231,80 @@ test_new_refuses_a_path_no_socket_can_have(void)
     CU_ASSERT_EQUAL(ntlm_syslog_send(NULL, LOG_INFO, 0, "x"), EINVAL);
 }
 
+/* Every field gmtime_r or localtime_r fills, compared; tm_zone by its text. */
+static int
+tm_equal(const struct tm *a, const struct tm *b)
+{
+    return a->tm_sec == b->tm_sec && a->tm_min == b->tm_min && a->tm_hour == b->tm_hour &&
+           a->tm_mday == b->tm_mday && a->tm_mon == b->tm_mon && a->tm_year == b->tm_year &&
+           a->tm_wday == b->tm_wday && a->tm_yday == b->tm_yday && a->tm_isdst == b->tm_isdst &&
+           a->tm_gmtoff == b->tm_gmtoff && strcmp(a->tm_zone, b->tm_zone) == 0;
+}
+
+/* One conversion of each kind against glibc's own; 0 on agreement. */
+static int
+time_mismatches(time_t t)
+{
+    struct tm mine, libc;
+    int bad = 0;
+
+    bad += !ntlm_syslog_time(t, true, &mine) || gmtime_r(&t, &libc) == NULL ||
+           !tm_equal(&mine, &libc);
+    bad += !ntlm_syslog_time(t, false, &mine) || localtime_r(&t, &libc) == NULL ||
+           !tm_equal(&mine, &libc);
+    return bad;
+}
+
+/* The seconds around Central Europe's spring change (2026-03-29 01:00:00 UTC, when 02:00 CET
+ * becomes 03:00 CEST), repeated, out of order and far apart. */
+static const time_t seconds[] = {
+    1774745999, 1774745999, 1774746000, 1774746000, 1774746001, 1774745998, 0, 86399,
+    2147483647, 1774746000, 4102444800, 1774745999,
+};
+
+static void
+test_stamps_match_gmtime_and_localtime_across_seconds_and_dst(void)
+{
+    size_t i;
+    int bad = 0;
+
+    for (i = 0; i < sizeof(seconds) / sizeof(seconds[0]); i++)
+        bad += time_mismatches(seconds[i]);
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
+static void *
+time_worker(void *arg)
+{
+    time_t base = *(const time_t *)arg;
+    intptr_t bad = 0;
+    int i;
+
+    for (i = 0; i < 20000; i++)
+        bad += time_mismatches(base + i / 3);
+    return (void *)bad;
+}
+
+/* Threads converting different seconds at once each get their own. */
+static void
+test_threads_converting_different_seconds_each_get_their_own(void)
+{
+    static const time_t bases[THREADS] = {1774740000, 1774745000, 1800000000, 0};
+    pthread_t t[THREADS];
+    intptr_t bad = 0;
+    void *ret;
+    int i, started = 0;
+
+    for (i = 0; i < THREADS; i++)
+        started += pthread_create(&t[i], NULL, time_worker, (void *)&bases[i]) == 0;
+    CU_ASSERT_EQUAL_FATAL(started, THREADS);
+    for (i = 0; i < THREADS; i++) {
+        pthread_join(t[i], &ret);
+        bad += (intptr_t)ret;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 int
 main(void)
 {
@@ -245,10 +320,17 @@ main(void)
          test_lines_of_many_threads_arrive_whole_and_once_each},
         {"a stream socket is refused for syslog to handle",
          test_a_stream_socket_is_refused_for_syslog_to_handle},
+        {"stamps match gmtime and localtime across seconds and DST",
+         test_stamps_match_gmtime_and_localtime_across_seconds_and_dst},
+        {"threads converting different seconds each get their own",
+         test_threads_converting_different_seconds_each_get_their_own},
         CU_TEST_INFO_NULL,
     };
     int ret;
 
+    /* A zone with summer time, as a POSIX rule: no tzdata needed. */
+    setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
+    tzset();
     snprintf(dir, sizeof(dir), "/tmp/ntlm-syslog-XXXXXX");
     if (mkdtemp(dir) == NULL) {
         perror("mkdtemp");
