@@ -56,7 +56,9 @@ struct lockout_dir {
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ntlm_env *registry;
-static struct lockout_dir *lockout_dirs;
+/* Made once per state_dir and never freed; each is published at the head with a release store,
+ * so a logon finds its table without registry_lock (ntlm_env_lockout). */
+static struct lockout_dir *_Atomic lockout_dirs;
 static struct ntlm_answered_table *answered;
 /* The audit lines' way to the system log, one socket for the process (ntlm_syslog.h). */
 static struct ntlm_syslog *audit_log;
@@ -562,6 +564,20 @@ ntlm_env_syslog(struct ntlm_env *env)
     return audit_log;
 }
 
+static struct lockout_dir *
+lockout_dir_find(const char *dir)
+{
+    struct lockout_dir *d;
+
+    for (d = atomic_load_explicit(&lockout_dirs, memory_order_acquire); d != NULL; d = d->next) {
+        if (strcmp(d->dir, dir) == 0)
+            return d;
+    }
+    return NULL;
+}
+
+/* Once the table of a state_dir exists, a logon finds it without a lock: every thread's logon
+ * took registry_lock here before (issue 18, perf of bench_scale with 2 threads). */
 struct ntlm_lockout *
 ntlm_env_lockout(struct ntlm_env *env, const struct ntlm_config *cfg)
 {
@@ -570,18 +586,18 @@ ntlm_env_lockout(struct ntlm_env *env, const struct ntlm_config *cfg)
     struct ntlm_lockout *table = NULL;
 
     (void)env;
+    d = lockout_dir_find(dir);
+    if (d != NULL)
+        return d->table;
     pthread_mutex_lock(&registry_lock);
-    for (d = lockout_dirs; d != NULL; d = d->next) {
-        if (strcmp(d->dir, dir) == 0)
-            break;
-    }
+    d = lockout_dir_find(dir);
     if (d == NULL) {
         /* A table that could not even be allocated is tried again at the next logon. */
         d = calloc(1, sizeof(*d));
         if (d != NULL && (d->dir = strdup(dir)) != NULL &&
             (d->table = ntlm_lockout_open_or_private(dir)) != NULL) {
-            d->next = lockout_dirs;
-            lockout_dirs = d;
+            d->next = atomic_load_explicit(&lockout_dirs, memory_order_relaxed);
+            atomic_store_explicit(&lockout_dirs, d, memory_order_release);
         } else if (d != NULL) {
             free(d->dir);
             free(d);

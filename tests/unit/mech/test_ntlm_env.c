@@ -1,6 +1,7 @@
 /* Tests of mech/core/ntlm_env.c: one env per file, live reload on a fake clock, failing closed
  * per file, and what an env hands the protocol code. */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,6 +367,67 @@ test_the_user_file_follows_the_configuration_with_its_permission_policy(void)
     fixture_end(&fx);
 }
 
+#define RACERS 8
+
+struct lockout_racer {
+    pthread_t thread;
+    const struct ntlm_config *cfg;
+    struct ntlm_lockout *table;
+};
+
+static void *
+lockout_racer_main(void *arg)
+{
+    struct lockout_racer *r = arg;
+
+    r->table = ntlm_env_lockout(NULL, r->cfg);
+    return NULL;
+}
+
+/* The first lookups of a new state_dir race (a found table is read without the lock): every
+ * thread gets the one table made, and another directory gets another. */
+static void
+test_threads_racing_to_a_new_state_dir_get_one_table(void)
+{
+    struct lockout_racer r[RACERS];
+    struct ntlm_config cfg_a, cfg_b;
+    char dir_a[96], dir_b[96], path[160];
+    struct fixture fx;
+    int i, started = 0, same = 0;
+
+    fixture_begin(&fx);
+    snprintf(dir_a, sizeof(dir_a), "%s/race-a", fx.dir);
+    snprintf(dir_b, sizeof(dir_b), "%s/race-b", fx.dir);
+    CU_ASSERT_EQUAL_FATAL(mkdir(dir_a, 0700), 0);
+    CU_ASSERT_EQUAL_FATAL(mkdir(dir_b, 0700), 0);
+    memset(&cfg_a, 0, sizeof(cfg_a));
+    memset(&cfg_b, 0, sizeof(cfg_b));
+    cfg_a.state_dir = dir_a;
+    cfg_b.state_dir = dir_b;
+    for (i = 0; i < RACERS; i++) {
+        r[i].cfg = &cfg_a;
+        r[i].table = NULL;
+        started += pthread_create(&r[i].thread, NULL, lockout_racer_main, &r[i]) == 0;
+    }
+    CU_ASSERT_EQUAL_FATAL(started, RACERS);
+    for (i = 0; i < RACERS; i++)
+        pthread_join(r[i].thread, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r[0].table);
+    for (i = 0; i < RACERS; i++)
+        same += r[i].table == r[0].table;
+    CU_ASSERT_EQUAL(same, RACERS);
+    CU_ASSERT_PTR_EQUAL(ntlm_env_lockout(NULL, &cfg_a), r[0].table);
+    CU_ASSERT_PTR_NOT_NULL(ntlm_env_lockout(NULL, &cfg_b));
+    CU_ASSERT_PTR_NOT_EQUAL(ntlm_env_lockout(NULL, &cfg_b), r[0].table);
+    snprintf(path, sizeof(path), "%s/lockout-%lu.db", dir_a, (unsigned long)geteuid());
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/lockout-%lu.db", dir_b, (unsigned long)geteuid());
+    unlink(path);
+    rmdir(dir_a);
+    rmdir(dir_b);
+    fixture_end(&fx);
+}
+
 static void
 test_envs_on_one_state_dir_share_its_lockout_table(void)
 {
@@ -416,6 +478,8 @@ main(void)
          test_the_user_file_follows_the_configuration_with_its_permission_policy},
         {"envs on one state dir share its lockout table",
          test_envs_on_one_state_dir_share_its_lockout_table},
+        {"threads racing to a new state_dir get one table",
+         test_threads_racing_to_a_new_state_dir_get_one_table},
         CU_TEST_INFO_NULL,
     };
 
