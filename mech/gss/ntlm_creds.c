@@ -195,6 +195,7 @@ accept_part(struct ntlm_cred *cred, const struct ntlm_settings *settings,
             const struct ntlm_name *desired, gss_const_key_value_set_t store)
 {
     const struct ntlm_config *cfg = &settings->cfg;
+    struct ntlm_name *name = NULL;
     struct ntlm_userdb *db = NULL;
     const char *path = NULL;
     uint32_t ret;
@@ -202,30 +203,39 @@ accept_part(struct ntlm_cred *cred, const struct ntlm_settings *settings,
     /* Without a name the acceptor is "host@<this host>": callers such as mod_auth_gssapi's
      * Basic path ask the credential for its name and use it as a target. */
     if (desired != NULL)
-        ret = ntlm_name_copy(desired, &cred->acceptor_name);
+        ret = ntlm_name_copy(desired, &name);
     else
-        ret = ntlm_name_new(NTLM_NAME_SERVICE, "host", cfg->dns_name, &cred->acceptor_name);
+        ret = ntlm_name_new(NTLM_NAME_SERVICE, "host", cfg->dns_name, &name);
     if (ret)
-        return ret;
+        goto done;
     /* Logons that go to the domain need no user file; one named is still checked now. */
     if (cfg->winbind == NTLM_WINBIND_ONLY) {
         ntlm_debug("acquire_cred: acceptor validates every logon through winbind");
-        return 0;
+        goto done;
     }
     ret = user_file_path(cfg, store, &path);
     if (ret == NTLM_ERR_USERDB_NONE && cfg->winbind == NTLM_WINBIND_FALLBACK) {
         ntlm_debug("acquire_cred: acceptor without a user file validates through winbind");
-        return 0;
+        ret = 0;
+        goto done;
     }
     if (ret)
-        return ret;
+        goto done;
     ret = open_user_file(cfg, path, &db);
     ntlm_debug("acquire_cred: acceptor user file %s: %s", path,
                ret == 0 ? "readable" : ntlm_error_message(ret));
-    if (ret == 0 && store_value(store, CS_KEYFILE) != NULL)
+    if (ret == 0 && store_value(store, CS_KEYFILE) != NULL) {
         cred->userdb = db;
+        db = NULL;
+    }
+done:
+    /* A failed part leaves the credential as it was: an initiator whose BOTH acquisition
+     * found no usable acceptor part carries no acceptor name either. */
+    ntlm_userdb_release(db);
+    if (ret == 0)
+        cred->acceptor_name = name;
     else
-        ntlm_userdb_release(db);
+        ntlm_name_free(name);
     return ret;
 }
 

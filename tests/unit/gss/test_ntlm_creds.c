@@ -419,6 +419,8 @@ test_a_password_credential_for_both_adds_an_acceptor_part_when_it_can(void)
     CU_ASSERT_EQUAL_FATAL(with_password(alice, "x", 1, GSS_C_BOTH, &cred, &minor), GSS_S_COMPLETE);
     CU_ASSERT_EQUAL(cred->usage, GSS_C_INITIATE);
     CU_ASSERT(cred->have_nt_hash);
+    /* The failed acceptor part left nothing behind: no acceptor name on an initiator. */
+    CU_ASSERT_PTR_NULL(cred->acceptor_name);
     release(&cred);
     setenv("SSPIGSS_NTLM_CONFIG", conf_path, 1);
     ntlm_gss_release_name(&min, &alice);
