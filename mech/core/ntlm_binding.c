@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ntlm_buf.h"
 #include "ntlm_errors.h"
 #include "ntlm_keyring.h"
 
@@ -266,7 +267,7 @@ struct ntlm_answered_table {
 uint32_t
 ntlm_answered_new(struct ntlm_answered_table **out)
 {
-    struct ntlm_answered_table *t = calloc(1, sizeof(*t));
+    struct ntlm_answered_table *t = ntlm_calloc_lines(sizeof(*t));
     uint32_t ret;
 
     if (t == NULL)

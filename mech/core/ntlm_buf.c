@@ -175,3 +175,18 @@ ntlm_buf_append(struct ntlm_buf *out, const struct ntlm_buf *done, size_t max)
     ntlm_buf_add(out, done->data, done->len);
     return ntlm_buf_status(out);
 }
+
+void *
+ntlm_calloc_lines(size_t size)
+{
+    size_t whole;
+    void *p;
+
+    if (size == 0 || size > SIZE_MAX - (NTLM_CACHE_LINE - 1))
+        return NULL;
+    whole = (size + NTLM_CACHE_LINE - 1) / NTLM_CACHE_LINE * NTLM_CACHE_LINE;
+    p = aligned_alloc(NTLM_CACHE_LINE, whole);
+    if (p != NULL)
+        memset(p, 0, whole);
+    return p;
+}

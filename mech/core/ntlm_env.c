@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <syslog.h>
 
+#include "ntlm_buf.h"
 #include "ntlm_debug.h"
 #include "ntlm_syslog.h"
 #include "ntlm_errors.h"
@@ -134,7 +135,8 @@ settings_read(struct ntlm_env *env, struct ntlm_settings **out, char **error)
 
     *out = NULL;
     *error = NULL;
-    s = calloc(1, sizeof(*s));
+    /* Read by every thread on every logon (ntlm_calloc_lines). */
+    s = ntlm_calloc_lines(sizeof(*s));
     if (s == NULL)
         return NTLM_ERR_NOMEM;
     atomic_init(&s->refs, 1);

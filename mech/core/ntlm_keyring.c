@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntlm_buf.h"
 #include "ntlm_crypto.h"
 #include "ntlm_errors.h"
 
@@ -41,7 +42,8 @@ ntlm_keyring_new(size_t capacity, size_t key_len, struct ntlm_keyring **out)
         return NTLM_ERR_INVALID_ARG;
     while (buckets < capacity)
         buckets *= 2;
-    ring = calloc(1, sizeof(*ring));
+    /* Every thread writes the ring on every logon: its parts get cache lines of their own. */
+    ring = ntlm_calloc_lines(sizeof(*ring));
     if (ring == NULL)
         return NTLM_ERR_NOMEM;
     ret = ntlm_random(&ring->seed, sizeof(ring->seed));
@@ -49,8 +51,8 @@ ntlm_keyring_new(size_t capacity, size_t key_len, struct ntlm_keyring **out)
         free(ring);
         return ret;
     }
-    ring->entries = calloc(capacity, sizeof(*ring->entries));
-    ring->buckets = calloc(buckets, sizeof(*ring->buckets));
+    ring->entries = ntlm_calloc_lines(capacity * sizeof(*ring->entries));
+    ring->buckets = ntlm_calloc_lines(buckets * sizeof(*ring->buckets));
     if (ring->entries == NULL || ring->buckets == NULL ||
         pthread_mutex_init(&ring->lock, NULL) != 0) {
         free(ring->entries);

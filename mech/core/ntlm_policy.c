@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntlm_buf.h"
 #include "ntlm_crypto.h"
 #include "ntlm_errors.h"
 #include "ntlm_keyring.h"
@@ -88,7 +89,7 @@ ntlm_replay_cache_new(size_t capacity, struct ntlm_replay_cache **out)
 
     if (out == NULL)
         return NTLM_ERR_INVALID_ARG;
-    cache = calloc(1, sizeof(*cache));
+    cache = ntlm_calloc_lines(sizeof(*cache));
     if (cache == NULL)
         return NTLM_ERR_NOMEM;
     ret = ntlm_keyring_new(capacity, 16, &cache->ring);

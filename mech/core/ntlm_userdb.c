@@ -17,6 +17,7 @@
 #include <unistr.h>
 
 #include "ntlm_auth.h"
+#include "ntlm_buf.h"
 #include "ntlm_errors.h"
 #include "ntlm_unicode.h"
 
@@ -66,9 +67,6 @@ struct ntlm_userdb {
     struct ntlm_userdb *next; /* cache list, most recently opened first */
     char *path;
     bool strict; /* user_file_permissions = strict for this handle's users */
-    /* Raised under cache_lock when the cache hands the entry out, else by a holder without
-     * it (ntlm_userdb_ref); an entry at 0 is the cache's to free, under cache_lock. */
-    atomic_uint refs;
     struct ntlm_userdb_index *index; /* NULL while the file is unreadable or invalid */
     uint32_t error;                  /* why index is NULL */
     bool have_identity;              /* id describes the file index (or error) came from */
@@ -80,6 +78,10 @@ struct ntlm_userdb {
     unsigned bad_line;
     const char *bad_line_reason;
     bool report_pending;
+    /* Raised under cache_lock when the cache hands the entry out, else by a holder without
+     * it (ntlm_userdb_ref); an entry at 0 is the cache's to free, under cache_lock. Every
+     * logon writes it twice, so it has a cache line to itself, apart from what a lookup reads. */
+    _Alignas(NTLM_CACHE_LINE) atomic_uint refs;
 };
 
 /* A syntax error to log, taken from a database under the lock and logged after it. */
@@ -194,9 +196,13 @@ pool_add(struct ntlm_userdb_index *idx, const char *s, size_t *offset)
                 return NTLM_ERR_NOMEM;
             cap *= 2;
         }
-        pool = realloc(idx->pool, cap);
+        /* By hand, as every part of an index: on cache lines of its own (ntlm_calloc_lines). */
+        pool = ntlm_calloc_lines(cap);
         if (pool == NULL)
             return NTLM_ERR_NOMEM;
+        if (idx->pool != NULL)
+            memcpy(pool, idx->pool, idx->pool_len);
+        free(idx->pool);
         idx->pool = pool;
         idx->pool_cap = cap;
     }
@@ -219,7 +225,7 @@ records_reserve(struct ntlm_userdb_index *idx)
     /* Record numbers + 1 must fit the uint32_t slots. */
     if (cap > UINT32_MAX - 1 || cap > SIZE_MAX / sizeof(*records))
         return NTLM_ERR_NOMEM;
-    records = malloc(cap * sizeof(*records));
+    records = ntlm_calloc_lines(cap * sizeof(*records));
     if (records == NULL)
         return NTLM_ERR_NOMEM;
     if (idx->records != NULL) {
@@ -279,8 +285,8 @@ index_build(struct ntlm_userdb_index *idx)
 
     while (slots < 2 * idx->count)
         slots *= 2;
-    idx->by_pair = calloc(slots, sizeof(*idx->by_pair));
-    idx->by_user = calloc(slots, sizeof(*idx->by_user));
+    idx->by_pair = ntlm_calloc_lines(slots * sizeof(*idx->by_pair));
+    idx->by_user = ntlm_calloc_lines(slots * sizeof(*idx->by_user));
     if (idx->by_pair == NULL || idx->by_user == NULL)
         return NTLM_ERR_NOMEM;
     idx->mask = slots - 1;
@@ -565,7 +571,7 @@ ntlm_userdb_parse(const char *text, size_t len, struct ntlm_userdb_index **index
     const char *why = "not UTF-8 text";
     uint32_t ret = 0;
 
-    idx = calloc(1, sizeof(*idx));
+    idx = ntlm_calloc_lines(sizeof(*idx));
     if (idx == NULL) {
         ret = NTLM_ERR_NOMEM;
         goto done;
@@ -973,7 +979,7 @@ cache_get(const char *path, bool strict, struct ntlm_userdb **out)
     if (db != NULL) {
         *link = db->next;
     } else {
-        db = calloc(1, sizeof(*db));
+        db = ntlm_calloc_lines(sizeof(*db));
         if (db == NULL)
             return NTLM_ERR_NOMEM;
         db->path = strdup(path);

@@ -107,6 +107,41 @@ test_take_after_failure_returns_nothing(void)
     CU_ASSERT_EQUAL(ntlm_buf_status(&b), 0);
 }
 
+/* Shared data gets whole cache lines: aligned, zeroed to the last byte of its last line, and
+ * no allocation made after it lands on those lines. */
+static void
+test_calloc_lines_gives_whole_zeroed_lines_of_its_own(void)
+{
+    static const size_t sizes[] = {1, 63, 64, 65, 1000};
+    size_t i, j, k;
+
+    for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        size_t whole = (sizes[i] + NTLM_CACHE_LINE - 1) / NTLM_CACHE_LINE * NTLM_CACHE_LINE;
+        unsigned char *p = ntlm_calloc_lines(sizes[i]);
+        void *others[16];
+        int nonzero = 0, shared = 0;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+        CU_ASSERT_EQUAL((uintptr_t)p % NTLM_CACHE_LINE, 0);
+        for (j = 0; j < whole; j++)
+            nonzero += p[j] != 0;
+        CU_ASSERT_EQUAL(nonzero, 0);
+        for (k = 0; k < 16; k++) {
+            unsigned char *q = others[k] = malloc(1 + k * 8);
+
+            CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+            shared += (uintptr_t)q + 1 + k * 8 > (uintptr_t)p && (uintptr_t)q < (uintptr_t)p + whole;
+        }
+        CU_ASSERT_EQUAL(shared, 0);
+        for (k = 0; k < 16; k++)
+            free(others[k]);
+        free(p);
+    }
+    CU_ASSERT_PTR_NULL(ntlm_calloc_lines(0));
+    CU_ASSERT_PTR_NULL(ntlm_calloc_lines(SIZE_MAX));
+    CU_ASSERT_PTR_NULL(ntlm_calloc_lines(SIZE_MAX - NTLM_CACHE_LINE + 2));
+}
+
 static CU_TestInfo tests[] = {
     {"writes integers little endian", test_writes_integers_little_endian},
     {"growth keeps earlier contents", test_growth_keeps_earlier_contents},
@@ -115,6 +150,8 @@ static CU_TestInfo tests[] = {
      test_size_overflow_sets_error_instead_of_wrapping},
     {"take hands over bytes and resets", test_take_hands_over_bytes_and_resets},
     {"take after failure returns nothing", test_take_after_failure_returns_nothing},
+    {"calloc lines gives whole zeroed lines of its own",
+     test_calloc_lines_gives_whole_zeroed_lines_of_its_own},
     CU_TEST_INFO_NULL,
 };
 
