@@ -1,6 +1,7 @@
 /* The client and the server of the benchmarks, with what each holds across handshakes. */
 #include "bench_peers.h"
 
+#include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,55 @@ static gss_OID_desc ntlm_oid = {10, "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a"};
 static gss_OID_desc spnego_oid = {6, "\x2b\x06\x01\x05\x05\x02"};
 gss_OID bench_ntlm_oid = &ntlm_oid;
 gss_OID bench_spnego_oid = &spnego_oid;
+
+const struct bench_gss_calls bench_gss_glue = {
+    gss_import_name,  gss_release_name,       gss_acquire_cred,         gss_acquire_cred_with_password,
+    gss_release_cred, gss_init_sec_context,   gss_accept_sec_context, gss_delete_sec_context,
+};
+
+/* The calls of p: the mechglue's unless bench_peers_setup_calls chose others. */
+static const struct bench_gss_calls *
+calls_of(const struct bench_peers *p)
+{
+    return p->calls != NULL ? p->calls : &bench_gss_glue;
+}
+
+/* One entry point of the module; NULL after printing which is missing. */
+static void *
+module_symbol(void *module, const char *path, const char *name)
+{
+    void *fn = dlsym(module, name);
+
+    if (fn == NULL)
+        fprintf(stderr, "bench: %s has no %s\n", path, name);
+    return fn;
+}
+
+int
+bench_gss_calls_of_module(const char *path, struct bench_gss_calls *out)
+{
+    /* Loaded once and kept: the mechglue may hold the same module, and nothing unloads it. */
+    void *m = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+
+    if (m == NULL) {
+        fprintf(stderr, "bench: %s\n", dlerror());
+        return -1;
+    }
+    *(void **)&out->import_name = module_symbol(m, path, "gss_import_name");
+    *(void **)&out->release_name = module_symbol(m, path, "gss_release_name");
+    *(void **)&out->acquire_cred = module_symbol(m, path, "gss_acquire_cred");
+    *(void **)&out->acquire_cred_with_password =
+        module_symbol(m, path, "gssspi_acquire_cred_with_password");
+    *(void **)&out->release_cred = module_symbol(m, path, "gss_release_cred");
+    *(void **)&out->init_sec_context = module_symbol(m, path, "gss_init_sec_context");
+    *(void **)&out->accept_sec_context = module_symbol(m, path, "gss_accept_sec_context");
+    *(void **)&out->delete_sec_context = module_symbol(m, path, "gss_delete_sec_context");
+    return out->import_name && out->release_name && out->acquire_cred &&
+                   out->acquire_cred_with_password && out->release_cred &&
+                   out->init_sec_context && out->accept_sec_context && out->delete_sec_context
+               ? 0
+               : -1;
+}
 
 void
 bench_report_gss(const char *what, OM_uint32 major, OM_uint32 minor)
@@ -31,11 +81,17 @@ bench_report_gss(const char *what, OM_uint32 major, OM_uint32 minor)
 gss_name_t
 bench_import_target(void)
 {
+    return bench_import_target_calls(&bench_gss_glue);
+}
+
+gss_name_t
+bench_import_target_calls(const struct bench_gss_calls *calls)
+{
     gss_buffer_desc service = {strlen(BENCH_TARGET), BENCH_TARGET};
     gss_name_t name = GSS_C_NO_NAME;
     OM_uint32 maj, min;
 
-    maj = gss_import_name(&min, &service, GSS_C_NT_HOSTBASED_SERVICE, &name);
+    maj = calls->import_name(&min, &service, GSS_C_NT_HOSTBASED_SERVICE, &name);
     if (maj != GSS_S_COMPLETE)
         bench_report_gss("import target", maj, min);
     return name;
@@ -46,13 +102,21 @@ bench_peers_free(struct bench_peers *p)
 {
     OM_uint32 min;
 
-    gss_release_cred(&min, &p->icred);
-    gss_release_cred(&min, &p->acred);
-    gss_release_name(&min, &p->target);
+    const struct bench_gss_calls *calls = calls_of(p);
+
+    calls->release_cred(&min, &p->icred);
+    calls->release_cred(&min, &p->acred);
+    calls->release_name(&min, &p->target);
 }
 
 int
 bench_peers_setup(struct bench_peers *p, bool spnego)
+{
+    return bench_peers_setup_calls(p, spnego, &bench_gss_glue);
+}
+
+int
+bench_peers_setup_calls(struct bench_peers *p, bool spnego, const struct bench_gss_calls *calls)
 {
     gss_buffer_desc user = {strlen(BENCH_DOMAIN "\\" BENCH_USER), BENCH_DOMAIN "\\" BENCH_USER};
     gss_buffer_desc pw = {strlen(BENCH_PASSWORD), BENCH_PASSWORD};
@@ -62,33 +126,34 @@ bench_peers_setup(struct bench_peers *p, bool spnego)
     int ret = -1;
 
     memset(p, 0, sizeof(*p));
+    p->calls = calls;
     p->mech = spnego ? &spnego_oid : &ntlm_oid;
     p->req_flags = GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
     mechs = (gss_OID_set_desc){1, p->mech};
-    p->target = bench_import_target();
+    p->target = bench_import_target_calls(calls);
     if (p->target == GSS_C_NO_NAME)
         goto done;
     if (spnego) {
-        maj =
-            gss_acquire_cred(&min, GSS_C_NO_NAME, 0, &mechs, GSS_C_INITIATE, &p->icred, NULL, NULL);
+        maj = calls->acquire_cred(&min, GSS_C_NO_NAME, 0, &mechs, GSS_C_INITIATE, &p->icred, NULL,
+                                  NULL);
     } else {
-        maj = gss_import_name(&min, &user, GSS_C_NT_USER_NAME, &name);
+        maj = calls->import_name(&min, &user, GSS_C_NT_USER_NAME, &name);
         if (maj == GSS_S_COMPLETE)
-            maj = gss_acquire_cred_with_password(&min, name, &pw, 0, &mechs, GSS_C_INITIATE,
-                                                 &p->icred, NULL, NULL);
+            maj = calls->acquire_cred_with_password(&min, name, &pw, 0, &mechs, GSS_C_INITIATE,
+                                                    &p->icred, NULL, NULL);
     }
     if (maj != GSS_S_COMPLETE) {
         bench_report_gss("initiator credential", maj, min);
         goto done;
     }
-    maj = gss_acquire_cred(&min, GSS_C_NO_NAME, 0, &mechs, GSS_C_ACCEPT, &p->acred, NULL, NULL);
+    maj = calls->acquire_cred(&min, GSS_C_NO_NAME, 0, &mechs, GSS_C_ACCEPT, &p->acred, NULL, NULL);
     if (maj != GSS_S_COMPLETE) {
         bench_report_gss("acceptor credential", maj, min);
         goto done;
     }
     ret = 0;
 done:
-    gss_release_name(&min, &name);
+    calls->release_name(&min, &name);
     if (ret != 0)
         bench_peers_free(p);
     return ret;
@@ -103,8 +168,8 @@ bench_establish(struct bench_peers *p, gss_name_t target, gss_ctx_id_t *ictx, gs
     int legs, ret = -1;
 
     for (legs = 0; legs < 8; legs++) {
-        imaj = gss_init_sec_context(&imin, p->icred, ictx, target, p->mech, p->req_flags, 0, NULL,
-                                    &in, NULL, &out, NULL, NULL);
+        imaj = calls_of(p)->init_sec_context(&imin, p->icred, ictx, target, p->mech, p->req_flags, 0,
+                                          NULL, &in, NULL, &out, NULL, NULL);
         gss_release_buffer(&min, &in);
         if (GSS_ERROR(imaj))
             break;
@@ -112,10 +177,10 @@ bench_establish(struct bench_peers *p, gss_name_t target, gss_ctx_id_t *ictx, gs
             ret = imaj == GSS_S_COMPLETE && amaj == GSS_S_COMPLETE ? 0 : -1;
             break;
         }
-        amaj = gss_accept_sec_context(&amin, actx, p->acred, &out, NULL, &src, NULL, &back, NULL,
-                                      NULL, NULL);
+        amaj = calls_of(p)->accept_sec_context(&amin, actx, p->acred, &out, NULL, &src, NULL, &back,
+                                            NULL, NULL, NULL);
         gss_release_buffer(&min, &out);
-        gss_release_name(&min, &src);
+        calls_of(p)->release_name(&min, &src);
         if (GSS_ERROR(amaj))
             break;
         if (amaj == GSS_S_COMPLETE && imaj == GSS_S_COMPLETE && back.length == 0) {
@@ -147,7 +212,7 @@ bench_handshake(struct bench_peers *p)
     OM_uint32 min;
     int ret = bench_establish(p, p->target, &ictx, &actx);
 
-    gss_delete_sec_context(&min, &ictx, GSS_C_NO_BUFFER);
-    gss_delete_sec_context(&min, &actx, GSS_C_NO_BUFFER);
+    calls_of(p)->delete_sec_context(&min, &ictx, GSS_C_NO_BUFFER);
+    calls_of(p)->delete_sec_context(&min, &actx, GSS_C_NO_BUFFER);
     return ret;
 }

@@ -7,7 +7,38 @@
 
 #include <gssapi/gssapi.h>
 
+/*
+ * The GSS-API calls a handshake makes: through MIT's mechglue (bench_gss_glue), or straight to
+ * one module's own entry points (bench_gss_calls_of_module), which tells what the module costs
+ * from what the mechglue adds (its process-wide mechanism-list lock, taken on most calls).
+ */
+struct bench_gss_calls {
+    OM_uint32 (*import_name)(OM_uint32 *, gss_buffer_t, gss_OID, gss_name_t *);
+    OM_uint32 (*release_name)(OM_uint32 *, gss_name_t *);
+    OM_uint32 (*acquire_cred)(OM_uint32 *, gss_name_t, OM_uint32, gss_OID_set, gss_cred_usage_t,
+                              gss_cred_id_t *, gss_OID_set *, OM_uint32 *);
+    OM_uint32 (*acquire_cred_with_password)(OM_uint32 *, gss_name_t, gss_buffer_t, OM_uint32,
+                                            gss_OID_set, gss_cred_usage_t, gss_cred_id_t *,
+                                            gss_OID_set *, OM_uint32 *);
+    OM_uint32 (*release_cred)(OM_uint32 *, gss_cred_id_t *);
+    OM_uint32 (*init_sec_context)(OM_uint32 *, gss_cred_id_t, gss_ctx_id_t *, gss_name_t, gss_OID,
+                                  OM_uint32, OM_uint32, gss_channel_bindings_t, gss_buffer_t,
+                                  gss_OID *, gss_buffer_t, OM_uint32 *, OM_uint32 *);
+    OM_uint32 (*accept_sec_context)(OM_uint32 *, gss_ctx_id_t *, gss_cred_id_t, gss_buffer_t,
+                                    gss_channel_bindings_t, gss_name_t *, gss_OID *,
+                                    gss_buffer_t, OM_uint32 *, OM_uint32 *, gss_cred_id_t *);
+    OM_uint32 (*delete_sec_context)(OM_uint32 *, gss_ctx_id_t *, gss_buffer_t);
+};
+
+extern const struct bench_gss_calls bench_gss_glue;
+
+/* The module at path's own entry points (dlopen, dlsym; its gssspi_acquire_cred_with_password
+ * for the password credential). Output buffers are plain malloc()s either way, so
+ * gss_release_buffer frees them. Returns 0, or -1 after printing why. */
+int bench_gss_calls_of_module(const char *path, struct bench_gss_calls *out);
+
 struct bench_peers {
+    const struct bench_gss_calls *calls;
     gss_OID mech;
     OM_uint32 req_flags;
     gss_cred_id_t icred, acred;
@@ -20,10 +51,14 @@ extern gss_OID bench_ntlm_oid, bench_spnego_oid;
  * looked up in NTLM_USER_FILE), since MIT's SPNEGO takes no credential of another mechanism.
  * The acceptor credential is the nameless default. Returns 0, or -1 after printing why. */
 int bench_peers_setup(struct bench_peers *p, bool spnego);
+/* The same with calls other than the mechglue's (raw NTLM only). */
+int bench_peers_setup_calls(struct bench_peers *p, bool spnego,
+                            const struct bench_gss_calls *calls);
 void bench_peers_free(struct bench_peers *p);
 
 /* Imports BENCH_TARGET as a host-based service name; GSS_C_NO_NAME after printing why. */
 gss_name_t bench_import_target(void);
+gss_name_t bench_import_target_calls(const struct bench_gss_calls *calls);
 
 /* Runs init (towards target) and accept, which asks for the peer's name, until both are
  * complete. The caller deletes the contexts, also on failure. Returns 0 or -1. */

@@ -10,11 +10,15 @@
  * A control tells what the machine itself gives a second thread: ours (lockout off) as two
  * processes of one thread each, run at once. Two threads of one process can at best match it;
  * on a VM whose second vCPU is shared with a neighbour, "2 threads / 1 thread" falls with the
- * machine, while "2 threads / 2 processes" still says what our own sharing costs. See
- * docs/performance.md.
+ * machine, while "2 threads / 2 processes" still says what our own sharing costs.
+ *
+ * The "direct" variants (ours, lockout on) call the module's own entry points instead of the
+ * mechglue's, 1 and 2 threads and two processes: what the module alone shares between threads,
+ * apart from MIT's mechanism-list lock that most mechglue calls take. See docs/performance.md.
  *
  *   bench_scale [--reps N] [--seconds S]
- *   bench_scale run THREADS SECONDS [PROCESSES]  (the child: prints "value HANDSHAKES_PER_S")
+ *   bench_scale run THREADS SECONDS [PROCESSES]  (the child: prints "value HANDSHAKES_PER_S";
+ *                                                BENCH_SCALE_DIRECT=MODULE calls it directly)
  */
 #include <errno.h>
 #include <math.h>
@@ -31,6 +35,10 @@
 #define MAX_REPS 51
 #define MAX_THREADS 16
 
+/* The child's calls: the mechglue's, or the module's own when BENCH_SCALE_DIRECT names it. */
+static const struct bench_gss_calls *calls = &bench_gss_glue;
+static struct bench_gss_calls module_calls;
+
 struct worker {
     pthread_t thread;
     double seconds;
@@ -46,7 +54,7 @@ worker_main(void *arg)
     struct bench_peers p;
     double end;
 
-    if (bench_peers_setup(&p, false) != 0 || bench_handshake(&p) != 0) {
+    if (bench_peers_setup_calls(&p, false, calls) != 0 || bench_handshake(&p) != 0) {
         w->failed = 1;
         return NULL;
     }
@@ -105,8 +113,15 @@ child_run(int threads, double seconds, int processes)
     ssize_t n;
     pid_t pid = -1;
 
+    const char *direct = getenv("BENCH_SCALE_DIRECT");
+
     if (threads < 1 || threads > MAX_THREADS || processes < 1 || processes > 2)
         return 2;
+    if (direct != NULL) {
+        if (bench_gss_calls_of_module(direct, &module_calls) != 0)
+            return 1;
+        calls = &module_calls;
+    }
     if (processes == 2) {
         if (pipe(fds) != 0 || (pid = fork()) < 0)
             return 1;
@@ -132,23 +147,27 @@ child_run(int threads, double seconds, int processes)
     return 0;
 }
 
-enum variant { ON1, OFF1, ON2, OFF2, OFF2P, GSS1, GSS2, VARIANTS };
+/* DIRECT1, DIRECT2, DIRECT2P: ours with lockout on, called without the mechglue. */
+enum variant { ON1, OFF1, ON2, OFF2, OFF2P, GSS1, GSS2, DIRECT1, DIRECT2, DIRECT2P, VARIANTS };
 static const char *const variant_names[VARIANTS] = {
     "ours_lockout_on_1_thread",   "ours_lockout_off_1_thread",    "ours_lockout_on_2_threads",
     "ours_lockout_off_2_threads", "ours_lockout_off_2_processes", "gss-ntlmssp_1_thread",
-    "gss-ntlmssp_2_threads"};
+    "gss-ntlmssp_2_threads",      "ours_direct_1_thread",         "ours_direct_2_threads",
+    "ours_direct_2_processes"};
 
 static struct bench_world world;
 static char self[512], nolockout_conf[400];
+static const char *module;
 static int failed_runs;
 
 static double
 run_variant(enum variant v, double seconds)
 {
-    char mech_env[400], conf_env[500], secs[32], out[1024];
-    const char *env[3] = {mech_env, conf_env, NULL};
+    char mech_env[400], conf_env[500], direct_env[600], secs[32], out[1024];
+    bool direct = v == DIRECT1 || v == DIRECT2 || v == DIRECT2P;
+    const char *env[4] = {mech_env, conf_env, direct ? direct_env : NULL, NULL};
     bool ours = v != GSS1 && v != GSS2;
-    bool lockout = v == ON1 || v == ON2;
+    bool lockout = v == ON1 || v == ON2 || direct;
     char *argv[6];
     int status;
 
@@ -156,12 +175,15 @@ run_variant(enum variant v, double seconds)
              ours ? world.ours_conf : world.incumbent_conf);
     snprintf(conf_env, sizeof(conf_env), "SSPIGSS_NTLM_CONFIG=%s",
              lockout || !ours ? world.ntlm_conf : nolockout_conf);
+    snprintf(direct_env, sizeof(direct_env), "BENCH_SCALE_DIRECT=%s", module);
     snprintf(secs, sizeof(secs), "%.3f", seconds);
     argv[0] = self;
     argv[1] = "run";
-    argv[2] = v == ON1 || v == OFF1 || v == OFF2P || v == GSS1 ? "1" : "2";
+    argv[2] = v == ON1 || v == OFF1 || v == OFF2P || v == GSS1 || v == DIRECT1 || v == DIRECT2P
+                  ? "1"
+                  : "2";
     argv[3] = secs;
-    argv[4] = v == OFF2P ? "2" : "1";
+    argv[4] = v == OFF2P || v == DIRECT2P ? "2" : "1";
     argv[5] = NULL;
     status = bench_child(argv, env, out, sizeof(out));
     if (status != 0) {
@@ -187,7 +209,7 @@ main(int argc, char **argv)
 {
     double vals[VARIANTS][MAX_REPS], seconds = 1.0;
     char module_buf[512], line[700];
-    const char *module, *incumbent;
+    const char *incumbent;
     int reps = 5, r, k, v, i;
     FILE *f;
 
@@ -256,6 +278,12 @@ main(int argc, char **argv)
                 bench_median_ratio(vals[OFF2P], vals[OFF1], reps), "x");
     bench_print("two_threads_vs_two_processes", "ours_lockout_off",
                 bench_median_ratio(vals[OFF2], vals[OFF2P], reps), "x");
+    bench_print("two_threads_vs_one", "ours_direct",
+                bench_median_ratio(vals[DIRECT2], vals[DIRECT1], reps), "x");
+    bench_print("two_processes_vs_one", "ours_direct",
+                bench_median_ratio(vals[DIRECT2P], vals[DIRECT1], reps), "x");
+    bench_print("two_threads_vs_two_processes", "ours_direct",
+                bench_median_ratio(vals[DIRECT2], vals[DIRECT2P], reps), "x");
     bench_target("lockout_on_vs_off_1_thread", bench_median_ratio(vals[ON1], vals[OFF1], reps),
                  true, 0.9);
     bench_target("two_threads_vs_one_ours_lockout_on",
