@@ -19,15 +19,18 @@ struct keyring_entry {
 };
 
 struct ntlm_keyring {
-    pthread_mutex_t lock;
+    /* Set by ntlm_keyring_new and only read after: a line no add or take writes, so each core
+     * keeps its copy while the threads take turns with the lock. */
     struct keyring_entry *entries;
     uint32_t *buckets; /* the first entry of each chain, as index + 1 */
     size_t capacity;
     size_t key_len;
     size_t mask;   /* buckets - 1, a power of two at least the capacity */
-    size_t next;   /* the slot the next insertion takes; the one after the newest */
-    size_t count;  /* slots in use */
     uint64_t seed; /* random, so a peer cannot choose keys that share a chain */
+    /* Written by every add and take: the lock and what it guards, on one line of their own. */
+    _Alignas(NTLM_CACHE_LINE) pthread_mutex_t lock;
+    size_t next;  /* the slot the next insertion takes; the one after the newest */
+    size_t count; /* slots in use */
 };
 
 uint32_t
