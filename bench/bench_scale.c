@@ -155,6 +155,23 @@ static const char *const variant_names[VARIANTS] = {
     "gss-ntlmssp_2_threads",      "ours_direct_1_thread",         "ours_direct_2_threads",
     "ours_direct_2_processes"};
 
+/* The ratios printed, each the median over the repetitions of "of" / "to". */
+static const struct ratio {
+    const char *figure, *name;
+    enum variant of, to;
+} ratios[] = {
+    {"lockout_on_vs_off", "1_thread", ON1, OFF1},
+    {"lockout_on_vs_off", "2_threads", ON2, OFF2},
+    {"two_threads_vs_one", "ours_lockout_on", ON2, ON1},
+    {"two_threads_vs_one", "ours_lockout_off", OFF2, OFF1},
+    {"two_threads_vs_one", "gss-ntlmssp", GSS2, GSS1},
+    {"two_processes_vs_one", "ours_lockout_off", OFF2P, OFF1},
+    {"two_threads_vs_two_processes", "ours_lockout_off", OFF2, OFF2P},
+    {"two_threads_vs_one", "ours_direct", DIRECT2, DIRECT1},
+    {"two_processes_vs_one", "ours_direct", DIRECT2P, DIRECT1},
+    {"two_threads_vs_two_processes", "ours_direct", DIRECT2, DIRECT2P},
+};
+
 static struct bench_world world;
 static char self[512], nolockout_conf[400];
 static const char *module;
@@ -263,27 +280,13 @@ main(int argc, char **argv)
             continue;
         bench_print("raw_handshakes", variant_names[v], bench_median_present(vals[v], reps), "/s");
     }
-    bench_print("lockout_on_vs_off", "1_thread", bench_median_ratio(vals[ON1], vals[OFF1], reps),
-                "x");
-    bench_print("lockout_on_vs_off", "2_threads", bench_median_ratio(vals[ON2], vals[OFF2], reps),
-                "x");
-    bench_print("two_threads_vs_one", "ours_lockout_on",
-                bench_median_ratio(vals[ON2], vals[ON1], reps), "x");
-    bench_print("two_threads_vs_one", "ours_lockout_off",
-                bench_median_ratio(vals[OFF2], vals[OFF1], reps), "x");
-    if (incumbent != NULL)
-        bench_print("two_threads_vs_one", "gss-ntlmssp",
-                    bench_median_ratio(vals[GSS2], vals[GSS1], reps), "x");
-    bench_print("two_processes_vs_one", "ours_lockout_off",
-                bench_median_ratio(vals[OFF2P], vals[OFF1], reps), "x");
-    bench_print("two_threads_vs_two_processes", "ours_lockout_off",
-                bench_median_ratio(vals[OFF2], vals[OFF2P], reps), "x");
-    bench_print("two_threads_vs_one", "ours_direct",
-                bench_median_ratio(vals[DIRECT2], vals[DIRECT1], reps), "x");
-    bench_print("two_processes_vs_one", "ours_direct",
-                bench_median_ratio(vals[DIRECT2P], vals[DIRECT1], reps), "x");
-    bench_print("two_threads_vs_two_processes", "ours_direct",
-                bench_median_ratio(vals[DIRECT2], vals[DIRECT2P], reps), "x");
+    for (k = 0; k < (int)(sizeof(ratios) / sizeof(ratios[0])); k++) {
+        const struct ratio *q = &ratios[k];
+
+        if (q->of != GSS2 || incumbent != NULL)
+            bench_print(q->figure, q->name, bench_median_ratio(vals[q->of], vals[q->to], reps),
+                        "x");
+    }
     bench_target("lockout_on_vs_off_1_thread", bench_median_ratio(vals[ON1], vals[OFF1], reps),
                  true, 0.9);
     bench_target("two_threads_vs_one_ours_lockout_on",
