@@ -40,7 +40,9 @@ ntlm_keyring_new(size_t capacity, size_t key_len, struct ntlm_keyring **out)
     size_t buckets = 1;
     uint32_t ret;
 
-    if (capacity == 0 || capacity > UINT32_MAX / 2 || key_len < NTLM_KEYRING_KEY_MIN ||
+    /* The arrays' sizes are multiplied out here, as calloc did: bounded where size_t is small. */
+    if (capacity == 0 || capacity > UINT32_MAX / 2 ||
+        capacity > SIZE_MAX / 2 / sizeof(struct keyring_entry) || key_len < NTLM_KEYRING_KEY_MIN ||
         key_len > NTLM_KEYRING_KEY_MAX || out == NULL)
         return NTLM_ERR_INVALID_ARG;
     while (buckets < capacity)

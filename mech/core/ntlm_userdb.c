@@ -285,6 +285,8 @@ index_build(struct ntlm_userdb_index *idx)
 
     while (slots < 2 * idx->count)
         slots *= 2;
+    if (slots > SIZE_MAX / sizeof(*idx->by_pair))
+        return NTLM_ERR_NOMEM;
     idx->by_pair = ntlm_calloc_lines(slots * sizeof(*idx->by_pair));
     idx->by_user = ntlm_calloc_lines(slots * sizeof(*idx->by_user));
     if (idx->by_pair == NULL || idx->by_user == NULL)
