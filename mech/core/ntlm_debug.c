@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ntlm_audit.h"
+#include "ntlm_buf.h"
 #include "ntlm_message.h"
 
 #define TRUNCATION_MARK "...\n"
@@ -32,7 +33,7 @@ enum debug_state { DEBUG_UNKNOWN = 0, DEBUG_OFF, DEBUG_ON };
  * takes, and each trace call that found tracing off then waited for that line (perf,
  * bench_scale with 2 threads). */
 static struct {
-    _Alignas(64) atomic_int state;
+    _Alignas(NTLM_CACHE_LINE) atomic_int state;
     pthread_once_t once;
     /* Set once by env_init, never freed: the process may trace until its last instruction. */
     const char *path;

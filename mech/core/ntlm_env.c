@@ -39,10 +39,10 @@ struct ntlm_env {
 
     /* What every step writes starts on a cache line of its own, so that reading the fields
      * above (set once) does not contend with it. */
-    _Alignas(64) pthread_mutex_t lock; /* guards what follows */
-    struct ntlm_settings *current;     /* NULL while the file is unusable */
-    char *error;                       /* why current is NULL */
-    bool have_state;                   /* state describes the file current (or error) came from */
+    _Alignas(NTLM_CACHE_LINE) pthread_mutex_t lock; /* guards what follows */
+    struct ntlm_settings *current; /* NULL while the file is unusable */
+    char *error;                   /* why current is NULL */
+    bool have_state;               /* state describes the file current (or error) came from */
     struct file_state state;
     _Atomic time_t checked;  /* clock second of the last check; read without the lock */
     atomic_ulong generation; /* moves on each install, so threads' caches see the change */
@@ -281,10 +281,9 @@ env_build(const char *path, bool named, struct ntlm_env **out)
     uint32_t ret;
 
     /* The struct's alignment (its cache-line member) is more than malloc promises. */
-    env = aligned_alloc(_Alignof(struct ntlm_env), sizeof(*env));
+    env = ntlm_calloc_lines(sizeof(*env));
     if (env == NULL)
         return NTLM_ERR_NOMEM;
-    memset(env, 0, sizeof(*env));
     atomic_init(&env->refs, 1);
     env->named = named;
     if (pthread_mutex_init(&env->lock, NULL) != 0) {
