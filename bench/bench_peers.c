@@ -2,6 +2,7 @@
 #include "bench_peers.h"
 
 #include <dlfcn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,48 +20,48 @@ const struct bench_gss_calls bench_gss_glue = {
     gss_release_cred, gss_init_sec_context,   gss_accept_sec_context, gss_delete_sec_context,
 };
 
-/* The calls of p: the mechglue's unless bench_peers_setup_calls chose others. */
-static const struct bench_gss_calls *
-calls_of(const struct bench_peers *p)
-{
-    return p->calls != NULL ? p->calls : &bench_gss_glue;
-}
-
-/* One entry point of the module; NULL after printing which is missing. */
-static void *
-module_symbol(void *module, const char *path, const char *name)
-{
-    void *fn = dlsym(module, name);
-
-    if (fn == NULL)
-        fprintf(stderr, "bench: %s has no %s\n", path, name);
-    return fn;
-}
+/* The module's symbol for each call: a password credential is gssspi_ in a module. */
+static const struct {
+    const char *symbol;
+    size_t offset;
+} module_symbols[] = {
+    {"gss_import_name", offsetof(struct bench_gss_calls, import_name)},
+    {"gss_release_name", offsetof(struct bench_gss_calls, release_name)},
+    {"gss_acquire_cred", offsetof(struct bench_gss_calls, acquire_cred)},
+    {"gssspi_acquire_cred_with_password",
+     offsetof(struct bench_gss_calls, acquire_cred_with_password)},
+    {"gss_release_cred", offsetof(struct bench_gss_calls, release_cred)},
+    {"gss_init_sec_context", offsetof(struct bench_gss_calls, init_sec_context)},
+    {"gss_accept_sec_context", offsetof(struct bench_gss_calls, accept_sec_context)},
+    {"gss_delete_sec_context", offsetof(struct bench_gss_calls, delete_sec_context)},
+};
+_Static_assert(sizeof(module_symbols) / sizeof(module_symbols[0]) * sizeof(void (*)(void)) ==
+                   sizeof(struct bench_gss_calls),
+               "every call of struct bench_gss_calls has its module symbol");
 
 int
 bench_gss_calls_of_module(const char *path, struct bench_gss_calls *out)
 {
     /* Loaded once and kept: the mechglue may hold the same module, and nothing unloads it. */
     void *m = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    size_t i;
+    int ret = 0;
 
     if (m == NULL) {
         fprintf(stderr, "bench: %s\n", dlerror());
         return -1;
     }
-    *(void **)&out->import_name = module_symbol(m, path, "gss_import_name");
-    *(void **)&out->release_name = module_symbol(m, path, "gss_release_name");
-    *(void **)&out->acquire_cred = module_symbol(m, path, "gss_acquire_cred");
-    *(void **)&out->acquire_cred_with_password =
-        module_symbol(m, path, "gssspi_acquire_cred_with_password");
-    *(void **)&out->release_cred = module_symbol(m, path, "gss_release_cred");
-    *(void **)&out->init_sec_context = module_symbol(m, path, "gss_init_sec_context");
-    *(void **)&out->accept_sec_context = module_symbol(m, path, "gss_accept_sec_context");
-    *(void **)&out->delete_sec_context = module_symbol(m, path, "gss_delete_sec_context");
-    return out->import_name && out->release_name && out->acquire_cred &&
-                   out->acquire_cred_with_password && out->release_cred &&
-                   out->init_sec_context && out->accept_sec_context && out->delete_sec_context
-               ? 0
-               : -1;
+    for (i = 0; i < sizeof(module_symbols) / sizeof(module_symbols[0]); i++) {
+        void *fn = dlsym(m, module_symbols[i].symbol);
+
+        if (fn == NULL) {
+            fprintf(stderr, "bench: %s has no %s\n", path, module_symbols[i].symbol);
+            ret = -1;
+        }
+        /* POSIX: a dlsym result converts to the function pointer it names. */
+        memcpy((char *)out + module_symbols[i].offset, &fn, sizeof(fn));
+    }
+    return ret;
 }
 
 void
@@ -102,7 +103,7 @@ bench_peers_free(struct bench_peers *p)
 {
     OM_uint32 min;
 
-    const struct bench_gss_calls *calls = calls_of(p);
+    const struct bench_gss_calls *calls = p->calls;
 
     calls->release_cred(&min, &p->icred);
     calls->release_cred(&min, &p->acred);
@@ -168,7 +169,7 @@ bench_establish(struct bench_peers *p, gss_name_t target, gss_ctx_id_t *ictx, gs
     int legs, ret = -1;
 
     for (legs = 0; legs < 8; legs++) {
-        imaj = calls_of(p)->init_sec_context(&imin, p->icred, ictx, target, p->mech, p->req_flags, 0,
+        imaj = p->calls->init_sec_context(&imin, p->icred, ictx, target, p->mech, p->req_flags, 0,
                                           NULL, &in, NULL, &out, NULL, NULL);
         gss_release_buffer(&min, &in);
         if (GSS_ERROR(imaj))
@@ -177,10 +178,10 @@ bench_establish(struct bench_peers *p, gss_name_t target, gss_ctx_id_t *ictx, gs
             ret = imaj == GSS_S_COMPLETE && amaj == GSS_S_COMPLETE ? 0 : -1;
             break;
         }
-        amaj = calls_of(p)->accept_sec_context(&amin, actx, p->acred, &out, NULL, &src, NULL, &back,
+        amaj = p->calls->accept_sec_context(&amin, actx, p->acred, &out, NULL, &src, NULL, &back,
                                             NULL, NULL, NULL);
         gss_release_buffer(&min, &out);
-        calls_of(p)->release_name(&min, &src);
+        p->calls->release_name(&min, &src);
         if (GSS_ERROR(amaj))
             break;
         if (amaj == GSS_S_COMPLETE && imaj == GSS_S_COMPLETE && back.length == 0) {
@@ -212,7 +213,7 @@ bench_handshake(struct bench_peers *p)
     OM_uint32 min;
     int ret = bench_establish(p, p->target, &ictx, &actx);
 
-    calls_of(p)->delete_sec_context(&min, &ictx, GSS_C_NO_BUFFER);
-    calls_of(p)->delete_sec_context(&min, &actx, GSS_C_NO_BUFFER);
+    p->calls->delete_sec_context(&min, &ictx, GSS_C_NO_BUFFER);
+    p->calls->delete_sec_context(&min, &actx, GSS_C_NO_BUFFER);
     return ret;
 }

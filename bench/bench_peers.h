@@ -38,7 +38,7 @@ extern const struct bench_gss_calls bench_gss_glue;
 int bench_gss_calls_of_module(const char *path, struct bench_gss_calls *out);
 
 struct bench_peers {
-    const struct bench_gss_calls *calls;
+    const struct bench_gss_calls *calls; /* set by whoever fills the rest */
     gss_OID mech;
     OM_uint32 req_flags;
     gss_cred_id_t icred, acred;

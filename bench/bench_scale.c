@@ -147,13 +147,28 @@ child_run(int threads, double seconds, int processes)
     return 0;
 }
 
-/* DIRECT1, DIRECT2, DIRECT2P: ours with lockout on, called without the mechglue. */
 enum variant { ON1, OFF1, ON2, OFF2, OFF2P, GSS1, GSS2, DIRECT1, DIRECT2, DIRECT2P, VARIANTS };
-static const char *const variant_names[VARIANTS] = {
-    "ours_lockout_on_1_thread",   "ours_lockout_off_1_thread",    "ours_lockout_on_2_threads",
-    "ours_lockout_off_2_threads", "ours_lockout_off_2_processes", "gss-ntlmssp_1_thread",
-    "gss-ntlmssp_2_threads",      "ours_direct_1_thread",         "ours_direct_2_threads",
-    "ours_direct_2_processes"};
+
+/* What each variant's child runs: which module, through what, with which configuration. */
+enum runner { OURS, INCUMBENT, OURS_DIRECT };
+static const struct variant_spec {
+    const char *name;
+    enum runner runner;
+    bool lockout;   /* ours: lockout_threshold = 10 (the world's configuration), else 0 */
+    const char *threads, *processes;
+} variants[VARIANTS] = {
+    [ON1] = {"ours_lockout_on_1_thread", OURS, true, "1", "1"},
+    [OFF1] = {"ours_lockout_off_1_thread", OURS, false, "1", "1"},
+    [ON2] = {"ours_lockout_on_2_threads", OURS, true, "2", "1"},
+    [OFF2] = {"ours_lockout_off_2_threads", OURS, false, "2", "1"},
+    [OFF2P] = {"ours_lockout_off_2_processes", OURS, false, "1", "2"},
+    [GSS1] = {"gss-ntlmssp_1_thread", INCUMBENT, true, "1", "1"},
+    [GSS2] = {"gss-ntlmssp_2_threads", INCUMBENT, true, "2", "1"},
+    /* Ours called without the mechglue (BENCH_SCALE_DIRECT), lockout on. */
+    [DIRECT1] = {"ours_direct_1_thread", OURS_DIRECT, true, "1", "1"},
+    [DIRECT2] = {"ours_direct_2_threads", OURS_DIRECT, true, "2", "1"},
+    [DIRECT2P] = {"ours_direct_2_processes", OURS_DIRECT, true, "1", "2"},
+};
 
 /* The ratios printed, each the median over the repetitions of "of" / "to". */
 static const struct ratio {
@@ -180,31 +195,30 @@ static int failed_runs;
 static double
 run_variant(enum variant v, double seconds)
 {
+    const struct variant_spec *spec = &variants[v];
     char mech_env[400], conf_env[500], direct_env[600], secs[32], out[1024];
-    bool direct = v == DIRECT1 || v == DIRECT2 || v == DIRECT2P;
-    const char *env[4] = {mech_env, conf_env, direct ? direct_env : NULL, NULL};
-    bool ours = v != GSS1 && v != GSS2;
-    bool lockout = v == ON1 || v == ON2 || direct;
+    const char *env[4] = {mech_env, conf_env, NULL, NULL};
     char *argv[6];
     int status;
 
     snprintf(mech_env, sizeof(mech_env), "GSS_MECH_CONFIG=%s",
-             ours ? world.ours_conf : world.incumbent_conf);
+             spec->runner == INCUMBENT ? world.incumbent_conf : world.ours_conf);
     snprintf(conf_env, sizeof(conf_env), "SSPIGSS_NTLM_CONFIG=%s",
-             lockout || !ours ? world.ntlm_conf : nolockout_conf);
-    snprintf(direct_env, sizeof(direct_env), "BENCH_SCALE_DIRECT=%s", module);
+             spec->lockout ? world.ntlm_conf : nolockout_conf);
+    if (spec->runner == OURS_DIRECT) {
+        snprintf(direct_env, sizeof(direct_env), "BENCH_SCALE_DIRECT=%s", module);
+        env[2] = direct_env;
+    }
     snprintf(secs, sizeof(secs), "%.3f", seconds);
     argv[0] = self;
     argv[1] = "run";
-    argv[2] = v == ON1 || v == OFF1 || v == OFF2P || v == GSS1 || v == DIRECT1 || v == DIRECT2P
-                  ? "1"
-                  : "2";
+    argv[2] = (char *)spec->threads;
     argv[3] = secs;
-    argv[4] = v == OFF2P || v == DIRECT2P ? "2" : "1";
+    argv[4] = (char *)spec->processes;
     argv[5] = NULL;
     status = bench_child(argv, env, out, sizeof(out));
     if (status != 0) {
-        fprintf(stderr, "bench_scale: %s: exit status %d\n", variant_names[v], status);
+        fprintf(stderr, "bench_scale: %s: exit status %d\n", spec->name, status);
         failed_runs++;
         return NAN;
     }
@@ -270,20 +284,20 @@ main(int argc, char **argv)
         for (k = 0; k < VARIANTS; k++) {
             v = (k + r) % VARIANTS;
             vals[v][r] = NAN;
-            if ((v != GSS1 && v != GSS2) || incumbent != NULL)
+            if (variants[v].runner != INCUMBENT || incumbent != NULL)
                 vals[v][r] = run_variant((enum variant)v, seconds);
         }
     }
     print_load("after");
     for (v = 0; v < VARIANTS; v++) {
-        if ((v == GSS1 || v == GSS2) && incumbent == NULL)
+        if (variants[v].runner == INCUMBENT && incumbent == NULL)
             continue;
-        bench_print("raw_handshakes", variant_names[v], bench_median_present(vals[v], reps), "/s");
+        bench_print("raw_handshakes", variants[v].name, bench_median_present(vals[v], reps), "/s");
     }
     for (k = 0; k < (int)(sizeof(ratios) / sizeof(ratios[0])); k++) {
         const struct ratio *q = &ratios[k];
 
-        if (q->of != GSS2 || incumbent != NULL)
+        if (variants[q->of].runner != INCUMBENT || incumbent != NULL)
             bench_print(q->figure, q->name, bench_median_ratio(vals[q->of], vals[q->to], reps),
                         "x");
     }

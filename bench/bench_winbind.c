@@ -44,6 +44,7 @@ client_setup(struct bench_peers *p)
     OM_uint32 maj, min;
 
     memset(p, 0, sizeof(*p));
+    p->calls = &bench_gss_glue;
     p->mech = bench_ntlm_oid;
     p->req_flags = GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
     p->target = bench_import_target();
