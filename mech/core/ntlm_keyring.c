@@ -18,56 +18,93 @@ struct keyring_entry {
     bool used;
 };
 
-struct ntlm_keyring {
-    /* Set by ntlm_keyring_new and only read after: a line no add or take writes, so each core
-     * keeps its copy while the threads take turns with the lock. */
-    struct keyring_entry *entries;
-    uint32_t *buckets; /* the first entry of each chain, as index + 1 */
-    size_t capacity;
-    size_t key_len;
-    size_t mask;   /* buckets - 1, a power of two at least the capacity */
-    uint64_t seed; /* random, so a peer cannot choose keys that share a chain */
-    /* Written by every add and take: the lock and what it guards, on one line of their own. */
+/* One ring: the lock and everything it guards, apart from the other parts' lines. */
+struct keyring_part {
     _Alignas(NTLM_CACHE_LINE) pthread_mutex_t lock;
+    struct keyring_entry *entries; /* capacity of them */
+    uint32_t *buckets;             /* the first entry of each chain, as index + 1 */
+    size_t capacity;
+    size_t mask;  /* buckets - 1, a power of two at least the capacity */
     size_t next;  /* the slot the next insertion takes; the one after the newest */
     size_t count; /* slots in use */
 };
 
+struct ntlm_keyring {
+    /* Set by ntlm_keyring_new and only read after: a line no add or take writes, so each core
+     * keeps its copy while the threads take turns with the locks. */
+    size_t key_len;
+    size_t parts;
+    unsigned part_shift; /* a key's part is its hash >> part_shift (64: always part 0) */
+    uint64_t seed;       /* random, so a peer cannot choose keys that share a part or chain */
+    struct keyring_part part[];
+};
+
+/* Sets up part p with room for capacity entries; on failure, what it got is freed. */
+static uint32_t
+part_init(struct keyring_part *p, size_t capacity)
+{
+    size_t buckets = 1;
+
+    while (buckets < capacity)
+        buckets *= 2;
+    p->entries = ntlm_calloc_lines(capacity * sizeof(*p->entries));
+    p->buckets = ntlm_calloc_lines(buckets * sizeof(*p->buckets));
+    if (p->entries == NULL || p->buckets == NULL || pthread_mutex_init(&p->lock, NULL) != 0) {
+        free(p->entries);
+        free(p->buckets);
+        return NTLM_ERR_NOMEM;
+    }
+    p->capacity = capacity;
+    p->mask = buckets - 1;
+    return 0;
+}
+
+static void
+part_free(struct keyring_part *p)
+{
+    pthread_mutex_destroy(&p->lock);
+    free(p->entries);
+    free(p->buckets);
+}
+
 uint32_t
-ntlm_keyring_new(size_t capacity, size_t key_len, struct ntlm_keyring **out)
+ntlm_keyring_new(size_t n, size_t key_len, struct ntlm_keyring **out)
 {
     struct ntlm_keyring *ring;
-    size_t buckets = 1;
+    size_t parts = 1, capacity = n, made = 0;
     uint32_t ret;
 
     /* The arrays' sizes are multiplied out here, as calloc did: bounded where size_t is small. */
-    if (capacity == 0 || capacity > UINT32_MAX / 2 ||
-        capacity > SIZE_MAX / 2 / sizeof(struct keyring_entry) || key_len < NTLM_KEYRING_KEY_MIN ||
-        key_len > NTLM_KEYRING_KEY_MAX || out == NULL)
+    if (n == 0 || n > UINT32_MAX / 4 || n > SIZE_MAX / 4 / sizeof(struct keyring_entry) ||
+        key_len < NTLM_KEYRING_KEY_MIN || key_len > NTLM_KEYRING_KEY_MAX || out == NULL)
         return NTLM_ERR_INVALID_ARG;
-    while (buckets < capacity)
-        buckets *= 2;
+    if (n >= NTLM_KEYRING_PARTED_MIN) {
+        parts = NTLM_KEYRING_PARTS;
+        /* Twice each part's share of n: see ntlm_keyring.h for the odds. */
+        capacity = (2 * n + parts - 1) / parts;
+    }
     /* Every thread writes the ring on every logon: its parts get cache lines of their own. */
-    ring = ntlm_calloc_lines(sizeof(*ring));
+    ring = ntlm_calloc_lines(sizeof(*ring) + parts * sizeof(ring->part[0]));
     if (ring == NULL)
         return NTLM_ERR_NOMEM;
     ret = ntlm_random(&ring->seed, sizeof(ring->seed));
+    for (made = 0; ret == 0 && made < parts; made++) {
+        ret = part_init(&ring->part[made], capacity);
+        if (ret)
+            break; /* the part that failed freed its own */
+    }
     if (ret) {
+        while (made > 0)
+            part_free(&ring->part[--made]);
         free(ring);
         return ret;
     }
-    ring->entries = ntlm_calloc_lines(capacity * sizeof(*ring->entries));
-    ring->buckets = ntlm_calloc_lines(buckets * sizeof(*ring->buckets));
-    if (ring->entries == NULL || ring->buckets == NULL ||
-        pthread_mutex_init(&ring->lock, NULL) != 0) {
-        free(ring->entries);
-        free(ring->buckets);
-        free(ring);
-        return NTLM_ERR_NOMEM;
-    }
-    ring->capacity = capacity;
     ring->key_len = key_len;
-    ring->mask = buckets - 1;
+    ring->parts = parts;
+    /* parts is a power of two: its bits are the hash's top ones. */
+    ring->part_shift = 64;
+    while (((size_t)1 << (64 - ring->part_shift)) < parts)
+        ring->part_shift--;
     *out = ring;
     return 0;
 }
@@ -75,111 +112,140 @@ ntlm_keyring_new(size_t capacity, size_t key_len, struct ntlm_keyring **out)
 void
 ntlm_keyring_free(struct ntlm_keyring *ring)
 {
+    size_t i;
+
     if (ring == NULL)
         return;
-    pthread_mutex_destroy(&ring->lock);
-    free(ring->entries);
-    free(ring->buckets);
+    for (i = 0; i < ring->parts; i++)
+        part_free(&ring->part[i]);
     free(ring);
 }
 
-/* The chain of key: its first 8 bytes, keyed with the seed, mixed by a Fibonacci multiply
- * whose high bits are the best spread. */
-static uint32_t *
-bucket_of(struct ntlm_keyring *ring, const uint8_t *key)
+/* The keyed hash of key: its first 8 bytes with the seed, mixed by a Fibonacci multiply whose
+ * high bits are the best spread. The top bits name the part, the next ones the chain. */
+static uint64_t
+key_hash(const struct ntlm_keyring *ring, const uint8_t *key)
 {
     uint64_t v;
 
     memcpy(&v, key, sizeof(v));
-    v = (v ^ ring->seed) * UINT64_C(0x9e3779b97f4a7c15);
-    return &ring->buckets[(size_t)(v >> 32) & ring->mask];
+    return (v ^ ring->seed) * UINT64_C(0x9e3779b97f4a7c15);
 }
 
-/* Takes entry i (in use) out of its chain and out of use. */
-static void
-unlink_entry(struct ntlm_keyring *ring, size_t i)
+static size_t
+part_index(const struct ntlm_keyring *ring, const uint8_t *key)
 {
-    uint32_t *link = bucket_of(ring, ring->entries[i].key);
+    /* A shift by 64 is undefined: a ring of one part has only part 0. */
+    return ring->parts == 1 ? 0 : (size_t)(key_hash(ring, key) >> ring->part_shift);
+}
+
+static uint32_t *
+bucket_of(const struct ntlm_keyring *ring, struct keyring_part *p, const uint8_t *key)
+{
+    return &p->buckets[(size_t)(key_hash(ring, key) >> 32) & p->mask];
+}
+
+/* Takes entry i (in use) of part p out of its chain and out of use. */
+static void
+unlink_entry(const struct ntlm_keyring *ring, struct keyring_part *p, size_t i)
+{
+    uint32_t *link = bucket_of(ring, p, p->entries[i].key);
 
     while (*link != 0 && *link != i + 1)
-        link = &ring->entries[*link - 1].chain;
+        link = &p->entries[*link - 1].chain;
     if (*link != 0)
-        *link = ring->entries[i].chain;
-    ring->entries[i].chain = 0;
-    ring->entries[i].used = false;
-    ring->count--;
+        *link = p->entries[i].chain;
+    p->entries[i].chain = 0;
+    p->entries[i].used = false;
+    p->count--;
 }
 
-/* The index of an entry equal to key, or capacity. */
+/* The index in part p of an entry equal to key, or p->capacity. */
 static size_t
-find(struct ntlm_keyring *ring, const uint8_t *key)
+find(const struct ntlm_keyring *ring, struct keyring_part *p, const uint8_t *key)
 {
     uint32_t link;
 
-    for (link = *bucket_of(ring, key); link != 0; link = ring->entries[link - 1].chain) {
-        if (memcmp(ring->entries[link - 1].key, key, ring->key_len) == 0)
+    for (link = *bucket_of(ring, p, key); link != 0; link = p->entries[link - 1].chain) {
+        if (memcmp(p->entries[link - 1].key, key, ring->key_len) == 0)
             return link - 1;
     }
-    return ring->capacity;
+    return p->capacity;
 }
 
 bool
 ntlm_keyring_add(struct ntlm_keyring *ring, const uint8_t *key, time_t now, time_t expires,
                  bool unique)
 {
+    struct keyring_part *p = &ring->part[part_index(ring, key)];
     struct keyring_entry *slot;
     uint32_t *bucket;
     size_t i;
     bool held = false;
 
-    pthread_mutex_lock(&ring->lock);
+    pthread_mutex_lock(&p->lock);
     if (unique) {
-        i = find(ring, key);
-        held = i < ring->capacity && now <= ring->entries[i].expires;
+        i = find(ring, p, key);
+        held = i < p->capacity && now <= p->entries[i].expires;
         /* Expired: forgotten here, added afresh as the newest below. */
-        if (i < ring->capacity && !held)
-            unlink_entry(ring, i);
+        if (i < p->capacity && !held)
+            unlink_entry(ring, p, i);
     }
     if (!held) {
-        slot = &ring->entries[ring->next];
+        slot = &p->entries[p->next];
         if (slot->used)
-            unlink_entry(ring, ring->next);
-        bucket = bucket_of(ring, key);
+            unlink_entry(ring, p, p->next);
+        bucket = bucket_of(ring, p, key);
         memcpy(slot->key, key, ring->key_len);
         slot->expires = expires;
         slot->used = true;
         slot->chain = *bucket;
-        *bucket = (uint32_t)ring->next + 1;
-        ring->count++;
-        ring->next = (ring->next + 1) % ring->capacity;
+        *bucket = (uint32_t)p->next + 1;
+        p->count++;
+        p->next = (p->next + 1) % p->capacity;
     }
-    pthread_mutex_unlock(&ring->lock);
+    pthread_mutex_unlock(&p->lock);
     return held;
 }
 
 bool
 ntlm_keyring_take(struct ntlm_keyring *ring, const uint8_t *key, time_t now)
 {
+    struct keyring_part *p = &ring->part[part_index(ring, key)];
     bool fresh = false;
     size_t i;
 
-    pthread_mutex_lock(&ring->lock);
-    i = find(ring, key);
-    if (i < ring->capacity) {
-        fresh = now <= ring->entries[i].expires;
-        unlink_entry(ring, i);
+    pthread_mutex_lock(&p->lock);
+    i = find(ring, p, key);
+    if (i < p->capacity) {
+        fresh = now <= p->entries[i].expires;
+        unlink_entry(ring, p, i);
     }
-    pthread_mutex_unlock(&ring->lock);
+    pthread_mutex_unlock(&p->lock);
     return fresh;
 }
 
 size_t
 ntlm_keyring_count(struct ntlm_keyring *ring)
 {
-    size_t count;
+    size_t count = 0, i;
 
-    pthread_mutex_lock(&ring->lock);
-    count = ring->count;
-    pthread_mutex_unlock(&ring->lock);
+    for (i = 0; i < ring->parts; i++) {
+        pthread_mutex_lock(&ring->part[i].lock);
+        count += ring->part[i].count;
+        pthread_mutex_unlock(&ring->part[i].lock);
+    }
     return count;
+}
+
+size_t
+ntlm_keyring_parts(const struct ntlm_keyring *ring)
+{
+    return ring->parts;
+}
+
+size_t
+ntlm_keyring_part_of(const struct ntlm_keyring *ring, const uint8_t *key)
+{
+    return part_index(ring, key);
 }

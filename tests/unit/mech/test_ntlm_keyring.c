@@ -1,6 +1,7 @@
 /*
  * mech/core/ntlm_keyring.c: keys added and taken, expiry, the oldest going first when full,
- * unique and repeated keys, keys that share their first bytes, and threads at once.
+ * unique and repeated keys, keys that share their first bytes, large rings in parts, and
+ * threads at once.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -132,6 +133,90 @@ test_keys_that_share_a_chain_are_found_apart(void)
     ntlm_keyring_free(ring);
 }
 
+static void
+test_a_ring_of_fewer_keys_than_the_parted_minimum_is_one_part(void)
+{
+    struct ntlm_keyring *ring = NULL;
+    uint8_t key[16];
+    unsigned n;
+
+    CU_ASSERT_EQUAL_FATAL(ntlm_keyring_new(NTLM_KEYRING_PARTED_MIN - 1, 16, &ring), 0);
+    CU_ASSERT_EQUAL(ntlm_keyring_parts(ring), 1);
+    for (n = 0; n < 64; n++) {
+        key_of(n, key);
+        CU_ASSERT_EQUAL(ntlm_keyring_part_of(ring, key), 0);
+    }
+    ntlm_keyring_free(ring);
+}
+
+/* The first key from n up that falls in part want, and the n after it (fatal when a million
+ * keys in a row miss it). */
+static unsigned
+key_in_part(struct ntlm_keyring *ring, size_t want, unsigned n, uint8_t key[16])
+{
+    unsigned end = n + 1000000;
+
+    for (; n < end; n++) {
+        key_of(n, key);
+        if (ntlm_keyring_part_of(ring, key) == want)
+            return n + 1;
+    }
+    CU_FAIL_FATAL("no key falls in the part");
+    return n;
+}
+
+/* A large ring is in parts, each with room for twice its share: a part full of its own keys
+ * pushes out its own oldest, and no other part's. */
+static void
+test_a_large_ring_is_in_parts_that_push_out_only_their_own_oldest(void)
+{
+    const size_t room = 2 * NTLM_KEYRING_PARTED_MIN / NTLM_KEYRING_PARTS;
+    struct ntlm_keyring *ring = NULL;
+    uint8_t other[16], first[16], key[16];
+    unsigned n = 0, i;
+
+    CU_ASSERT_EQUAL_FATAL(ntlm_keyring_new(NTLM_KEYRING_PARTED_MIN, 16, &ring), 0);
+    CU_ASSERT_EQUAL_FATAL(ntlm_keyring_parts(ring), NTLM_KEYRING_PARTS);
+    n = key_in_part(ring, 1, n, other);
+    CU_ASSERT_FALSE(ntlm_keyring_add(ring, other, NOW, NOW + 100, true));
+    n = key_in_part(ring, 0, n, first);
+    CU_ASSERT_FALSE(ntlm_keyring_add(ring, first, NOW, NOW + 100, true));
+    /* room more keys of part 0: the last pushes first out. */
+    for (i = 0; i < room; i++) {
+        n = key_in_part(ring, 0, n, key);
+        CU_ASSERT_FALSE(ntlm_keyring_add(ring, key, NOW, NOW + 100, true));
+    }
+    CU_ASSERT_EQUAL(ntlm_keyring_count(ring), room + 1);
+    CU_ASSERT_FALSE(ntlm_keyring_take(ring, first, NOW));
+    CU_ASSERT_TRUE(ntlm_keyring_take(ring, key, NOW));
+    CU_ASSERT_TRUE(ntlm_keyring_take(ring, other, NOW));
+    ntlm_keyring_free(ring);
+}
+
+/* The keyed hash spreads keys that differ in a few bits over every part, none near twice its
+ * share: what the odds in ntlm_keyring.h assume. */
+static void
+test_a_large_ring_spreads_keys_over_every_part(void)
+{
+    size_t in_part[NTLM_KEYRING_PARTS] = {0}, i;
+    struct ntlm_keyring *ring = NULL;
+    uint8_t key[16];
+    unsigned n;
+
+    CU_ASSERT_EQUAL_FATAL(ntlm_keyring_new(NTLM_KEYRING_PARTED_MIN, 16, &ring), 0);
+    for (n = 0; n < NTLM_KEYRING_PARTED_MIN; n++) {
+        key_of(n, key);
+        i = ntlm_keyring_part_of(ring, key);
+        CU_ASSERT_FATAL(i < NTLM_KEYRING_PARTS);
+        in_part[i]++;
+    }
+    for (i = 0; i < NTLM_KEYRING_PARTS; i++) {
+        CU_ASSERT(in_part[i] > 0);
+        CU_ASSERT(in_part[i] < 2 * NTLM_KEYRING_PARTED_MIN / NTLM_KEYRING_PARTS);
+    }
+    ntlm_keyring_free(ring);
+}
+
 #define THREADS 4
 #define KEYS_PER_THREAD 2000
 
@@ -188,6 +273,12 @@ main(void)
         {"a repeated key counts once per add", test_a_repeated_key_counts_once_per_add},
         {"when full the oldest goes first", test_when_full_the_oldest_goes_first},
         {"keys that share a chain are found apart", test_keys_that_share_a_chain_are_found_apart},
+        {"a ring of fewer keys than the parted minimum is one part",
+         test_a_ring_of_fewer_keys_than_the_parted_minimum_is_one_part},
+        {"a large ring is in parts that push out only their own oldest",
+         test_a_large_ring_is_in_parts_that_push_out_only_their_own_oldest},
+        {"a large ring spreads keys over every part",
+         test_a_large_ring_spreads_keys_over_every_part},
         {"threads adding at once see only their own repeats",
          test_threads_adding_at_once_see_only_their_own_repeats},
         CU_TEST_INFO_NULL,
