@@ -36,42 +36,19 @@ struct ntlm_keyring {
     size_t parts;
     unsigned part_shift; /* a key's part is its hash >> part_shift (64: always part 0) */
     uint64_t seed;       /* random, so a peer cannot choose keys that share a part or chain */
+    /* Every part's entries, then every part's buckets, each in one block: one allocation each
+     * (a large one is mapped apart from the heap, where 32 blocks of a few KiB cut up by
+     * alignment cost every later malloc of a handshake some 5,000 instructions). */
+    struct keyring_entry *entries;
+    uint32_t *buckets;
     struct keyring_part part[];
 };
-
-/* Sets up part p with room for capacity entries; on failure, what it got is freed. */
-static uint32_t
-part_init(struct keyring_part *p, size_t capacity)
-{
-    size_t buckets = 1;
-
-    while (buckets < capacity)
-        buckets *= 2;
-    p->entries = ntlm_calloc_lines(capacity * sizeof(*p->entries));
-    p->buckets = ntlm_calloc_lines(buckets * sizeof(*p->buckets));
-    if (p->entries == NULL || p->buckets == NULL || pthread_mutex_init(&p->lock, NULL) != 0) {
-        free(p->entries);
-        free(p->buckets);
-        return NTLM_ERR_NOMEM;
-    }
-    p->capacity = capacity;
-    p->mask = buckets - 1;
-    return 0;
-}
-
-static void
-part_free(struct keyring_part *p)
-{
-    pthread_mutex_destroy(&p->lock);
-    free(p->entries);
-    free(p->buckets);
-}
 
 uint32_t
 ntlm_keyring_new(size_t n, size_t key_len, struct ntlm_keyring **out)
 {
     struct ntlm_keyring *ring;
-    size_t parts = 1, capacity = n, made = 0;
+    size_t parts = 1, capacity = n, buckets = 1, i;
     uint32_t ret;
 
     /* The arrays' sizes are multiplied out here, as calloc did: bounded where size_t is small. */
@@ -80,27 +57,40 @@ ntlm_keyring_new(size_t n, size_t key_len, struct ntlm_keyring **out)
         return NTLM_ERR_INVALID_ARG;
     if (n >= NTLM_KEYRING_PARTED_MIN) {
         parts = NTLM_KEYRING_PARTS;
-        /* Twice each part's share of n: see ntlm_keyring.h for the odds. */
+        /* Twice each part's share of n (see ntlm_keyring.h for the odds), and whole cache
+         * lines of entries, so that no two parts share one. */
         capacity = (2 * n + parts - 1) / parts;
+        while (capacity * sizeof(struct keyring_entry) % NTLM_CACHE_LINE != 0)
+            capacity++;
     }
+    /* A power of two, so at least 16 buckets of 4 bytes: whole lines too. */
+    while (buckets < capacity || buckets < NTLM_CACHE_LINE / sizeof(uint32_t))
+        buckets *= 2;
     /* Every thread writes the ring on every logon: its parts get cache lines of their own. */
     ring = ntlm_calloc_lines(sizeof(*ring) + parts * sizeof(ring->part[0]));
     if (ring == NULL)
         return NTLM_ERR_NOMEM;
-    ret = ntlm_random(&ring->seed, sizeof(ring->seed));
-    for (made = 0; ret == 0 && made < parts; made++) {
-        ret = part_init(&ring->part[made], capacity);
-        if (ret)
-            break; /* the part that failed freed its own */
+    ring->entries = ntlm_calloc_lines(parts * capacity * sizeof(*ring->entries));
+    ring->buckets = ntlm_calloc_lines(parts * buckets * sizeof(*ring->buckets));
+    ret = ring->entries == NULL || ring->buckets == NULL ? NTLM_ERR_NOMEM : 0;
+    if (ret == 0)
+        ret = ntlm_random(&ring->seed, sizeof(ring->seed));
+    for (i = 0; ret == 0 && i < parts; i++) {
+        if (pthread_mutex_init(&ring->part[i].lock, NULL) != 0) {
+            ret = NTLM_ERR_NOMEM;
+            break;
+        }
+        ring->part[i].entries = ring->entries + i * capacity;
+        ring->part[i].buckets = ring->buckets + i * buckets;
+        ring->part[i].capacity = capacity;
+        ring->part[i].mask = buckets - 1;
     }
+    ring->parts = i;
     if (ret) {
-        while (made > 0)
-            part_free(&ring->part[--made]);
-        free(ring);
+        ntlm_keyring_free(ring);
         return ret;
     }
     ring->key_len = key_len;
-    ring->parts = parts;
     /* parts is a power of two: its bits are the hash's top ones. */
     ring->part_shift = 64;
     while (((size_t)1 << (64 - ring->part_shift)) < parts)
@@ -116,8 +106,11 @@ ntlm_keyring_free(struct ntlm_keyring *ring)
 
     if (ring == NULL)
         return;
+    /* parts counts the locks made. */
     for (i = 0; i < ring->parts; i++)
-        part_free(&ring->part[i]);
+        pthread_mutex_destroy(&ring->part[i].lock);
+    free(ring->entries);
+    free(ring->buckets);
     free(ring);
 }
 
