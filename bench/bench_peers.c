@@ -217,3 +217,73 @@ bench_handshake(struct bench_peers *p)
     p->calls->delete_sec_context(&min, &actx, GSS_C_NO_BUFFER);
     return ret;
 }
+
+/*
+ * gss-ntlmssp's known fault on Debian 13, for every benchmark that measures it.
+ *
+ * gss-ntlmssp 1.2.0 (Debian 12 and 13) creates an OpenSSL library context, loads the legacy
+ * provider into it for MD4 and frees it again on every NT hash, and never frees the MD4 it
+ * fetched, so each call leaves that context's resources behind. OpenSSL 3.0 (Debian 12) copes;
+ * with OpenSSL 3.5 (Debian 13) the legacy provider no longer initialises after a few hundred
+ * calls in a process. gss-ntlmssp hashes the user file's password once per accepted logon, so
+ * after ~340 handshakes in one process (a bench_gss or bench_scale child, apache.sh's worker)
+ * its lookup fails, it falls back to winbind, and accept fails with EACCES. Upstream fixed it in
+ * 1.3.0 (commit febb0bc, "Change the ossl3 context to be allocated once"; issue
+ * gssapi/gss-ntlmssp#97). bench_winbind is not affected: its domain user is in no user file, so
+ * gss-ntlmssp's acceptor asks winbind without hashing, and its initiator hashes once per
+ * credential.
+ *
+ * The probe counts the password credentials gss-ntlmssp gives in one process, each an NT hash:
+ * the first ones working and a later one failing is that fault, and nothing else is.
+ */
+#define NTHASH_PROBE_CALLS 1000 /* above what gss-ntlmssp 1.2.0 reaches under OpenSSL 3.5 */
+
+int
+bench_nthash_probe(void)
+{
+    gss_buffer_desc user = {strlen(BENCH_DOMAIN "\\" BENCH_USER), BENCH_DOMAIN "\\" BENCH_USER};
+    gss_buffer_desc pw = {strlen(BENCH_PASSWORD), BENCH_PASSWORD};
+    gss_OID_set_desc mechs = {1, &ntlm_oid};
+    gss_name_t name = GSS_C_NO_NAME;
+    gss_cred_id_t cred;
+    OM_uint32 maj, min;
+    int i, failed = 0;
+
+    maj = gss_import_name(&min, &user, GSS_C_NT_USER_NAME, &name);
+    if (maj != GSS_S_COMPLETE) {
+        bench_report_gss("import user", maj, min);
+        return 1;
+    }
+    for (i = 1; i <= NTHASH_PROBE_CALLS && failed == 0; i++) {
+        cred = GSS_C_NO_CREDENTIAL;
+        maj = gss_acquire_cred_with_password(&min, name, &pw, 0, &mechs, GSS_C_INITIATE, &cred,
+                                             NULL, NULL);
+        if (maj != GSS_S_COMPLETE)
+            failed = i;
+        gss_release_cred(&min, &cred);
+    }
+    gss_release_name(&min, &name);
+    if (failed <= 1)
+        return 1;
+    printf("# SKIP gss-ntlmssp figures: its NT hash (MD4) fails from call %d on in one process "
+           "(gss-ntlmssp 1.2.0 leaks an OpenSSL context with the legacy provider per MD4, and "
+           "OpenSSL 3.5 runs out after a few hundred; fixed in gss-ntlmssp 1.3.0: commit "
+           "febb0bc, issue gssapi/gss-ntlmssp#97)\n",
+           failed);
+    return 0;
+}
+
+bool
+bench_incumbent_runs_out(const char *self, const char *mech_conf)
+{
+    char mech_env[600], out[1024];
+    const char *env[] = {mech_env, NULL};
+    char *argv[] = {(char *)self, BENCH_NTHASH_MODE, NULL};
+
+    snprintf(mech_env, sizeof(mech_env), "GSS_MECH_CONFIG=%s", mech_conf);
+    if (bench_child(argv, env, out, sizeof(out)) != 0 || strncmp(out, "# SKIP ", 7) != 0)
+        return false;
+    fputs(out, stdout);
+    fflush(stdout);
+    return true;
+}

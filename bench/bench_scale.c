@@ -16,23 +16,14 @@
  * mechglue's, 1 and 2 threads and two processes: what the module alone shares between threads,
  * apart from MIT's mechanism-list lock that most mechglue calls take. See docs/performance.md.
  *
- * gss-ntlmssp 1.2.0 (Debian 12 and 13) creates an OpenSSL library context, loads the legacy
- * provider into it for MD4 and frees it again on every NT hash, and never frees the MD4 it
- * fetched, so each call leaves that context's resources behind. OpenSSL 3.0 (Debian 12) copes;
- * with OpenSSL 3.5 (Debian 13) the legacy provider no longer initialises after a few hundred
- * calls in a process. gss-ntlmssp hashes the user file's password once per accepted logon, so
- * after ~340 handshakes its lookup fails, it falls back to winbind, and accept fails with
- * EACCES. Upstream fixed it in 1.3.0 (commit febb0bc, "Change the ossl3 context to be
- * allocated once"; issue gssapi/gss-ntlmssp#97). When a gss-ntlmssp child fails, a probe child
- * counts the password credentials gss-ntlmssp gives in one process: if the first ones work and
- * a later one fails, gss-ntlmssp's figures are skipped with that reason instead of failing the
- * run.
+ * gss-ntlmssp 1.2.0 fails after ~340 handshakes in a process on Debian 13 (bench_peers.c says
+ * why): when a gss-ntlmssp child fails and the probe shows that fault, gss-ntlmssp's figures
+ * give way to a SKIP line naming it instead of failing the run.
  *
  *   bench_scale [--reps N] [--seconds S]
  *   bench_scale run THREADS SECONDS [PROCESSES]  (the child: prints "value HANDSHAKES_PER_S";
  *                                                BENCH_SCALE_DIRECT=MODULE calls it directly)
- *   bench_scale nthash CALLS  (the probe: prints "value N", N the first password credential
- *                              that failed, 0 when all CALLS worked)
+ *   bench_scale nthash  (the probe of gss-ntlmssp's fault: bench_nthash_probe)
  */
 #include <errno.h>
 #include <math.h>
@@ -42,8 +33,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gssapi/gssapi_ext.h>
 
 #include "bench_peers.h"
 #include "bench_util.h"
@@ -163,39 +152,6 @@ child_run(int threads, double seconds, int processes)
     return 0;
 }
 
-/* Calls of the probe: above what gss-ntlmssp 1.2.0 reaches under OpenSSL 3.5 (~340). */
-#define NTHASH_PROBE_CALLS 1000
-
-/* The probe: CALLS password credentials in turn, each hashing the password (MD4). */
-static int
-child_nthash(int count)
-{
-    gss_buffer_desc user = {strlen(BENCH_DOMAIN "\\" BENCH_USER), BENCH_DOMAIN "\\" BENCH_USER};
-    gss_buffer_desc pw = {strlen(BENCH_PASSWORD), BENCH_PASSWORD};
-    gss_OID_set_desc mechs = {1, bench_ntlm_oid};
-    gss_name_t name = GSS_C_NO_NAME;
-    gss_cred_id_t cred;
-    OM_uint32 maj, min;
-    int i, failed = 0;
-
-    maj = gss_import_name(&min, &user, GSS_C_NT_USER_NAME, &name);
-    if (maj != GSS_S_COMPLETE) {
-        bench_report_gss("import user", maj, min);
-        return 1;
-    }
-    for (i = 1; i <= count && failed == 0; i++) {
-        cred = GSS_C_NO_CREDENTIAL;
-        maj = gss_acquire_cred_with_password(&min, name, &pw, 0, &mechs, GSS_C_INITIATE, &cred,
-                                             NULL, NULL);
-        if (maj != GSS_S_COMPLETE)
-            failed = i;
-        gss_release_cred(&min, &cred);
-    }
-    gss_release_name(&min, &name);
-    printf("value %d\n", failed);
-    return 0;
-}
-
 enum variant { ON1, OFF1, ON2, OFF2, OFF2P, GSS1, GSS2, DIRECT1, DIRECT2, DIRECT2P, VARIANTS };
 
 /* What each variant's child runs: which module, through what, with which configuration. */
@@ -275,34 +231,6 @@ run_variant(enum variant v, double seconds)
     return bench_field(out, "value");
 }
 
-/*
- * After a gss-ntlmssp child failed: true when gss-ntlmssp's password credentials (its NT hash)
- * work at first and then fail within one process, the known gss-ntlmssp 1.2.0 + OpenSSL 3.5
- * fault (see the top of this file), after printing a SKIP line that names it.
- */
-static bool
-incumbent_nthash_runs_out(void)
-{
-    char mech_env[400], count[32], out[256];
-    const char *env[] = {mech_env, NULL};
-    char *argv[] = {self, "nthash", count, NULL};
-    double first_failed;
-
-    snprintf(mech_env, sizeof(mech_env), "GSS_MECH_CONFIG=%s", world.incumbent_conf);
-    snprintf(count, sizeof(count), "%d", NTHASH_PROBE_CALLS);
-    if (bench_child(argv, env, out, sizeof(out)) != 0)
-        return false;
-    first_failed = bench_field(out, "value");
-    if (!(first_failed > 1))
-        return false;
-    printf("# SKIP gss-ntlmssp figures: its NT hash (MD4) fails from call %.0f on in one process "
-           "(gss-ntlmssp 1.2.0 leaks an OpenSSL context with the legacy provider per MD4, and "
-           "OpenSSL 3.5 runs out after a few hundred; fixed in gss-ntlmssp 1.3.0: commit "
-           "febb0bc, issue gssapi/gss-ntlmssp#97)\n",
-           first_failed);
-    return true;
-}
-
 static void
 print_load(const char *when)
 {
@@ -324,8 +252,8 @@ main(int argc, char **argv)
 
     if ((argc == 4 || argc == 5) && strcmp(argv[1], "run") == 0)
         return child_run(atoi(argv[2]), strtod(argv[3], NULL), argc == 5 ? atoi(argv[4]) : 1);
-    if (argc == 3 && strcmp(argv[1], "nthash") == 0)
-        return child_nthash(atoi(argv[2]));
+    if (argc == 2 && strcmp(argv[1], BENCH_NTHASH_MODE) == 0)
+        return bench_nthash_probe();
     for (i = 1; i < argc; i++) {
         if (i + 1 < argc && strcmp(argv[i], "--reps") == 0)
             reps = atoi(argv[++i]);
@@ -370,7 +298,7 @@ main(int argc, char **argv)
     }
     print_load("after");
     /* gss-ntlmssp's known fault skips its figures; any other failure still fails the run. */
-    if (failed_incumbent_runs > 0 && incumbent_nthash_runs_out()) {
+    if (failed_incumbent_runs > 0 && bench_incumbent_runs_out(self, world.incumbent_conf)) {
         failed_runs -= failed_incumbent_runs;
         incumbent = NULL;
     }
