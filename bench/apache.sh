@@ -9,6 +9,9 @@
 #   BENCH_HTTP_ROUNDS (2: ours, gss-ntlmssp, gss-ntlmssp, ours, ...)
 #
 # Output: `name value unit` lines as the other benchmarks print, and a `# load` line.
+# gss-ntlmssp 1.2.0 fails every logon after ~340 in its worker on Debian 13 (why: the comment
+# above bench_nthash_probe in bench/bench_peers.c): when its logons fail and `bench_http nthash`
+# shows that fault, its SKIP line replaces gss-ntlmssp's figures and rounds.
 . "${SSPIGSS_SRCDIR:-.}/tests/lib/lib.sh"
 . "${SSPIGSS_SRCDIR:-.}/tests/lib/httpd.sh"
 
@@ -74,6 +77,20 @@ measure() {
               v["p99_ms"], v["failed"], (r1 - r0) * 1000 / n }' "$W/run.out" >> "$W/rounds"
 }
 
+# After a gss-ntlmssp round (once): when logons failed and the probe shows gss-ntlmssp's known
+# fault, prints the probe's SKIP line and drops gss-ntlmssp's rounds, run and still to run.
+probed=no
+incumbent_runs_out() {
+    [ $probed = no ] || return 0
+    awk '$1 == "failed" && $2 > 0 { f = 1 } END { exit !f }' "$W/warmup.out" "$W/run.out" ||
+        return 0
+    probed=yes
+    if GSS_MECH_CONFIG="$W/theirs.conf" "$LOADGEN" nthash; then
+        INCUMBENT=
+        sed -i '/^gss-ntlmssp /d' "$W/rounds"
+    fi
+}
+
 echo "# apache bench: $CLIENTS clients, $LOGONS logons per round after $WARMUP, $ROUNDS rounds" \
     "per module; $(uptime | sed 's/.*load/load/')"
 : > "$W/rounds"
@@ -85,7 +102,7 @@ while [ $r -lt "$ROUNDS" ]; do
         if [ $m = ours ]; then
             measure ours "$SSPIGSS_MODULE" sspigss_ntlm
         elif [ -n "$INCUMBENT" ]; then
-            measure gss-ntlmssp "$INCUMBENT" gssntlmssp_v1
+            measure gss-ntlmssp "$INCUMBENT" gssntlmssp_v1 && incumbent_runs_out
         fi
     done
     r=$((r + 1))

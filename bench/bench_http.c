@@ -9,6 +9,8 @@
  * 99th percentile, and the failed logons (any of which is also exit status 1).
  *
  *   bench_http HOST PORT PATH CLIENTS LOGONS
+ *   bench_http nthash   (apache.sh's probe of gss-ntlmssp's fault after its logons failed:
+ *                        bench_nthash_probe, with GSS_MECH_CONFIG naming gss-ntlmssp)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,6 +28,7 @@
 #include <gssapi/gssapi_ext.h>
 #include <openssl/evp.h>
 
+#include "bench_peers.h"
 #include "bench_util.h"
 
 #define MAX_CLIENTS 64
@@ -246,8 +249,10 @@ main(int argc, char **argv)
     long failed;
     int n, i;
 
+    if (argc == 2 && strcmp(argv[1], BENCH_NTHASH_MODE) == 0)
+        return bench_nthash_probe();
     if (argc != 6) {
-        fprintf(stderr, "usage: bench_http HOST PORT PATH CLIENTS LOGONS\n");
+        fprintf(stderr, "usage: bench_http HOST PORT PATH CLIENTS LOGONS | bench_http nthash\n");
         return 2;
     }
     opt.addr.sin_family = AF_INET;
