@@ -25,14 +25,11 @@ static const char *const incumbent_paths[] = {
 };
 
 const char *
-bench_module_path(char *buf, size_t size)
+bench_build_path(const char *rel, char *buf, size_t size)
 {
-    const char *env = getenv("SSPIGSS_MODULE");
     char self[512], *dir;
     ssize_t n;
 
-    if (env != NULL && *env != '\0')
-        return env;
     n = readlink("/proc/self/exe", self, sizeof(self) - 1);
     if (n <= 0)
         return NULL;
@@ -41,8 +38,18 @@ bench_module_path(char *buf, size_t size)
     /* A libtool-linked program runs from bench/.libs/: the build tree is one more level up. */
     if (strcmp(basename(dir), ".libs") == 0)
         dir = dirname(dir);
-    snprintf(buf, size, "%s/../mech/.libs/sspigss_ntlm.so", dir);
+    snprintf(buf, size, "%s/../%s", dir, rel);
     return buf;
+}
+
+const char *
+bench_module_path(char *buf, size_t size)
+{
+    const char *env = getenv("SSPIGSS_MODULE");
+
+    if (env != NULL && *env != '\0')
+        return env;
+    return bench_build_path("mech/.libs/sspigss_ntlm.so", buf, size);
 }
 
 const char *

@@ -24,8 +24,10 @@ struct bench_world {
     bool have_incumbent;
 };
 
-/* The module under test: $SSPIGSS_MODULE, else ../mech/.libs/sspigss_ntlm.so next to the
- * program (seen from the build tree, libtool's .libs/ directory skipped). */
+/* A file of the build tree, rel from its top, seen from the program (bench/, libtool's .libs/
+ * directory skipped): the path in buf, or NULL. */
+const char *bench_build_path(const char *rel, char *buf, size_t size);
+/* The module under test: $SSPIGSS_MODULE, else mech/.libs/sspigss_ntlm.so of the build tree. */
 const char *bench_module_path(char *buf, size_t size);
 /* gss-ntlmssp's module: $SSPIGSS_INCUMBENT, else the Debian path; NULL when absent. */
 const char *bench_incumbent_path(void);
