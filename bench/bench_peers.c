@@ -234,7 +234,8 @@ bench_handshake(struct bench_peers *p)
  * credential.
  *
  * The probe counts the password credentials gss-ntlmssp gives in one process, each an NT hash:
- * the first ones working and a later one failing is that fault, and nothing else is.
+ * the first ones working and a later one failing is taken for that fault; anything else
+ * (failing from the first, never failing) is not.
  */
 #define NTHASH_PROBE_CALLS 1000 /* above what gss-ntlmssp 1.2.0 reaches under OpenSSL 3.5 */
 

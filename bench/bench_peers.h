@@ -73,8 +73,8 @@ void bench_report_gss(const char *what, OM_uint32 major, OM_uint32 minor);
 
 /*
  * gss-ntlmssp 1.2.0's NT hash (MD4) running out after a few hundred calls in a process under
- * OpenSSL 3.5 (Debian 13; why and where it is fixed: bench_peers.c). Every program that runs
- * gss-ntlmssp has the mode `PROGRAM nthash`, which calls bench_nthash_probe.
+ * OpenSSL 3.5 (Debian 13; why and where it is fixed: bench_peers.c). bench_gss, bench_scale
+ * and bench_http (for apache.sh) have the mode `PROGRAM nthash`, which calls bench_nthash_probe.
  */
 #define BENCH_NTHASH_MODE "nthash"
 /* The probe, in a process whose GSS_MECH_CONFIG names gss-ntlmssp: when that fault shows,
