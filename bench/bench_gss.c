@@ -44,23 +44,13 @@ static int failed_runs;
 static const char *const sizes[] = {"64", "1024", "65536", "1048576"};
 static const char *const size_names[] = {"64B", "1KiB", "64KiB", "1MiB"};
 
-/*
- * A run that failed: counted, unless it is gss-ntlmssp's and the probe (once) shows its known
- * fault, which prints the SKIP line and leaves gss-ntlmssp out from here on.
- */
+/* A run that failed: counted, unless it is gss-ntlmssp's known fault (bench_incumbent_failed),
+ * which leaves gss-ntlmssp out from here on. */
 static void
 run_failed(enum variant v)
 {
-    static bool probed;
-
-    if (v == INCUMBENT && !probed) {
-        probed = true;
-        if (bench_incumbent_runs_out(opt.self, world.incumbent_conf)) {
-            world.have_incumbent = false;
-            return;
-        }
-    }
-    failed_runs++;
+    if (v != INCUMBENT || !bench_incumbent_failed(&world, opt.self))
+        failed_runs++;
 }
 
 /* Runs `self args...` for one variant; returns the child's `value` (NAN on failure). */

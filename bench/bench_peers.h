@@ -80,8 +80,11 @@ void bench_report_gss(const char *what, OM_uint32 major, OM_uint32 minor);
 /* The probe, in a process whose GSS_MECH_CONFIG names gss-ntlmssp: when that fault shows,
  * prints the `# SKIP gss-ntlmssp figures: ...` line naming it and returns 0; else 1. */
 int bench_nthash_probe(void);
-/* After a gss-ntlmssp run failed: runs `self nthash` with GSS_MECH_CONFIG=mech_conf and, when
- * the probe shows the fault, passes its SKIP line on to stdout and returns true. */
-bool bench_incumbent_runs_out(const char *self, const char *mech_conf);
+struct bench_world;
+/* After a gss-ntlmssp run of w failed: the first time, runs `self nthash` with w's gss-ntlmssp
+ * configuration; when that shows the fault, passes its SKIP line on to stdout and leaves
+ * gss-ntlmssp out of w (have_incumbent false). True when the failure is that fault's, which
+ * then does not count as a failed run. */
+bool bench_incumbent_failed(struct bench_world *w, const char *self);
 
 #endif

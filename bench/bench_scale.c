@@ -195,7 +195,7 @@ static const struct ratio {
 static struct bench_world world;
 static char self[512], nolockout_conf[400];
 static const char *module;
-static int failed_runs, failed_incumbent_runs;
+static int failed_runs;
 
 static double
 run_variant(enum variant v, double seconds)
@@ -224,8 +224,9 @@ run_variant(enum variant v, double seconds)
     status = bench_child(argv, env, out, sizeof(out));
     if (status != 0) {
         fprintf(stderr, "bench_scale: %s: exit status %d\n", spec->name, status);
-        failed_runs++;
-        failed_incumbent_runs += spec->runner == INCUMBENT;
+        /* gss-ntlmssp's known fault skips its figures; any other failure fails the run. */
+        if (spec->runner != INCUMBENT || !bench_incumbent_failed(&world, self))
+            failed_runs++;
         return NAN;
     }
     return bench_field(out, "value");
@@ -292,25 +293,20 @@ main(int argc, char **argv)
         for (k = 0; k < VARIANTS; k++) {
             v = (k + r) % VARIANTS;
             vals[v][r] = NAN;
-            if (variants[v].runner != INCUMBENT || incumbent != NULL)
+            if (variants[v].runner != INCUMBENT || world.have_incumbent)
                 vals[v][r] = run_variant((enum variant)v, seconds);
         }
     }
     print_load("after");
-    /* gss-ntlmssp's known fault skips its figures; any other failure still fails the run. */
-    if (failed_incumbent_runs > 0 && bench_incumbent_runs_out(self, world.incumbent_conf)) {
-        failed_runs -= failed_incumbent_runs;
-        incumbent = NULL;
-    }
     for (v = 0; v < VARIANTS; v++) {
-        if (variants[v].runner == INCUMBENT && incumbent == NULL)
+        if (variants[v].runner == INCUMBENT && !world.have_incumbent)
             continue;
         bench_print("raw_handshakes", variants[v].name, bench_median_present(vals[v], reps), "/s");
     }
     for (k = 0; k < (int)(sizeof(ratios) / sizeof(ratios[0])); k++) {
         const struct ratio *q = &ratios[k];
 
-        if (variants[q->of].runner != INCUMBENT || incumbent != NULL)
+        if (variants[q->of].runner != INCUMBENT || world.have_incumbent)
             bench_print(q->figure, q->name, bench_median_ratio(vals[q->of], vals[q->to], reps),
                         "x");
     }

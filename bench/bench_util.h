@@ -22,6 +22,7 @@ struct bench_world {
     char users[BENCH_USER_FILES][320];
     char state_dir[320], state_file[360]; /* the lockout table (state_dir) */
     bool have_incumbent;
+    bool incumbent_probed; /* bench_incumbent_failed asked the probe (once a run) */
 };
 
 /* A file of the build tree, rel from its top, seen from the program (bench/, libtool's .libs/
