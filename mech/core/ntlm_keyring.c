@@ -126,24 +126,26 @@ key_hash(const struct ntlm_keyring *ring, const uint8_t *key)
     return (v ^ ring->seed) * UINT64_C(0x9e3779b97f4a7c15);
 }
 
+/* The part of a key whose hash is h. */
 static size_t
-part_index(const struct ntlm_keyring *ring, const uint8_t *key)
+part_index(const struct ntlm_keyring *ring, uint64_t h)
 {
     /* A shift by 64 is undefined: a ring of one part has only part 0. */
-    return ring->parts == 1 ? 0 : (size_t)(key_hash(ring, key) >> ring->part_shift);
+    return ring->parts == 1 ? 0 : (size_t)(h >> ring->part_shift);
 }
 
+/* The chain, in its part p, of a key whose hash is h. */
 static uint32_t *
-bucket_of(const struct ntlm_keyring *ring, struct keyring_part *p, const uint8_t *key)
+bucket_at(struct keyring_part *p, uint64_t h)
 {
-    return &p->buckets[(size_t)(key_hash(ring, key) >> 32) & p->mask];
+    return &p->buckets[(size_t)(h >> 32) & p->mask];
 }
 
 /* Takes entry i (in use) of part p out of its chain and out of use. */
 static void
 unlink_entry(const struct ntlm_keyring *ring, struct keyring_part *p, size_t i)
 {
-    uint32_t *link = bucket_of(ring, p, p->entries[i].key);
+    uint32_t *link = bucket_at(p, key_hash(ring, p->entries[i].key));
 
     while (*link != 0 && *link != i + 1)
         link = &p->entries[*link - 1].chain;
@@ -154,13 +156,13 @@ unlink_entry(const struct ntlm_keyring *ring, struct keyring_part *p, size_t i)
     p->count--;
 }
 
-/* The index in part p of an entry equal to key, or p->capacity. */
+/* The index in part p of an entry equal to key (whose hash is h), or p->capacity. */
 static size_t
-find(const struct ntlm_keyring *ring, struct keyring_part *p, const uint8_t *key)
+find(const struct ntlm_keyring *ring, struct keyring_part *p, const uint8_t *key, uint64_t h)
 {
     uint32_t link;
 
-    for (link = *bucket_of(ring, p, key); link != 0; link = p->entries[link - 1].chain) {
+    for (link = *bucket_at(p, h); link != 0; link = p->entries[link - 1].chain) {
         if (memcmp(p->entries[link - 1].key, key, ring->key_len) == 0)
             return link - 1;
     }
@@ -171,7 +173,8 @@ bool
 ntlm_keyring_add(struct ntlm_keyring *ring, const uint8_t *key, time_t now, time_t expires,
                  bool unique)
 {
-    struct keyring_part *p = &ring->part[part_index(ring, key)];
+    uint64_t h = key_hash(ring, key);
+    struct keyring_part *p = &ring->part[part_index(ring, h)];
     struct keyring_entry *slot;
     uint32_t *bucket;
     size_t i;
@@ -179,7 +182,7 @@ ntlm_keyring_add(struct ntlm_keyring *ring, const uint8_t *key, time_t now, time
 
     pthread_mutex_lock(&p->lock);
     if (unique) {
-        i = find(ring, p, key);
+        i = find(ring, p, key, h);
         held = i < p->capacity && now <= p->entries[i].expires;
         /* Expired: forgotten here, added afresh as the newest below. */
         if (i < p->capacity && !held)
@@ -189,7 +192,7 @@ ntlm_keyring_add(struct ntlm_keyring *ring, const uint8_t *key, time_t now, time
         slot = &p->entries[p->next];
         if (slot->used)
             unlink_entry(ring, p, p->next);
-        bucket = bucket_of(ring, p, key);
+        bucket = bucket_at(p, h);
         memcpy(slot->key, key, ring->key_len);
         slot->expires = expires;
         slot->used = true;
@@ -205,12 +208,13 @@ ntlm_keyring_add(struct ntlm_keyring *ring, const uint8_t *key, time_t now, time
 bool
 ntlm_keyring_take(struct ntlm_keyring *ring, const uint8_t *key, time_t now)
 {
-    struct keyring_part *p = &ring->part[part_index(ring, key)];
+    uint64_t h = key_hash(ring, key);
+    struct keyring_part *p = &ring->part[part_index(ring, h)];
     bool fresh = false;
     size_t i;
 
     pthread_mutex_lock(&p->lock);
-    i = find(ring, p, key);
+    i = find(ring, p, key, h);
     if (i < p->capacity) {
         fresh = now <= p->entries[i].expires;
         unlink_entry(ring, p, i);
@@ -241,5 +245,5 @@ ntlm_keyring_parts(const struct ntlm_keyring *ring)
 size_t
 ntlm_keyring_part_of(const struct ntlm_keyring *ring, const uint8_t *key)
 {
-    return part_index(ring, key);
+    return part_index(ring, key_hash(ring, key));
 }
